@@ -1,1 +1,6 @@
 //! prepbot
+pub mod bank;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod grading;

@@ -1,0 +1,4 @@
+//! Command-line subcommands. `main.rs` parses, these run.
+
+pub mod bank;
+pub mod grade;

@@ -1,0 +1,42 @@
+//! Settings from the environment (and matching CLI flags). Secrets are held as
+//! [`SecretString`] so they never reach a log line or a `Debug` dump.
+
+use clap::Args;
+use secrecy::SecretString;
+use std::path::PathBuf;
+
+/// The default database: a local PostgreSQL with trust auth.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/prepbot";
+
+/// Where the data lives; shared by every subcommand that touches it.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// PostgreSQL URL. The database is created if missing.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
+    pub database_url: String,
+}
+
+/// Where the question bank lives.
+#[derive(Debug, Clone, Args)]
+pub struct BankDirArgs {
+    /// Folder holding topics.toml and the question files.
+    #[arg(long, env = "PREPBOT_QUESTIONS", default_value = "questions")]
+    pub questions: PathBuf,
+}
+
+/// Optional LLM grader (off unless a base URL is given).
+#[derive(Debug, Clone, Args)]
+pub struct LlmArgs {
+    /// Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:11434/v1
+    #[arg(long, env = "PREPBOT_LLM_URL")]
+    pub llm_url: Option<String>,
+    /// Model name for the LLM grader.
+    #[arg(long, env = "PREPBOT_LLM_MODEL", default_value = "llama3.1")]
+    pub llm_model: String,
+    /// API key for the LLM grader, if the server needs one.
+    #[arg(long, env = "PREPBOT_LLM_KEY", hide_env_values = true)]
+    pub llm_key: Option<SecretString>,
+    /// Seconds before the LLM grader gives up and the key-point grader answers.
+    #[arg(long, env = "PREPBOT_LLM_TIMEOUT_SECS", default_value_t = 8)]
+    pub llm_timeout_secs: u64,
+}

@@ -1,0 +1,3 @@
+//! The platform-neutral domain: no I/O, no platform types.
+
+pub mod command;

@@ -1,0 +1,152 @@
+//! Grading: turns a person's submission for a question into a [`Grade`].
+//!
+//! One interface, [`Grader`], with one implementation per strategy: key points
+//! for `open` questions, exact matching for `choice`/`truefalse`, and running
+//! the query for `sql`. [`Grading`] dispatches on the question's format.
+
+mod choice;
+mod keypoints;
+
+pub use choice::ChoiceGrader;
+pub use keypoints::KeyPointGrader;
+
+use crate::bank::{Question, QuestionKind};
+use async_trait::async_trait;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// What a person submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submission {
+    /// Free text, or a SQL query.
+    Text(String),
+    /// Option ids picked with buttons.
+    Choices(Vec<String>),
+}
+
+/// The outcome a fair interviewer would give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Correct,
+    Partial,
+    Incorrect,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Correct => "correct",
+            Verdict::Partial => "partial",
+            Verdict::Incorrect => "incorrect",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Verdict {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "correct" => Ok(Verdict::Correct),
+            "partial" => Ok(Verdict::Partial),
+            "incorrect" | "wrong" => Ok(Verdict::Incorrect),
+            _ => Err(format!(
+                "unknown verdict `{s}`: use correct, partial or incorrect"
+            )),
+        }
+    }
+}
+
+/// A graded submission, with the feedback that teaches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grade {
+    pub verdict: Verdict,
+    /// 0.0 ..= 1.0
+    pub score: f32,
+    /// Key points (or checks) the submission covered.
+    pub covered: Vec<String>,
+    /// Key points (or checks) it missed.
+    pub missed: Vec<String>,
+    /// Further feedback lines: why a chosen option is wrong, how a result differed.
+    pub detail: Vec<String>,
+}
+
+/// Why a submission could not be graded at all (not: why it is wrong).
+#[derive(Debug, thiserror::Error)]
+pub enum GradeError {
+    /// The submission does not fit the question (e.g. text for a button-only question).
+    #[error("{0}")]
+    Unusable(String),
+    /// The grader's machinery failed (database down, timeout).
+    #[error("grader unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// One grading strategy.
+#[async_trait]
+pub trait Grader: Send + Sync {
+    async fn grade(
+        &self,
+        question: &Question,
+        submission: &Submission,
+    ) -> Result<Grade, GradeError>;
+}
+
+/// The grader the engine uses: dispatches on the question's format.
+pub struct Grading {
+    open: Box<dyn Grader>,
+    choice: ChoiceGrader,
+    sql: Option<Box<dyn Grader>>,
+}
+
+impl Default for Grading {
+    fn default() -> Self {
+        Self::new(Box::new(KeyPointGrader::default()), None)
+    }
+}
+
+impl Grading {
+    /// `open` grades free text; `sql` runs queries (None: SQL answers cannot be graded).
+    pub fn new(open: Box<dyn Grader>, sql: Option<Box<dyn Grader>>) -> Self {
+        Self {
+            open,
+            choice: ChoiceGrader,
+            sql,
+        }
+    }
+
+    /// Whether grading this question may take longer than a chat platform's
+    /// acknowledgement window (front ends defer such interactions).
+    pub fn is_slow(&self, question: &Question) -> bool {
+        matches!(question.kind, QuestionKind::Sql(_))
+    }
+}
+
+#[async_trait]
+impl Grader for Grading {
+    async fn grade(
+        &self,
+        question: &Question,
+        submission: &Submission,
+    ) -> Result<Grade, GradeError> {
+        match &question.kind {
+            QuestionKind::Open { .. } => self.open.grade(question, submission).await,
+            QuestionKind::Choice { .. } | QuestionKind::Truefalse { .. } => {
+                self.choice.grade(question, submission).await
+            }
+            QuestionKind::Sql(_) => match &self.sql {
+                Some(g) => g.grade(question, submission).await,
+                None => Err(GradeError::Unavailable(
+                    "the SQL sandbox is not configured".into(),
+                )),
+            },
+        }
+    }
+}
