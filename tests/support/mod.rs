@@ -1,0 +1,10 @@
+//! Shared test support. Each integration test includes this with `mod support;`
+//! and uses only part of it.
+#![allow(dead_code)]
+
+#[cfg(feature = "discord")]
+pub mod discord_events;
+#[cfg(feature = "discord")]
+pub mod discord_gateway;
+#[cfg(feature = "discord")]
+pub mod discord_mock;
