@@ -1,3 +1,4 @@
 //! The platform-neutral domain: no I/O, no platform types.
 
 pub mod command;
+pub mod reply;

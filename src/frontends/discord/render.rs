@@ -1,0 +1,188 @@
+//! Replies and effects as Discord messages: [`Outgoing`] is one message
+//! (embeds + components + ephemeral flag), converted at the last moment into
+//! whichever serenity/poise builder the transport needs (interaction
+//! response, followup, channel message, edit).
+//!
+//! Long text is split at paragraph boundaries to fit an embed description
+//! (4096 characters); the pieces are packed into messages that respect
+//! Discord's 6000-character and 10-embed caps per message.
+
+use super::cards;
+use super::ids::{Action, ANSWER_FIELD};
+use crate::domain::command::MAX_ANSWER_CHARS;
+use crate::domain::reply::{Body, QuestionCard, Reply, RevealCard, Visibility};
+use poise::serenity_prelude::{
+    CreateActionRow, CreateEmbed, CreateInputText, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, CreateMessage, CreateModal, EditMessage, InputTextStyle,
+};
+
+/// Longest embed description.
+pub const EMBED_DESCRIPTION: usize = 4096;
+/// Most characters across all embeds of one message.
+pub const MESSAGE_EMBED_TOTAL: usize = 6000;
+/// Most embeds in one message.
+pub const MESSAGE_EMBEDS: usize = 10;
+
+/// One Discord message to send.
+#[derive(Debug, Clone, Default)]
+pub struct Outgoing {
+    pub embeds: Vec<CreateEmbed>,
+    pub components: Vec<CreateActionRow>,
+    pub ephemeral: bool,
+}
+
+/// A body's embeds (each under Discord's caps) and its buttons.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// `(embed, characters it counts for)`
+    pub embeds: Vec<(CreateEmbed, usize)>,
+    pub components: Vec<CreateActionRow>,
+}
+
+/// A reply to the person who asked, as one or more messages (the first is
+/// the interaction response, the rest followups). Errors are always private.
+pub fn reply(reply: &Reply) -> Vec<Outgoing> {
+    let ephemeral = reply.visibility == Visibility::Private || matches!(reply.body, Body::Error(_));
+    pack(cards::body(&reply.body), ephemeral)
+}
+
+/// The daily question as posted in the channel.
+pub fn question_post(card: &QuestionCard) -> Outgoing {
+    let mut out = pack(cards::question(card), false);
+    out.truncate(1);
+    out.pop().unwrap_or_default()
+}
+
+/// The reveal, as an edit of the daily post (or a new message): the buttons
+/// are removed, since answers no longer count.
+pub fn reveal_post(card: &RevealCard) -> Outgoing {
+    let mut out = pack(cards::reveal(card), false);
+    out.truncate(1);
+    out.pop().unwrap_or_default()
+}
+
+/// The apology for an internal error, with the id to report.
+pub fn apology(reference: &str) -> Outgoing {
+    reply(&Reply {
+        visibility: Visibility::Private,
+        body: Body::Error(format!(
+            "Sorry, something went wrong on our side. If it keeps happening, report id `{reference}` to a server admin."
+        )),
+    })
+    .remove(0)
+}
+
+/// The modal for a free-text or SQL answer to `post`.
+pub fn answer_modal(post: i64, prompt: Option<&str>) -> CreateModal {
+    let mut input = CreateInputText::new(InputTextStyle::Paragraph, "Your answer", ANSWER_FIELD)
+        .max_length(MAX_ANSWER_CHARS as u16)
+        .required(true);
+    if let Some(p) = prompt {
+        input = input.placeholder(cards::clip(p, 100));
+    }
+    CreateModal::new(
+        Action::SubmitAnswer { post }.encode(),
+        cards::clip(&format!("Answer #{post}"), 45),
+    )
+    .components(vec![CreateActionRow::InputText(input)])
+}
+
+/// Packs embeds into as few messages as Discord's per-message caps allow.
+/// Components go on the first message.
+fn pack(rendered: Rendered, ephemeral: bool) -> Vec<Outgoing> {
+    let mut out: Vec<Outgoing> = Vec::new();
+    let mut used = 0;
+    for (embed, size) in rendered.embeds {
+        let full = out.last().map_or(true, |m| {
+            m.embeds.len() >= MESSAGE_EMBEDS || used + size > MESSAGE_EMBED_TOTAL
+        });
+        if full {
+            out.push(Outgoing {
+                ephemeral,
+                ..Outgoing::default()
+            });
+            used = 0;
+        }
+        used += size;
+        out.last_mut().expect("pushed above").embeds.push(embed);
+    }
+    if out.is_empty() {
+        out.push(Outgoing {
+            ephemeral,
+            ..Outgoing::default()
+        });
+    }
+    out[0].components = rendered.components;
+    out
+}
+
+/// Splits `text` into pieces of at most `limit` characters, preferring
+/// paragraph breaks, then line breaks, then spaces; a single word longer than
+/// `limit` is cut.
+pub fn split_text(text: &str, limit: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut rest = text.trim();
+    while rest.chars().count() > limit {
+        let cut = byte_at_char(rest, limit);
+        let head = &rest[..cut];
+        let at = ["\n\n", "\n", " "]
+            .iter()
+            .find_map(|sep| head.rfind(sep).filter(|&i| i > 0))
+            .unwrap_or(cut);
+        pieces.push(rest[..at].trim_end().to_owned());
+        rest = rest[at..].trim_start();
+    }
+    if !rest.is_empty() || pieces.is_empty() {
+        pieces.push(rest.to_owned());
+    }
+    pieces
+}
+
+fn byte_at_char(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+}
+
+impl Outgoing {
+    /// For poise's `ctx.send` (initial response or followup alike).
+    pub fn into_reply(self) -> poise::CreateReply {
+        let mut r = poise::CreateReply::default()
+            .ephemeral(self.ephemeral)
+            .components(self.components);
+        r.embeds = self.embeds;
+        r
+    }
+
+    /// For `CreateInteractionResponse::Message` / `UpdateMessage`.
+    pub fn into_response(self) -> CreateInteractionResponseMessage {
+        CreateInteractionResponseMessage::new()
+            .embeds(self.embeds)
+            .components(self.components)
+            .ephemeral(self.ephemeral)
+    }
+
+    /// For a followup after a deferred response.
+    pub fn into_followup(self) -> CreateInteractionResponseFollowup {
+        CreateInteractionResponseFollowup::new()
+            .embeds(self.embeds)
+            .components(self.components)
+            .ephemeral(self.ephemeral)
+    }
+
+    /// For a new channel message.
+    pub fn into_message(self) -> CreateMessage {
+        CreateMessage::new()
+            .embeds(self.embeds)
+            .components(self.components)
+    }
+
+    /// For editing a posted message (replaces embeds and components).
+    pub fn into_edit(self) -> EditMessage {
+        EditMessage::new()
+            .embeds(self.embeds)
+            .components(self.components)
+    }
+}
+
+#[cfg(test)]
+#[path = "render_tests.rs"]
+mod tests;
