@@ -1,0 +1,179 @@
+//! What the engine answers: a [`Reply`] for the person, plus [`Effect`]s for
+//! the channel. Views are plain data; each front end renders them its own way
+//! (embeds and buttons on Discord, Block Kit on Slack, text in the console).
+
+use crate::bank::{Difficulty, Format, QuestionId, Topic};
+use crate::domain::command::Period;
+use crate::grading::Grade;
+
+/// Who may see a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Only the person who asked (Discord ephemeral, Slack ephemeral).
+    Private,
+    /// Everyone in the channel.
+    Public,
+}
+
+/// The engine's answer to one command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub reply: Reply,
+    pub effects: Vec<Effect>,
+}
+
+impl Response {
+    pub fn private(body: Body) -> Self {
+        Self {
+            reply: Reply {
+                visibility: Visibility::Private,
+                body,
+            },
+            effects: vec![],
+        }
+    }
+    pub fn public(body: Body) -> Self {
+        Self {
+            reply: Reply {
+                visibility: Visibility::Public,
+                body,
+            },
+            effects: vec![],
+        }
+    }
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::private(Body::Text(text.into()))
+    }
+    pub fn with_effect(mut self, e: Effect) -> Self {
+        self.effects.push(e);
+        self
+    }
+}
+
+/// A reply to the person who sent the command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub visibility: Visibility,
+    pub body: Body,
+}
+
+/// The content of a reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Text(String),
+    Question(QuestionCard),
+    Feedback(Feedback),
+    Reveal(RevealCard),
+    Leaderboard(Leaderboard),
+    Stats(Stats),
+    /// The error a person can act on.
+    Error(String),
+}
+
+/// A question as shown to people (never the answer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionCard {
+    pub post_id: i64,
+    pub question_id: QuestionId,
+    pub topic: Topic,
+    pub topic_name: String,
+    pub difficulty: Difficulty,
+    pub format: Format,
+    pub prompt: String,
+    /// `(id, text)` for choice and true/false questions: rendered as buttons.
+    pub options: Vec<(String, String)>,
+    /// SQL questions: the tables the query runs against.
+    pub schema: Option<String>,
+    pub daily: bool,
+    /// Unix seconds of the reveal, for daily questions.
+    pub reveals_at: Option<i64>,
+    /// The reveal in the channel's zone, e.g. "17:00 Europe/London".
+    pub reveal_label: Option<String>,
+}
+
+/// Private feedback on one answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feedback {
+    pub post_id: i64,
+    pub answer_id: i64,
+    pub question_id: QuestionId,
+    pub grade: Grade,
+    pub points: i32,
+    /// Why no points: "practice", "after the reveal", ...
+    pub note: Option<String>,
+    /// The model answer, shown at once for quiz questions.
+    pub model_answer: Option<String>,
+    pub streak: Option<i32>,
+}
+
+/// A revealed question with how the channel did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevealCard {
+    pub post_id: i64,
+    pub question_id: QuestionId,
+    pub prompt: String,
+    pub answer: String,
+    pub explanation: String,
+    pub answers: i64,
+    pub correct: i64,
+    /// Display names of those who got it right (at most 25).
+    pub correct_names: Vec<String>,
+    pub version_note: Option<String>,
+}
+
+/// One leaderboard row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub rank: i64,
+    pub name: String,
+    pub points: i64,
+}
+
+/// A page of a leaderboard, plus the asker's own standing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leaderboard {
+    pub period: Period,
+    pub topic: Option<Topic>,
+    pub page: u32,
+    pub pages: u32,
+    pub rows: Vec<Standing>,
+    pub me: Option<Standing>,
+}
+
+/// A person's stats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    pub name: String,
+    pub points: i64,
+    pub answers: i64,
+    pub correct: i64,
+    pub streak: i32,
+    pub best_streak: i32,
+    /// `(topic, answered, correct, points)`
+    pub per_topic: Vec<(String, i64, i64, i64)>,
+}
+
+/// A platform message, as a front end reported it after posting.
+pub type MessageRef = String;
+
+/// Something to do in a channel besides replying to the asker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Post the daily question.
+    PostQuestion { channel: String, card: QuestionCard },
+    /// Publish a reveal: edit or reply to the original post.
+    PostReveal {
+        channel: String,
+        original: Option<MessageRef>,
+        card: RevealCard,
+    },
+}
+
+impl Effect {
+    pub fn post_id(&self) -> i64 {
+        match self {
+            Effect::PostQuestion { card, .. } => card.post_id,
+            Effect::PostReveal { card, .. } => card.post_id,
+        }
+    }
+}
