@@ -80,3 +80,102 @@ impl Streak {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    #[test]
+    fn points_scale_with_difficulty_and_halve_for_partial_answers() {
+        assert_eq!(
+            points(Difficulty::Easy, Verdict::Correct, Counting::FirstQuiz),
+            10
+        );
+        assert_eq!(
+            points(Difficulty::Hard, Verdict::Partial, Counting::FirstQuiz),
+            15
+        );
+        assert_eq!(
+            points(Difficulty::Medium, Verdict::Incorrect, Counting::FirstQuiz),
+            0
+        );
+    }
+
+    #[test]
+    fn an_on_time_daily_answer_earns_the_bonus_unless_it_is_wrong() {
+        assert_eq!(
+            points(Difficulty::Medium, Verdict::Correct, Counting::DailyOnTime),
+            25
+        );
+        assert_eq!(
+            points(Difficulty::Medium, Verdict::Partial, Counting::DailyOnTime),
+            15
+        );
+        assert_eq!(
+            points(
+                Difficulty::Medium,
+                Verdict::Incorrect,
+                Counting::DailyOnTime
+            ),
+            0
+        );
+    }
+
+    #[test]
+    fn practice_answers_earn_nothing() {
+        assert_eq!(
+            points(Difficulty::Hard, Verdict::Correct, Counting::Practice),
+            0
+        );
+    }
+
+    #[test]
+    fn consecutive_days_grow_a_streak_and_a_missed_day_resets_it() {
+        let s = Streak::default()
+            .answered(d(11, 23), Days::Daily)
+            .answered(d(11, 24), Days::Daily);
+        assert_eq!((s.current, s.best), (2, 2));
+        let s = s.answered(d(11, 26), Days::Daily);
+        assert_eq!((s.current, s.best), (1, 2));
+    }
+
+    #[test]
+    fn answering_twice_on_one_day_does_not_grow_the_streak() {
+        let s = Streak::default()
+            .answered(d(11, 24), Days::Daily)
+            .answered(d(11, 24), Days::Daily);
+        assert_eq!(s.current, 1);
+    }
+
+    #[test]
+    fn a_weekday_streak_survives_the_weekend() {
+        // Friday 27th, then Monday 30th.
+        let s = Streak::default().answered(d(11, 27), Days::Weekdays);
+        assert_eq!(s.as_of(d(11, 28), Days::Weekdays), 1);
+        assert_eq!(s.as_of(d(11, 29), Days::Weekdays), 1);
+        assert_eq!(s.as_of(d(11, 30), Days::Weekdays), 1);
+        assert_eq!(s.answered(d(11, 30), Days::Weekdays).current, 2);
+    }
+
+    #[test]
+    fn a_daily_streak_does_not_survive_the_weekend() {
+        let s = Streak::default().answered(d(11, 27), Days::Daily);
+        assert_eq!(s.as_of(d(11, 28), Days::Daily), 1);
+        assert_eq!(s.as_of(d(11, 29), Days::Daily), 0);
+        assert_eq!(s.answered(d(11, 30), Days::Daily).current, 1);
+    }
+
+    #[test]
+    fn a_streak_shows_as_broken_once_a_scheduled_day_passes_unanswered() {
+        let s = Streak::default()
+            .answered(d(11, 23), Days::Weekdays)
+            .answered(d(11, 24), Days::Weekdays);
+        assert_eq!(s.as_of(d(11, 25), Days::Weekdays), 2);
+        assert_eq!(s.as_of(d(11, 26), Days::Weekdays), 0);
+        assert_eq!(s.best, 2);
+    }
+}
