@@ -1,4 +1,6 @@
 //! Command-line subcommands. `main.rs` parses, these run.
 
 pub mod bank;
+pub mod console;
 pub mod grade;
+pub mod run;

@@ -192,3 +192,6 @@ fn err<T>(msg: impl Into<String>) -> Result<T, ParseError> {
 
 mod parse;
 pub use parse::{parse, parse_time, parse_tz};
+
+#[cfg(test)]
+mod tests;

@@ -1,4 +1,8 @@
 //! The platform-neutral domain: no I/O, no platform types.
 
+pub mod clock;
 pub mod command;
+pub mod render;
 pub mod reply;
+pub mod schedule;
+pub mod scoring;

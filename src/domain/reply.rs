@@ -87,6 +87,8 @@ pub struct QuestionCard {
     pub daily: bool,
     /// Unix seconds of the reveal, for daily questions.
     pub reveals_at: Option<i64>,
+    /// The reveal in the channel's zone, e.g. "17:00 Europe/London".
+    pub reveal_label: Option<String>,
 }
 
 /// Private feedback on one answer.

@@ -1,7 +1,7 @@
-//! Chat front ends. Each is a thin layer over the platform-neutral core: it
-//! turns platform events into [`crate::domain::command::Command`]s and renders
-//! [`crate::domain::reply::Response`]s. Only code under a front end's folder
-//! names that platform's types.
+//! Front ends: thin layers that turn platform input into core commands and
+//! render replies. Only modules under here may name platform types, and only
+//! a front end's own folder names that platform's types.
 
+pub mod console;
 #[cfg(feature = "discord")]
 pub mod discord;

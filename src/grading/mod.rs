@@ -4,7 +4,7 @@
 //! for `open` questions, exact matching for `choice`/`truefalse`, and running
 //! the query for `sql`. [`Grading`] dispatches on the question's format.
 
-mod choice;
+pub mod choice;
 mod keypoints;
 
 pub use choice::ChoiceGrader;

@@ -1,0 +1,49 @@
+//! Wiring: builds the one [`Engine`] every front end shares from settings.
+
+use crate::bank::{load_dir, Bank};
+use crate::config::{BankDirArgs, DbArgs, LlmArgs};
+use crate::domain::clock::Clock;
+use crate::engine::Engine;
+use crate::grading::Grading;
+use crate::storage::Store;
+use anyhow::Context;
+use std::sync::Arc;
+
+/// Loads and validates the bank folder.
+pub fn load_bank(args: &BankDirArgs) -> anyhow::Result<Arc<Bank>> {
+    let bank = load_dir(&args.questions).with_context(|| {
+        format!(
+            "loading the question bank from {}",
+            args.questions.display()
+        )
+    })?;
+    Ok(Arc::new(bank))
+}
+
+/// Builds the grader from settings.
+pub async fn grading(_db: &DbArgs, _llm: &LlmArgs) -> anyhow::Result<Grading> {
+    Ok(Grading::default())
+}
+
+/// Connects (creating and migrating the database), loads the bank, and
+/// builds the engine.
+pub async fn engine(
+    db: &DbArgs,
+    bank: &BankDirArgs,
+    llm: &LlmArgs,
+    clock: Arc<dyn Clock>,
+    seed: u64,
+) -> anyhow::Result<Arc<Engine>> {
+    let bank = load_bank(bank)?;
+    let store = Store::connect(&db.database_url)
+        .await
+        .context("connecting to PostgreSQL (is it running? see DATABASE_URL)")?;
+    let grading = grading(db, llm).await?;
+    Ok(Arc::new(Engine::new(
+        store,
+        bank,
+        clock,
+        seed,
+        Arc::new(grading),
+    )))
+}

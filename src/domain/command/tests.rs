@@ -1,0 +1,138 @@
+//! The grammar, tested on plain strings.
+
+use super::*;
+
+fn ok(line: &str) -> Command {
+    parse(line).unwrap_or_else(|e| panic!("{line}: {e}"))
+}
+fn bad(line: &str) -> String {
+    parse(line).expect_err(line).0
+}
+
+#[test]
+fn a_bare_quiz_has_no_filters() {
+    assert_eq!(ok("/quiz"), Command::Quiz(QuizFilter::default()));
+}
+
+#[test]
+fn quiz_filters_are_parsed_in_any_order() {
+    let Command::Quiz(f) = ok("/quiz difficulty:hard topic:SQL format:choice") else {
+        panic!()
+    };
+    assert_eq!(f.topic.unwrap().as_str(), "sql");
+    assert_eq!(f.difficulty, Some(Difficulty::Hard));
+    assert_eq!(f.format, Some(Format::Choice));
+}
+
+#[test]
+fn an_unknown_difficulty_is_explained() {
+    assert!(bad("/quiz difficulty:brutal").contains("easy, medium or hard"));
+}
+
+#[test]
+fn an_answer_keeps_its_text_including_colons() {
+    assert_eq!(
+        ok("/answer CAP: pick C or A during a partition"),
+        Command::Answer {
+            post: None,
+            text: "CAP: pick C or A during a partition".into()
+        }
+    );
+}
+
+#[test]
+fn an_answer_can_name_its_post() {
+    assert_eq!(
+        ok("/answer #12 b"),
+        Command::Answer {
+            post: Some(12),
+            text: "b".into()
+        }
+    );
+}
+
+#[test]
+fn an_empty_or_over_long_answer_is_refused_with_a_reason() {
+    assert!(bad("/answer").contains("write your answer"));
+    let long = format!("/answer {}", "x".repeat(MAX_ANSWER_CHARS + 1));
+    assert!(bad(&long).contains("limit is 4000"));
+}
+
+#[test]
+fn daily_setup_reads_times_zones_days_and_topics() {
+    let Command::Daily(DailyCommand::Setup(s)) =
+        ok("/daily setup time:09:30 tz:Europe/London reveal:17:00 days:weekdays topics:sql,spark")
+    else {
+        panic!()
+    };
+    assert_eq!(s.time, NaiveTime::from_hms_opt(9, 30, 0).unwrap());
+    assert_eq!(s.tz, chrono_tz::Europe::London);
+    assert_eq!(s.reveal, NaiveTime::from_hms_opt(17, 0, 0));
+    assert_eq!(s.days, Days::Weekdays);
+    assert_eq!(s.topics.len(), 2);
+}
+
+#[test]
+fn daily_setup_explains_a_missing_or_bad_value() {
+    assert!(bad("/daily setup tz:Europe/London").contains("missing time:"));
+    assert!(bad("/daily setup time:25:00 tz:UTC").contains("not a time"));
+    assert!(bad("/daily setup time:09:00 tz:Mars/Olympus").contains("not a time zone"));
+    assert!(bad("/daily setup time:09:00 tz:UTC colour:blue").contains("unknown option `colour:`"));
+    assert!(bad("/daily setup time:09:00 time:10:00 tz:UTC").contains("given twice"));
+}
+
+#[test]
+fn leaderboard_defaults_to_this_week_and_page_one() {
+    assert_eq!(
+        ok("/leaderboard"),
+        Command::Leaderboard {
+            period: Period::Week,
+            topic: None,
+            page: 1
+        }
+    );
+    let Command::Leaderboard {
+        period,
+        topic,
+        page,
+    } = ok("/leaderboard all topic:sql page:2")
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (period, topic.unwrap().as_str(), page),
+        (Period::All, "sql", 2)
+    );
+}
+
+#[test]
+fn unknown_commands_and_missing_slashes_get_one_line_of_help() {
+    assert_eq!(
+        bad("/frobnicate"),
+        "unknown command `/frobnicate`: try /help"
+    );
+    assert!(bad("quiz").contains("start with '/'"));
+}
+
+#[test]
+fn regrade_needs_an_answer_id_and_a_verdict() {
+    assert_eq!(
+        ok("/regrade 7 correct fair point"),
+        Command::Regrade {
+            answer: 7,
+            verdict: crate::grading::Verdict::Correct,
+            note: Some("fair point".into())
+        }
+    );
+    assert!(bad("/regrade seven correct").contains("usage"));
+    assert!(bad("/regrade 7 brilliant").contains("unknown verdict"));
+}
+
+#[test]
+fn only_admin_commands_need_admin() {
+    assert!(ok("/daily setup time:09:00 tz:UTC").needs_admin());
+    assert!(ok("/daily post").needs_admin());
+    assert!(!ok("/daily status").needs_admin());
+    assert!(!ok("/quiz").needs_admin());
+    assert!(ok("/questions disable-topic sql").needs_admin());
+}

@@ -1,0 +1,256 @@
+//! Answers, flags and re-grades.
+
+use super::{user, Engine, EngineError};
+use crate::bank::{Format, Question};
+use crate::domain::command::Days;
+use crate::domain::reply::{Body, Feedback, Response};
+use crate::domain::scoring::{self, Counting};
+use crate::grading::{choice::options_from_text, Grade, GradeError, Grader, Submission, Verdict};
+use crate::storage::{Ctx, NewAnswer, PostKind, PostRow};
+
+impl Engine {
+    pub(super) async fn answer_text(
+        &self,
+        ctx: Ctx,
+        post: Option<i64>,
+        text: &str,
+    ) -> Result<Response, EngineError> {
+        let post = match post {
+            Some(id) => self.store.post(id, ctx.guild_id).await?,
+            None => {
+                self.store
+                    .current_post(ctx.channel_id, ctx.member_id)
+                    .await?
+            }
+        };
+        let Some(post) = post else {
+            return user("There is no open question for you here. Try /quiz, or wait for the daily question.");
+        };
+        let q = self.question(ctx.guild_id, &post.question_id).await?;
+        let submission = match q.format() {
+            Format::Choice | Format::Truefalse => Submission::Choices(options_from_text(text)),
+            _ => Submission::Text(text.to_owned()),
+        };
+        self.submit(ctx, &post, &q, submission, text).await
+    }
+
+    pub(super) async fn choose(
+        &self,
+        ctx: Ctx,
+        post: i64,
+        options: Vec<String>,
+    ) -> Result<Response, EngineError> {
+        let Some(post) = self.store.post(post, ctx.guild_id).await? else {
+            return user(format!("There is no question #{post} here."));
+        };
+        let q = self.question(ctx.guild_id, &post.question_id).await?;
+        let body = options.join(",");
+        self.submit(ctx, &post, &q, Submission::Choices(options), &body)
+            .await
+    }
+
+    /// Grades and records one answer, with its points, in one transaction.
+    async fn submit(
+        &self,
+        ctx: Ctx,
+        post: &PostRow,
+        q: &Question,
+        sub: Submission,
+        body: &str,
+    ) -> Result<Response, EngineError> {
+        if post.kind() == PostKind::Quiz && post.member_id != Some(ctx.member_id) {
+            return user("That quiz question was given to someone else. /quiz gets you your own.");
+        }
+        if let Some(prev) = self.store.answer_of(post.id, ctx.member_id).await? {
+            let verdict = prev.verdict.as_deref().unwrap_or("not graded yet");
+            return user(format!(
+                "You already answered #{} ({verdict}). Your first answer stands; the model answer comes with the reveal.",
+                post.id
+            ));
+        }
+        let (grade, ungraded) = match self.grading.grade(q, &sub).await {
+            Ok(g) => (g, false),
+            Err(GradeError::Unusable(msg)) => return user(msg),
+            Err(GradeError::Unavailable(why)) => {
+                tracing::warn!(question = %q.id, %why, "grader unavailable; saving the answer ungraded");
+                (
+                    Grade {
+                        verdict: Verdict::Incorrect,
+                        score: 0.0,
+                        covered: vec![],
+                        missed: vec![],
+                        detail: vec![],
+                    },
+                    true,
+                )
+            }
+        };
+        let now = self.clock.now();
+        let counting = self.counting(ctx, post, q).await?;
+        let points = if ungraded {
+            0
+        } else {
+            scoring::points(q.difficulty, grade.verdict, counting)
+        };
+        let streak_day = match (post.kind(), counting, post.local_date) {
+            (PostKind::Daily, Counting::DailyOnTime, Some(date)) => {
+                Some((date, self.channel_days(ctx.channel_id).await?))
+            }
+            _ => None,
+        };
+        let new = NewAnswer {
+            post_id: post.id,
+            topic: q.topic.as_str(),
+            body,
+            verdict: (!ungraded).then_some(grade.verdict.as_str()),
+            score: grade.score,
+            feedback: serde_json::to_value(&grade).unwrap_or_default(),
+            points,
+            counting: match counting {
+                Counting::DailyOnTime => "daily",
+                Counting::FirstQuiz => "quiz",
+                Counting::Practice => "practice",
+            },
+            at: now,
+            streak: streak_day,
+        };
+        let Some((answer_id, streak)) = self.store.record_answer(ctx, &new).await? else {
+            return user(format!(
+                "You already answered #{}. Your first answer stands.",
+                post.id
+            ));
+        };
+        if ungraded {
+            return Ok(Response::text(format!(
+                "Your answer to #{} is saved (answer {answer_id}), but it cannot be graded right now. An admin can /regrade it; nothing is lost.",
+                post.id
+            )));
+        }
+        let revealed = post.kind() == PostKind::Quiz || post.revealed_at.is_some();
+        Ok(Response::private(Body::Feedback(Feedback {
+            post_id: post.id,
+            answer_id,
+            question_id: q.id.clone(),
+            grade,
+            points,
+            note: note_for(counting, post),
+            model_answer: revealed.then(|| q.answer.clone()),
+            streak: streak.map(|s| s.current),
+        })))
+    }
+
+    async fn counting(
+        &self,
+        ctx: Ctx,
+        post: &PostRow,
+        q: &Question,
+    ) -> Result<Counting, EngineError> {
+        Ok(match post.kind() {
+            PostKind::Daily if post.revealed_at.is_none() => Counting::DailyOnTime,
+            PostKind::Daily => Counting::Practice,
+            PostKind::Quiz if self.store.has_scored(ctx.member_id, q.id.as_str()).await? => {
+                Counting::Practice
+            }
+            PostKind::Quiz => Counting::FirstQuiz,
+        })
+    }
+
+    pub(super) async fn channel_days(&self, channel_id: i64) -> Result<Days, EngineError> {
+        Ok(match self.store.daily(channel_id).await? {
+            Some(s) if s.days == "weekdays" => Days::Weekdays,
+            _ => Days::Daily,
+        })
+    }
+
+    pub(super) async fn flag(&self, ctx: Ctx, post: Option<i64>) -> Result<Response, EngineError> {
+        let post = match post {
+            Some(id) => self.store.post(id, ctx.guild_id).await?,
+            None => self.store.latest_daily(ctx.channel_id).await?,
+        };
+        let Some(post) = post else {
+            return user("There is no question to flag here.");
+        };
+        let Some(answer) = self.store.answer_of(post.id, ctx.member_id).await? else {
+            return user(format!("You have no answer to #{} to flag.", post.id));
+        };
+        if post.kind() == PostKind::Daily && post.revealed_at.is_none() {
+            return user("You can flag your answer once the model answer is revealed.");
+        }
+        if answer.verdict.as_deref() == Some("correct") {
+            return user("Your answer is already graded correct.");
+        }
+        if !self.store.flag(answer.id, self.clock.now()).await? {
+            return user("That answer is already flagged; an admin will look at it.");
+        }
+        Ok(Response::text(format!(
+            "Flagged your answer {} to #{} for an admin to review.",
+            answer.id, post.id
+        )))
+    }
+
+    pub(super) async fn flags(&self, ctx: Ctx) -> Result<Response, EngineError> {
+        let flags = self.store.open_flags(ctx.guild_id).await?;
+        if flags.is_empty() {
+            return Ok(Response::text("No open flags."));
+        }
+        let mut text = String::from(
+            "Open flags (re-grade with /regrade ANSWER-ID correct|partial|incorrect):",
+        );
+        for f in flags {
+            let excerpt: String = f.body.chars().take(120).collect();
+            text.push_str(&format!(
+                "\n- answer {} by {} on `{}` ({}): {excerpt}",
+                f.answer_id,
+                f.member,
+                f.question_id,
+                f.verdict.as_deref().unwrap_or("ungraded")
+            ));
+        }
+        Ok(Response::text(text))
+    }
+
+    pub(super) async fn regrade(
+        &self,
+        ctx: Ctx,
+        answer_id: i64,
+        verdict: Verdict,
+        note: Option<String>,
+    ) -> Result<Response, EngineError> {
+        let Some(answer) = self.store.answer(answer_id, ctx.guild_id).await? else {
+            return user(format!("There is no answer {answer_id} on this server."));
+        };
+        let Some(post) = self.store.post(answer.post_id, ctx.guild_id).await? else {
+            return user(format!("There is no answer {answer_id} on this server."));
+        };
+        let q = self.question(ctx.guild_id, &post.question_id).await?;
+        let counting = match answer.counting.as_str() {
+            "daily" => Counting::DailyOnTime,
+            "quiz" => Counting::FirstQuiz,
+            _ => Counting::Practice,
+        };
+        let points = scoring::points(q.difficulty, verdict, counting);
+        let now = self.clock.now();
+        let out = self
+            .store
+            .regrade(&answer, ctx, verdict.as_str(), points, note.as_deref(), now)
+            .await?;
+        Ok(Response::text(format!(
+            "Re-graded answer {answer_id} by {}: {} -> {verdict}, points {} -> {points}. Logged in the audit trail.",
+            out.member,
+            out.old_verdict.as_deref().unwrap_or("ungraded"),
+            out.old_points
+        )))
+    }
+}
+
+fn note_for(counting: Counting, post: &PostRow) -> Option<String> {
+    match counting {
+        Counting::Practice if post.kind() == PostKind::Daily => {
+            Some("answered after the reveal: practice, no points".into())
+        }
+        Counting::Practice => {
+            Some("you were scored on this question before: practice, no points".into())
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,116 @@
+//! Leaderboards, stats and streaks.
+
+use super::{user, Engine, EngineError};
+use crate::bank::Topic;
+use crate::domain::command::Period;
+use crate::domain::reply::{Body, Leaderboard, Response, Stats};
+use crate::domain::schedule::local_instant;
+use crate::storage::{BoardQuery, Ctx};
+use chrono::{DateTime, Datelike, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+/// Rows per leaderboard page.
+pub const PAGE_SIZE: i64 = 10;
+
+/// When a period began, in the channel's time zone: weeks start on Monday.
+pub fn period_start(period: Period, now: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
+    let today = now.with_timezone(&tz).date_naive();
+    let first = match period {
+        Period::All => return None,
+        Period::Week => {
+            today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()))
+        }
+        Period::Month => today.with_day(1).expect("day 1 exists"),
+    };
+    Some(local_instant(tz, first, NaiveTime::MIN))
+}
+
+impl Engine {
+    pub(super) async fn leaderboard(
+        &self,
+        ctx: Ctx,
+        period: Period,
+        topic: Option<Topic>,
+        page: u32,
+    ) -> Result<Response, EngineError> {
+        if let Some(t) = &topic {
+            if !self.bank.has_topic(t.as_str()) {
+                return user(format!(
+                    "Unknown topic `{t}`. Topics: {}",
+                    self.topic_list()
+                ));
+            }
+        }
+        let tz = self.channel_tz(ctx.channel_id).await?;
+        let query = BoardQuery {
+            guild_id: ctx.guild_id,
+            since: period_start(period, self.clock.now(), tz),
+            topic: topic.as_ref().map(Topic::as_str),
+            me: ctx.member_id,
+            offset: (i64::from(page) - 1) * PAGE_SIZE,
+            limit: PAGE_SIZE,
+        };
+        let (rows, total, me) = self.store.leaderboard(query).await?;
+        let pages = u32::try_from((total + PAGE_SIZE - 1) / PAGE_SIZE)
+            .unwrap_or(u32::MAX)
+            .max(1);
+        if page > pages {
+            return user(format!("There are only {pages} page(s)."));
+        }
+        Ok(Response::private(Body::Leaderboard(Leaderboard {
+            period,
+            topic,
+            page,
+            pages,
+            rows,
+            me,
+        })))
+    }
+
+    pub(super) async fn stats(
+        &self,
+        ctx: Ctx,
+        me: &str,
+        member: Option<String>,
+    ) -> Result<Response, EngineError> {
+        let (member_id, name) = match member {
+            None => (ctx.member_id, None),
+            Some(who) => match self.store.find_member(ctx.guild_id, &who).await? {
+                Some((id, name)) => (id, Some(name)),
+                None => return user(format!("No member called `{who}` has played here yet.")),
+            },
+        };
+        let per_topic = self.store.topic_stats(member_id).await?;
+        let (today, days) = self.channel_today(ctx.channel_id).await?;
+        let streak = self.store.streak(ctx.channel_id, member_id).await?;
+        let name = name.unwrap_or_else(|| me.to_owned());
+        Ok(Response::private(Body::Stats(Stats {
+            name,
+            points: self.store.total_points(ctx.guild_id, member_id).await?,
+            answers: per_topic.iter().map(|t| t.answered).sum(),
+            correct: per_topic.iter().map(|t| t.correct).sum(),
+            streak: streak.as_of(today, days),
+            best_streak: self.store.best_streak(member_id).await?,
+            per_topic: per_topic
+                .into_iter()
+                .map(|t| (t.topic, t.answered, t.correct, t.points))
+                .collect(),
+        })))
+    }
+
+    pub(super) async fn streak(&self, ctx: Ctx) -> Result<Response, EngineError> {
+        let (today, days) = self.channel_today(ctx.channel_id).await?;
+        let streak = self.store.streak(ctx.channel_id, ctx.member_id).await?;
+        let current = streak.as_of(today, days);
+        let unit = if days == crate::domain::command::Days::Weekdays {
+            "weekday"
+        } else {
+            "day"
+        };
+        Ok(Response::text(format!(
+            "Your streak here: {current} {unit}{} in a row (best {}).",
+            if current == 1 { "" } else { "s" },
+            streak.best
+        )))
+    }
+}

@@ -1,0 +1,162 @@
+//! Per-server custom questions and disabled topics.
+//!
+//! Custom questions use the bank's own format and validation. Each is stored
+//! as a one-question TOML document, so it is re-validated whenever it is
+//! loaded and a later format change cannot smuggle in a broken question.
+
+use super::{user, Engine, EngineError};
+use crate::bank::{load_str, Question};
+use crate::domain::command::QuestionsCommand;
+use crate::domain::reply::Response;
+use crate::storage::Ctx;
+use std::sync::Arc;
+
+/// Most custom questions one upload may add.
+const MAX_UPLOAD: usize = 200;
+
+/// Splits a bank file into one TOML document per question, keyed by id.
+fn split_questions(text: &str) -> Result<Vec<(String, String)>, String> {
+    let doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
+    let tables = doc
+        .get("question")
+        .and_then(|q| q.as_array_of_tables())
+        .ok_or("the file has no [[question]] tables")?;
+    let mut out = Vec::new();
+    for table in tables.iter() {
+        let id = table
+            .get("id")
+            .and_then(|v| v.as_str())
+            .ok_or("a question has no id")?;
+        let mut one = toml_edit::DocumentMut::new();
+        let mut array = toml_edit::ArrayOfTables::new();
+        array.push(table.clone());
+        one.insert("question", toml_edit::Item::ArrayOfTables(array));
+        out.push((id.to_owned(), one.to_string()));
+    }
+    Ok(out)
+}
+
+impl Engine {
+    /// A guild's custom questions, cached until the next change.
+    pub(super) async fn custom_questions(
+        &self,
+        guild_id: i64,
+    ) -> Result<Arc<Vec<Arc<Question>>>, EngineError> {
+        if let Some(qs) = self.custom.read().expect("custom lock").get(&guild_id) {
+            return Ok(qs.clone());
+        }
+        let mut questions = Vec::new();
+        for (id, toml) in self.store.custom_questions(guild_id).await? {
+            match load_str(&format!("custom:{id}"), &toml, self.bank.topics()) {
+                Ok(qs) => questions.extend(qs.into_iter().map(|(q, _, _)| Arc::new(q))),
+                // Stored questions were valid when added; if the rules changed, skip and say so.
+                Err(e) => {
+                    tracing::warn!(guild_id, question = %id, error = %e, "skipping an invalid custom question")
+                }
+            }
+        }
+        let questions = Arc::new(questions);
+        self.custom
+            .write()
+            .expect("custom lock")
+            .insert(guild_id, questions.clone());
+        Ok(questions)
+    }
+
+    pub(super) async fn questions(
+        &self,
+        ctx: Ctx,
+        cmd: QuestionsCommand,
+    ) -> Result<Response, EngineError> {
+        match cmd {
+            QuestionsCommand::Add { toml } => self.add_custom(ctx, &toml).await,
+            QuestionsCommand::DisableTopic(t) | QuestionsCommand::EnableTopic(t)
+                if !self.bank.has_topic(t.as_str()) =>
+            {
+                user(format!(
+                    "Unknown topic `{t}`. Topics: {}",
+                    self.topic_list()
+                ))
+            }
+            QuestionsCommand::DisableTopic(t) => {
+                self.store
+                    .set_topic_enabled(ctx.guild_id, t.as_str(), false)
+                    .await?;
+                Ok(Response::text(format!(
+                    "Topic `{t}` is off for this server: no daily or quiz question will use it."
+                )))
+            }
+            QuestionsCommand::EnableTopic(t) => {
+                self.store
+                    .set_topic_enabled(ctx.guild_id, t.as_str(), true)
+                    .await?;
+                Ok(Response::text(format!(
+                    "Topic `{t}` is on again for this server."
+                )))
+            }
+            QuestionsCommand::List => self.list_custom(ctx).await,
+        }
+    }
+
+    async fn add_custom(&self, ctx: Ctx, text: &str) -> Result<Response, EngineError> {
+        let parsed = match load_str("upload", text, self.bank.topics()) {
+            Ok(qs) => qs,
+            Err(e) => return user(format!("Nothing was added. {e}")),
+        };
+        if parsed.is_empty() {
+            return user("Nothing was added: the file has no [[question]] tables.");
+        }
+        if parsed.len() > MAX_UPLOAD {
+            return user(format!(
+                "Nothing was added: at most {MAX_UPLOAD} questions per upload."
+            ));
+        }
+        if let Some((q, _, line)) = parsed
+            .iter()
+            .find(|(q, _, _)| self.bank.get(&q.id).is_some())
+        {
+            return user(format!("Nothing was added. upload:{line}: id `{}` is already used by the shipped bank; pick another id.", q.id));
+        }
+        let docs = split_questions(text)
+            .map_err(|e| EngineError::User(format!("Nothing was added: {e}")))?;
+        self.store
+            .add_custom_questions(ctx, &docs, self.clock.now())
+            .await?;
+        self.custom
+            .write()
+            .expect("custom lock")
+            .remove(&ctx.guild_id);
+        let ids: Vec<&str> = parsed.iter().map(|(q, _, _)| q.id.as_str()).collect();
+        Ok(Response::text(format!(
+            "Added {} question(s) to this server's pool: {}",
+            ids.len(),
+            ids.join(", ")
+        )))
+    }
+
+    async fn list_custom(&self, ctx: Ctx) -> Result<Response, EngineError> {
+        let custom = self.custom_questions(ctx.guild_id).await?;
+        let disabled = self.store.disabled_topics(ctx.guild_id).await?;
+        let mut text = format!("This server has {} custom question(s).", custom.len());
+        for q in custom.iter() {
+            text.push_str(&format!(
+                "\n- {} ({}, {}, {})",
+                q.id,
+                q.topic,
+                q.difficulty,
+                q.format()
+            ));
+        }
+        text.push_str(&format!(
+            "\nDisabled topics: {}",
+            if disabled.is_empty() {
+                "none".to_owned()
+            } else {
+                disabled.join(", ")
+            }
+        ));
+        Ok(Response::text(text))
+    }
+}

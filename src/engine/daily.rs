@@ -1,0 +1,352 @@
+//! The daily-question lifecycle: settings, posting, revealing, delivery.
+
+use super::{user, Engine, EngineError, Place};
+use crate::bank::Question;
+use crate::domain::command::{DailyCommand, DailySetup, Days};
+use crate::domain::reply::{Body, Effect, MessageRef, Response, RevealCard};
+use crate::domain::schedule::{default_reveal, Schedule};
+use crate::storage::{Ctx, DailyRow, PostRow};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use std::sync::Arc;
+
+/// A claimed delivery is retried after this long without confirmation.
+const REDELIVER_AFTER: Duration = Duration::minutes(2);
+
+/// Most names listed in a reveal.
+const MAX_NAMES: i64 = 25;
+
+fn schedule_of(row: &DailyRow) -> Option<Schedule> {
+    Some(Schedule {
+        post: row.post_time,
+        reveal: row.reveal_time,
+        tz: row.tz.parse().ok()?,
+        days: row.days.parse().ok()?,
+    })
+}
+
+impl Engine {
+    pub(super) async fn daily(
+        &self,
+        ctx: Ctx,
+        place: &Place,
+        cmd: DailyCommand,
+    ) -> Result<Response, EngineError> {
+        match cmd {
+            DailyCommand::Setup(setup) => self.daily_setup(ctx, setup).await,
+            DailyCommand::Status => self.daily_status(ctx).await,
+            DailyCommand::Pause | DailyCommand::Resume => {
+                let pause = cmd == DailyCommand::Pause;
+                if !self.store.set_paused(ctx.channel_id, pause).await? {
+                    return user(
+                        "This channel has no daily question yet: set it up with /daily setup.",
+                    );
+                }
+                Ok(Response::text(if pause {
+                    "Daily questions paused here."
+                } else {
+                    "Daily questions resumed here."
+                }))
+            }
+            DailyCommand::Post => self.daily_post_now(ctx, &place.channel).await,
+        }
+    }
+
+    async fn daily_setup(&self, ctx: Ctx, s: DailySetup) -> Result<Response, EngineError> {
+        if let Some(t) = s.topics.iter().find(|t| !self.bank.has_topic(t.as_str())) {
+            return user(format!(
+                "Unknown topic `{t}`. Topics: {}",
+                self.topic_list()
+            ));
+        }
+        let reveal = s.reveal.unwrap_or_else(|| default_reveal(s.time));
+        if reveal == s.time {
+            return user("The reveal time must differ from the post time.");
+        }
+        let row = DailyRow {
+            channel_id: ctx.channel_id,
+            post_time: s.time,
+            reveal_time: reveal,
+            tz: s.tz.name().to_owned(),
+            days: s.days.as_str().to_owned(),
+            topics: s.topics.iter().map(|t| t.to_string()).collect(),
+            paused: false,
+        };
+        self.store.save_daily(&row).await?;
+        let status = self.status_text(&row).await?;
+        Ok(Response::text(format!("Daily question set up.\n{status}")))
+    }
+
+    async fn daily_status(&self, ctx: Ctx) -> Result<Response, EngineError> {
+        match self.store.daily(ctx.channel_id).await? {
+            Some(row) => Ok(Response::text(self.status_text(&row).await?)),
+            None => user("This channel has no daily question yet. An admin can run /daily setup time:09:00 tz:Europe/London"),
+        }
+    }
+
+    async fn status_text(&self, row: &DailyRow) -> Result<String, EngineError> {
+        let sched = schedule_of(row).ok_or_else(|| {
+            EngineError::User("This channel's settings are invalid; run /daily setup again.".into())
+        })?;
+        let now = self.clock.now();
+        let next = sched.next_post(now).with_timezone(&sched.tz);
+        let topics = if row.topics.is_empty() {
+            "all topics".to_owned()
+        } else {
+            row.topics.join(", ")
+        };
+        let reveal_day = if row.reveal_time > row.post_time {
+            ""
+        } else {
+            " the next day"
+        };
+        Ok(format!(
+            "Posts at {} and reveals at {}{reveal_day} ({}), {}, from {topics}.{}\nNext post: {}.",
+            row.post_time.format("%H:%M"),
+            row.reveal_time.format("%H:%M"),
+            row.tz,
+            if row.days == "weekdays" {
+                "on weekdays"
+            } else {
+                "every day"
+            },
+            if row.paused { " Paused." } else { "" },
+            next.format("%a %d %b %H:%M %Z"),
+        ))
+    }
+
+    async fn daily_post_now(&self, ctx: Ctx, channel: &str) -> Result<Response, EngineError> {
+        let Some(row) = self.store.daily(ctx.channel_id).await? else {
+            return user("This channel has no daily question yet: set it up with /daily setup.");
+        };
+        let sched = schedule_of(&row)
+            .ok_or_else(|| EngineError::User("Invalid settings; run /daily setup again.".into()))?;
+        let today = sched.local_date(self.clock.now());
+        match self
+            .post_daily(ctx.guild_id, ctx.channel_id, channel, &row, today)
+            .await?
+        {
+            Some(effect) => Ok(Response::text(format!(
+                "Posted today's question (#{}).",
+                effect.post_id()
+            ))
+            .with_effect(effect)),
+            None => user("Today's question is already posted here; there is one per day."),
+        }
+    }
+
+    /// Picks and claims the daily question of `date`; `None` if already posted.
+    async fn post_daily(
+        &self,
+        guild_id: i64,
+        channel_id: i64,
+        channel: &str,
+        row: &DailyRow,
+        date: NaiveDate,
+    ) -> Result<Option<Effect>, EngineError> {
+        let Some(sched) = schedule_of(row) else {
+            return Ok(None);
+        };
+        let pool = self.pool(guild_id).await?;
+        let wanted: Vec<&Arc<Question>> = pool
+            .iter()
+            .filter(|q| row.topics.is_empty() || row.topics.iter().any(|t| t == q.topic.as_str()))
+            .collect();
+        let used = self.store.daily_use_counts(channel_id).await?;
+        let Some(q) = self.pick(&wanted, &used) else {
+            tracing::warn!(channel_id, "no question available for the daily post");
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        let reveal_at = sched.reveal_at(date).max(now);
+        let claimed = self
+            .store
+            .claim_daily(
+                channel_id,
+                (q.id.as_str(), q.topic.as_str()),
+                date,
+                now,
+                reveal_at,
+            )
+            .await?;
+        Ok(claimed.map(|post_id| Effect::PostQuestion {
+            channel: channel.to_owned(),
+            card: self.card(post_id, &q, Some((reveal_at, sched.tz))),
+        }))
+    }
+
+    /// Claims everything due by now: daily posts, reveals, and deliveries a
+    /// crash or an exhausted retry left behind. The scheduler delivers them.
+    #[tracing::instrument(skip(self))]
+    pub async fn run_due(&self) -> Result<Vec<Effect>, EngineError> {
+        let now = self.clock.now();
+        let mut effects = Vec::new();
+        for s in self.store.active_schedules().await? {
+            let Some(date) = schedule_of(&s.settings).and_then(|sc| sc.due_date(now)) else {
+                continue;
+            };
+            if s.last_date.is_some_and(|last| last >= date) {
+                continue;
+            }
+            if let Some(e) = self
+                .post_daily(
+                    s.guild_id,
+                    s.settings.channel_id,
+                    &s.channel_external,
+                    &s.settings,
+                    date,
+                )
+                .await?
+            {
+                effects.push(e);
+            }
+        }
+        for post in self.store.claim_reveals(now, None).await? {
+            effects.push(self.reveal_effect(&post).await?);
+        }
+        for post in self
+            .store
+            .claim_undelivered(now, now - REDELIVER_AFTER)
+            .await?
+        {
+            effects.extend(self.redelivery(&post).await?);
+        }
+        Ok(effects)
+    }
+
+    async fn redelivery(&self, post: &PostRow) -> Result<Vec<Effect>, EngineError> {
+        let mut out = Vec::new();
+        let (channel, guild_id) = self.store.channel_ref(post.channel_id).await?;
+        if post.delivered_at.is_none() {
+            let q = self.question(guild_id, &post.question_id).await?;
+            let tz = self.channel_tz(post.channel_id).await?;
+            let card = self.card(post.id, &q, post.reveal_at.map(|t| (t, tz)));
+            out.push(Effect::PostQuestion { channel, card });
+        }
+        if post.revealed_at.is_some() && post.reveal_delivered_at.is_none() {
+            out.push(self.reveal_effect(post).await?);
+        }
+        Ok(out)
+    }
+
+    async fn reveal_effect(&self, post: &PostRow) -> Result<Effect, EngineError> {
+        let (channel, _) = self.store.channel_ref(post.channel_id).await?;
+        Ok(Effect::PostReveal {
+            channel,
+            original: post.message_ref.clone(),
+            card: self.reveal_card(post).await?,
+        })
+    }
+
+    pub(super) async fn reveal_card(&self, post: &PostRow) -> Result<RevealCard, EngineError> {
+        let (_, guild_id) = self.store.channel_ref(post.channel_id).await?;
+        let q = self.question(guild_id, &post.question_id).await?;
+        let stats = self.store.reveal_stats(post.id, MAX_NAMES).await?;
+        Ok(RevealCard {
+            post_id: post.id,
+            question_id: q.id.clone(),
+            prompt: q.prompt.clone(),
+            answer: q.answer.clone(),
+            explanation: q.explanation.clone(),
+            answers: stats.answers,
+            correct: stats.correct,
+            correct_names: stats.correct_names,
+            version_note: q.version_note.clone(),
+        })
+    }
+
+    /// Records what a front end did with an effect.
+    pub async fn delivered(
+        &self,
+        effect: &Effect,
+        message: Option<&MessageRef>,
+    ) -> Result<(), EngineError> {
+        let now = self.clock.now();
+        match effect {
+            Effect::PostQuestion { card, .. } => {
+                self.store
+                    .mark_posted(card.post_id, message.map(String::as_str), now)
+                    .await?
+            }
+            Effect::PostReveal { card, .. } => self.store.mark_revealed(card.post_id, now).await?,
+        }
+        Ok(())
+    }
+
+    pub(super) async fn reveal_command(
+        &self,
+        ctx: Ctx,
+        actor: &super::Actor,
+    ) -> Result<Response, EngineError> {
+        let Some(post) = self.store.latest_daily(ctx.channel_id).await? else {
+            return user("No daily question has been posted here yet.");
+        };
+        if post.revealed_at.is_some() {
+            return Ok(Response::private(Body::Reveal(
+                self.reveal_card(&post).await?,
+            )));
+        }
+        if !actor.is_admin {
+            let at = post.reveal_at.unwrap_or(post.posted_at);
+            return user(format!(
+                "The answer to #{} is revealed {}.",
+                post.id,
+                self.when(ctx, at).await?
+            ));
+        }
+        let claimed = self
+            .store
+            .claim_reveals(self.clock.now(), Some(post.id))
+            .await?;
+        let Some(post) = claimed.into_iter().next() else {
+            return user("It was just revealed.");
+        };
+        let effect = self.reveal_effect(&post).await?;
+        Ok(Response::text(format!("Revealed #{} early.", post.id)).with_effect(effect))
+    }
+
+    /// "at 17:00 Europe/London (in 3h 20m)"
+    async fn when(&self, ctx: Ctx, at: DateTime<Utc>) -> Result<String, EngineError> {
+        let tz: chrono_tz::Tz = match self.store.daily(ctx.channel_id).await? {
+            Some(row) => row.tz.parse().unwrap_or(chrono_tz::UTC),
+            None => chrono_tz::UTC,
+        };
+        let left = (at - self.clock.now()).max(Duration::zero());
+        Ok(format!(
+            "at {} {} (in {}h {:02}m)",
+            at.with_timezone(&tz).format("%H:%M"),
+            tz.name(),
+            left.num_hours(),
+            left.num_minutes() % 60
+        ))
+    }
+
+    /// The local date and `days` of a channel, for streaks as of today.
+    pub(super) async fn channel_today(
+        &self,
+        channel_id: i64,
+    ) -> Result<(NaiveDate, Days), EngineError> {
+        let now = self.clock.now();
+        Ok(
+            match self
+                .store
+                .daily(channel_id)
+                .await?
+                .as_ref()
+                .and_then(schedule_of)
+            {
+                Some(s) => (s.local_date(now), s.days),
+                None => (now.date_naive(), Days::Daily),
+            },
+        )
+    }
+
+    /// A channel's time zone (UTC when it has no daily settings).
+    pub(super) async fn channel_tz(&self, channel_id: i64) -> Result<chrono_tz::Tz, EngineError> {
+        Ok(self
+            .store
+            .daily(channel_id)
+            .await?
+            .and_then(|r| r.tz.parse().ok())
+            .unwrap_or(chrono_tz::UTC))
+    }
+}

@@ -1,0 +1,226 @@
+//! The engine: the one place where rules meet.
+//!
+//! `Engine::handle(actor, place, command)` turns a person's command into a
+//! [`Response`] (a reply plus effects). `Engine::run_due` is the scheduler's
+//! entry: it claims due daily posts and reveals and returns their effects.
+//! Time, randomness and grading are injected, so every rule is testable.
+
+mod answer;
+mod boards;
+mod custom;
+mod daily;
+mod help;
+mod quiz;
+
+pub use quiz::pick_least_used;
+
+use crate::bank::{Bank, Question, QuestionId};
+use crate::domain::clock::Clock;
+use crate::domain::command::Command;
+use crate::domain::reply::{Body, Response};
+use crate::grading::Grading;
+use crate::storage::{Store, StoreError};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Which front end a command came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    Console,
+    Discord,
+    Slack,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Console => "console",
+            Platform::Discord => "discord",
+            Platform::Slack => "slack",
+        }
+    }
+}
+
+/// The person behind a command, as the front end knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: String,
+    pub name: String,
+    /// Discord: Manage Server; Slack: workspace admin; console: `/as NAME admin`.
+    pub is_admin: bool,
+}
+
+/// Where a command was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub platform: Platform,
+    pub guild: String,
+    pub channel: String,
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Something the person can act on; shown to them as is.
+    #[error("{0}")]
+    User(String),
+    /// Anything else: logged in full, the person sees an apology with a reference.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub(crate) fn user<T>(msg: impl Into<String>) -> Result<T, EngineError> {
+    Err(EngineError::User(msg.into()))
+}
+
+/// The engine, shared by every front end and the scheduler.
+pub struct Engine {
+    store: Store,
+    bank: Arc<Bank>,
+    clock: Arc<dyn Clock>,
+    rng: Mutex<ChaCha8Rng>,
+    grading: Arc<Grading>,
+    /// Each guild's custom questions, parsed once and dropped on change.
+    custom: RwLock<HashMap<i64, Arc<Vec<Arc<Question>>>>>,
+}
+
+impl Engine {
+    /// Builds an engine. `seed` fixes question picks for tests.
+    pub fn new(
+        store: Store,
+        bank: Arc<Bank>,
+        clock: Arc<dyn Clock>,
+        seed: u64,
+        grading: Arc<Grading>,
+    ) -> Self {
+        Self {
+            store,
+            bank,
+            clock,
+            rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
+            grading,
+            custom: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The shipped bank.
+    pub fn bank(&self) -> &Bank {
+        &self.bank
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The injected clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Whether answering may be slow (front ends defer the interaction first).
+    pub fn is_slow(&self, command: &Command) -> bool {
+        // Only text answers can reach the SQL sandbox or an LLM.
+        matches!(command, Command::Answer { .. })
+    }
+
+    /// Applies a command. Never fails: errors become a private reply.
+    #[tracing::instrument(skip(self, command), fields(platform = place.platform.as_str(), guild = %place.guild, user = %actor.user_id))]
+    pub async fn handle(&self, actor: &Actor, place: &Place, command: Command) -> Response {
+        let echo = match &command {
+            Command::Answer { text, .. } => Some(text.clone()),
+            _ => None,
+        };
+        match self.apply(actor, place, command).await {
+            Ok(response) => response,
+            Err(EngineError::User(msg)) => Response::private(Body::Error(msg)),
+            Err(EngineError::Store(e)) => Response::private(Body::Error(internal_error(&e, echo))),
+        }
+    }
+
+    async fn apply(
+        &self,
+        actor: &Actor,
+        place: &Place,
+        command: Command,
+    ) -> Result<Response, EngineError> {
+        if command.needs_admin() && !actor.is_admin {
+            return user("Only server admins (Manage Server permission) can do that.");
+        }
+        let ctx = self
+            .store
+            .resolve(
+                place.platform.as_str(),
+                &place.guild,
+                &place.channel,
+                &actor.user_id,
+                &actor.name,
+            )
+            .await?;
+        match command {
+            Command::Help => Ok(help::help(&self.bank)),
+            Command::Quiz(filter) => self.quiz(ctx, &filter).await,
+            Command::Answer { post, text } => self.answer_text(ctx, post, &text).await,
+            Command::Choose { post, options } => self.choose(ctx, post, options).await,
+            Command::Reveal => self.reveal_command(ctx, actor).await,
+            Command::Flag { post } => self.flag(ctx, post).await,
+            Command::Flags => self.flags(ctx).await,
+            Command::Regrade {
+                answer,
+                verdict,
+                note,
+            } => self.regrade(ctx, answer, verdict, note).await,
+            Command::Leaderboard {
+                period,
+                topic,
+                page,
+            } => self.leaderboard(ctx, period, topic, page).await,
+            Command::Stats { member } => self.stats(ctx, &actor.name, member).await,
+            Command::Streak => self.streak(ctx).await,
+            Command::Daily(cmd) => self.daily(ctx, place, cmd).await,
+            Command::Questions(cmd) => self.questions(ctx, cmd).await,
+        }
+    }
+
+    /// A question by id: the bank first, then the guild's custom questions.
+    async fn question(&self, guild_id: i64, id: &str) -> Result<Arc<Question>, EngineError> {
+        if let Some(q) = QuestionId::parse(id)
+            .ok()
+            .and_then(|id| self.bank.get(&id).cloned())
+        {
+            return Ok(q);
+        }
+        let custom = self.custom_questions(guild_id).await?;
+        match custom.iter().find(|q| q.id.as_str() == id) {
+            Some(q) => Ok(q.clone()),
+            None => user(format!(
+                "Question `{id}` is no longer in this server's bank."
+            )),
+        }
+    }
+}
+
+/// Logs an internal error and words it for the person, with a reference.
+fn internal_error(e: &StoreError, echo: Option<String>) -> String {
+    let reference = format!("{:08x}", rand::random::<u32>());
+    tracing::error!(error = %e, reference = %reference, "command failed");
+    let unreachable = matches!(e, StoreError::Unavailable(_))
+        || matches!(
+            e,
+            StoreError::Sql(
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
+            )
+        );
+    let mut msg = if unreachable {
+        format!("prepbot cannot reach its database right now, so nothing was saved. Please try again in a minute (ref {reference}).")
+    } else {
+        format!("Sorry, something went wrong on our side and nothing was saved. Please try again; if it keeps happening, report ref {reference}.")
+    };
+    if let Some(text) = echo {
+        msg.push_str("\nYour answer, so you can send it again:\n");
+        msg.push_str(&text);
+    }
+    msg
+}

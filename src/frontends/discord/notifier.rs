@@ -1,0 +1,203 @@
+//! The scheduler's [`Notifier`] for Discord: posts the daily question as an
+//! embed with answer buttons (and opens a discussion thread where the server
+//! allows it), and publishes the reveal by editing that post.
+//!
+//! One attempt per call. Requests go through serenity's own `Route`s (so the
+//! `proxy` base URL applies), but are executed here rather than by
+//! `Http::send_message`, because serenity's error type drops a 429's
+//! `retry_after`, and with serenity's rate limiter disabled that is the only
+//! thing between us and Discord's limits. A 429 becomes
+//! [`DeliveryError::RateLimited`] with the body's `retry_after`; the scheduler
+//! backs off and retries. Every request also waits for a slot on this
+//! notifier's own [`Pacer`] (40/s by default), so a delivery that takes two
+//! requests (post + thread) still keeps the process under Discord's global
+//! 50 requests/s.
+//!
+//! Posts carry `nonce = "p<post id>"` with `enforce_nonce: true`: if a post
+//! went through but its answer was lost, the retry gets the same message back
+//! instead of a second post.
+
+use super::render;
+use crate::domain::reply::{Effect, MessageRef, QuestionCard, RevealCard};
+use crate::scheduler::{DeliveryError, Notifier, Pacer};
+use async_trait::async_trait;
+use poise::serenity_prelude::{ChannelId, Http, LightMethod, MessageId, Nonce, Request, Route};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Requests per second the notifier allows itself (Discord's global cap is 50).
+pub const DEFAULT_RATE: u32 = 40;
+
+/// Delivers daily posts and reveals to Discord channels.
+pub struct DiscordNotifier {
+    http: Arc<Http>,
+    client: reqwest::Client,
+    pacer: Pacer,
+}
+
+impl DiscordNotifier {
+    /// A notifier sharing the bot's `Http` (token and proxy), paced at `rate`
+    /// requests per second.
+    pub fn new(http: Arc<Http>, rate: u32) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .expect("a reqwest client with default TLS");
+        Self { http, client, pacer: Pacer::per_second(rate) }
+    }
+
+    /// One paced request; the JSON answer, or why not.
+    async fn call(&self, route: Route<'_>, method: LightMethod, body: &impl serde::Serialize) -> Result<Value, Failure> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Failure::other(format!("encoding: {e}")))?;
+        let request = Request::new(route, method)
+            .body(Some(bytes))
+            .build(&self.client, self.http.token(), self.http.proxy.as_deref())
+            .map_err(|e| Failure::other(format!("building request: {e}")))?;
+        self.pacer.wait().await;
+        let response = request.send().await.map_err(|e| Failure::other(format!("request: {e}")))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| Failure::other(format!("reading body: {e}")))?;
+        if (200..300).contains(&status) {
+            return Ok(serde_json::from_slice(&body).unwrap_or(Value::Null));
+        }
+        Err(Failure { status, error: classify(status, &headers, &body) })
+    }
+
+    #[tracing::instrument(skip(self, card), fields(post = card.post_id))]
+    async fn post_question(&self, channel: ChannelId, card: &QuestionCard) -> Result<Option<MessageRef>, DeliveryError> {
+        let message = render::question_post(card)
+            .into_message()
+            .nonce(Nonce::String(format!("p{}", card.post_id)))
+            .enforce_nonce(true);
+        let posted = self.call(Route::ChannelMessages { channel_id: channel }, LightMethod::Post, &message).await?;
+        let id = posted["id"].as_str().ok_or_else(|| DeliveryError::Failed("posted message has no id".into()))?;
+        if let Ok(message_id) = id.parse::<u64>() {
+            self.open_thread(channel, MessageId::new(message_id), card.post_id).await;
+        }
+        Ok(Some(id.to_owned()))
+    }
+
+    /// Best effort: a server may not allow threads, and the question is
+    /// already posted, so a failure here is only logged.
+    async fn open_thread(&self, channel: ChannelId, message: MessageId, post: i64) {
+        let route = Route::ChannelMessageThreads { channel_id: channel, message_id: message };
+        let body = json!({"name": format!("Discuss daily question #{post}"), "auto_archive_duration": 1440});
+        match self.call(route, LightMethod::Post, &body).await {
+            Ok(_) => {}
+            Err(f) if f.status == 403 => tracing::debug!(post, "no thread: the server does not allow it"),
+            Err(f) => tracing::warn!(post, error = %f.error, "could not open the discussion thread"),
+        }
+    }
+
+    #[tracing::instrument(skip(self, card), fields(post = card.post_id))]
+    async fn post_reveal(
+        &self,
+        channel: ChannelId,
+        original: Option<&MessageRef>,
+        card: &RevealCard,
+    ) -> Result<Option<MessageRef>, DeliveryError> {
+        let out = render::reveal_post(card);
+        if let Some(message_id) = original.and_then(|m| m.parse::<u64>().ok()) {
+            let route = Route::ChannelMessage { channel_id: channel, message_id: MessageId::new(message_id) };
+            match self.call(route, LightMethod::Patch, &out.clone().into_edit()).await {
+                Ok(_) => return Ok(None),
+                // The post was deleted: publish the reveal as a new message.
+                Err(f) if f.status == 404 => tracing::info!("original post is gone; posting the reveal"),
+                Err(f) => return Err(f.error),
+            }
+        }
+        let message = out.into_message().nonce(Nonce::String(format!("r{}", card.post_id))).enforce_nonce(true);
+        self.call(Route::ChannelMessages { channel_id: channel }, LightMethod::Post, &message).await?;
+        Ok(None)
+    }
+}
+
+#[async_trait]
+impl Notifier for DiscordNotifier {
+    async fn deliver(&self, effect: &Effect) -> Result<Option<MessageRef>, DeliveryError> {
+        match effect {
+            Effect::PostQuestion { channel, card } => self.post_question(channel_id(channel)?, card).await,
+            Effect::PostReveal { channel, original, card } => {
+                self.post_reveal(channel_id(channel)?, original.as_ref(), card).await
+            }
+        }
+    }
+}
+
+fn channel_id(channel: &str) -> Result<ChannelId, DeliveryError> {
+    match channel.parse::<u64>() {
+        Ok(id) if id > 0 => Ok(ChannelId::new(id)),
+        _ => Err(DeliveryError::Failed(format!("`{channel}` is not a Discord channel id"))),
+    }
+}
+
+/// A failed request: its HTTP status (0 when none came back) and the error
+/// the scheduler sees.
+struct Failure {
+    status: u16,
+    error: DeliveryError,
+}
+
+impl Failure {
+    fn other(why: String) -> Self {
+        Self { status: 0, error: DeliveryError::Failed(why) }
+    }
+}
+
+impl From<Failure> for DeliveryError {
+    fn from(f: Failure) -> Self {
+        f.error
+    }
+}
+
+/// Maps an unsuccessful answer to a delivery error. A 429 waits for the
+/// body's `retry_after` (seconds, fractional), else the `Retry-After` or
+/// `X-RateLimit-Reset-After` header, else one second.
+pub fn classify(status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]) -> DeliveryError {
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if status == 429 {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<f64>().ok());
+        let secs = json["retry_after"]
+            .as_f64()
+            .or_else(|| header("x-ratelimit-reset-after"))
+            .or_else(|| header("retry-after"))
+            .unwrap_or(1.0);
+        return DeliveryError::RateLimited { retry_after: Duration::from_secs_f64(secs.clamp(0.0, 3600.0)) };
+    }
+    let message = json["message"].as_str().unwrap_or("no message");
+    DeliveryError::Failed(format!("Discord answered {status}: {message}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn a_429_waits_for_the_bodys_fractional_retry_after() {
+        let body = include_bytes!("../../../tests/fixtures/discord/rate_limited.json");
+        let e = classify(429, &HeaderMap::new(), body);
+        assert_eq!(e, DeliveryError::RateLimited { retry_after: Duration::from_millis(250) });
+    }
+
+    #[test]
+    fn a_429_without_a_body_falls_back_to_the_headers() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", HeaderValue::from_static("3"));
+        assert_eq!(classify(429, &h, b""), DeliveryError::RateLimited { retry_after: Duration::from_secs(3) });
+    }
+
+    #[test]
+    fn other_failures_carry_the_status_and_discords_message() {
+        let e = classify(500, &HeaderMap::new(), br#"{"message": "500: Internal Server Error", "code": 0}"#);
+        assert_eq!(e, DeliveryError::Failed("Discord answered 500: 500: Internal Server Error".into()));
+    }
+
+    #[test]
+    fn a_channel_that_is_not_a_snowflake_fails_without_a_request() {
+        assert!(matches!(channel_id("console"), Err(DeliveryError::Failed(_))));
+        assert_eq!(channel_id("810000000000000001").unwrap().get(), 810_000_000_000_000_001);
+    }
+}

@@ -1,0 +1,200 @@
+//! Daily settings, the claim of each day's post, and reveals.
+//!
+//! Claims are inserts and updates guarded by Postgres itself (a unique index
+//! for posts, `WHERE revealed_at IS NULL` for reveals), so two schedulers, or
+//! one restarted mid-day, can never post or reveal twice.
+
+use super::posts::POST_COLUMNS;
+use super::{PostRow, Store, StoreError};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+/// A row of `daily_settings`.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DailyRow {
+    pub channel_id: i64,
+    pub post_time: NaiveTime,
+    pub reveal_time: NaiveTime,
+    pub tz: String,
+    pub days: String,
+    pub topics: Vec<String>,
+    pub paused: bool,
+}
+
+/// A configured channel, as the scheduler sees it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ChannelSchedule {
+    #[sqlx(flatten)]
+    pub settings: DailyRow,
+    pub guild_id: i64,
+    pub channel_external: String,
+    pub last_date: Option<NaiveDate>,
+}
+
+const SETTINGS: &str = "d.channel_id, d.post_time, d.reveal_time, d.tz, d.days, d.topics, d.paused";
+
+impl Store {
+    /// Creates or replaces a channel's daily settings (and un-pauses it).
+    pub async fn save_daily(&self, s: &DailyRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO daily_settings (channel_id, post_time, reveal_time, tz, days, topics, paused, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, false, now())
+             ON CONFLICT (channel_id) DO UPDATE SET post_time = EXCLUDED.post_time,
+               reveal_time = EXCLUDED.reveal_time, tz = EXCLUDED.tz, days = EXCLUDED.days,
+               topics = EXCLUDED.topics, paused = false, updated_at = now()",
+        )
+        .bind(s.channel_id)
+        .bind(s.post_time)
+        .bind(s.reveal_time)
+        .bind(&s.tz)
+        .bind(&s.days)
+        .bind(&s.topics)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A channel's daily settings, if set up.
+    pub async fn daily(&self, channel_id: i64) -> Result<Option<DailyRow>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {SETTINGS} FROM daily_settings d WHERE d.channel_id = $1"
+        ))
+        .bind(channel_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Pauses or resumes; false if the channel has no daily settings.
+    pub async fn set_paused(&self, channel_id: i64, paused: bool) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE daily_settings SET paused = $2, updated_at = now() WHERE channel_id = $1",
+        )
+        .bind(channel_id)
+        .bind(paused)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Every un-paused channel with its latest daily post date.
+    pub async fn active_schedules(&self) -> Result<Vec<ChannelSchedule>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {SETTINGS}, c.guild_id, c.external_id AS channel_external,
+                    (SELECT max(p.local_date) FROM posts p WHERE p.channel_id = d.channel_id AND p.kind = 'daily') AS last_date
+             FROM daily_settings d JOIN channels c ON c.id = d.channel_id
+             WHERE NOT d.paused ORDER BY d.channel_id"
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Claims the daily post of `date`; `None` if that day already has one.
+    pub async fn claim_daily(
+        &self,
+        channel_id: i64,
+        question: (&str, &str),
+        date: NaiveDate,
+        now: DateTime<Utc>,
+        reveal_at: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO posts (channel_id, question_id, topic, kind, local_date, posted_at, reveal_at, delivery_attempted_at)
+             VALUES ($1, $2, $3, 'daily', $4, $5, $6, $5)
+             ON CONFLICT (channel_id, local_date) WHERE kind = 'daily' DO NOTHING RETURNING id",
+        )
+        .bind(channel_id)
+        .bind(question.0)
+        .bind(question.1)
+        .bind(date)
+        .bind(now)
+        .bind(reveal_at)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The newest daily post of a channel.
+    pub async fn latest_daily(&self, channel_id: i64) -> Result<Option<PostRow>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE channel_id = $1 AND kind = 'daily'
+             ORDER BY local_date DESC LIMIT 1"
+        ))
+        .bind(channel_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Claims every reveal due by `now` (or just `post_id`, early).
+    pub async fn claim_reveals(
+        &self,
+        now: DateTime<Utc>,
+        post_id: Option<i64>,
+    ) -> Result<Vec<PostRow>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "UPDATE posts SET revealed_at = $1, delivery_attempted_at = $1
+             WHERE kind = 'daily' AND revealed_at IS NULL
+               AND (($2::bigint IS NULL AND reveal_at <= $1) OR id = $2)
+             RETURNING {POST_COLUMNS}"
+        ))
+        .bind(now)
+        .bind(post_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Daily posts or reveals claimed but not confirmed delivered, last tried
+    /// before `stale`: a crash or an exhausted retry left them behind.
+    pub async fn claim_undelivered(
+        &self,
+        now: DateTime<Utc>,
+        stale: DateTime<Utc>,
+    ) -> Result<Vec<PostRow>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "UPDATE posts SET delivery_attempted_at = $1
+             WHERE kind = 'daily' AND delivery_attempted_at < $2
+               AND (delivered_at IS NULL OR (revealed_at IS NOT NULL AND reveal_delivered_at IS NULL))
+               AND posted_at > $1 - interval '1 day'
+             RETURNING {POST_COLUMNS}"
+        ))
+        .bind(now)
+        .bind(stale)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Records that a post reached its channel, as `message_ref`.
+    pub async fn mark_posted(
+        &self,
+        post_id: i64,
+        message_ref: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE posts SET delivered_at = $2, message_ref = coalesce($3, message_ref) WHERE id = $1")
+            .bind(post_id)
+            .bind(now)
+            .bind(message_ref)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records that a reveal reached its channel.
+    pub async fn mark_revealed(&self, post_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE posts SET reveal_delivered_at = $2 WHERE id = $1")
+            .bind(post_id)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A channel's platform id and guild.
+    pub async fn channel_ref(&self, channel_id: i64) -> Result<(String, i64), StoreError> {
+        Ok(
+            sqlx::query_as("SELECT external_id, guild_id FROM channels WHERE id = $1")
+                .bind(channel_id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+}

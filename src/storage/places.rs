@@ -1,0 +1,136 @@
+//! Servers, channels and members: upserted on first sight.
+
+use super::{Store, StoreError};
+
+/// Internal ids for the place and person behind a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ctx {
+    pub guild_id: i64,
+    pub channel_id: i64,
+    pub member_id: i64,
+}
+
+impl Store {
+    /// Upserts the guild, channel and member in one round trip.
+    pub async fn resolve(
+        &self,
+        platform: &str,
+        guild: &str,
+        channel: &str,
+        user: &str,
+        name: &str,
+    ) -> Result<Ctx, StoreError> {
+        let row: (i64, i64, i64) = sqlx::query_as(
+            "WITH g AS (
+                INSERT INTO guilds (platform, external_id) VALUES ($1, $2)
+                ON CONFLICT (platform, external_id) DO UPDATE SET external_id = EXCLUDED.external_id
+                RETURNING id),
+             c AS (
+                INSERT INTO channels (guild_id, external_id) SELECT id, $3 FROM g
+                ON CONFLICT (guild_id, external_id) DO UPDATE SET external_id = EXCLUDED.external_id
+                RETURNING id),
+             m AS (
+                INSERT INTO members (guild_id, external_id, display_name) SELECT id, $4, $5 FROM g
+                ON CONFLICT (guild_id, external_id) DO UPDATE SET display_name = EXCLUDED.display_name
+                RETURNING id)
+             SELECT g.id, c.id, m.id FROM g, c, m",
+        )
+        .bind(platform)
+        .bind(guild)
+        .bind(channel)
+        .bind(user)
+        .bind(name)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Ctx {
+            guild_id: row.0,
+            channel_id: row.1,
+            member_id: row.2,
+        })
+    }
+
+    /// Finds a member of a guild by display name or platform id.
+    pub async fn find_member(
+        &self,
+        guild_id: i64,
+        who: &str,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, display_name FROM members
+             WHERE guild_id = $1 AND (external_id = $2 OR lower(display_name) = lower($2))
+             ORDER BY external_id = $2 DESC LIMIT 1",
+        )
+        .bind(guild_id)
+        .bind(who)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Topics a guild has switched off.
+    pub async fn disabled_topics(&self, guild_id: i64) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT disabled_topics FROM guilds WHERE id = $1")
+                .bind(guild_id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Switches a topic off or on for a guild.
+    pub async fn set_topic_enabled(
+        &self,
+        guild_id: i64,
+        topic: &str,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
+        let sql = if enabled {
+            "UPDATE guilds SET disabled_topics = array_remove(disabled_topics, $2) WHERE id = $1"
+        } else {
+            "UPDATE guilds SET disabled_topics = array_append(array_remove(disabled_topics, $2), $2) WHERE id = $1"
+        };
+        sqlx::query(sql)
+            .bind(guild_id)
+            .bind(topic)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A guild's custom questions as `(id, toml)`.
+    pub async fn custom_questions(
+        &self,
+        guild_id: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as("SELECT question_id, toml FROM custom_questions WHERE guild_id = $1 ORDER BY question_id")
+            .bind(guild_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Stores custom questions `(id, toml)` for a guild, replacing same ids, in one transaction.
+    pub async fn add_custom_questions(
+        &self,
+        ctx: Ctx,
+        questions: &[(String, String)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (id, toml) in questions {
+            sqlx::query(
+                "INSERT INTO custom_questions (guild_id, question_id, toml, added_by, added_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (guild_id, question_id) DO UPDATE
+                 SET toml = EXCLUDED.toml, added_by = EXCLUDED.added_by, added_at = EXCLUDED.added_at",
+            )
+            .bind(ctx.guild_id)
+            .bind(id)
+            .bind(toml)
+            .bind(ctx.member_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
