@@ -115,8 +115,10 @@ pub fn question(card: &QuestionCard) -> Rendered {
         Some(_) => "Answers are private until the reveal.",
         None => "Your answer is private.",
     };
-    if let Some(at) = card.reveals_at {
-        text.push_str(&format!("\n\nReveal <t:{at}:R> (<t:{at}:t>)."));
+    match (card.reveals_at, &card.reveal_label) {
+        (Some(at), Some(label)) => text.push_str(&format!("\n\nRevealed <t:{at}:R> ({label}).")),
+        (Some(at), None) => text.push_str(&format!("\n\nRevealed <t:{at}:R> (<t:{at}:t>).")),
+        _ => {}
     }
     let mut out = embeds(
         &format!("{kind} #{}", card.post_id),

@@ -44,37 +44,71 @@ impl DiscordNotifier {
             .timeout(Duration::from_secs(15))
             .build()
             .expect("a reqwest client with default TLS");
-        Self { http, client, pacer: Pacer::per_second(rate) }
+        Self {
+            http,
+            client,
+            pacer: Pacer::per_second(rate),
+        }
     }
 
     /// One paced request; the JSON answer, or why not.
-    async fn call(&self, route: Route<'_>, method: LightMethod, body: &impl serde::Serialize) -> Result<Value, Failure> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Failure::other(format!("encoding: {e}")))?;
+    async fn call(
+        &self,
+        route: Route<'_>,
+        method: LightMethod,
+        body: &impl serde::Serialize,
+    ) -> Result<Value, Failure> {
+        let bytes =
+            serde_json::to_vec(body).map_err(|e| Failure::other(format!("encoding: {e}")))?;
         let request = Request::new(route, method)
             .body(Some(bytes))
             .build(&self.client, self.http.token(), self.http.proxy.as_deref())
             .map_err(|e| Failure::other(format!("building request: {e}")))?;
         self.pacer.wait().await;
-        let response = request.send().await.map_err(|e| Failure::other(format!("request: {e}")))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Failure::other(format!("request: {e}")))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| Failure::other(format!("reading body: {e}")))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| Failure::other(format!("reading body: {e}")))?;
         if (200..300).contains(&status) {
             return Ok(serde_json::from_slice(&body).unwrap_or(Value::Null));
         }
-        Err(Failure { status, error: classify(status, &headers, &body) })
+        Err(Failure {
+            status,
+            error: classify(status, &headers, &body),
+        })
     }
 
     #[tracing::instrument(skip(self, card), fields(post = card.post_id))]
-    async fn post_question(&self, channel: ChannelId, card: &QuestionCard) -> Result<Option<MessageRef>, DeliveryError> {
+    async fn post_question(
+        &self,
+        channel: ChannelId,
+        card: &QuestionCard,
+    ) -> Result<Option<MessageRef>, DeliveryError> {
         let message = render::question_post(card)
             .into_message()
             .nonce(Nonce::String(format!("p{}", card.post_id)))
             .enforce_nonce(true);
-        let posted = self.call(Route::ChannelMessages { channel_id: channel }, LightMethod::Post, &message).await?;
-        let id = posted["id"].as_str().ok_or_else(|| DeliveryError::Failed("posted message has no id".into()))?;
+        let posted = self
+            .call(
+                Route::ChannelMessages {
+                    channel_id: channel,
+                },
+                LightMethod::Post,
+                &message,
+            )
+            .await?;
+        let id = posted["id"]
+            .as_str()
+            .ok_or_else(|| DeliveryError::Failed("posted message has no id".into()))?;
         if let Ok(message_id) = id.parse::<u64>() {
-            self.open_thread(channel, MessageId::new(message_id), card.post_id).await;
+            self.open_thread(channel, MessageId::new(message_id), card.post_id)
+                .await;
         }
         Ok(Some(id.to_owned()))
     }
@@ -82,12 +116,19 @@ impl DiscordNotifier {
     /// Best effort: a server may not allow threads, and the question is
     /// already posted, so a failure here is only logged.
     async fn open_thread(&self, channel: ChannelId, message: MessageId, post: i64) {
-        let route = Route::ChannelMessageThreads { channel_id: channel, message_id: message };
+        let route = Route::ChannelMessageThreads {
+            channel_id: channel,
+            message_id: message,
+        };
         let body = json!({"name": format!("Discuss daily question #{post}"), "auto_archive_duration": 1440});
         match self.call(route, LightMethod::Post, &body).await {
             Ok(_) => {}
-            Err(f) if f.status == 403 => tracing::debug!(post, "no thread: the server does not allow it"),
-            Err(f) => tracing::warn!(post, error = %f.error, "could not open the discussion thread"),
+            Err(f) if f.status == 403 => {
+                tracing::debug!(post, "no thread: the server does not allow it")
+            }
+            Err(f) => {
+                tracing::warn!(post, error = %f.error, "could not open the discussion thread")
+            }
         }
     }
 
@@ -100,16 +141,34 @@ impl DiscordNotifier {
     ) -> Result<Option<MessageRef>, DeliveryError> {
         let out = render::reveal_post(card);
         if let Some(message_id) = original.and_then(|m| m.parse::<u64>().ok()) {
-            let route = Route::ChannelMessage { channel_id: channel, message_id: MessageId::new(message_id) };
-            match self.call(route, LightMethod::Patch, &out.clone().into_edit()).await {
+            let route = Route::ChannelMessage {
+                channel_id: channel,
+                message_id: MessageId::new(message_id),
+            };
+            match self
+                .call(route, LightMethod::Patch, &out.clone().into_edit())
+                .await
+            {
                 Ok(_) => return Ok(None),
                 // The post was deleted: publish the reveal as a new message.
-                Err(f) if f.status == 404 => tracing::info!("original post is gone; posting the reveal"),
+                Err(f) if f.status == 404 => {
+                    tracing::info!("original post is gone; posting the reveal")
+                }
                 Err(f) => return Err(f.error),
             }
         }
-        let message = out.into_message().nonce(Nonce::String(format!("r{}", card.post_id))).enforce_nonce(true);
-        self.call(Route::ChannelMessages { channel_id: channel }, LightMethod::Post, &message).await?;
+        let message = out
+            .into_message()
+            .nonce(Nonce::String(format!("r{}", card.post_id)))
+            .enforce_nonce(true);
+        self.call(
+            Route::ChannelMessages {
+                channel_id: channel,
+            },
+            LightMethod::Post,
+            &message,
+        )
+        .await?;
         Ok(None)
     }
 }
@@ -118,9 +177,16 @@ impl DiscordNotifier {
 impl Notifier for DiscordNotifier {
     async fn deliver(&self, effect: &Effect) -> Result<Option<MessageRef>, DeliveryError> {
         match effect {
-            Effect::PostQuestion { channel, card } => self.post_question(channel_id(channel)?, card).await,
-            Effect::PostReveal { channel, original, card } => {
-                self.post_reveal(channel_id(channel)?, original.as_ref(), card).await
+            Effect::PostQuestion { channel, card } => {
+                self.post_question(channel_id(channel)?, card).await
+            }
+            Effect::PostReveal {
+                channel,
+                original,
+                card,
+            } => {
+                self.post_reveal(channel_id(channel)?, original.as_ref(), card)
+                    .await
             }
         }
     }
@@ -129,7 +195,9 @@ impl Notifier for DiscordNotifier {
 fn channel_id(channel: &str) -> Result<ChannelId, DeliveryError> {
     match channel.parse::<u64>() {
         Ok(id) if id > 0 => Ok(ChannelId::new(id)),
-        _ => Err(DeliveryError::Failed(format!("`{channel}` is not a Discord channel id"))),
+        _ => Err(DeliveryError::Failed(format!(
+            "`{channel}` is not a Discord channel id"
+        ))),
     }
 }
 
@@ -142,7 +210,10 @@ struct Failure {
 
 impl Failure {
     fn other(why: String) -> Self {
-        Self { status: 0, error: DeliveryError::Failed(why) }
+        Self {
+            status: 0,
+            error: DeliveryError::Failed(why),
+        }
     }
 }
 
@@ -158,13 +229,20 @@ impl From<Failure> for DeliveryError {
 pub fn classify(status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]) -> DeliveryError {
     let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     if status == 429 {
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<f64>().ok());
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<f64>().ok())
+        };
         let secs = json["retry_after"]
             .as_f64()
             .or_else(|| header("x-ratelimit-reset-after"))
             .or_else(|| header("retry-after"))
             .unwrap_or(1.0);
-        return DeliveryError::RateLimited { retry_after: Duration::from_secs_f64(secs.clamp(0.0, 3600.0)) };
+        return DeliveryError::RateLimited {
+            retry_after: Duration::from_secs_f64(secs.clamp(0.0, 3600.0)),
+        };
     }
     let message = json["message"].as_str().unwrap_or("no message");
     DeliveryError::Failed(format!("Discord answered {status}: {message}"))
@@ -179,25 +257,48 @@ mod tests {
     fn a_429_waits_for_the_bodys_fractional_retry_after() {
         let body = include_bytes!("../../../tests/fixtures/discord/rate_limited.json");
         let e = classify(429, &HeaderMap::new(), body);
-        assert_eq!(e, DeliveryError::RateLimited { retry_after: Duration::from_millis(250) });
+        assert_eq!(
+            e,
+            DeliveryError::RateLimited {
+                retry_after: Duration::from_millis(250)
+            }
+        );
     }
 
     #[test]
     fn a_429_without_a_body_falls_back_to_the_headers() {
         let mut h = HeaderMap::new();
         h.insert("retry-after", HeaderValue::from_static("3"));
-        assert_eq!(classify(429, &h, b""), DeliveryError::RateLimited { retry_after: Duration::from_secs(3) });
+        assert_eq!(
+            classify(429, &h, b""),
+            DeliveryError::RateLimited {
+                retry_after: Duration::from_secs(3)
+            }
+        );
     }
 
     #[test]
     fn other_failures_carry_the_status_and_discords_message() {
-        let e = classify(500, &HeaderMap::new(), br#"{"message": "500: Internal Server Error", "code": 0}"#);
-        assert_eq!(e, DeliveryError::Failed("Discord answered 500: 500: Internal Server Error".into()));
+        let e = classify(
+            500,
+            &HeaderMap::new(),
+            br#"{"message": "500: Internal Server Error", "code": 0}"#,
+        );
+        assert_eq!(
+            e,
+            DeliveryError::Failed("Discord answered 500: 500: Internal Server Error".into())
+        );
     }
 
     #[test]
     fn a_channel_that_is_not_a_snowflake_fails_without_a_request() {
-        assert!(matches!(channel_id("console"), Err(DeliveryError::Failed(_))));
-        assert_eq!(channel_id("810000000000000001").unwrap().get(), 810_000_000_000_000_001);
+        assert!(matches!(
+            channel_id("console"),
+            Err(DeliveryError::Failed(_))
+        ));
+        assert_eq!(
+            channel_id("810000000000000001").unwrap().get(),
+            810_000_000_000_000_001
+        );
     }
 }

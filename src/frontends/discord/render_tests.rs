@@ -28,6 +28,7 @@ fn card(format: Format, options: &[(&str, &str)]) -> QuestionCard {
         schema: None,
         daily: true,
         reveals_at: Some(1_700_000_000),
+        reveal_label: Some("17:00 Europe/London".into()),
     }
 }
 
