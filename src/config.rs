@@ -40,3 +40,22 @@ pub struct LlmArgs {
     #[arg(long, env = "PREPBOT_LLM_TIMEOUT_SECS", default_value_t = 8)]
     pub llm_timeout_secs: u64,
 }
+
+/// The Discord front end (started by `prepbot run` when a token is set).
+#[derive(Debug, Clone, Args)]
+pub struct DiscordArgs {
+    /// Bot token from the Discord developer portal.
+    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
+    pub discord_token: Option<SecretString>,
+    /// Send REST calls to this base instead of https://discord.com (a proxy or
+    /// a local mock); disables serenity's own rate limiter.
+    #[arg(long, env = "DISCORD_API_BASE")]
+    pub discord_api_base: Option<String>,
+    /// Development: register slash commands in this guild only (they update
+    /// at once); without it they are registered globally.
+    #[arg(long, env = "DISCORD_DEV_GUILD")]
+    pub discord_dev_guild: Option<u64>,
+    /// Requests per second for the daily fan-out (Discord's global cap is 50).
+    #[arg(long, env = "PREPBOT_FANOUT_RATE", default_value_t = 40)]
+    pub fanout_rate: u32,
+}

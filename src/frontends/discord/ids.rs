@@ -3,7 +3,8 @@
 //!
 //! - `prepbot:choose:<post>:<option>`: pick an option of a choice question
 //! - `prepbot:answer:<post>`: open the answer modal
-//! - `prepbot:modal:<post>`: the answer modal's submit
+//! - `prepbot:modal:<post or ->`: the answer modal's submit (`-`: the
+//!   person's current question, as `/answer` without a number)
 //! - `prepbot:lb:<period>:<topic or ->:<page>`: a leaderboard page
 //!
 //! Discord caps a `custom_id` at 100 characters; the longest here (a 32
@@ -26,7 +27,7 @@ pub enum Action {
         post: i64,
     },
     SubmitAnswer {
-        post: i64,
+        post: Option<i64>,
     },
     Leaderboard {
         period: Period,
@@ -49,7 +50,8 @@ impl Action {
         match self {
             Action::Choose { post, option } => format!("prepbot:choose:{post}:{option}"),
             Action::OpenAnswer { post } => format!("prepbot:answer:{post}"),
-            Action::SubmitAnswer { post } => format!("prepbot:modal:{post}"),
+            Action::SubmitAnswer { post: Some(post) } => format!("prepbot:modal:{post}"),
+            Action::SubmitAnswer { post: None } => "prepbot:modal:-".to_owned(),
             Action::Leaderboard {
                 period,
                 topic,
@@ -73,8 +75,9 @@ impl Action {
             ["answer", post] => Some(Action::OpenAnswer {
                 post: post.parse().ok()?,
             }),
+            ["modal", "-"] => Some(Action::SubmitAnswer { post: None }),
             ["modal", post] => Some(Action::SubmitAnswer {
-                post: post.parse().ok()?,
+                post: Some(post.parse().ok()?),
             }),
             ["lb", period, topic, page] => Some(Action::Leaderboard {
                 period: period.parse().ok()?,
@@ -131,7 +134,8 @@ mod tests {
                 option: "b".into(),
             },
             Action::OpenAnswer { post: 7 },
-            Action::SubmitAnswer { post: 7 },
+            Action::SubmitAnswer { post: Some(7) },
+            Action::SubmitAnswer { post: None },
             Action::Leaderboard {
                 period: Period::Week,
                 topic: None,

@@ -72,17 +72,19 @@ pub fn apology(reference: &str) -> Outgoing {
     .remove(0)
 }
 
-/// The modal for a free-text or SQL answer to `post`.
-pub fn answer_modal(post: i64, prompt: Option<&str>) -> CreateModal {
+/// The modal for a free-text or SQL answer to `post` (`None`: the person's
+/// current question).
+pub fn answer_modal(post: Option<i64>, prompt: Option<&str>) -> CreateModal {
     let mut input = CreateInputText::new(InputTextStyle::Paragraph, "Your answer", ANSWER_FIELD)
         .max_length(MAX_ANSWER_CHARS as u16)
         .required(true);
     if let Some(p) = prompt {
         input = input.placeholder(cards::clip(p, 100));
     }
+    let title = post.map_or_else(|| "Your answer".to_owned(), |p| format!("Answer to #{p}"));
     CreateModal::new(
         Action::SubmitAnswer { post }.encode(),
-        cards::clip(&format!("Answer #{post}"), 45),
+        cards::clip(&title, 45),
     )
     .components(vec![CreateActionRow::InputText(input)])
 }

@@ -98,7 +98,7 @@ fn a_choice_question_gets_one_button_per_option() {
 fn an_open_question_gets_an_answer_button_that_opens_the_modal() {
     let out = question_post(&card(Format::Open, &[]));
     assert_eq!(custom_ids(&out), vec!["prepbot:answer:12"]);
-    let modal = js(&answer_modal(12, Some("What does RANK() do?")));
+    let modal = js(&answer_modal(Some(12), Some("What does RANK() do?")));
     assert_eq!(modal["custom_id"], "prepbot:modal:12");
     let input = &modal["components"][0]["components"][0];
     assert_eq!(input["style"], 2, "a paragraph field");

@@ -1,0 +1,218 @@
+//! The slash commands everyone can use. Each is a shim: slash options become
+//! a core [`Command`], [`shim::run`] calls the engine and renders the reply.
+//! Parsing that can fail (a topic slug) answers privately with what to fix.
+
+use super::shim::{self, Ctx};
+use super::{render, Error};
+use crate::bank::{Difficulty, Format, Topic};
+use crate::domain::command::{Command, Period, QuizFilter};
+use poise::serenity_prelude::{AutocompleteChoice, CreateInteractionResponse, User};
+
+/// `/quiz` difficulty choices.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum DifficultyChoice {
+    Easy,
+    Medium,
+    Hard,
+}
+
+/// `/quiz` format choices.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum FormatChoice {
+    #[name = "open answer"]
+    Open,
+    #[name = "multiple choice"]
+    Choice,
+    #[name = "true or false"]
+    Truefalse,
+    #[name = "SQL"]
+    Sql,
+}
+
+/// `/leaderboard` period choices.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum PeriodChoice {
+    #[name = "this week"]
+    Week,
+    #[name = "this month"]
+    Month,
+    #[name = "all time"]
+    All,
+}
+
+impl From<DifficultyChoice> for Difficulty {
+    fn from(c: DifficultyChoice) -> Self {
+        match c {
+            DifficultyChoice::Easy => Difficulty::Easy,
+            DifficultyChoice::Medium => Difficulty::Medium,
+            DifficultyChoice::Hard => Difficulty::Hard,
+        }
+    }
+}
+
+impl From<FormatChoice> for Format {
+    fn from(c: FormatChoice) -> Self {
+        match c {
+            FormatChoice::Open => Format::Open,
+            FormatChoice::Choice => Format::Choice,
+            FormatChoice::Truefalse => Format::Truefalse,
+            FormatChoice::Sql => Format::Sql,
+        }
+    }
+}
+
+impl From<PeriodChoice> for Period {
+    fn from(c: PeriodChoice) -> Self {
+        match c {
+            PeriodChoice::Week => Period::Week,
+            PeriodChoice::Month => Period::Month,
+            PeriodChoice::All => Period::All,
+        }
+    }
+}
+
+/// Topic suggestions: slugs whose slug or name contains what was typed.
+pub async fn topics(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+    topic_choices(ctx.data().engine.bank(), partial)
+}
+
+/// The pure part of [`topics`], for tests.
+pub fn topic_choices(bank: &crate::bank::Bank, partial: &str) -> Vec<AutocompleteChoice> {
+    let needle = partial.trim().to_lowercase();
+    bank.topics()
+        .iter()
+        .filter(|t| t.slug.as_str().contains(&needle) || t.name.to_lowercase().contains(&needle))
+        .take(25)
+        .map(|t| AutocompleteChoice::new(format!("{} ({})", t.name, t.slug), t.slug.as_str()))
+        .collect()
+}
+
+/// A topic option, checked; `Err` holds what to tell the person.
+pub fn topic(bank: &crate::bank::Bank, slug: Option<String>) -> Result<Option<Topic>, String> {
+    let Some(slug) = slug
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+    else {
+        return Ok(None);
+    };
+    match Topic::parse(&slug) {
+        Ok(t) if bank.has_topic(t.as_str()) => Ok(Some(t)),
+        _ => Err(format!(
+            "`{slug}` is not a topic. Pick one from the list, or see /help."
+        )),
+    }
+}
+
+/// Get a practice question, just for you.
+#[poise::command(slash_command, guild_only)]
+pub async fn quiz(
+    ctx: Ctx<'_>,
+    #[description = "Topic (default: any)"]
+    #[autocomplete = "topics"]
+    topic: Option<String>,
+    #[description = "Difficulty (default: any)"] difficulty: Option<DifficultyChoice>,
+    #[description = "Format (default: any)"] format: Option<FormatChoice>,
+) -> Result<(), Error> {
+    let topic = match self::topic(ctx.data().engine.bank(), topic) {
+        Ok(t) => t,
+        Err(why) => return shim::refuse(ctx, why).await,
+    };
+    let filter = QuizFilter {
+        topic,
+        difficulty: difficulty.map(Into::into),
+        format: format.map(Into::into),
+    };
+    shim::run(ctx, Command::Quiz(filter)).await
+}
+
+/// Answer your current question in a private form.
+#[poise::command(slash_command, guild_only)]
+pub async fn answer(
+    ctx: Ctx<'_>,
+    #[description = "Question number (default: your current question)"]
+    #[min = 1]
+    question: Option<i64>,
+) -> Result<(), Error> {
+    let poise::Context::Application(app) = ctx else {
+        return Ok(());
+    };
+    let modal = render::answer_modal(question, None);
+    app.interaction
+        .create_response(
+            ctx.serenity_context(),
+            CreateInteractionResponse::Modal(modal),
+        )
+        .await?;
+    app.has_sent_initial_response
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(())
+}
+
+/// See the model answer of today's daily question, once it is revealed.
+#[poise::command(slash_command, guild_only)]
+pub async fn reveal(ctx: Ctx<'_>) -> Result<(), Error> {
+    shim::run(ctx, Command::Reveal).await
+}
+
+/// Ask an admin to look at your answer again (after the reveal).
+#[poise::command(slash_command, guild_only)]
+pub async fn flag(
+    ctx: Ctx<'_>,
+    #[description = "Question number (default: the latest you answered)"]
+    #[min = 1]
+    question: Option<i64>,
+) -> Result<(), Error> {
+    shim::run(ctx, Command::Flag { post: question }).await
+}
+
+/// The server's leaderboard.
+#[poise::command(slash_command, guild_only)]
+pub async fn leaderboard(
+    ctx: Ctx<'_>,
+    #[description = "Period (default: this week)"] period: Option<PeriodChoice>,
+    #[description = "Only this topic"]
+    #[autocomplete = "topics"]
+    topic: Option<String>,
+) -> Result<(), Error> {
+    let topic = match self::topic(ctx.data().engine.bank(), topic) {
+        Ok(t) => t,
+        Err(why) => return shim::refuse(ctx, why).await,
+    };
+    let period = period.map_or(Period::Week, Into::into);
+    shim::run(
+        ctx,
+        Command::Leaderboard {
+            period,
+            topic,
+            page: 1,
+        },
+    )
+    .await
+}
+
+/// Points, streak and accuracy per topic: yours or a member's.
+#[poise::command(slash_command, guild_only)]
+pub async fn stats(
+    ctx: Ctx<'_>,
+    #[description = "Member (default: you)"] member: Option<User>,
+) -> Result<(), Error> {
+    shim::run(
+        ctx,
+        Command::Stats {
+            member: member.map(|u| u.id.to_string()),
+        },
+    )
+    .await
+}
+
+/// Your streak of daily questions answered in this channel.
+#[poise::command(slash_command, guild_only)]
+pub async fn streak(ctx: Ctx<'_>) -> Result<(), Error> {
+    shim::run(ctx, Command::Streak).await
+}
+
+/// How prepbot works, and every command.
+#[poise::command(slash_command)]
+pub async fn help(ctx: Ctx<'_>) -> Result<(), Error> {
+    shim::run(ctx, Command::Help).await
+}
