@@ -36,8 +36,11 @@ pub fn question(c: &QuestionCard) -> String {
     if let Some(schema) = &c.schema {
         let _ = write!(out, "\nTables:\n{schema}");
     }
-    for (id, text) in &c.options {
-        let _ = write!(out, "\n  {id}) {text}");
+    // True/false options are self-explanatory; the how-to line names them.
+    if c.format != Format::Truefalse {
+        for (id, text) in &c.options {
+            let _ = write!(out, "\n  {id}) {text}");
+        }
     }
     let how = match c.format {
         Format::Choice => "/answer with the letter(s) of your choice, e.g. /answer b",

@@ -24,6 +24,17 @@ impl Engine {
             }
         };
         let Some(post) = post else {
+            // Nothing unanswered: say so precisely if today's question is answered already.
+            if let Some(daily) = self.store.latest_daily(ctx.channel_id).await? {
+                if self
+                    .store
+                    .answer_of(daily.id, ctx.member_id)
+                    .await?
+                    .is_some()
+                {
+                    return user(format!("You already answered #{}. Your first answer stands; /quiz gets you another question.", daily.id));
+                }
+            }
             return user("There is no open question for you here. Try /quiz, or wait for the daily question.");
         };
         let q = self.question(ctx.guild_id, &post.question_id).await?;

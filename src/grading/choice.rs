@@ -25,17 +25,30 @@ impl Grader for ChoiceGrader {
         submission: &Submission,
     ) -> Result<Grade, GradeError> {
         let options = question.options();
-        let picked: BTreeSet<String> = match submission {
+        let given: Vec<String> = match submission {
             Submission::Choices(ids) => ids.iter().map(|s| s.to_ascii_lowercase()).collect(),
-            Submission::Text(t) => options_from_text(t).into_iter().collect(),
+            Submission::Text(t) => options_from_text(t),
         };
-        if let Some(bad) = picked.iter().find(|p| !options.iter().any(|o| &o.id == *p)) {
-            let ids: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
+        let ids: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
+        let unknown: Vec<&String> = given
+            .iter()
+            .filter(|p| !ids.contains(&p.as_str()))
+            .collect();
+        if unknown.len() > 2 {
+            // Prose sent to a choice question: explain the format, not each word.
+            return Err(GradeError::Unusable(format!(
+                "This question is answered by picking options ({}), like /answer {}",
+                ids.join(", "),
+                ids[0]
+            )));
+        }
+        if let Some(bad) = unknown.first() {
             return Err(GradeError::Unusable(format!(
                 "`{bad}` is not an option here; pick from {}",
                 ids.join(", ")
             )));
         }
+        let picked: BTreeSet<String> = given.into_iter().collect();
         if picked.is_empty() {
             return Err(GradeError::Unusable("pick at least one option".into()));
         }
