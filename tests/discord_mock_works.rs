@@ -73,3 +73,40 @@ async fn a_scripted_429_reaches_serenity_unthrottled() {
     );
     assert!(mock.messages_in(CHANNEL).is_empty());
 }
+
+#[tokio::test]
+async fn registering_prepbots_commands_with_the_mock_returns_serenity_commands() {
+    let mock = DiscordMock::start().await;
+    let http = HttpBuilder::new("fake-token")
+        .proxy(mock.base_url())
+        .ratelimiter_disabled(true)
+        .application_id(support::discord_mock::APP_ID.parse::<u64>().unwrap().into())
+        .build();
+    let commands =
+        poise::builtins::create_application_commands(&prepbot::frontends::discord::all_commands());
+    let registered = serenity::all::Command::set_global_commands(&http, commands)
+        .await
+        .expect("registered");
+    let names: Vec<&str> = registered.iter().map(|c| c.name.as_str()).collect();
+    for name in [
+        "quiz",
+        "answer",
+        "reveal",
+        "leaderboard",
+        "stats",
+        "streak",
+        "help",
+        "daily",
+        "questions",
+        "regrade",
+    ] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let daily = registered.iter().find(|c| c.name == "daily").unwrap();
+    let subs: Vec<&str> = daily.options.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(subs, ["setup", "pause", "resume", "status", "post-now"]);
+    assert_eq!(
+        daily.default_member_permissions,
+        Some(serenity::all::Permissions::MANAGE_GUILD)
+    );
+}

@@ -52,7 +52,7 @@ pub enum Fault {
 #[derive(Debug)]
 struct Rule {
     method: Method,
-    path_contains: String,
+    path_ends_with: String,
     fault: Fault,
     remaining: usize,
 }
@@ -129,11 +129,11 @@ impl DiscordMock {
     }
 
     /// Answers the next `times` requests whose method is `method` and whose
-    /// path contains `path_contains` with `fault`.
-    pub fn fail_next(&self, method: Method, path_contains: &str, fault: Fault, times: usize) {
+    /// path ends with `path_ends_with` with `fault`.
+    pub fn fail_next(&self, method: Method, path_ends_with: &str, fault: Fault, times: usize) {
         self.state.rules.lock().unwrap().push(Rule {
             method,
-            path_contains: path_contains.to_owned(),
+            path_ends_with: path_ends_with.to_owned(),
             fault,
             remaining: times,
         });
@@ -241,9 +241,9 @@ impl MockState {
 
     fn take_fault(&self, method: &Method, path: &str) -> Option<Fault> {
         let mut rules = self.rules.lock().unwrap();
-        let rule = rules
-            .iter_mut()
-            .find(|r| r.remaining > 0 && r.method == *method && path.contains(&r.path_contains))?;
+        let rule = rules.iter_mut().find(|r| {
+            r.remaining > 0 && r.method == *method && path.ends_with(&r.path_ends_with)
+        })?;
         rule.remaining -= 1;
         Some(rule.fault.clone())
     }
@@ -390,6 +390,9 @@ fn register_commands(state: &MockState, path: &str, body: &Value) -> Value {
             c["id"] = json!(state.new_id());
             c["application_id"] = json!(APP_ID);
             c["version"] = json!("1");
+            if c.get("type").is_none() {
+                c["type"] = json!(1);
+            }
             if let Some(g) = guild {
                 c["guild_id"] = json!(g);
             }

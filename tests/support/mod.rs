@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 #[cfg(feature = "discord")]
+pub mod discord_bot;
+#[cfg(feature = "discord")]
 pub mod discord_events;
 #[cfg(feature = "discord")]
 pub mod discord_gateway;

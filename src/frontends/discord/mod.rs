@@ -176,23 +176,35 @@ fn framework(data: Data, dev_guild: Option<u64>) -> poise::Framework<Data, Error
         commands: all_commands(),
         on_error: |e| Box::pin(on_error(e)),
         event_handler: |ctx, event, _fw, data| Box::pin(interactions::on_event(ctx, event, data)),
-        initialize_owners: false,
         ..Default::default()
     };
     poise::Framework::builder()
         .options(options)
+        .initialize_owners(false)
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
-                let commands = &framework.options().commands;
-                match dev_guild {
-                    Some(g) => poise::builtins::register_in_guild(ctx, commands, GuildId::new(g)).await?,
-                    None => poise::builtins::register_globally(ctx, commands).await?,
+                // A failed registration must not stop the bot: the commands
+                // registered last time keep working, and the next start retries.
+                if let Err(e) = register(ctx, &framework.options().commands, dev_guild).await {
+                    tracing::error!(error = %e, "could not register the slash commands");
                 }
-                tracing::info!(bot = %ready.user.name, guilds = ready.guilds.len(), ?dev_guild, "commands registered");
+                tracing::info!(bot = %ready.user.name, guilds = ready.guilds.len(), ?dev_guild, "Discord ready");
                 Ok(data)
             })
         })
         .build()
+}
+
+/// Registers the commands globally, or in the development guild only.
+async fn register(
+    ctx: &serenity::Context,
+    commands: &[poise::Command<Data, Error>],
+    dev_guild: Option<u64>,
+) -> Result<(), serenity::Error> {
+    match dev_guild {
+        Some(g) => poise::builtins::register_in_guild(ctx, commands, GuildId::new(g)).await,
+        None => poise::builtins::register_globally(ctx, commands).await,
+    }
 }
 
 /// Errors a person can act on are shown to them privately; the rest are

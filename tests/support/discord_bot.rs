@@ -1,0 +1,237 @@
+//! The real bot (engine over a fresh PostgreSQL database, scheduler,
+//! serenity + poise front end) wired to a [`DiscordMock`], with a manual
+//! clock the tests move. `restart` stops the bot and starts a new process'
+//! worth of it (new engine, new gateway session) over the same database.
+
+use super::discord_events::{Member, Pushed, CHANNEL};
+use super::discord_mock::{DiscordMock, Recorded, APP_ID};
+use chrono::{DateTime, Utc};
+use prepbot::bank::{load_dir, Bank};
+use prepbot::domain::clock::ManualClock;
+use prepbot::engine::{Actor, Engine, Place, Platform};
+use prepbot::frontends::discord::{self, Bot, DiscordConfig};
+use prepbot::grading::Grading;
+use prepbot::scheduler::SchedulerConfig;
+use prepbot::storage::Store;
+use serde_json::Value;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The small fixed bank in tests/fixtures/bank.
+pub fn test_bank() -> Arc<Bank> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank");
+    Arc::new(load_dir(&dir).expect("the test bank loads"))
+}
+
+/// A bot under test.
+pub struct Harness {
+    pub mock: DiscordMock,
+    pub clock: Arc<ManualClock>,
+    pub engine: Arc<Engine>,
+    pub pool: PgPool,
+    bot: Option<Bot>,
+}
+
+impl Harness {
+    /// Starts the mock and the bot, and waits until the bot is connected and
+    /// its commands are registered.
+    pub async fn start(pool: PgPool, now: DateTime<Utc>) -> Self {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn,prepbot=info")
+            .with_test_writer()
+            .try_init();
+        let mock = DiscordMock::start().await;
+        let clock = Arc::new(ManualClock::new(now));
+        let engine = engine(&pool, &clock);
+        let mut h = Self {
+            mock,
+            clock,
+            engine,
+            pool,
+            bot: None,
+        };
+        h.launch().await;
+        h
+    }
+
+    fn config(&self) -> DiscordConfig {
+        DiscordConfig {
+            token: "mock-token".to_owned().into(),
+            api_base: Some(self.mock.base_url()),
+            dev_guild: None,
+            scheduler: SchedulerConfig {
+                every: Duration::from_millis(100),
+                ..SchedulerConfig::default()
+            },
+        }
+    }
+
+    async fn launch(&mut self) {
+        let sessions = self.mock.sessions();
+        let registrations = self
+            .mock
+            .requests_to("PUT", &format!("/applications/{APP_ID}/commands"))
+            .len();
+        self.bot = Some(
+            discord::start(self.engine.clone(), self.config())
+                .await
+                .expect("the bot starts"),
+        );
+        self.mock
+            .wait_until("a gateway session", || {
+                (self.mock.sessions() > sessions).then_some(())
+            })
+            .await;
+        self.mock
+            .wait_until("command registration", || {
+                let now = self
+                    .mock
+                    .requests_to("PUT", &format!("/applications/{APP_ID}/commands"))
+                    .len();
+                (now > registrations).then_some(())
+            })
+            .await;
+    }
+
+    /// Stops the bot and starts a fresh one (new engine) over the same
+    /// database and clock, as a process restart would.
+    pub async fn restart(&mut self) {
+        self.bot.take().expect("running").stop().await;
+        self.engine = engine(&self.pool, &self.clock);
+        self.launch().await;
+    }
+
+    /// Moves the manual clock.
+    pub fn set_time(&self, at: DateTime<Utc>) {
+        self.clock.set(at);
+    }
+
+    /// Pushes an interaction and waits for its initial response.
+    pub async fn interact(&self, p: &Pushed) -> Recorded {
+        self.mock.push(p.frame.clone()).await;
+        let path = p.callback_path();
+        self.mock
+            .wait_for(&format!("the response to {path}"), |r| r.path == path)
+            .await
+    }
+
+    /// Pushes an interaction whose answer is deferred; returns the defer and
+    /// the `@original` edit that finishes it.
+    pub async fn interact_deferred(&self, p: &Pushed) -> (Recorded, Recorded) {
+        let first = self.interact(p).await;
+        let edit = format!("{}/messages/@original", p.webhook_path());
+        let done = self
+            .mock
+            .wait_for("the deferred answer", |r| {
+                r.method == "PATCH" && r.path == edit
+            })
+            .await;
+        (first, done)
+    }
+
+    /// Runs a command straight through the engine (for bulk set-up).
+    pub async fn engine_run(
+        &self,
+        who: &Member,
+        channel: &str,
+        cmd: prepbot::domain::command::Command,
+    ) {
+        let actor = Actor {
+            user_id: who.id.clone(),
+            name: who.name.clone(),
+            is_admin: who.admin,
+        };
+        let place = Place {
+            platform: Platform::Discord,
+            guild: super::discord_events::GUILD.into(),
+            channel: channel.into(),
+        };
+        let r = self.engine.handle(&actor, &place, cmd).await;
+        assert!(
+            !matches!(r.reply.body, prepbot::domain::reply::Body::Error(_)),
+            "{r:?}"
+        );
+    }
+
+    /// Counts rows of a query returning one bigint.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&self.pool)
+            .await
+            .expect(sql)
+    }
+
+    /// Stops the bot.
+    pub async fn stop(mut self) {
+        if let Some(bot) = self.bot.take() {
+            bot.stop().await;
+        }
+    }
+}
+
+fn engine(pool: &PgPool, clock: &Arc<ManualClock>) -> Arc<Engine> {
+    let store = Store::from_pool(pool.clone());
+    Arc::new(Engine::new(
+        store,
+        test_bank(),
+        clock.clone(),
+        42,
+        Arc::new(Grading::default()),
+    ))
+}
+
+/// The embeds of a recorded interaction response, followup or message.
+pub fn embeds(r: &Recorded) -> Vec<Value> {
+    let body = r.body.get("data").unwrap_or(&r.body);
+    body["embeds"].as_array().cloned().unwrap_or_default()
+}
+
+/// The first embed's title and description, joined.
+pub fn text_of(r: &Recorded) -> String {
+    embeds(r)
+        .iter()
+        .map(|e| {
+            format!(
+                "{}\n{}",
+                e["title"].as_str().unwrap_or(""),
+                e["description"].as_str().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every button `custom_id` of a recorded message or response.
+pub fn buttons(r: &Recorded) -> Vec<String> {
+    let body = r.body.get("data").unwrap_or(&r.body);
+    let rows = body["components"].as_array().cloned().unwrap_or_default();
+    rows.iter()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Whether a recorded interaction response is ephemeral (flag 64).
+pub fn is_ephemeral(r: &Recorded) -> bool {
+    let flags = r.body["data"]["flags"]
+        .as_u64()
+        .or_else(|| r.body["flags"].as_u64())
+        .unwrap_or(0);
+    flags & 64 != 0
+}
+
+/// The post id in a question embed's title, e.g. "Daily question #3".
+pub fn post_id(r: &Recorded) -> i64 {
+    let title = embeds(r)[0]["title"].as_str().expect("a title").to_owned();
+    title
+        .rsplit('#')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no post id in {title}"))
+}
+
+/// The default channel of the fixtures.
+pub fn channel() -> &'static str {
+    CHANNEL
+}
