@@ -162,6 +162,15 @@ impl Harness {
             .expect(sql)
     }
 
+    /// The question id of a post.
+    pub async fn question_of(&self, post: i64) -> String {
+        sqlx::query_scalar("SELECT question_id FROM posts WHERE id = $1")
+            .bind(post)
+            .fetch_one(&self.pool)
+            .await
+            .expect("the post exists")
+    }
+
     /// Stops the bot.
     pub async fn stop(mut self) {
         if let Some(bot) = self.bot.take() {

@@ -119,10 +119,39 @@ pub fn sub(name: &str, options: Vec<Value>) -> Value {
     json!({"name": name, "type": 1, "options": options})
 }
 
-/// `/name options...` typed by `who` in `channel`.
+/// A channel option (type 7); [`slash`] adds it to `resolved`.
+pub fn ch(name: &str, channel: &str) -> Value {
+    json!({"name": name, "type": 7, "value": channel})
+}
+
+/// A choice option of a poise `ChoiceParameter`: the choice's index.
+pub fn choice(name: &str, index: i64) -> Value {
+    json!({"name": name, "type": 4, "value": index})
+}
+
+/// `/name options...` typed by `who` in `channel`. Channel options are
+/// resolved the way Discord sends them.
 pub fn slash(name: &str, options: Vec<Value>, who: &Member, channel: &str) -> Pushed {
-    let data = json!({"id": "500000000000000001", "name": name, "type": 1, "options": options});
+    let mut channels = serde_json::Map::new();
+    resolve_channels(&options, &mut channels);
+    let mut data = json!({"id": "500000000000000001", "name": name, "type": 1, "options": options});
+    if !channels.is_empty() {
+        data["resolved"] = json!({ "channels": channels });
+    }
     build("interaction_command", who, channel, data)
+}
+
+fn resolve_channels(options: &[Value], out: &mut serde_json::Map<String, Value>) {
+    for o in options {
+        if o["type"] == 7 {
+            let id = o["value"].as_str().expect("channel id").to_owned();
+            let c = json!({"id": id, "name": format!("chan-{id}"), "type": 0, "permissions": "2147483647"});
+            out.insert(id, c);
+        }
+        if let Some(nested) = o["options"].as_array() {
+            resolve_channels(nested, out);
+        }
+    }
 }
 
 /// `/name` with its focused option partially typed, for autocomplete.
