@@ -1,0 +1,226 @@
+//! The daily fan-out against the Discord mock, with real PostgreSQL: 429s
+//! and 500s are retried without double posts, a restart posts nothing twice,
+//! and the request rate stays under Discord's global limit.
+#![cfg(feature = "discord")]
+
+mod support;
+
+use axum::http::Method;
+use chrono::{NaiveTime, TimeZone, Utc};
+use prepbot::domain::command::{Command, DailyCommand, DailySetup, Days};
+use sqlx::PgPool;
+use std::time::Duration;
+use support::discord_bot::*;
+use support::discord_events::*;
+use support::discord_mock::Fault;
+
+fn lead() -> Member {
+    Member::admin(600_000_000_000_000_009, "Lead")
+}
+
+fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
+}
+
+fn channels(n: u64) -> Vec<String> {
+    (0..n)
+        .map(|i| (820_000_000_000_000_000 + i).to_string())
+        .collect()
+}
+
+/// Sets up a 09:00 UTC daily question (reveal 17:00) in each channel.
+async fn set_up(h: &Harness, channels: &[String]) {
+    for c in channels {
+        let setup = DailySetup {
+            time: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            tz: chrono_tz::UTC,
+            reveal: Some(NaiveTime::from_hms_opt(17, 0, 0).unwrap()),
+            days: Days::Daily,
+            topics: vec![],
+        };
+        h.engine_run(&lead(), c, Command::Daily(DailyCommand::Setup(setup)))
+            .await;
+    }
+}
+
+async fn all_posted(h: &Harness, channels: &[String]) {
+    h.mock
+        .wait_until("every channel's daily post", || {
+            channels
+                .iter()
+                .all(|c| !h.mock.messages_in(c).is_empty())
+                .then_some(())
+        })
+        .await;
+}
+
+fn posts_to(h: &Harness, channel: &str) -> Vec<support::discord_mock::Recorded> {
+    h.mock
+        .requests_to("POST", &format!("/channels/{channel}/messages"))
+        .into_iter()
+        .filter(|r| !r.path.ends_with("/threads"))
+        .collect()
+}
+
+#[sqlx::test]
+async fn a_429_during_the_daily_fan_out_is_retried_after_retry_after_and_nothing_is_posted_twice(
+    pool: PgPool,
+) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let chans = channels(6);
+    set_up(&h, &chans).await;
+    let limited = &chans[2];
+    h.mock.fail_next(
+        Method::POST,
+        &format!("/channels/{limited}/messages"),
+        Fault::RateLimited {
+            retry_after: 0.6,
+            global: false,
+        },
+        1,
+    );
+
+    h.set_time(at(9, 0));
+    all_posted(&h, &chans).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    for c in &chans {
+        assert_eq!(
+            h.mock.messages_in(c).len(),
+            1,
+            "channel {c} got exactly one post"
+        );
+    }
+    let attempts = posts_to(&h, limited);
+    assert_eq!(
+        attempts.iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![429, 200]
+    );
+    let waited = attempts[1].at.duration_since(attempts[0].at);
+    assert!(
+        waited >= Duration::from_millis(600),
+        "retried after {waited:?}, before retry_after"
+    );
+    assert_eq!(
+        h.count("SELECT count(*) FROM posts WHERE delivered_at IS NOT NULL")
+            .await,
+        6
+    );
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn a_500_during_the_fan_out_is_delivered_by_a_later_tick_exactly_once(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let chans = channels(3);
+    set_up(&h, &chans).await;
+    let failing = &chans[1];
+    h.mock.fail_next(
+        Method::POST,
+        &format!("/channels/{failing}/messages"),
+        Fault::ServerError,
+        1,
+    );
+
+    h.set_time(at(9, 0));
+    h.mock
+        .wait_until("the failed attempt", || {
+            (!posts_to(&h, failing).is_empty()).then_some(())
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(h.mock.messages_in(failing).is_empty());
+
+    h.set_time(at(9, 5));
+    all_posted(&h, &chans).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for c in &chans {
+        assert_eq!(
+            h.mock.messages_in(c).len(),
+            1,
+            "channel {c} got exactly one post"
+        );
+    }
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn a_restart_of_the_bot_mid_day_posts_nothing_twice_and_still_reveals_by_editing(
+    pool: PgPool,
+) {
+    let mut h = Harness::start(pool, at(8, 0)).await;
+    let chans = channels(2);
+    set_up(&h, &chans).await;
+    h.set_time(at(9, 0));
+    all_posted(&h, &chans).await;
+
+    h.restart().await;
+    assert_eq!(h.mock.sessions(), 2, "a second gateway session");
+    h.set_time(at(12, 0));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for c in &chans {
+        assert_eq!(
+            posts_to(&h, c).len(),
+            1,
+            "channel {c} was not posted to again"
+        );
+    }
+
+    h.set_time(at(17, 0));
+    for c in &chans {
+        let id = h.mock.messages_in(c)[0]["id"].as_str().unwrap().to_owned();
+        let path = format!("/channels/{c}/messages/{id}");
+        h.mock
+            .wait_for("the reveal edit after the restart", |r| {
+                r.method == "PATCH" && r.path == path
+            })
+            .await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for c in &chans {
+        assert_eq!(h.mock.messages_in(c).len(), 1);
+        assert_eq!(
+            h.mock
+                .requests_to("PATCH", &format!("/channels/{c}/messages/"))
+                .len(),
+            1,
+            "one reveal"
+        );
+    }
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn the_daily_fan_out_stays_under_discords_global_limit_of_50_requests_per_second(
+    pool: PgPool,
+) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let chans = channels(80);
+    set_up(&h, &chans).await;
+    h.set_time(at(9, 0));
+    all_posted(&h, &chans).await;
+
+    let to_channels = |r: &support::discord_mock::Recorded| r.path.starts_with("/channels/");
+    let count = || h.mock.requests().iter().filter(|r| to_channels(r)).count();
+    h.mock
+        .wait_until("a post and a thread per channel", || {
+            (count() >= 160).then_some(())
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        count(),
+        160,
+        "a post and a thread per channel, nothing more"
+    );
+    let peak = h.mock.peak_rate(Duration::from_secs(1), to_channels);
+    assert!(
+        peak <= 41,
+        "peak of {peak} requests in one second: over the 40/s pace"
+    );
+    assert!(
+        peak >= 30,
+        "peak of {peak} requests in one second: the test did not load the pacer"
+    );
+    h.stop().await;
+}
