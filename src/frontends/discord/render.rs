@@ -95,9 +95,9 @@ fn pack(rendered: Rendered, ephemeral: bool) -> Vec<Outgoing> {
     let mut out: Vec<Outgoing> = Vec::new();
     let mut used = 0;
     for (embed, size) in rendered.embeds {
-        let full = out.last().is_none_or(|m| {
-            m.embeds.len() >= MESSAGE_EMBEDS || used + size > MESSAGE_EMBED_TOTAL
-        });
+        let full = out
+            .last()
+            .is_none_or(|m| m.embeds.len() >= MESSAGE_EMBEDS || used + size > MESSAGE_EMBED_TOTAL);
         if full {
             out.push(Outgoing {
                 ephemeral,
