@@ -10,3 +10,5 @@ pub mod discord_events;
 pub mod discord_gateway;
 #[cfg(feature = "discord")]
 pub mod discord_mock;
+#[cfg(feature = "discord")]
+pub mod discord_routes;

@@ -1,0 +1,278 @@
+//! The mock's REST routes under `/api/v10`: gateway discovery, command
+//! registration, interaction callbacks and webhooks, channel messages (with
+//! Discord's `enforce_nonce` de-duplication) and threads; plus scripted faults.
+
+use super::discord_mock::{Fault, MockState, Recorded, APP_ID};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+impl MockState {
+    pub(crate) fn record(&self, method: &Method, path: &str, body: Value, status: u16) {
+        self.requests.lock().unwrap().push(Recorded {
+            method: method.to_string(),
+            path: path.to_owned(),
+            body,
+            status,
+            at: Instant::now(),
+        });
+        self.changed.notify_waiters();
+    }
+
+    fn take_fault(&self, method: &Method, path: &str) -> Option<Fault> {
+        let mut rules = self.rules.lock().unwrap();
+        let rule = rules.iter_mut().find(|r| {
+            r.remaining > 0 && r.method == *method && path.ends_with(&r.path_ends_with)
+        })?;
+        rule.remaining -= 1;
+        Some(rule.fault.clone())
+    }
+
+    fn new_id(&self) -> String {
+        self.next_id.fetch_add(1, Ordering::SeqCst).to_string()
+    }
+}
+
+pub async fn rest(
+    State(state): State<Arc<MockState>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let path = uri
+        .path()
+        .strip_prefix("/api/v10")
+        .unwrap_or(uri.path())
+        .to_owned();
+    let body: Value = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+    if let Some(fault) = state.take_fault(&method, &path) {
+        let response = fault_response(&fault);
+        state.record(&method, &path, body, response.status().as_u16());
+        return response;
+    }
+    let (status, reply) = route(&state, &method, &path, &body);
+    state.record(&method, &path, body, status.as_u16());
+    match reply {
+        Some(v) => (status, axum::Json(v)).into_response(),
+        None => status.into_response(),
+    }
+}
+
+fn fault_response(fault: &Fault) -> Response {
+    match *fault {
+        Fault::RateLimited {
+            retry_after,
+            global,
+        } => {
+            let body = json!({
+                "message": "You are being rate limited.",
+                "retry_after": retry_after,
+                "global": global,
+                "code": 0,
+            });
+            let mut headers = HeaderMap::new();
+            let secs = retry_after.ceil().max(1.0) as u64;
+            headers.insert("retry-after", HeaderValue::from(secs));
+            headers.insert("x-ratelimit-limit", HeaderValue::from(5));
+            headers.insert("x-ratelimit-remaining", HeaderValue::from(0));
+            let reset_after = HeaderValue::from_str(&retry_after.to_string()).unwrap();
+            headers.insert("x-ratelimit-reset-after", reset_after);
+            headers.insert(
+                "x-ratelimit-bucket",
+                HeaderValue::from_static("mock-bucket"),
+            );
+            let scope = if global { "global" } else { "user" };
+            headers.insert("x-ratelimit-scope", HeaderValue::from_static(scope));
+            if global {
+                headers.insert("x-ratelimit-global", HeaderValue::from_static("true"));
+            }
+            (StatusCode::TOO_MANY_REQUESTS, headers, axum::Json(body)).into_response()
+        }
+        Fault::ServerError => {
+            let body = json!({"message": "500: Internal Server Error", "code": 0});
+            (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+        }
+    }
+}
+
+fn route(
+    state: &MockState,
+    method: &Method,
+    path: &str,
+    body: &Value,
+) -> (StatusCode, Option<Value>) {
+    let seg: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let ws = format!(
+        "{}/ws",
+        state.base.lock().unwrap().replace("http://", "ws://")
+    );
+    match (method.as_str(), seg.as_slice()) {
+        ("GET", ["gateway"]) => (StatusCode::OK, Some(json!({ "url": ws }))),
+        ("GET", ["gateway", "bot"]) => (StatusCode::OK, Some(gateway_bot(&ws))),
+        ("PUT", ["applications", _, "commands"])
+        | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
+            (StatusCode::OK, Some(register_commands(state, path, body)))
+        }
+        ("GET", ["applications", _, "commands"])
+        | ("GET", ["applications", _, "guilds", _, "commands"]) => {
+            let stored = state.commands.lock().unwrap().get(path).cloned();
+            (StatusCode::OK, Some(stored.unwrap_or_else(|| json!([]))))
+        }
+        ("POST", ["interactions", _, _, "callback"]) => (StatusCode::NO_CONTENT, None),
+        ("POST", ["webhooks", _, _]) => (StatusCode::OK, Some(message(state, "0", body, None))),
+        ("PATCH" | "GET", ["webhooks", _, _, "messages", _]) => {
+            (StatusCode::OK, Some(message(state, "0", body, None)))
+        }
+        ("DELETE", ["webhooks", ..]) => (StatusCode::NO_CONTENT, None),
+        ("POST", ["channels", channel, "messages"]) => {
+            (StatusCode::OK, Some(create_message(state, channel, body)))
+        }
+        ("PATCH", ["channels", channel, "messages", id]) => {
+            match edit_message(state, channel, id, body) {
+                Some(m) => (StatusCode::OK, Some(m)),
+                None => (
+                    StatusCode::NOT_FOUND,
+                    Some(json!({"message": "Unknown Message", "code": 10008})),
+                ),
+            }
+        }
+        ("POST", ["channels", channel, "messages", id, "threads"]) => {
+            thread(state, channel, id, body)
+        }
+        ("GET", ["users", "@me"]) => (StatusCode::OK, Some(super::discord_events::bot_user())),
+        _ => (
+            StatusCode::NOT_FOUND,
+            Some(json!({"message": "404: Not Found (mock)", "code": 0})),
+        ),
+    }
+}
+
+fn gateway_bot(ws: &str) -> Value {
+    json!({
+        "url": ws,
+        "shards": 1,
+        "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1},
+    })
+}
+
+fn register_commands(state: &MockState, path: &str, body: &Value) -> Value {
+    let guild = path
+        .split("/guilds/")
+        .nth(1)
+        .and_then(|s| s.split('/').next());
+    let list: Vec<Value> = body
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut c| {
+            c["id"] = json!(state.new_id());
+            c["application_id"] = json!(APP_ID);
+            c["version"] = json!("1");
+            if c.get("type").is_none() {
+                c["type"] = json!(1);
+            }
+            if let Some(g) = guild {
+                c["guild_id"] = json!(g);
+            }
+            c
+        })
+        .collect();
+    let list = Value::Array(list);
+    state
+        .commands
+        .lock()
+        .unwrap()
+        .insert(path.to_owned(), list.clone());
+    list
+}
+
+fn message(state: &MockState, channel: &str, body: &Value, nonce: Option<&str>) -> Value {
+    let mut m = super::discord_events::fixture("message");
+    m["id"] = json!(state.new_id());
+    m["channel_id"] = json!(channel);
+    for key in ["content", "embeds", "components", "flags"] {
+        if let Some(v) = body.get(key) {
+            m[key] = v.clone();
+        }
+    }
+    if let Some(n) = nonce {
+        m["nonce"] = json!(n);
+    }
+    m
+}
+
+fn create_message(state: &MockState, channel: &str, body: &Value) -> Value {
+    let nonce = body.get("nonce").and_then(|n| {
+        n.as_str()
+            .map(str::to_owned)
+            .or_else(|| Some(n.to_string()))
+    });
+    let enforce = body
+        .get("enforce_nonce")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if let (Some(n), true) = (&nonce, enforce) {
+        if let Some(existing) = state
+            .nonces
+            .lock()
+            .unwrap()
+            .get(&(channel.to_owned(), n.clone()))
+        {
+            return existing.clone();
+        }
+    }
+    let m = message(state, channel, body, nonce.as_deref());
+    if let (Some(n), true) = (nonce, enforce) {
+        state
+            .nonces
+            .lock()
+            .unwrap()
+            .insert((channel.to_owned(), n), m.clone());
+    }
+    state
+        .messages
+        .lock()
+        .unwrap()
+        .entry(channel.to_owned())
+        .or_default()
+        .push(m.clone());
+    m
+}
+
+fn edit_message(state: &MockState, channel: &str, id: &str, body: &Value) -> Option<Value> {
+    let mut all = state.messages.lock().unwrap();
+    let m = all
+        .get_mut(channel)?
+        .iter_mut()
+        .find(|m| m["id"] == json!(id))?;
+    for key in ["content", "embeds", "components"] {
+        if let Some(v) = body.get(key) {
+            m[key] = v.clone();
+        }
+    }
+    m["edited_timestamp"] = json!("2024-01-01T17:00:00.000000+00:00");
+    Some(m.clone())
+}
+
+fn thread(state: &MockState, channel: &str, id: &str, body: &Value) -> (StatusCode, Option<Value>) {
+    if !state.threads_allowed.load(Ordering::SeqCst) {
+        return (
+            StatusCode::FORBIDDEN,
+            Some(json!({"message": "Missing Permissions", "code": 50013})),
+        );
+    }
+    let mut t = super::discord_events::fixture("thread");
+    t["id"] = json!(id);
+    t["parent_id"] = json!(channel);
+    if let Some(name) = body.get("name") {
+        t["name"] = name.clone();
+    }
+    (StatusCode::CREATED, Some(t))
+}
