@@ -142,6 +142,13 @@ impl DiscordMock {
         self.state.threads_allowed.store(false, Ordering::SeqCst);
     }
 
+    /// Forgets recorded requests and created messages (benchmarks).
+    pub fn clear(&self) {
+        self.state.requests.lock().unwrap().clear();
+        self.state.messages.lock().unwrap().clear();
+        self.state.nonces.lock().unwrap().clear();
+    }
+
     /// Every request so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.requests.lock().unwrap().clone()
