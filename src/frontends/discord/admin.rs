@@ -5,7 +5,7 @@
 //! that, so the engine checks again ([`Command::needs_admin`]) from the
 //! interaction's computed permissions and refuses clearly.
 
-use super::commands::topics;
+use super::commands::{topic_list, topics};
 use super::shim::{self, Ctx};
 use super::Error;
 use crate::bank::Topic;
@@ -123,7 +123,7 @@ pub async fn setup(
     >,
     #[description = "Which days (default: every day)"] days: Option<DaysChoice>,
     #[description = "Comma-separated topics (default: all)"]
-    #[autocomplete = "topics"]
+    #[autocomplete = "topic_list"]
     topics: Option<String>,
 ) -> Result<(), Error> {
     let bank = ctx.data().engine.bank();
@@ -307,4 +307,71 @@ pub async fn regrade(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::{Bank, TopicInfo};
+
+    fn bank() -> Bank {
+        let t = |slug: &str| TopicInfo {
+            slug: Topic::parse(slug).unwrap(),
+            name: slug.into(),
+            about: String::new(),
+        };
+        Bank::new(vec![t("sql"), t("streaming")], vec![]).unwrap()
+    }
+
+    #[test]
+    fn timezone_autocomplete_offers_iana_names_containing_the_text() {
+        let names: Vec<String> = timezone_choices("new york")
+            .iter()
+            .map(|c| {
+                serde_json::to_value(c).unwrap()["value"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(names, ["America/New_York"]);
+        assert_eq!(timezone_choices("").len(), 25, "at most 25 suggestions");
+    }
+
+    #[test]
+    fn daily_setup_options_become_the_core_setup() {
+        let s = setup_from(
+            &bank(),
+            "09:30",
+            "Europe/London",
+            Some("17:00"),
+            Some(DaysChoice::Weekdays),
+            Some("sql, streaming"),
+        )
+        .unwrap();
+        assert_eq!(s.time.to_string(), "09:30:00");
+        assert_eq!(s.tz, chrono_tz::Europe::London);
+        assert_eq!(s.reveal.map(|r| r.to_string()).as_deref(), Some("17:00:00"));
+        assert_eq!(s.days, Days::Weekdays);
+        assert_eq!(s.topics.len(), 2);
+        let d = setup_from(&bank(), "07:00", "UTC", None, None, None).unwrap();
+        assert_eq!((d.reveal, d.days, d.topics.len()), (None, Days::Daily, 0));
+    }
+
+    #[test]
+    fn bad_daily_setup_options_say_what_to_fix() {
+        assert!(setup_from(&bank(), "9am", "UTC", None, None, None)
+            .unwrap_err()
+            .contains("HH:MM"));
+        assert!(
+            setup_from(&bank(), "09:00", "Mars/Olympus", None, None, None)
+                .unwrap_err()
+                .contains("time zone")
+        );
+        assert!(
+            setup_from(&bank(), "09:00", "UTC", None, None, Some("sql,cobol"))
+                .unwrap_err()
+                .contains("cobol")
+        );
+    }
 }

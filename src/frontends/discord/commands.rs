@@ -87,6 +87,33 @@ pub fn topic_choices(bank: &crate::bank::Bank, partial: &str) -> Vec<Autocomplet
         .collect()
 }
 
+/// Suggestions for a comma-separated topic list: completes the last item.
+pub async fn topic_list(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
+    topic_list_choices(ctx.data().engine.bank(), partial)
+}
+
+/// The pure part of [`topic_list`].
+pub fn topic_list_choices(bank: &crate::bank::Bank, partial: &str) -> Vec<AutocompleteChoice> {
+    let (done, last) = partial
+        .rsplit_once(',')
+        .map_or(("", partial), |(d, l)| (d, l));
+    let prefix = if done.is_empty() {
+        String::new()
+    } else {
+        format!("{},", done.trim_end_matches(','))
+    };
+    let needle = last.trim().to_lowercase();
+    bank.topics()
+        .iter()
+        .filter(|t| t.slug.as_str().contains(&needle) || t.name.to_lowercase().contains(&needle))
+        .take(25)
+        .map(|t| {
+            let value = format!("{prefix}{}", t.slug);
+            AutocompleteChoice::new(value.clone(), value)
+        })
+        .collect()
+}
+
 /// A topic option, checked; `Err` holds what to tell the person.
 pub fn topic(bank: &crate::bank::Bank, slug: Option<String>) -> Result<Option<Topic>, String> {
     let Some(slug) = slug
@@ -215,4 +242,73 @@ pub async fn streak(ctx: Ctx<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 pub async fn help(ctx: Ctx<'_>) -> Result<(), Error> {
     shim::run(ctx, Command::Help).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::{Bank, TopicInfo};
+
+    fn bank() -> Bank {
+        let t = |slug: &str, name: &str| TopicInfo {
+            slug: Topic::parse(slug).unwrap(),
+            name: name.into(),
+            about: String::new(),
+        };
+        Bank::new(
+            vec![
+                t("sql", "SQL practice"),
+                t("streaming", "Streaming"),
+                t("python", "Python"),
+            ],
+            vec![],
+        )
+        .unwrap()
+    }
+
+    fn values(choices: Vec<AutocompleteChoice>) -> Vec<String> {
+        choices
+            .iter()
+            .map(|c| {
+                serde_json::to_value(c).unwrap()["value"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn topic_autocomplete_matches_slugs_and_names_case_insensitively() {
+        assert_eq!(values(topic_choices(&bank(), "PRACT")), ["sql"]);
+        assert_eq!(values(topic_choices(&bank(), "")).len(), 3);
+    }
+
+    #[test]
+    fn topic_list_autocomplete_completes_the_last_item_and_keeps_the_rest() {
+        assert_eq!(
+            values(topic_list_choices(&bank(), "sql,str")),
+            ["sql,streaming"]
+        );
+        assert_eq!(values(topic_list_choices(&bank(), "py")), ["python"]);
+    }
+
+    #[test]
+    fn an_unknown_topic_is_refused_with_a_hint_and_an_empty_one_means_any() {
+        assert_eq!(
+            topic(&bank(), Some(" SQL ".into())),
+            Ok(Some(Topic::parse("sql").unwrap()))
+        );
+        assert_eq!(topic(&bank(), Some(String::new())), Ok(None));
+        assert!(topic(&bank(), Some("cobol".into()))
+            .unwrap_err()
+            .contains("not a topic"));
+    }
+
+    #[test]
+    fn choice_parameters_map_onto_the_core_types() {
+        assert_eq!(Format::from(FormatChoice::Truefalse), Format::Truefalse);
+        assert_eq!(Difficulty::from(DifficultyChoice::Hard), Difficulty::Hard);
+        assert_eq!(Period::from(PeriodChoice::Month), Period::Month);
+    }
 }
