@@ -309,3 +309,32 @@ async fn the_leaderboard_shows_members_in_order_of_points(pool: PgPool) {
     assert!(lines[1].starts_with("**2.** Grace"), "{board}");
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn a_leaderboard_page_button_replaces_the_askers_own_page(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let mut click = button("prepbot:lb:all:-:1", "400000000000000001", &ada(), CHANNEL);
+    click.frame["d"]["message"]["flags"] = serde_json::json!(64);
+    pinned(&click.frame);
+    let r = h.interact(&click).await;
+    assert_eq!(r.body["type"], 7, "an update of the message: {:#}", r.body);
+    assert!(text_of(&r).contains("Leaderboard"), "{}", text_of(&r));
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn a_button_prepbot_does_not_know_gets_a_private_explanation(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let r = h
+        .interact(&button(
+            "prepbot:unknown:1",
+            "400000000000000001",
+            &ada(),
+            CHANNEL,
+        ))
+        .await;
+    assert_eq!(r.body["type"], 4);
+    assert!(is_ephemeral(&r));
+    assert!(text_of(&r).contains("no longer active"), "{}", text_of(&r));
+    h.stop().await;
+}

@@ -224,3 +224,37 @@ async fn the_daily_fan_out_stays_under_discords_global_limit_of_50_requests_per_
     );
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn a_server_that_forbids_threads_still_gets_its_daily_post(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    h.mock.forbid_threads();
+    let chans = channels(2);
+    set_up(&h, &chans).await;
+    h.set_time(at(9, 0));
+    all_posted(&h, &chans).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let threads = h
+        .mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/threads"))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        threads.iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![403, 403]
+    );
+    assert_eq!(
+        h.count("SELECT count(*) FROM posts WHERE delivered_at IS NOT NULL")
+            .await,
+        2
+    );
+    for c in &chans {
+        assert_eq!(
+            posts_to(&h, c).len(),
+            1,
+            "not retried because of the thread"
+        );
+    }
+    h.stop().await;
+}
