@@ -8,8 +8,8 @@
 //! of the runs. `PREPBOT_BENCH_PACED=1` adds one run at the production pace
 //! (40 requests/s) and reports its duration and its peak requests in any one
 //! second, which must stay under Discord's global 50/s.
-//! Needs PostgreSQL at `DATABASE_URL` (a `prepbot_bench` database is made on
-//! that server). Under `cargo test` it runs once, with 100 channels.
+//! Needs PostgreSQL at `DATABASE_URL`; the bench makes its own database
+//! there, `prepbot_bench_discord`, afresh each run. Under `cargo test` it runs once, with 100 channels.
 
 #[path = "../tests/support/mod.rs"]
 #[allow(unused_imports)]
@@ -72,7 +72,15 @@ impl Bench {
             "postgres://postgres@127.0.0.1:5432/postgres".to_owned(),
         );
         let server = url.rsplit_once('/').map_or(url.as_str(), |(s, _)| s);
-        let store = Store::connect(&format!("{server}/prepbot_bench"))
+        // A database of its own, made afresh each run.
+        let admin = sqlx::PgPool::connect(&format!("{server}/postgres"))
+            .await
+            .expect("PostgreSQL");
+        sqlx::query("DROP DATABASE IF EXISTS prepbot_bench_discord WITH (FORCE)")
+            .execute(&admin)
+            .await
+            .expect("dropping the bench database");
+        let store = Store::connect(&format!("{server}/prepbot_bench_discord"))
             .await
             .expect("PostgreSQL");
         let bank = support::discord_bot::test_bank();
