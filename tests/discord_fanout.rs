@@ -214,8 +214,10 @@ async fn the_daily_fan_out_stays_under_discords_global_limit_of_50_requests_per_
         "a post and a thread per channel, nothing more"
     );
     let peak = h.mock.peak_rate(Duration::from_secs(1), to_channels);
+    // 40/s nominal; a late timer can bunch a request or two into one window,
+    // which is what the headroom under Discord's 50/s is for.
     assert!(
-        peak <= 41,
+        peak <= 45,
         "peak of {peak} requests in one second: over the 40/s pace"
     );
     assert!(
