@@ -76,7 +76,7 @@ async fn points_and_the_ledger_are_written_together(pool: PgPool) {
         "a hard question answered right for the first time"
     );
     let (ledger, total): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT sum(delta) FROM point_events), (SELECT sum(points) FROM member_totals)::bigint",
+        "SELECT (SELECT sum(delta) FROM point_events), (SELECT sum(points) FROM board_totals WHERE scope = 'all')::bigint",
     )
     .fetch_one(&pool)
     .await
