@@ -8,7 +8,10 @@
 mod load;
 mod types;
 
-pub use load::{load_dir, load_str, BankIssue, LoadError};
+pub use load::{
+    load_dir, load_str, parse_topics, scan_dir, scan_str, BankIssue, LoadError, Located, Scan,
+    ScanError,
+};
 pub use types::*;
 
 use std::collections::HashMap;
