@@ -5,13 +5,17 @@
 //! engine. Every constructor here validates, so a `Question` that exists is a
 //! question that can be posted, graded and revealed.
 
+mod check;
 mod load;
+mod summary;
 mod types;
 
+pub use check::{check_dir, run_solutions, CheckReport, SqlCheck};
 pub use load::{
     load_dir, load_str, parse_topics, scan_dir, scan_str, BankIssue, LoadError, Located, Scan,
     ScanError,
 };
+pub use summary::Summary;
 pub use types::*;
 
 use std::collections::HashMap;
