@@ -7,6 +7,7 @@
 
 mod check;
 mod load;
+pub mod render;
 mod summary;
 mod types;
 
@@ -15,6 +16,7 @@ pub use load::{
     load_dir, load_str, parse_topics, scan_dir, scan_str, BankIssue, LoadError, Located, Scan,
     ScanError,
 };
+pub use render::ListFilter;
 pub use summary::Summary;
 pub use types::*;
 
