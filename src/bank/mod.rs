@@ -6,6 +6,7 @@
 //! question that can be posted, graded and revealed.
 
 mod check;
+pub mod import;
 mod load;
 pub mod render;
 mod summary;
