@@ -75,7 +75,7 @@ pub struct Scan {
 
 /// A bank folder that cannot be read at all (as opposed to one with problems).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read {}: {source}", .path.display())]
+#[error("cannot read {}", .path.display())]
 pub struct ScanError {
     pub path: PathBuf,
     pub source: std::io::Error,

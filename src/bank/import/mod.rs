@@ -66,12 +66,12 @@ pub struct Converted {
 /// Why an import failed. Nothing is written when it does.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}", .path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error("cannot write {}", .path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -149,10 +149,14 @@ pub fn import_file(
 /// The topics of the bank in `out`, checking that `topic` is one of them.
 fn bank_topics(out: &Path, topic: &Topic) -> Result<Vec<TopicInfo>, ImportError> {
     let path = out.join("topics.toml");
-    let text = std::fs::read_to_string(&path).map_err(|source| ImportError::Read {
-        path: path.clone(),
-        source,
-    })?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let message = "not found: --out must be a bank folder holding topics.toml".to_owned();
+            return Err(ImportError::Bank { path, message });
+        }
+        Err(source) => return Err(ImportError::Read { path, source }),
+    };
     let topics =
         parse_topics(&path.display().to_string(), &text).map_err(|e| ImportError::Bank {
             path: path.clone(),

@@ -57,12 +57,13 @@ pub(super) fn convert(
     let mut drafts = Vec::new();
     let mut bad = Vec::new();
     for (i, value) in results.into_iter().enumerate() {
+        let raw_question = value.get("question").and_then(|q| q.as_str()).map(decode);
         match serde_json::from_value::<Entry>(value) {
             Ok(e) => match draft(i, e, opts) {
                 Ok(d) => drafts.push(d),
                 Err(msg) => bad.push(msg),
             },
-            Err(e) => bad.push(format!("results[{i}]: {e}")),
+            Err(e) => bad.push(format!("{}: {e}", label_of(i, &raw_question))),
         }
     }
     if !bad.is_empty() {
@@ -92,9 +93,17 @@ fn decode(s: &str) -> String {
     html_escape::decode_html_entities(s).trim().to_owned()
 }
 
+/// Names an entry: its index and, when it has one, the start of its question.
+fn label_of(i: usize, question: &Option<String>) -> String {
+    match question {
+        Some(q) => format!("results[{i}] {}", quote(q)),
+        None => format!("results[{i}]"),
+    }
+}
+
 fn draft(i: usize, e: Entry, opts: &ImportOptions) -> Result<Draft, String> {
     let prompt = decode(&e.question);
-    let label = format!("results[{i}] {}", quote(&prompt));
+    let label = label_of(i, &Some(prompt.clone()));
     let difficulty = e
         .difficulty
         .parse::<Difficulty>()

@@ -73,14 +73,8 @@ pub(super) fn convert(
 }
 
 fn yaml_error(e: &serde_yaml::Error) -> String {
-    match e.location() {
-        Some(l) => format!(
-            "invalid YAML at line {} column {}: {e}",
-            l.line(),
-            l.column()
-        ),
-        None => format!("invalid YAML: {e}"),
-    }
+    // serde_yaml's message already ends with "at line L column C".
+    format!("invalid YAML: {e}")
 }
 
 /// `CONFIG: {difficulty: easy}`, the one CONFIG key the bank uses.
@@ -100,11 +94,15 @@ fn config_difficulty(map: &Mapping, bad: &mut Vec<String>) -> Option<Difficulty>
 
 /// The question text and its distinct accepted answers, or why the entry is bad.
 fn entry(n: usize, key: &Value, answers: &Value) -> Result<(String, Vec<String>), String> {
-    let Some(prompt) = key.as_str().map(str::trim).filter(|q| !q.is_empty()) else {
-        return Err(format!(
-            "question {n}: the question must be non-empty text, found {}",
-            kind(key)
-        ));
+    let prompt = match key {
+        Value::String(s) if !s.trim().is_empty() => s.trim(),
+        Value::String(_) => return Err(format!("question {n}: the question text is empty")),
+        other => {
+            let found = kind(other);
+            return Err(format!(
+                "question {n}: the question must be text, found {found}"
+            ));
+        }
     };
     let label = format!("question {n} {}", quote(prompt));
     let Value::Sequence(list) = answers else {
