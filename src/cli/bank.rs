@@ -274,4 +274,50 @@ mod stand_in {
             })
         }
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use sqlx::PgPool;
+
+        fn task(solution: &str) -> SqlTask {
+            SqlTask {
+                schema: "CREATE TABLE orders (id int NOT NULL);".into(),
+                fixture: "INSERT INTO orders VALUES (1), (2), (3);".into(),
+                solution: solution.into(),
+                order_matters: false,
+            }
+        }
+
+        #[sqlx::test(migrations = false)]
+        async fn the_stand_in_runner_counts_rows_and_leaves_nothing_behind(pool: PgPool) {
+            let runner = TxRunner {
+                options: (*pool.connect_options()).clone(),
+            };
+            let rows = runner
+                .run_solution(&task("SELECT id FROM orders WHERE id > 1"))
+                .await;
+            assert_eq!(rows, Ok(2));
+            let left: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_namespace WHERE nspname = 'prepbot_check'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            assert_eq!(left, 0);
+        }
+
+        #[sqlx::test(migrations = false)]
+        async fn the_stand_in_runner_reports_a_failing_solution(pool: PgPool) {
+            let runner = TxRunner {
+                options: (*pool.connect_options()).clone(),
+            };
+            let err = runner.run_solution(&task("SELECT nope FROM orders")).await;
+            assert_eq!(err, Err("column \"nope\" does not exist".to_owned()));
+            let empty = runner
+                .run_solution(&task("SELECT id FROM orders WHERE id > 9"))
+                .await;
+            assert_eq!(empty, Ok(0));
+        }
+    }
 }
