@@ -108,42 +108,9 @@ fn draft(i: usize, e: Entry, opts: &ImportOptions) -> Result<Draft, String> {
         .difficulty
         .parse::<Difficulty>()
         .map_err(|msg| format!("{label}: {msg}"))?;
-    let correct = decode(&e.correct_answer);
-    let (kind, answer) = match e.kind.as_str() {
-        "multiple" => {
-            let wrong: Vec<String> = e.incorrect_answers.iter().map(|w| decode(w)).collect();
-            (
-                QuestionKind::Choice {
-                    options: choice_options(&prompt, &correct, &wrong),
-                },
-                correct.clone(),
-            )
-        }
-        "boolean" => {
-            let truth = match correct.to_lowercase().as_str() {
-                "true" => true,
-                "false" => false,
-                _ => return Err(format!("{label}: a boolean entry's correct_answer must be True or False, found \"{correct}\"")),
-            };
-            (
-                QuestionKind::Truefalse {
-                    options: truefalse_options(truth),
-                },
-                format!("{}.", title(truth)),
-            )
-        }
-        other => {
-            return Err(format!(
-                "{label}: unknown type \"{other}\"; expected multiple or boolean"
-            ))
-        }
-    };
+    let (kind, answer) = kind_and_answer(&label, &e, &prompt)?;
     let category = decode(&e.category);
-    let mut tags = vec!["trivia".to_owned()];
-    let category_tag = slug(&category, 32);
-    if !category_tag.is_empty() && category_tag != "trivia" {
-        tags.push(category_tag);
-    }
+    let tags = tags(&category);
     let question = Question {
         id: stable_id("opentdb", &prompt),
         topic: opts.topic.clone(),
@@ -160,6 +127,47 @@ fn draft(i: usize, e: Entry, opts: &ImportOptions) -> Result<Draft, String> {
         entry: label,
         question,
     })
+}
+
+/// The question kind and model answer of an entry, by its `type`.
+fn kind_and_answer(label: &str, e: &Entry, prompt: &str) -> Result<(QuestionKind, String), String> {
+    let correct = decode(&e.correct_answer);
+    match e.kind.as_str() {
+        "multiple" => {
+            let wrong: Vec<String> = e.incorrect_answers.iter().map(|w| decode(w)).collect();
+            let options = choice_options(prompt, &correct, &wrong);
+            Ok((QuestionKind::Choice { options }, correct))
+        }
+        "boolean" => {
+            let truth = match correct.to_lowercase().as_str() {
+                "true" => true,
+                "false" => false,
+                _ => {
+                    return Err(format!(
+                        "{label}: a boolean entry's correct_answer must be True or False, found \"{correct}\""
+                    ))
+                }
+            };
+            let options = truefalse_options(truth);
+            Ok((
+                QuestionKind::Truefalse { options },
+                format!("{}.", title(truth)),
+            ))
+        }
+        other => Err(format!(
+            "{label}: unknown type \"{other}\"; expected multiple or boolean"
+        )),
+    }
+}
+
+/// `trivia` plus the category as a slug, e.g. `science-computers`.
+fn tags(category: &str) -> Vec<String> {
+    let mut tags = vec!["trivia".to_owned()];
+    let category_tag = slug(category, 32);
+    if !category_tag.is_empty() && category_tag != "trivia" {
+        tags.push(category_tag);
+    }
+    tags
 }
 
 /// Options a, b, c… in an order fixed by a hash of the question and option

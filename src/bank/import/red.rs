@@ -9,6 +9,14 @@ use serde_yaml::{Mapping, Value};
 
 const RESERVED: [&str; 3] = ["AUTHOR", "DESCRIPTION", "CONFIG"];
 
+/// What every question of one list shares.
+struct List<'a> {
+    name: &'a str,
+    source: String,
+    difficulty: Difficulty,
+    opts: &'a ImportOptions,
+}
+
 /// Converts a Red trivia list. `name` is the list's slug (from its file name).
 pub(super) fn convert(
     file: &str,
@@ -16,60 +24,53 @@ pub(super) fn convert(
     text: &str,
     opts: &ImportOptions,
 ) -> Result<Converted, ImportError> {
-    let malformed = |message: String| ImportError::Malformed {
+    let (map, author) = parse(text).map_err(|message| ImportError::Malformed {
         file: file.to_owned(),
         message,
-    };
-    let root: Value = serde_yaml::from_str(text).map_err(|e| malformed(yaml_error(&e)))?;
-    let Value::Mapping(map) = root else {
-        return Err(malformed(
-            "a Red trivia list is a mapping of questions to lists of answers".into(),
-        ));
-    };
-    let author = match map.get("AUTHOR") {
-        Some(Value::String(a)) if !a.trim().is_empty() => a.trim().to_owned(),
-        _ => {
-            return Err(malformed(
-                "`AUTHOR` is missing or not text; the attribution is required".into(),
-            ))
-        }
-    };
+    })?;
     let mut bad = Vec::new();
-    let difficulty = opts
-        .difficulty
-        .or_else(|| config_difficulty(&map, &mut bad))
-        .unwrap_or(Difficulty::Medium);
-    let source = format!("Red-DiscordBot trivia list \"{name}\" by {author}");
+    let list = List {
+        name,
+        source: format!("Red-DiscordBot trivia list \"{name}\" by {author}"),
+        difficulty: opts
+            .difficulty
+            .or_else(|| config_difficulty(&map, &mut bad))
+            .unwrap_or(Difficulty::Medium),
+        opts,
+    };
     let mut drafts = Vec::new();
     let entries = map
         .iter()
         .filter(|(k, _)| !k.as_str().is_some_and(|k| RESERVED.contains(&k)));
     for (i, (key, answers)) in entries.enumerate() {
         match entry(i + 1, key, answers) {
-            Ok((prompt, answers)) => {
-                drafts.push(draft(
-                    i + 1,
-                    name,
-                    &prompt,
-                    &answers,
-                    difficulty,
-                    &source,
-                    opts,
-                ));
-            }
+            Ok((prompt, answers)) => drafts.push(draft(i + 1, &list, &prompt, &answers)),
             Err(e) => bad.push(e),
         }
     }
     if !bad.is_empty() {
-        return Err(ImportError::BadEntries {
-            file: file.to_owned(),
-            entries: bad,
-        });
+        let file = file.to_owned();
+        return Err(ImportError::BadEntries { file, entries: bad });
     }
     Ok(Converted {
         header: header(file, &author, map.get("DESCRIPTION")),
         drafts,
     })
+}
+
+/// The list's mapping and its author, or why the file is not a Red list.
+fn parse(text: &str) -> Result<(Mapping, String), String> {
+    let root: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e))?;
+    let Value::Mapping(map) = root else {
+        return Err("a Red trivia list is a mapping of questions to lists of answers".into());
+    };
+    match map.get("AUTHOR") {
+        Some(Value::String(a)) if !a.trim().is_empty() => {
+            let author = a.trim().to_owned();
+            Ok((map, author))
+        }
+        _ => Err("`AUTHOR` is missing or not text; the attribution is required".into()),
+    }
 }
 
 fn yaml_error(e: &serde_yaml::Error) -> String {
@@ -149,15 +150,7 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn draft(
-    n: usize,
-    name: &str,
-    prompt: &str,
-    answers: &[String],
-    difficulty: Difficulty,
-    source: &str,
-    opts: &ImportOptions,
-) -> Draft {
+fn draft(n: usize, list: &List<'_>, prompt: &str, answers: &[String]) -> Draft {
     let first = &answers[0];
     let others = &answers[1..];
     let answer = if others.is_empty() {
@@ -166,10 +159,10 @@ fn draft(
         format!("{first}\n\nAlso accepted: {}", others.join(", "))
     };
     let question = Question {
-        id: stable_id(&format!("red-{name}"), prompt),
-        topic: opts.topic.clone(),
+        id: stable_id(&format!("red-{}", list.name), prompt),
+        topic: list.opts.topic.clone(),
         tags: vec!["trivia".to_owned()],
-        difficulty,
+        difficulty: list.difficulty,
         prompt: prompt.to_owned(),
         answer,
         explanation: explanation(answers),
@@ -180,7 +173,7 @@ fn draft(
                 weight: 1,
             }],
         },
-        source: Some(source.to_owned()),
+        source: Some(list.source.clone()),
         version_note: None,
     };
     Draft {

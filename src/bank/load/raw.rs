@@ -196,6 +196,9 @@ fn option(text: &str, t: &dyn TableLike, line: usize, p: &mut Problems) -> RawOp
     }
 }
 
+/// A nested table and the line it starts on.
+type LineTable<'a> = (usize, &'a dyn TableLike);
+
 /// Reads typed keys out of one table, reporting problems at the key's line.
 struct Fields<'a, 'p> {
     text: &'a str,
@@ -297,7 +300,7 @@ impl<'a, 'p> Fields<'a, 'p> {
     }
 
     /// An array of tables, written either as `[[a.b]]` or as `b = [{...}]`.
-    fn tables(&mut self, key: &str) -> Option<At<Vec<(usize, &'a dyn TableLike)>>> {
+    fn tables(&mut self, key: &str) -> Option<At<Vec<LineTable<'a>>>> {
         let text = self.text;
         let fallback = self.line;
         self.get(key, "a list of tables", move |item| match item {
