@@ -91,6 +91,21 @@ async fn duplicate_ids_across_files_are_reported_at_the_second_one() {
 }
 
 #[tokio::test]
+async fn a_file_that_is_not_utf8_is_a_problem_not_a_crash() {
+    let dir = bank(&[("a.toml", truefalse("null-equals-null", "sql"))]);
+    std::fs::write(dir.join("b.toml"), b"id = \"caf\xe9\"\n").unwrap();
+    let report = check_dir(&dir, None).await.unwrap();
+    let b = dir.join("b.toml").display().to_string();
+    assert_eq!(report.issues.len(), 1);
+    assert_eq!(
+        report.issues[0].to_string(),
+        format!("{b}:1: the file is not valid UTF-8")
+    );
+    assert_eq!(report.summary.total, 1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
 async fn check_runs_each_sql_solution_and_reports_failures_at_the_solution_line() {
     let dir = bank(&[(
         "s.toml",

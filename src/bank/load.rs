@@ -103,7 +103,18 @@ pub fn scan_dir(dir: &Path) -> Result<Scan, ScanError> {
     }
     for path in question_files(dir, &topics_path)? {
         let file = path.display().to_string();
-        let text = read(&path)?;
+        let text = match std::fs::read_to_string(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                scan.issues
+                    .push(BankIssue::new(&file, 1, "the file is not valid UTF-8"));
+                scan.files.push(file);
+                continue;
+            }
+            other => other.map_err(|source| ScanError {
+                path: path.clone(),
+                source,
+            })?,
+        };
         let (mut qs, mut issues) = scan_str(&file, &text, &scan.topics);
         scan.questions.append(&mut qs);
         scan.issues.append(&mut issues);
