@@ -234,3 +234,25 @@ fn sql_fields_on_a_choice_question_are_rejected() {
     );
     rejects(&bad, 6, "`solution` does not belong on a `choice` question");
 }
+
+#[test]
+fn several_correct_options_need_select_all_that_apply_in_the_prompt() {
+    let two = with(
+        CHOICE,
+        "correct = false\nwhy = \"Exactly-once is opt-in.\"",
+        "correct = true",
+    );
+    rejects(
+        &two,
+        6,
+        "2 options are correct, so the prompt must say \"Select all that apply\"",
+    );
+    let said = with(&two, "by default?", "by default? Select all that apply.");
+    assert!(load_str("q.toml", &said, &topics()).is_ok());
+}
+
+#[test]
+fn truefalse_option_texts_must_be_true_and_false() {
+    let bad = with(TRUEFALSE, "text = \"False\"", "text = \"Nope\"");
+    rejects(&bad, 11, "option `false` text must be \"False\"");
+}

@@ -257,6 +257,16 @@ fn options(f: Format, raw: &RawQuestion, p: &mut Problems) -> Option<Vec<ChoiceO
             p.push(line, "a truefalse question needs exactly the options `true` and `false`, one of them correct");
         }
     }
+    let prompt = raw.prompt.as_ref().map_or("", |pr| pr.value.as_str());
+    if correct > 1 && !prompt.to_lowercase().contains("select all that apply") {
+        let at = raw.prompt.as_ref().map_or(line, |pr| pr.line);
+        p.push(
+            at,
+            format!(
+                "{correct} options are correct, so the prompt must say \"Select all that apply\""
+            ),
+        );
+    }
     built
 }
 
@@ -281,6 +291,14 @@ fn option<'r>(
     }
     let label = format!("option `{}`", id.value);
     let text_ = text(p, &format!("{label} text"), &o.text, limits::OPTION_TEXT);
+    if f == Format::Truefalse {
+        let want = if id.value == "true" { "True" } else { "False" };
+        if let (Some(t), Some(at)) = (&text_, &o.text) {
+            if t != want && matches!(id.value.as_str(), "true" | "false") {
+                p.push(at.line, format!("{label} text must be \"{want}\""));
+            }
+        }
+    }
     let correct = o.correct.as_ref()?.value;
     let why = match (&o.why, correct) {
         (None, false) => {
