@@ -292,12 +292,7 @@ fn option<'r>(
     let label = format!("option `{}`", id.value);
     let text_ = text(p, &format!("{label} text"), &o.text, limits::OPTION_TEXT);
     if f == Format::Truefalse {
-        let want = if id.value == "true" { "True" } else { "False" };
-        if let (Some(t), Some(at)) = (&text_, &o.text) {
-            if t != want && matches!(id.value.as_str(), "true" | "false") {
-                p.push(at.line, format!("{label} text must be \"{want}\""));
-            }
-        }
+        truefalse_text(id, &o.text, p);
     }
     let correct = o.correct.as_ref()?.value;
     let why = match (&o.why, correct) {
@@ -319,6 +314,21 @@ fn option<'r>(
         correct,
         why,
     })
+}
+
+/// The options of a truefalse question read "True" and "False".
+fn truefalse_text(id: &At<String>, text: &Option<At<String>>, p: &mut Problems) {
+    let want = match id.value.as_str() {
+        "true" => "True",
+        "false" => "False",
+        _ => return,
+    };
+    if let Some(t) = text.as_ref().filter(|t| t.value.trim() != want) {
+        p.push(
+            t.line,
+            format!("option `{}` text must be \"{want}\"", id.value),
+        );
+    }
 }
 
 fn sql_task(raw: &RawQuestion, p: &mut Problems) -> Option<SqlTask> {
