@@ -305,7 +305,7 @@ async fn a_malformed_custom_question_file_adds_nothing_and_says_where(pool: PgPo
         panic!("{}", text(&r))
     };
     assert!(
-        msg.contains("upload:1:") && msg.contains("no option is marked correct"),
+        msg.contains("upload:9:") && msg.contains("no option is marked correct"),
         "{msg}"
     );
     assert!(text(&w.run(&admin("lead"), "/questions list").await).contains("0 custom question(s)"));

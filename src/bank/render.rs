@@ -14,9 +14,9 @@ pub struct ListFilter {
 impl ListFilter {
     /// Whether `q` passes every filter that is set.
     pub fn matches(&self, q: &Question) -> bool {
-        self.topic.as_ref().map_or(true, |t| *t == q.topic)
-            && self.difficulty.map_or(true, |d| d == q.difficulty)
-            && self.format.map_or(true, |f| f == q.format())
+        self.topic.as_ref().is_none_or(|t| *t == q.topic)
+            && self.difficulty.is_none_or(|d| d == q.difficulty)
+            && self.format.is_none_or(|f| f == q.format())
     }
 }
 
