@@ -6,6 +6,8 @@
 
 mod choice;
 mod keypoints;
+mod matcher;
+pub mod text;
 
 pub use choice::ChoiceGrader;
 pub use keypoints::KeyPointGrader;
