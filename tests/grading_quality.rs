@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Exact verdict agreement measured when docs/grading.md was written.
-const MIN_AGREEMENT: f64 = 0.85;
+const MIN_AGREEMENT: f64 = 0.919;
 
 #[derive(Deserialize)]
 struct LabelFile {
@@ -59,7 +59,9 @@ fn idx(v: Verdict) -> usize {
 }
 
 fn render(matrix: &[[usize; 3]; 3]) -> String {
-    let mut s = String::from("| label \\ graded | correct | partial | incorrect |\n| --- | --- | --- | --- |\n");
+    let mut s = String::from(
+        "| label \\ graded | correct | partial | incorrect |\n| --- | --- | --- | --- |\n",
+    );
     for (i, v) in VERDICTS.iter().enumerate() {
         s += &format!(
             "| {v} | {} | {} | {} |\n",
@@ -90,31 +92,56 @@ fn the_key_point_grader_agrees_with_the_labelled_answers() {
         let label: Verdict = c.label.parse().unwrap();
         let grade = grader.assess(q, &c.answer).unwrap();
         matrix[idx(label)][idx(grade.verdict)] += 1;
+        if std::env::var_os("GRADING_DUMP").is_some() {
+            println!(
+                "ROW\t{}\t{}\t{}\t{}\t{:.2}\t{}/{}\t{}",
+                c.label,
+                grade.verdict,
+                c.kind,
+                c.answer.split_whitespace().count(),
+                grade.score,
+                grade.covered.len(),
+                grade.covered.len() + grade.missed.len(),
+                c.question_id
+            );
+        }
         let k = by_kind.entry(c.kind.clone()).or_default();
         k.1 += 1;
         if grade.verdict == label {
             k.0 += 1;
         } else {
             println!(
-                "DISAGREE {file} {} [{}] label={label} graded={} score={:.2}\n  covered={:?}\n  {}",
+                "DISAGREE {file} {} [{}] label={label} graded={} score={:.2}\n  covered={:?}\n  detail={:?}\n  {}",
                 c.question_id,
                 c.kind,
                 grade.verdict,
                 grade.score,
                 grade.covered,
+                grade.detail,
                 c.answer.trim().replace('\n', " ")
             );
         }
     }
     let agree: usize = (0..3).map(|i| matrix[i][i]).sum();
     let rate = agree as f64 / cases.len() as f64;
-    println!("\n{} answers over {} questions", cases.len(), questions.len());
+    println!(
+        "\n{} answers over {} questions",
+        cases.len(),
+        questions.len()
+    );
     println!("{}", render(&matrix));
     for (k, (ok, n)) in &by_kind {
         println!("{k}: {ok}/{n}");
     }
-    println!("exact agreement: {agree}/{} = {:.1}%", cases.len(), rate * 100.0);
-    assert!(cases.len() >= 150 && questions.len() >= 30, "the labelled set shrank");
+    println!(
+        "exact agreement: {agree}/{} = {:.1}%",
+        cases.len(),
+        rate * 100.0
+    );
+    assert!(
+        cases.len() >= 150 && questions.len() >= 30,
+        "the labelled set shrank"
+    );
     assert_eq!(
         matrix[idx(Verdict::Incorrect)][idx(Verdict::Correct)],
         0,

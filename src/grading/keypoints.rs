@@ -13,7 +13,7 @@
 //! Each question's phrases are analysed once and cached by question id (with
 //! a fingerprint of the text, so an edited question is re-analysed).
 
-use super::matcher::{Index, Phrase};
+use super::matcher::{Hit, Index, Phrase};
 use super::text::{Analysis, Analyzer, GLUE};
 use super::*;
 use crate::bank::{KeyPoint, QuestionId};
@@ -29,7 +29,7 @@ pub const PARTIAL_AT: f32 = 0.25;
 /// Fewer words than this cannot be graded.
 const MIN_WORDS: usize = 4;
 /// Fewer words than this cannot be fully correct.
-const BRIEF_WORDS: usize = 12;
+const BRIEF_WORDS: usize = 25;
 /// Below this share of words in sentences, an answer is a keyword list.
 const MIN_PROSE: f32 = 0.4;
 /// Copied runs of this many tokens from the prompt do not count.
@@ -65,6 +65,8 @@ enum Coverage {
     Missed,
     /// Only mentioned the other way round ("does not ...").
     Contradicted,
+    /// Only named with the prompt's own words: half credit, shown as missed.
+    Echoed,
 }
 
 impl KeyPointGrader {
@@ -109,6 +111,8 @@ impl KeyPointGrader {
     }
 
     fn prepare(&self, question: &Question, key_points: &[KeyPoint], fingerprint: u64) -> Prepared {
+        let prompt = self.analyzer.analyze(&question.prompt);
+        let prompt_index = Index::new(&prompt);
         let points = key_points
             .iter()
             .map(|kp| {
@@ -116,12 +120,11 @@ impl KeyPointGrader {
                 let phrases = kp
                     .phrases
                     .iter()
-                    .map(|ph| Phrase::new(&self.analyzer.analyze(ph), &point))
+                    .map(|ph| Phrase::new(&self.analyzer.analyze(ph), &point, &prompt_index))
                     .collect();
                 (phrases, kp.weight)
             })
             .collect();
-        let prompt = self.analyzer.analyze(&question.prompt);
         Prepared {
             fingerprint,
             points,
@@ -138,11 +141,18 @@ impl KeyPointGrader {
     ) -> Grade {
         let copied = copied_tokens(answer, &prep.prompt_runs);
         let index = Index::new(answer);
-        let coverage: Vec<Coverage> = prep
+        let hits: Vec<Vec<(Hit, &Phrase)>> = prep
             .points
             .iter()
-            .map(|(phrases, _)| coverage(phrases, &index, &copied))
+            .map(|(phrases, _)| phrase_hits(phrases, &index, &copied))
             .collect();
+        let negative_claims: Vec<Hit> = hits
+            .iter()
+            .flatten()
+            .filter(|(h, p)| p.negative() && h.negated == p.expect_negated)
+            .map(|(h, _)| *h)
+            .collect();
+        let coverage: Vec<Coverage> = hits.iter().map(|h| coverage(h, &negative_claims)).collect();
         let mut grade = Grade {
             verdict: Verdict::Incorrect,
             score: 0.0,
@@ -150,17 +160,21 @@ impl KeyPointGrader {
             missed: vec![],
             detail: vec![],
         };
-        let (mut got, mut total, mut against) = (0u32, 0u32, 0u32);
+        let (mut got, mut total, mut against) = (0f32, 0u32, 0f32);
         for ((kp, c), (_, w)) in kps.iter().zip(&coverage).zip(&prep.points) {
             total += u32::from(*w);
             match c {
                 Coverage::Covered => {
-                    got += u32::from(*w);
+                    got += f32::from(*w);
                     grade.covered.push(kp.point.clone());
+                }
+                Coverage::Echoed => {
+                    got += f32::from(*w) / 2.0;
+                    grade.missed.push(kp.point.clone());
                 }
                 Coverage::Missed => grade.missed.push(kp.point.clone()),
                 Coverage::Contradicted => {
-                    against += u32::from(*w);
+                    against += f32::from(*w);
                     grade.missed.push(kp.point.clone());
                     grade.detail.push(format!(
                         "Your answer seems to say the opposite of: {}",
@@ -169,7 +183,7 @@ impl KeyPointGrader {
                 }
             }
         }
-        grade.score = got as f32 / total.max(1) as f32;
+        grade.score = got / total.max(1) as f32;
         grade.verdict = verdict_for(grade.score);
         let _ = question;
         apply_traps(&mut grade, answer, &copied, got, against);
@@ -177,22 +191,39 @@ impl KeyPointGrader {
     }
 }
 
-/// Whether one key point is covered, missed or contradicted.
-fn coverage(phrases: &[Phrase], index: &Index, copied: &[bool]) -> Coverage {
-    let mut against = false;
-    for p in phrases {
-        for hit in p.find(index) {
-            if (hit.lo..=hit.hi).all(|i| copied[i]) {
-                continue;
-            }
-            if hit.negated == p.expect_negated {
-                return Coverage::Covered;
-            }
-            against = true;
+/// Every hit of a key point's phrases, leaving out text copied from the prompt.
+fn phrase_hits<'p>(
+    phrases: &'p [Phrase],
+    index: &Index,
+    copied: &[bool],
+) -> Vec<(Hit, &'p Phrase)> {
+    phrases
+        .iter()
+        .flat_map(|p| p.find(index).into_iter().map(move |h| (h, p)))
+        .filter(|(h, _)| !(h.lo..=h.hi).all(|i| copied[i]))
+        .collect()
+}
+
+/// Whether one key point is covered, missed or contradicted. Phrases that
+/// only echo the prompt count for nothing; a point mentioned with an explicit
+/// negation at least as often as it is affirmed is contradicted, unless that
+/// negation is another point's negative claim ("never goes backwards").
+fn coverage(hits: &[(Hit, &Phrase)], negative_claims: &[Hit]) -> Coverage {
+    let (mut affirmed, mut against, mut echoed) = (0usize, 0usize, false);
+    for (hit, p) in hits {
+        if hit.negated == p.expect_negated {
+            affirmed += usize::from(!p.echo);
+            echoed |= p.echo;
+        } else if hit.explicit && !negative_claims.iter().any(|c| c.overlaps(hit)) {
+            against += 1;
         }
     }
-    if against {
+    if against > 0 && against >= affirmed {
         Coverage::Contradicted
+    } else if affirmed > 0 {
+        Coverage::Covered
+    } else if echoed {
+        Coverage::Echoed
     } else {
         Coverage::Missed
     }
@@ -221,7 +252,7 @@ fn cap(grade: &mut Grade, at_most: Verdict) {
 }
 
 /// Short answers, pasted questions, keyword lists and contradictions.
-fn apply_traps(grade: &mut Grade, answer: &Analysis, copied: &[bool], got: u32, against: u32) {
+fn apply_traps(grade: &mut Grade, answer: &Analysis, copied: &[bool], got: f32, against: f32) {
     if answer.words < MIN_WORDS {
         grade.score = 0.0;
         grade.verdict = Verdict::Incorrect;
@@ -256,7 +287,7 @@ fn apply_traps(grade: &mut Grade, answer: &Analysis, copied: &[bool], got: u32, 
     if answer.words < BRIEF_WORDS {
         cap(grade, Verdict::Partial);
     }
-    if against > 0 {
+    if against > 0.0 {
         cap(grade, Verdict::Partial);
         if against >= got {
             grade.verdict = Verdict::Incorrect;
@@ -271,7 +302,8 @@ fn prose_share(answer: &Analysis) -> f32 {
         .iter()
         .filter(|s| {
             let glue_ratio = s.glue as f32 / s.words.max(1) as f32;
-            (s.words >= 3 && s.glue >= 1 && glue_ratio >= 0.08) || (4..=6).contains(&s.words)
+            let needed = if s.words >= 8 { 0.2 } else { 0.12 };
+            s.words >= 4 && s.glue >= 1 && glue_ratio >= needed
         })
         .map(|s| s.words)
         .sum();

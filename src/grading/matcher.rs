@@ -49,6 +49,9 @@ const POST_PREDICATES: &[&str] = &[
     "avail",
 ];
 
+/// Words that make the rest of their clause hypothetical.
+const HYPOTHETICAL: &[&str] = &["if", "unless", "otherwis", "when", "whenev", "suppos"];
+
 /// One requirement of a phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Need {
@@ -67,6 +70,17 @@ pub struct Phrase {
     /// True when the key point states this phrase negatively ("misses hard
     /// deletes"), so a negated mention is what affirms the point.
     pub expect_negated: bool,
+    /// Every required word already appears in the question's prompt, so
+    /// writing the phrase shows nothing ("at least once" when the prompt asks
+    /// about at-least-once).
+    pub echo: bool,
+}
+
+impl Phrase {
+    /// Whether the phrase is written with a negation ("no replay").
+    pub fn negative(&self) -> bool {
+        self.needs.contains(&Need::Negation) || self.expect_negated
+    }
 }
 
 /// A place where a phrase was found.
@@ -74,7 +88,18 @@ pub struct Phrase {
 pub struct Hit {
     pub lo: usize,
     pub hi: usize,
+    /// An odd number of negations govern the match.
     pub negated: bool,
+    /// One of them is an explicit "not", "no", "never"... (not a verb like
+    /// "misses"), outside a hypothetical ("if it isn't sorted").
+    pub explicit: bool,
+}
+
+impl Hit {
+    /// Whether two hits share a token.
+    pub fn overlaps(&self, other: &Hit) -> bool {
+        self.lo <= other.hi && other.lo <= self.hi
+    }
 }
 
 /// Positions of each stem in an answer, built once per answer.
@@ -98,11 +123,17 @@ impl<'a> Index<'a> {
     fn positions(&self, stem: &str) -> &[usize] {
         self.at.get(stem).map_or(&[], Vec::as_slice)
     }
+
+    /// Whether `stem` occurs anywhere.
+    pub fn has(&self, stem: &str) -> bool {
+        self.at.contains_key(stem)
+    }
 }
 
 impl Phrase {
-    /// Prepares an analysed phrase; `point` is the analysed key-point text.
-    pub fn new(phrase: &Analysis, point: &Analysis) -> Self {
+    /// Prepares an analysed phrase. `point` is the analysed key-point text,
+    /// `prompt` the indexed question prompt.
+    pub fn new(phrase: &Analysis, point: &Analysis, prompt: &Index) -> Self {
         let mut needs = Vec::new();
         let mut skipped = 0;
         for t in &phrase.tokens {
@@ -116,14 +147,21 @@ impl Phrase {
                 needs.push(Need::Stem(t.stem.clone()));
             }
         }
+        let echo = needs.iter().all(|n| match n {
+            Need::Stem(s) => prompt.has(s),
+            Need::Negation => false,
+        });
         let mut p = Self {
             span: needs.len() + skipped + SLACK,
-            needs,
             exact: phrase.tokens.iter().map(|t| t.stem.clone()).collect(),
             expect_negated: false,
+            echo,
+            needs,
         };
-        let hits = p.find(&Index::new(point));
-        p.expect_negated = !hits.is_empty() && hits.iter().all(|h| h.negated);
+        if !p.needs.contains(&Need::Negation) {
+            let hits = p.find(&Index::new(point));
+            p.expect_negated = !hits.is_empty() && hits.iter().all(|h| h.negated);
+        }
         p
     }
 
@@ -135,13 +173,12 @@ impl Phrase {
         }) else {
             return self.find_exact(index);
         };
+        let own = self.needs.contains(&Need::Negation);
         let mut hits: Vec<Hit> = Vec::new();
         for &p in index.positions(anchor) {
             if let Some((lo, hi)) = self.window_at(index, p, k) {
                 if hits.last().is_none_or(|h| h.hi < lo) {
-                    let negated =
-                        negated(index.tokens, lo, hi, self.needs.contains(&Need::Negation));
-                    hits.push(Hit { lo, hi, negated });
+                    hits.push(hit(index.tokens, lo, hi, own));
                 }
             }
         }
@@ -155,27 +192,23 @@ impl Phrase {
         }
         (0..=index.tokens.len() - n)
             .filter(|&i| (0..n).all(|k| index.tokens[i + k].stem == self.exact[k]))
-            .map(|i| Hit {
-                lo: i,
-                hi: i + n - 1,
-                negated: negated(index.tokens, i, i + n - 1, false),
-            })
+            .map(|i| hit(index.tokens, i, i + n - 1, false))
             .collect()
     }
 
     /// The window around position `p` (where need `anchor` is) holding every need.
     fn window_at(&self, index: &Index, p: usize, anchor: usize) -> Option<(usize, usize)> {
         let clause = index.tokens[p].clause;
-        let (mut lo, mut hi) = (p, p);
         let reach = self.span - 1;
         let from = p.saturating_sub(reach);
         let to = (p + reach).min(index.tokens.len() - 1);
+        let mut used = vec![p];
         for (k, need) in self.needs.iter().enumerate() {
             if k == anchor {
                 continue;
             }
             let found = match need {
-                Need::Stem(s) => nearest(index.positions(s), p, from, to),
+                Need::Stem(s) => nearest(index.positions(s), p, from, to, &used),
                 Need::Negation => (from..=to)
                     .filter(|&i| index.tokens[i].is(NEG))
                     .min_by_key(|&i| i.abs_diff(p)),
@@ -183,38 +216,62 @@ impl Phrase {
             if index.tokens[found].clause != clause {
                 return None;
             }
-            lo = lo.min(found);
-            hi = hi.max(found);
+            used.push(found);
         }
+        let (lo, hi) = (*used.iter().min()?, *used.iter().max()?);
         (hi - lo < self.span).then_some((lo, hi))
     }
 }
 
-/// The position in sorted `ps` within `from..=to` closest to `p`.
-fn nearest(ps: &[usize], p: usize, from: usize, to: usize) -> Option<usize> {
+/// The unused position in sorted `ps` within `from..=to` closest to `p`.
+fn nearest(ps: &[usize], p: usize, from: usize, to: usize, used: &[usize]) -> Option<usize> {
     ps.iter()
         .copied()
-        .filter(|&q| q >= from && q <= to)
+        .filter(|&q| q >= from && q <= to && !used.contains(&q))
         .min_by_key(|&q| q.abs_diff(p))
 }
 
-/// Whether a negation governs the match `lo..=hi`. `own_negation`: the phrase
-/// itself contains one, so one cue inside the window belongs to the phrase.
-fn negated(tokens: &[Token], lo: usize, hi: usize, own_negation: bool) -> bool {
+/// Builds a hit for the match `lo..=hi`, counting the negations that govern
+/// it. `own_negation`: the phrase contains one, so one cue inside belongs to it.
+fn hit(tokens: &[Token], lo: usize, hi: usize, own_negation: bool) -> Hit {
     let clause = tokens[lo].clause;
-    let cue = |i: usize| {
+    let is_cue = |i: usize| {
         let t = &tokens[i];
         let next = tokens.get(i + 1).map(|n| n.stem.as_str());
-        (t.is(NEG) && !next.is_some_and(|n| NOT_NEGATING.contains(&n))) || t.is(NEG_VERB)
+        let neg = t.is(NEG) && !next.is_some_and(|n| NOT_NEGATING.contains(&n));
+        // "without" governs only the word right after it.
+        let neg = neg && (t.stem != "without" || i + 1 == lo);
+        (neg, t.is(NEG_VERB))
     };
+    let (mut count, mut explicit) = (0usize, false);
     let inside = (lo..=hi).filter(|&i| tokens[i].is(NEG)).count();
     if inside > usize::from(own_negation) {
-        return true;
+        count += inside - usize::from(own_negation);
+        explicit = true;
     }
-    let before = (lo.saturating_sub(NEG_REACH)..lo)
-        .filter(|&i| tokens[i].clause == clause)
-        .any(cue);
-    before || negated_after(tokens, hi, clause)
+    for i in (lo.saturating_sub(NEG_REACH)..lo).filter(|&i| tokens[i].clause == clause) {
+        let (neg, verb) = is_cue(i);
+        if neg || verb {
+            count += 1;
+            explicit |= neg;
+        }
+    }
+    if negated_after(tokens, hi, clause) {
+        count += 1;
+        explicit = true;
+    }
+    // "if the files aren't sorted": a hypothetical, not a claim.
+    let hypothetical = tokens[..lo]
+        .iter()
+        .rev()
+        .take_while(|t| t.clause == clause)
+        .any(|t| HYPOTHETICAL.contains(&t.stem.as_str()));
+    Hit {
+        lo,
+        hi,
+        negated: count % 2 == 1,
+        explicit: explicit && !hypothetical,
+    }
 }
 
 /// "global order is not guaranteed": a negation right after the match,
@@ -222,7 +279,9 @@ fn negated(tokens: &[Token], lo: usize, hi: usize, own_negation: bool) -> bool {
 fn negated_after(tokens: &[Token], hi: usize, clause: u32) -> bool {
     let end = (hi + 4).min(tokens.len());
     (hi + 1..end)
-        .filter(|&i| tokens[i].clause == clause && tokens[i].is(NEG))
+        .filter(|&i| {
+            tokens[i].clause == clause && matches!(tokens[i].stem.as_str(), "not" | "never")
+        })
         .any(|i| {
             tokens[i + 1..(i + 3).min(tokens.len())]
                 .iter()
@@ -236,16 +295,21 @@ mod tests {
     use super::super::text::Analyzer;
     use super::*;
 
-    fn hits(phrase: &str, point: &str, answer: &str) -> Vec<Hit> {
+    fn phrase(a: &Analyzer, phrase: &str, point: &str) -> Phrase {
+        let none = Analysis::default();
+        Phrase::new(&a.analyze(phrase), &a.analyze(point), &Index::new(&none))
+    }
+
+    fn hits(phrase_text: &str, point: &str, answer: &str) -> Vec<Hit> {
         let a = Analyzer::default();
-        let p = Phrase::new(&a.analyze(phrase), &a.analyze(point));
+        let p = phrase(&a, phrase_text, point);
         let text = a.analyze(answer);
         p.find(&Index::new(&text))
     }
 
-    fn affirms(phrase: &str, point: &str, answer: &str) -> bool {
+    fn affirms(phrase_text: &str, point: &str, answer: &str) -> bool {
         let a = Analyzer::default();
-        let p = Phrase::new(&a.analyze(phrase), &a.analyze(point));
+        let p = phrase(&a, phrase_text, point);
         let text = a.analyze(answer);
         p.find(&Index::new(&text))
             .iter()

@@ -148,6 +148,13 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("acked", "acknowledg"),
     ("ttls", "ttl"),
     ("prio", "prioriti"),
+    ("goe", "go"),
+    ("retain", "keep"),
+    ("preserv", "keep"),
+    ("maintain", "keep"),
+    ("stay", "keep"),
+    ("remain", "keep"),
+    ("kept", "keep"),
 ];
 
 /// Normalises, splits, stems and flags text.
@@ -184,9 +191,7 @@ enum Break {
 
 fn break_of(c: char, next: Option<char>, word: &str) -> Break {
     match c {
-        ',' | ';' | ':' | '!' | '?' | '\n' | '•' | '·' | '|' | '[' | ']' | '{' | '}' => {
-            Break::Segment
-        }
+        ',' | ';' | ':' | '!' | '?' | '\n' | '•' | '·' | '|' => Break::Segment,
         '.' => {
             let at_end = next.is_none_or(char::is_whitespace);
             let abbrev = matches!(word, "e.g" | "eg" | "i.e" | "ie" | "etc" | "vs" | "g" | "e");
