@@ -7,10 +7,12 @@
 mod choice;
 mod keypoints;
 mod matcher;
+pub mod sql;
 pub mod text;
 
 pub use choice::ChoiceGrader;
 pub use keypoints::KeyPointGrader;
+pub use sql::{sql_runner, SqlGrader};
 
 use crate::bank::{Question, QuestionKind};
 use async_trait::async_trait;
