@@ -381,3 +381,65 @@ async fn the_sandbox_runs_reference_solutions_for_bank_check(pool: PgPool) {
     assert!(g.run_solution(&broken).await.unwrap_err().contains("nope"));
     g.destroy().await.unwrap();
 }
+
+#[derive(serde::Deserialize)]
+struct Alternatives {
+    case: Vec<Alternative>,
+}
+
+#[derive(serde::Deserialize)]
+struct Alternative {
+    question_id: String,
+    expect: String,
+    #[serde(default)]
+    note: String,
+    query: String,
+}
+
+/// Every case of tests/grading/sql_alternatives.toml (correct alternatives
+/// and plausible wrong queries written with the SQL questions) against the
+/// real bank in questions/.
+#[sqlx::test(migrations = false)]
+async fn the_written_alternatives_grade_as_expected(pool: PgPool) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bank = prepbot::bank::load_dir(&root.join("questions")).expect("bank loads");
+    if bank.is_empty() {
+        eprintln!("skipped: questions/ holds no question files");
+        return;
+    }
+    let text = std::fs::read_to_string(root.join("tests/grading/sql_alternatives.toml")).unwrap();
+    let cases: Alternatives = toml::from_str(&text).unwrap();
+    let g = grader(&pool).await;
+    let mut failures = Vec::new();
+    for c in &cases.case {
+        let id = QuestionId::parse(&c.question_id).unwrap();
+        let q = bank
+            .get(&id)
+            .unwrap_or_else(|| panic!("unknown question {}", c.question_id));
+        let want = if c.expect == "correct" {
+            Verdict::Correct
+        } else {
+            Verdict::Incorrect
+        };
+        let got = grade(&g, q, &c.query).await;
+        let ok = match want {
+            Verdict::Correct => got.verdict == Verdict::Correct,
+            _ => got.verdict != Verdict::Correct,
+        };
+        if !ok {
+            failures.push(format!(
+                "{} [{}] {}: got {} {:?}",
+                c.question_id, c.expect, c.note, got.verdict, got.detail
+            ));
+        }
+    }
+    g.destroy().await.unwrap();
+    println!("{} alternative queries graded", cases.case.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.case.len(),
+        failures.join("\n")
+    );
+}
