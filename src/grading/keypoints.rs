@@ -35,6 +35,14 @@ const MIN_PROSE: f32 = 0.4;
 /// Copied runs of this many tokens from the prompt do not count.
 const COPY_RUN: usize = 5;
 
+/// Feedback for an answer too short to grade.
+pub const TOO_SHORT: &str = "Too short to grade: explain your answer in a sentence or two.";
+/// Feedback for an answer that repeats the question.
+pub const PASTED: &str = "This mostly repeats the question: answer it in your own words.";
+/// Feedback for a keyword list.
+pub const KEYWORDS: &str =
+    "This reads as a list of keywords: explain in sentences how the ideas fit together.";
+
 /// Grades `open` answers by key-point coverage.
 pub struct KeyPointGrader {
     analyzer: Analyzer,
