@@ -194,7 +194,7 @@ async fn hostile_queries_fail_safely_and_leave_the_bots_tables_alone(pool: PgPoo
         .unwrap();
     let g = grader(&pool).await;
     let q = customers_with_orders();
-    let only_queries = "only a single SELECT";
+    let only_queries = "Only a single SELECT";
     refused(&g, &q, "DROP TABLE orders", only_queries).await;
     refused(
         &g,

@@ -28,6 +28,9 @@ pub const CORRECT_AT: f32 = 0.6;
 pub const PARTIAL_AT: f32 = 0.25;
 /// Fewer words than this cannot be graded.
 const MIN_WORDS: usize = 4;
+/// From this many words on, an answer may be judged a keyword list; below
+/// it, a fragment with no glue word at all is just too short.
+const LIST_WORDS: usize = 8;
 /// Fewer words than this cannot be fully correct.
 const BRIEF_WORDS: usize = 25;
 /// Below this share of words in sentences, an answer is a keyword list.
@@ -261,7 +264,8 @@ fn cap(grade: &mut Grade, at_most: Verdict) {
 
 /// Short answers, pasted questions, keyword lists and contradictions.
 fn apply_traps(grade: &mut Grade, answer: &Analysis, copied: &[bool], got: f32, against: f32) {
-    if answer.words < MIN_WORDS {
+    let glue = answer.segments.iter().map(|s| s.glue).sum::<u32>();
+    if answer.words < MIN_WORDS || (answer.words < LIST_WORDS && glue == 0) {
         grade.score = 0.0;
         grade.verdict = Verdict::Incorrect;
         grade
@@ -283,7 +287,7 @@ fn apply_traps(grade: &mut Grade, answer: &Analysis, copied: &[bool], got: f32, 
             .push("This mostly repeats the question: answer it in your own words.".into());
         return;
     }
-    if prose_share(answer) < MIN_PROSE {
+    if answer.words >= LIST_WORDS && prose_share(answer) < MIN_PROSE {
         grade.score *= 0.3;
         grade.verdict = Verdict::Incorrect;
         grade.detail.push(

@@ -13,15 +13,15 @@ pub const MAX_QUERY_CHARS: usize = 8000;
 /// Why a query was refused before running.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("your query is empty")]
+    #[error("Your query is empty")]
     Empty,
-    #[error("your query is {0} characters long; the limit is {MAX_QUERY_CHARS}")]
+    #[error("Your query is {0} characters long; the limit is {MAX_QUERY_CHARS}")]
     TooLong(usize),
-    #[error("send exactly one statement: remove the `;` in the middle of your query")]
+    #[error("Send exactly one statement: remove the `;` in the middle of your query")]
     Several,
-    #[error("only a single SELECT (or WITH ... SELECT) query is allowed, not `{0}`")]
+    #[error("Only a single SELECT (or WITH ... SELECT) query is allowed, not `{0}`")]
     NotAQuery(String),
-    #[error("your query has an unterminated {0}")]
+    #[error("Your query has an unterminated {0}")]
     Unterminated(&'static str),
 }
 

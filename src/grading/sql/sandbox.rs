@@ -59,11 +59,11 @@ pub enum SandboxError {
 pub enum RunError {
     #[error("PostgreSQL: {0}")]
     Postgres(String),
-    #[error("your query ran longer than {} s and was stopped", STATEMENT_TIMEOUT_MS / 1000)]
+    #[error("Your query ran longer than {} s and was stopped", STATEMENT_TIMEOUT_MS / 1000)]
     Timeout,
-    #[error("your query returned more than {MAX_ROWS} rows")]
+    #[error("Your query returned more than {MAX_ROWS} rows")]
     TooManyRows,
-    #[error("your query returned more than {} MB of data", MAX_BYTES >> 20)]
+    #[error("Your query returned more than {} MB of data", MAX_BYTES >> 20)]
     TooLarge,
 }
 
