@@ -20,10 +20,13 @@ enum Mode {
     Slow,
 }
 
+/// Requests the fake server saw: the Authorization header and the body.
+type Seen = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+
 #[derive(Clone)]
 struct Fake {
     mode: Mode,
-    seen: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+    seen: Seen,
 }
 
 async fn complete(
@@ -55,7 +58,7 @@ async fn complete(
 }
 
 /// Starts the fake server; returns its base URL and the requests it saw.
-async fn serve(mode: Mode) -> (String, Arc<Mutex<Vec<(Option<String>, Value)>>>) {
+async fn serve(mode: Mode) -> (String, Seen) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let app = Router::new()
         .route("/v1/chat/completions", post(complete))

@@ -177,7 +177,7 @@ impl Phrase {
         let mut hits: Vec<Hit> = Vec::new();
         for &p in index.positions(anchor) {
             if let Some((lo, hi)) = self.window_at(index, p, k) {
-                if hits.last().is_none_or(|h| h.hi < lo) {
+                if hits.last().map_or(true, |h| h.hi < lo) {
                     hits.push(hit(index.tokens, lo, hi, own));
                 }
             }

@@ -193,7 +193,7 @@ fn break_of(c: char, next: Option<char>, word: &str) -> Break {
     match c {
         ',' | ';' | ':' | '!' | '?' | '\n' | '•' | '·' | '|' => Break::Segment,
         '.' => {
-            let at_end = next.is_none_or(char::is_whitespace);
+            let at_end = next.map_or(true, char::is_whitespace);
             let abbrev = matches!(word, "e.g" | "eg" | "i.e" | "ie" | "etc" | "vs" | "g" | "e");
             if at_end && !abbrev {
                 Break::Segment

@@ -77,7 +77,7 @@ fn strip(sql: &str) -> Result<String, Refusal> {
         };
         match skipped {
             Some(to) => {
-                out.extend(std::iter::repeat_n(' ', to - i));
+                out.extend(std::iter::repeat(' ').take(to - i));
                 i = to;
             }
             None => {
