@@ -14,6 +14,7 @@
 //! sandbox failure (database down) is a [`GradeError::Unavailable`].
 
 mod compare;
+mod error;
 mod guard;
 pub mod sandbox;
 mod setup;
