@@ -412,4 +412,41 @@ mod tests {
             "Kafka gives a global order"
         ));
     }
+
+    #[test]
+    fn a_double_negation_affirms() {
+        let point = "Query-based CDC misses hard deletes";
+        assert!(!affirms(
+            "hard deletes",
+            point,
+            "it does not miss hard deletes"
+        ));
+    }
+
+    #[test]
+    fn a_repeated_word_needs_two_occurrences() {
+        assert!(hits("row by row", "", "reads a row").is_empty());
+        assert!(!hits("row by row", "", "reads row by row").is_empty());
+    }
+
+    #[test]
+    fn a_phrase_made_of_prompt_words_is_an_echo() {
+        let a = Analyzer::default();
+        let prompt = a.analyze("Explain at-least-once delivery");
+        let none = Analysis::default();
+        let p = Phrase::new(&a.analyze("at least once"), &none, &Index::new(&prompt));
+        assert!(p.echo);
+        let q = Phrase::new(&a.analyze("duplicates"), &none, &Index::new(&prompt));
+        assert!(!q.echo);
+    }
+
+    #[test]
+    fn a_hypothetical_negation_is_not_an_explicit_denial() {
+        let h = hits(
+            "sorted",
+            "",
+            "if the files are not sorted, nothing is skipped",
+        );
+        assert!(h[0].negated && !h[0].explicit);
+    }
 }
