@@ -8,38 +8,63 @@ use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use prepbot::storage::{BoardQuery, Store};
 
-const MEMBERS: i64 = 100_000;
-const EVENTS: i64 = 1_000_000;
+/// The real size under `cargo bench`; `cargo test --all-targets` runs each
+/// benchmark once as a smoke test, on a small database of its own.
+struct Size {
+    members: i64,
+    events: i64,
+    database: &'static str,
+}
 
-async fn seeded_store() -> Store {
+fn size() -> Size {
+    if std::env::args().any(|a| a == "--bench") {
+        Size {
+            members: 100_000,
+            events: 1_000_000,
+            database: "prepbot_bench",
+        }
+    } else {
+        Size {
+            members: 1_000,
+            events: 10_000,
+            database: "prepbot_bench_smoke",
+        }
+    }
+}
+
+async fn seeded_store(size: &Size) -> Store {
     let url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/prepbot_bench".into());
+        .unwrap_or_else(|_| format!("postgres://postgres@127.0.0.1:5432/{}", size.database));
     let store = Store::connect(&url).await.expect("connect");
     let have: i64 = sqlx::query_scalar("SELECT count(*) FROM members")
         .fetch_one(store.pool())
         .await
         .unwrap();
-    if have < MEMBERS {
-        seed(&store).await;
+    if have != size.members {
+        seed(&store, size).await;
     }
     store
 }
 
-/// One guild, 100k members, 1M events over 90 days, totals kept in step.
-async fn seed(store: &Store) {
+/// One guild, its members, and point events over 90 days, totals kept in step.
+async fn seed(store: &Store, size: &Size) {
     let start = Utc.with_ymd_and_hms(2026, 9, 1, 0, 0, 0).unwrap();
     for sql in [
         "TRUNCATE guilds CASCADE",
         "INSERT INTO guilds (id, platform, external_id) VALUES (1, 'bench', 'g')",
         "INSERT INTO channels (id, guild_id, external_id) VALUES (1, 1, 'c')",
         "INSERT INTO members (id, guild_id, external_id, display_name)
-         SELECT i, 1, 'u' || i, 'member' || i FROM generate_series(1, 100000) i",
+         SELECT i, 1, 'u' || i, 'member' || i FROM generate_series(1, $1) i",
         "INSERT INTO posts (id, channel_id, question_id, topic, kind, member_id, posted_at)
          VALUES (1, 1, 'q', 'sql', 'quiz', 1, now())",
         "INSERT INTO answers (id, post_id, member_id, body, counting, answered_at, local_day)
          VALUES (1, 1, 1, 'x', 'quiz', now(), current_date)",
     ] {
-        sqlx::query(sql).execute(store.pool()).await.unwrap();
+        sqlx::query(sql)
+            .bind(size.members)
+            .execute(store.pool())
+            .await
+            .unwrap();
     }
     sqlx::query(
         "INSERT INTO point_events (guild_id, member_id, answer_id, topic, delta, local_day, at)
@@ -50,9 +75,9 @@ async fn seed(store: &Store) {
                 $2::timestamptz + (i % 90) * interval '1 day' + (i % 86400) * interval '1 second'
          FROM generate_series(1, $3) i",
     )
-    .bind(MEMBERS)
+    .bind(size.members)
     .bind(start)
-    .bind(EVENTS)
+    .bind(size.events)
     .execute(store.pool())
     .await
     .unwrap();
@@ -77,11 +102,12 @@ async fn seed(store: &Store) {
 
 fn boards(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let store = rt.block_on(seeded_store());
+    let size = size();
+    let store = rt.block_on(seeded_store(&size));
     let query = |scope| BoardQuery {
         guild_id: 1,
         scope,
-        me: 54_321,
+        me: size.members / 2 + 321,
         offset: 0,
         limit: 10,
     };

@@ -8,7 +8,7 @@ use crate::bank::{
     check_dir, render, scan_dir, Difficulty, Format, ListFilter, Scan, SolutionRunner, Topic,
 };
 use crate::config::{BankDirArgs, DbArgs};
-use anyhow::bail;
+use anyhow::{bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -141,8 +141,9 @@ async fn check(dir: &Path, no_sql: bool, db: &DbArgs) -> anyhow::Result<ExitCode
     let runner = if no_sql {
         None
     } else {
-        // Swap for `crate::grading::sql_runner` once it lands.
-        let runner = sql_runner(&db.database_url)?;
+        let runner = crate::grading::sql_runner(&db.database_url).await.context(
+            "setting up the SQL sandbox to run the reference solutions (or pass --no-sql)",
+        )?;
         preflight(runner.as_ref()).await?;
         Some(runner)
     };
@@ -222,102 +223,4 @@ fn show(dir: &Path, id: &str) -> anyhow::Result<ExitCode> {
     println!("{}:{}", l.file, l.line);
     print!("{}", render::show(&l.question));
     Ok(ExitCode::SUCCESS)
-}
-
-// TEMPORARY until grading::sql_runner lands: delete from here to the end of
-// `mod stand_in` and call `crate::grading::sql_runner` in `check`.
-fn sql_runner(database_url: &str) -> anyhow::Result<Box<dyn SolutionRunner>> {
-    stand_in::TxRunner::connect(database_url).map(|r| Box::new(r) as Box<dyn SolutionRunner>)
-}
-
-// TEMPORARY until grading::sql_runner lands.
-mod stand_in {
-    //! Runs schema, fixture and solution in a private schema inside a
-    //! transaction that is always rolled back. Not a sandbox: bank SQL only.
-
-    use crate::bank::{SolutionRunner, SqlTask};
-    use anyhow::Context;
-    use sqlx::postgres::{PgConnectOptions, PgConnection};
-    use sqlx::{Connection, Executor};
-
-    pub(super) struct TxRunner {
-        options: PgConnectOptions,
-    }
-
-    impl TxRunner {
-        pub(super) fn connect(database_url: &str) -> anyhow::Result<Self> {
-            let options = database_url.parse().context("invalid DATABASE_URL")?;
-            Ok(Self { options })
-        }
-
-        async fn run(&self, task: &SqlTask) -> Result<usize, sqlx::Error> {
-            let mut conn = PgConnection::connect_with(&self.options).await?;
-            let mut tx = conn.begin().await?;
-            let setup = "SET LOCAL statement_timeout = '5s'; CREATE SCHEMA prepbot_check; \
-                         SET LOCAL search_path = prepbot_check";
-            let c: &mut PgConnection = &mut tx;
-            c.execute(setup).await?;
-            c.execute(task.schema.as_str()).await?;
-            c.execute(task.fixture.as_str()).await?;
-            let rows = c.fetch_all(task.solution.as_str()).await?;
-            tx.rollback().await?;
-            Ok(rows.len())
-        }
-    }
-
-    #[async_trait::async_trait]
-    impl SolutionRunner for TxRunner {
-        async fn run_solution(&self, task: &SqlTask) -> Result<usize, String> {
-            self.run(task).await.map_err(|e| match e {
-                sqlx::Error::Database(db) => db.message().to_owned(),
-                other => other.to_string(),
-            })
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-        use sqlx::PgPool;
-
-        fn task(solution: &str) -> SqlTask {
-            SqlTask {
-                schema: "CREATE TABLE orders (id int NOT NULL);".into(),
-                fixture: "INSERT INTO orders VALUES (1), (2), (3);".into(),
-                solution: solution.into(),
-                order_matters: false,
-            }
-        }
-
-        #[sqlx::test(migrations = false)]
-        async fn the_stand_in_runner_counts_rows_and_leaves_nothing_behind(pool: PgPool) {
-            let runner = TxRunner {
-                options: (*pool.connect_options()).clone(),
-            };
-            let rows = runner
-                .run_solution(&task("SELECT id FROM orders WHERE id > 1"))
-                .await;
-            assert_eq!(rows, Ok(2));
-            let left: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM pg_namespace WHERE nspname = 'prepbot_check'",
-            )
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-            assert_eq!(left, 0);
-        }
-
-        #[sqlx::test(migrations = false)]
-        async fn the_stand_in_runner_reports_a_failing_solution(pool: PgPool) {
-            let runner = TxRunner {
-                options: (*pool.connect_options()).clone(),
-            };
-            let err = runner.run_solution(&task("SELECT nope FROM orders")).await;
-            assert_eq!(err, Err("column \"nope\" does not exist".to_owned()));
-            let empty = runner
-                .run_solution(&task("SELECT id FROM orders WHERE id > 9"))
-                .await;
-            assert_eq!(empty, Ok(0));
-        }
-    }
 }
