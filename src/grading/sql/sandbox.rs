@@ -193,7 +193,10 @@ impl Sandbox {
 }
 
 async fn open(opts: &PgConnectOptions) -> Result<PgConnection, String> {
-    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(opts)).await {
+    // People's queries are expected to be slow or fail sometimes; sqlx's own
+    // statement logging would turn each into a warning and log their SQL.
+    let opts = opts.clone().disable_statement_logging();
+    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&opts)).await {
         Ok(r) => r.map_err(|e| e.to_string()),
         Err(_) => Err("timed out connecting to PostgreSQL".into()),
     }
