@@ -83,6 +83,7 @@ CREATE TABLE answers (
     points      integer NOT NULL DEFAULT 0,                -- points this answer currently earns
     counting    text NOT NULL CHECK (counting IN ('daily', 'quiz', 'practice')), -- how it counts towards points
     answered_at timestamptz NOT NULL,                      -- when it arrived
+    local_day   date NOT NULL,                             -- the channel's local date when it arrived (week/month boards)
     flagged_at  timestamptz,                               -- "I think my answer was right"
     flag_closed_at timestamptz,                            -- when an admin re-graded the flag
     UNIQUE (post_id, member_id)                            -- one answer per person per question
@@ -91,29 +92,34 @@ CREATE INDEX answers_open_flags ON answers (flagged_at) WHERE flagged_at IS NOT 
 CREATE INDEX answers_by_member ON answers (member_id);
 
 -- The points ledger: every change in points is a row, written in the same
--- transaction as the answer or re-grade that caused it.
+-- transaction as the answer or re-grade that caused it. The source of truth
+-- that board_totals can be rebuilt from.
 CREATE TABLE point_events (
     id        bigserial PRIMARY KEY,                       -- internal id
     guild_id  bigint NOT NULL REFERENCES guilds ON DELETE CASCADE, -- leaderboard scope
     member_id bigint NOT NULL REFERENCES members ON DELETE CASCADE, -- who gained or lost points
     answer_id bigint NOT NULL REFERENCES answers ON DELETE CASCADE, -- what caused it
-    topic     text NOT NULL,                               -- the question's topic, for per-topic boards
+    topic     text NOT NULL,                               -- the question's topic
     delta     integer NOT NULL,                            -- points gained (negative after a downward re-grade)
-    at        timestamptz NOT NULL                         -- when the points were earned (the answer's time)
+    local_day date NOT NULL,                               -- the answering channel's local date, for week and month buckets
+    at        timestamptz NOT NULL                         -- when the change was made
 );
--- Period leaderboards scan one guild's events since a date.
-CREATE INDEX point_events_period ON point_events (guild_id, at) INCLUDE (member_id, delta);
-CREATE INDEX point_events_topic ON point_events (guild_id, topic, at) INCLUDE (member_id, delta);
+CREATE INDEX point_events_by_answer ON point_events (answer_id);
 
--- All-time totals, kept in step with point_events so the all-time board and a
--- member's rank are index lookups even for a 100k-member server.
-CREATE TABLE member_totals (
-    guild_id  bigint NOT NULL REFERENCES guilds ON DELETE CASCADE, -- leaderboard scope
+-- Running totals for every leaderboard a member appears on, kept in step with
+-- point_events in the same transaction. `scope` names the board: 'all',
+-- 'all:TOPIC', 'w:MONDAY', 'w:MONDAY:TOPIC', 'm:FIRST-OF-MONTH',
+-- 'm:FIRST-OF-MONTH:TOPIC' (dates are the channel's local dates). Every board
+-- is then an index walk, even for a 100k-member guild.
+CREATE TABLE board_totals (
+    guild_id  bigint NOT NULL REFERENCES guilds ON DELETE CASCADE, -- leaderboard scope: the server
+    scope     text NOT NULL,                               -- which board (see above)
     member_id bigint NOT NULL REFERENCES members ON DELETE CASCADE, -- the member
-    points    bigint NOT NULL DEFAULT 0,                   -- sum of the member's point_events
-    PRIMARY KEY (guild_id, member_id)
+    points    bigint NOT NULL DEFAULT 0,                   -- the member's points on that board
+    PRIMARY KEY (guild_id, scope, member_id)
 );
-CREATE INDEX member_totals_rank ON member_totals (guild_id, points DESC);
+-- Pages walk this index in rank order; a rank is a count of the entries above.
+CREATE INDEX board_totals_rank ON board_totals (guild_id, scope, points DESC, member_id);
 
 CREATE TABLE streaks (
     channel_id bigint NOT NULL REFERENCES channels ON DELETE CASCADE, -- streaks follow a channel's schedule

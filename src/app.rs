@@ -20,9 +20,12 @@ pub fn load_bank(args: &BankDirArgs) -> anyhow::Result<Arc<Bank>> {
     Ok(Arc::new(bank))
 }
 
-/// Builds the grader from settings.
-pub async fn grading(_db: &DbArgs, _llm: &LlmArgs) -> anyhow::Result<Grading> {
-    Ok(Grading::default())
+/// Builds the grader from settings: key points (or an LLM, when configured)
+/// for free text, and the PostgreSQL sandbox for SQL answers.
+pub async fn grading(db: &DbArgs, llm: &LlmArgs) -> anyhow::Result<Grading> {
+    crate::grading::build_grading(llm, Some(&db.database_url))
+        .await
+        .context("setting up the SQL grading sandbox")
 }
 
 /// Connects (creating and migrating the database), loads the bank, and

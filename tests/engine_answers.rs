@@ -76,7 +76,7 @@ async fn points_and_the_ledger_are_written_together(pool: PgPool) {
         "a hard question answered right for the first time"
     );
     let (ledger, total): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT sum(delta) FROM point_events), (SELECT sum(points) FROM member_totals)::bigint",
+        "SELECT (SELECT sum(delta) FROM point_events), (SELECT sum(points) FROM board_totals WHERE scope = 'all')::bigint",
     )
     .fetch_one(&pool)
     .await
@@ -305,7 +305,7 @@ async fn a_malformed_custom_question_file_adds_nothing_and_says_where(pool: PgPo
         panic!("{}", text(&r))
     };
     assert!(
-        msg.contains("upload:1:") && msg.contains("no option is marked correct"),
+        msg.contains("upload:9:") && msg.contains("no option is marked correct"),
         "{msg}"
     );
     assert!(text(&w.run(&admin("lead"), "/questions list").await).contains("0 custom question(s)"));

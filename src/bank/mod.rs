@@ -5,10 +5,20 @@
 //! engine. Every constructor here validates, so a `Question` that exists is a
 //! question that can be posted, graded and revealed.
 
+mod check;
+pub mod import;
 mod load;
+pub mod render;
+mod summary;
 mod types;
 
-pub use load::{load_dir, load_str, BankIssue, LoadError};
+pub use check::{check_dir, run_solutions, CheckReport, SqlCheck};
+pub use load::{
+    load_dir, load_str, parse_topics, scan_dir, scan_str, BankIssue, LoadError, Located, Scan,
+    ScanError,
+};
+pub use render::ListFilter;
+pub use summary::Summary;
 pub use types::*;
 
 use std::collections::HashMap;

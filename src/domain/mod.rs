@@ -1,5 +1,6 @@
 //! The platform-neutral domain: no I/O, no platform types.
 
+pub mod boards;
 pub mod clock;
 pub mod command;
 pub mod render;

@@ -123,6 +123,7 @@ impl Engine {
                 Counting::Practice => "practice",
             },
             at: now,
+            day: self.channel_today(ctx.channel_id).await?.0,
             streak: streak_day,
         };
         let Some((answer_id, streak)) = self.store.record_answer(ctx, &new).await? else {

@@ -4,26 +4,10 @@ use super::{user, Engine, EngineError};
 use crate::bank::Topic;
 use crate::domain::command::Period;
 use crate::domain::reply::{Body, Leaderboard, Response, Stats};
-use crate::domain::schedule::local_instant;
 use crate::storage::{BoardQuery, Ctx};
-use chrono::{DateTime, Datelike, NaiveTime, Utc};
-use chrono_tz::Tz;
 
 /// Rows per leaderboard page.
 pub const PAGE_SIZE: i64 = 10;
-
-/// When a period began, in the channel's time zone: weeks start on Monday.
-pub fn period_start(period: Period, now: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> {
-    let today = now.with_timezone(&tz).date_naive();
-    let first = match period {
-        Period::All => return None,
-        Period::Week => {
-            today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()))
-        }
-        Period::Month => today.with_day(1).expect("day 1 exists"),
-    };
-    Some(local_instant(tz, first, NaiveTime::MIN))
-}
 
 impl Engine {
     pub(super) async fn leaderboard(
@@ -41,11 +25,11 @@ impl Engine {
                 ));
             }
         }
-        let tz = self.channel_tz(ctx.channel_id).await?;
+        let (today, _) = self.channel_today(ctx.channel_id).await?;
+        let scope = crate::domain::boards::scope(period, today, topic.as_ref().map(Topic::as_str));
         let query = BoardQuery {
             guild_id: ctx.guild_id,
-            since: period_start(period, self.clock.now(), tz),
-            topic: topic.as_ref().map(Topic::as_str),
+            scope: &scope,
             me: ctx.member_id,
             offset: (i64::from(page) - 1) * PAGE_SIZE,
             limit: PAGE_SIZE,

@@ -50,7 +50,7 @@ impl Engine {
         let mut questions = Vec::new();
         for (id, toml) in self.store.custom_questions(guild_id).await? {
             match load_str(&format!("custom:{id}"), &toml, self.bank.topics()) {
-                Ok(qs) => questions.extend(qs.into_iter().map(|(q, _, _)| Arc::new(q))),
+                Ok(qs) => questions.extend(qs.into_iter().map(|l| Arc::new(l.question))),
                 // Stored questions were valid when added; if the rules changed, skip and say so.
                 Err(e) => {
                     tracing::warn!(guild_id, question = %id, error = %e, "skipping an invalid custom question")
@@ -113,11 +113,11 @@ impl Engine {
                 "Nothing was added: at most {MAX_UPLOAD} questions per upload."
             ));
         }
-        if let Some((q, _, line)) = parsed
+        if let Some(dup) = parsed
             .iter()
-            .find(|(q, _, _)| self.bank.get(&q.id).is_some())
+            .find(|l| self.bank.get(&l.question.id).is_some())
         {
-            return user(format!("Nothing was added. upload:{line}: id `{}` is already used by the shipped bank; pick another id.", q.id));
+            return user(format!("Nothing was added. upload:{}: id `{}` is already used by the shipped bank; pick another id.", dup.line, dup.question.id));
         }
         let docs = split_questions(text)
             .map_err(|e| EngineError::User(format!("Nothing was added: {e}")))?;
@@ -128,7 +128,7 @@ impl Engine {
             .write()
             .expect("custom lock")
             .remove(&ctx.guild_id);
-        let ids: Vec<&str> = parsed.iter().map(|(q, _, _)| q.id.as_str()).collect();
+        let ids: Vec<&str> = parsed.iter().map(|l| l.question.id.as_str()).collect();
         Ok(Response::text(format!(
             "Added {} question(s) to this server's pool: {}",
             ids.len(),

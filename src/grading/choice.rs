@@ -79,3 +79,107 @@ impl Grader for ChoiceGrader {
         Ok(grade)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::{ChoiceOption, Difficulty, QuestionId, Topic};
+
+    fn question(options: Vec<ChoiceOption>, truefalse: bool) -> Question {
+        Question {
+            id: QuestionId::parse("q-choice").unwrap(),
+            topic: Topic::parse("streaming").unwrap(),
+            tags: vec![],
+            difficulty: Difficulty::Easy,
+            prompt: "p".into(),
+            answer: "a".into(),
+            explanation: "e".into(),
+            kind: if truefalse {
+                QuestionKind::Truefalse { options }
+            } else {
+                QuestionKind::Choice { options }
+            },
+            source: None,
+            version_note: None,
+        }
+    }
+
+    fn opt(id: &str, correct: bool, why: Option<&str>) -> ChoiceOption {
+        ChoiceOption {
+            id: id.into(),
+            text: format!("option {id}"),
+            correct,
+            why: why.map(Into::into),
+        }
+    }
+
+    fn select_all() -> Question {
+        question(
+            vec![
+                opt("a", true, None),
+                opt("b", false, Some("b is a trap")),
+                opt("c", true, None),
+            ],
+            false,
+        )
+    }
+
+    async fn grade(q: &Question, s: Submission) -> Grade {
+        ChoiceGrader.grade(q, &s).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_exact_correct_set_is_correct_in_any_form() {
+        let q = select_all();
+        let g = grade(&q, Submission::Choices(vec!["c".into(), "A".into()])).await;
+        assert_eq!((g.verdict, g.score), (Verdict::Correct, 1.0));
+        assert_eq!(
+            grade(&q, Submission::Text("a, c".into())).await.verdict,
+            Verdict::Correct
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wrong_pick_shows_why_it_is_wrong() {
+        let g = grade(&select_all(), Submission::Text("a b c".into())).await;
+        assert_eq!(g.verdict, Verdict::Incorrect);
+        assert_eq!(g.detail, vec!["b) is wrong: b is a trap"]);
+    }
+
+    #[tokio::test]
+    async fn a_missing_correct_option_is_listed() {
+        let g = grade(&select_all(), Submission::Text("a".into())).await;
+        assert_eq!(g.verdict, Verdict::Incorrect);
+        assert_eq!(g.missed, vec!["c) option c"]);
+    }
+
+    #[tokio::test]
+    async fn truefalse_is_graded_exactly() {
+        let q = question(
+            vec![
+                opt("true", false, Some("it is false")),
+                opt("false", true, None),
+            ],
+            true,
+        );
+        assert_eq!(
+            grade(&q, Submission::Text("False".into())).await.verdict,
+            Verdict::Correct
+        );
+        let g = grade(&q, Submission::Text("true".into())).await;
+        assert_eq!(g.detail, vec!["true) is wrong: it is false"]);
+    }
+
+    #[tokio::test]
+    async fn unknown_or_empty_picks_cannot_be_graded() {
+        let q = select_all();
+        assert!(ChoiceGrader
+            .grade(&q, &Submission::Text("z".into()))
+            .await
+            .is_err());
+        assert!(ChoiceGrader
+            .grade(&q, &Submission::Text(" ".into()))
+            .await
+            .is_err());
+    }
+}

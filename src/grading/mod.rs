@@ -1,16 +1,33 @@
 //! Grading: turns a person's submission for a question into a [`Grade`].
 //!
 //! One interface, [`Grader`], with one implementation per strategy: key points
-//! for `open` questions, exact matching for `choice`/`truefalse`, and running
-//! the query for `sql`. [`Grading`] dispatches on the question's format.
+//! for `open` questions ([`KeyPointGrader`], or [`LlmGrader`] when configured,
+//! which falls back to key points), exact matching for `choice`/`truefalse`
+//! ([`ChoiceGrader`]), and running the query for `sql` ([`SqlGrader`]).
+//! [`Grading`] dispatches on the question's format.
+//!
+//! Building one:
+//! - [`build_grading`]`(&LlmArgs, Some(database_url))` assembles [`Grading`]
+//!   from configuration: the LLM grader only if `llm_url` is set, the SQL
+//!   sandbox only if a database URL is given.
+//! - [`SqlGrader::connect`]`(database_url)` builds the SQL grader alone;
+//!   [`sql_runner`]`(database_url)` gives the sandbox as a
+//!   [`crate::bank::SolutionRunner`] for `bank check`.
 
 pub mod choice;
 mod keypoints;
+pub mod llm;
+mod matcher;
+pub mod sql;
+pub mod text;
 
 pub use choice::ChoiceGrader;
-pub use keypoints::KeyPointGrader;
+pub use keypoints::{verdict_for, KeyPointGrader};
+pub use llm::{LlmConfig, LlmGrader};
+pub use sql::{sql_runner, SqlGrader};
 
 use crate::bank::{Question, QuestionKind};
+use crate::config::LlmArgs;
 use async_trait::async_trait;
 use serde::Serialize;
 use std::fmt;
@@ -97,6 +114,29 @@ pub trait Grader: Send + Sync {
         question: &Question,
         submission: &Submission,
     ) -> Result<Grade, GradeError>;
+}
+
+/// Assembles the engine's [`Grading`] from configuration: the LLM grader for
+/// `open` answers when `llm.llm_url` is set (key points otherwise), and the
+/// SQL sandbox when `database_url` is given.
+pub async fn build_grading(
+    llm: &LlmArgs,
+    database_url: Option<&str>,
+) -> Result<Grading, sql::SandboxError> {
+    let open: Box<dyn Grader> = match &llm.llm_url {
+        Some(url) => Box::new(LlmGrader::new(LlmConfig {
+            base_url: url.clone(),
+            model: llm.llm_model.clone(),
+            api_key: llm.llm_key.clone(),
+            timeout: std::time::Duration::from_secs(llm.llm_timeout_secs.max(1)),
+        })),
+        None => Box::new(KeyPointGrader::default()),
+    };
+    let sql: Option<Box<dyn Grader>> = match database_url {
+        Some(url) => Some(Box::new(SqlGrader::connect(url).await?)),
+        None => None,
+    };
+    Ok(Grading::new(open, sql))
 }
 
 /// The grader the engine uses: dispatches on the question's format.

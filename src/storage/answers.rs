@@ -21,6 +21,8 @@ pub struct NewAnswer<'a> {
     /// 'daily' | 'quiz' | 'practice'
     pub counting: &'a str,
     pub at: DateTime<Utc>,
+    /// The channel's local date now: which week and month boards count it.
+    pub day: NaiveDate,
     /// For daily answers: the local date and the channel's `days`, to update the streak.
     pub streak: Option<(NaiveDate, crate::domain::command::Days)>,
 }
@@ -38,6 +40,7 @@ pub struct AnswerRow {
     pub points: i32,
     pub counting: String,
     pub answered_at: DateTime<Utc>,
+    pub local_day: NaiveDate,
     pub flagged_at: Option<DateTime<Utc>>,
 }
 
@@ -77,8 +80,8 @@ impl Store {
     ) -> Result<Option<(i64, Option<Streak>)>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO answers (post_id, member_id, body, verdict, score, feedback, points, counting, answered_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            "INSERT INTO answers (post_id, member_id, body, verdict, score, feedback, points, counting, answered_at, local_day)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (post_id, member_id) DO NOTHING RETURNING id",
         )
         .bind(a.post_id)
@@ -90,19 +93,20 @@ impl Store {
         .bind(a.points)
         .bind(a.counting)
         .bind(a.at)
+        .bind(a.day)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(id) = id else { return Ok(None) };
-        add_points(
-            &mut tx,
-            ctx.guild_id,
-            ctx.member_id,
-            id,
-            a.topic,
-            a.points,
-            a.at,
-        )
-        .await?;
+        let change = PointChange {
+            guild_id: ctx.guild_id,
+            member_id: ctx.member_id,
+            answer_id: id,
+            topic: a.topic,
+            delta: a.points,
+            day: a.day,
+            at: a.at,
+        };
+        add_points(&mut tx, &change).await?;
         let streak = match a.streak {
             Some((date, days)) => Some(bump_streak(&mut tx, ctx, date, days).await?),
             None => None,
@@ -196,7 +200,7 @@ impl Store {
     ) -> Result<Option<AnswerRow>, StoreError> {
         Ok(sqlx::query_as(&format!(
             "SELECT a.id, a.post_id, a.member_id, c.guild_id, p.topic, a.body, a.verdict, a.points, a.counting,
-                    a.answered_at, a.flagged_at
+                    a.answered_at, a.local_day, a.flagged_at
              FROM answers a JOIN posts p ON p.id = a.post_id JOIN channels c ON c.id = p.channel_id
              WHERE {cond}"
         ))
@@ -256,16 +260,17 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        add_points(
-            &mut tx,
-            answer.guild_id,
-            answer.member_id,
-            answer.id,
-            &answer.topic,
-            points - old_points,
-            answer.answered_at,
-        )
-        .await?;
+        // The change counts on the boards of the day the answer was given.
+        let change = PointChange {
+            guild_id: answer.guild_id,
+            member_id: answer.member_id,
+            answer_id: answer.id,
+            topic: &answer.topic,
+            delta: points - old_points,
+            day: answer.local_day,
+            at: now,
+        };
+        add_points(&mut tx, &change).await?;
         sqlx::query(
             "INSERT INTO regrades (answer_id, by_member, old_verdict, new_verdict, old_points, new_points, note, at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -289,35 +294,47 @@ impl Store {
     }
 }
 
-/// Adds a ledger row and keeps the all-time total in step.
-async fn add_points(
-    tx: &mut Transaction<'_, Postgres>,
+/// A change in a member's points.
+struct PointChange<'a> {
     guild_id: i64,
     member_id: i64,
     answer_id: i64,
-    topic: &str,
+    topic: &'a str,
     delta: i32,
+    day: NaiveDate,
     at: DateTime<Utc>,
+}
+
+/// Adds a ledger row and moves every board the points count on, in `tx`.
+async fn add_points(
+    tx: &mut Transaction<'_, Postgres>,
+    c: &PointChange<'_>,
 ) -> Result<(), StoreError> {
-    if delta == 0 {
+    if c.delta == 0 {
         return Ok(());
     }
-    sqlx::query("INSERT INTO point_events (guild_id, member_id, answer_id, topic, delta, at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(guild_id)
-        .bind(member_id)
-        .bind(answer_id)
-        .bind(topic)
-        .bind(delta)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
     sqlx::query(
-        "INSERT INTO member_totals (guild_id, member_id, points) VALUES ($1, $2, $3)
-         ON CONFLICT (guild_id, member_id) DO UPDATE SET points = member_totals.points + EXCLUDED.points",
+        "INSERT INTO point_events (guild_id, member_id, answer_id, topic, delta, local_day, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(guild_id)
-    .bind(member_id)
-    .bind(i64::from(delta))
+    .bind(c.guild_id)
+    .bind(c.member_id)
+    .bind(c.answer_id)
+    .bind(c.topic)
+    .bind(c.delta)
+    .bind(c.day)
+    .bind(c.at)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO board_totals (guild_id, scope, member_id, points)
+         SELECT $1, scope, $2, $3 FROM unnest($4::text[]) AS scope
+         ON CONFLICT (guild_id, scope, member_id) DO UPDATE SET points = board_totals.points + EXCLUDED.points",
+    )
+    .bind(c.guild_id)
+    .bind(c.member_id)
+    .bind(i64::from(c.delta))
+    .bind(crate::domain::boards::scopes_for(c.day, c.topic))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,17 +1,22 @@
-//! Leaderboards and stats. All-time boards read `member_totals` (an index
-//! walk); period and topic boards sum the `point_events` ledger since the
-//! period start, which an index keeps to that period's rows.
+//! Leaderboards and stats, built to stay fast for a 100k-member guild.
+//!
+//! Every board (all time, a week, a month, each optionally per topic) is a
+//! scope in `board_totals`, kept in step with the ledger. A page is an index
+//! walk in rank order; a rank is `1 + how many have more points` (an index
+//! range count), so no query ranks the whole guild.
+//!
+//! Ranks are competition ranks ("1224"): equal points share a rank. Within a
+//! tie, members are listed in the order they joined.
 
 use super::{Store, StoreError};
 use crate::domain::reply::Standing;
-use chrono::{DateTime, Utc};
 
 /// What board to read.
 #[derive(Debug, Clone, Copy)]
 pub struct BoardQuery<'a> {
     pub guild_id: i64,
-    pub since: Option<DateTime<Utc>>,
-    pub topic: Option<&'a str>,
+    /// See [`crate::domain::boards::scope`].
+    pub scope: &'a str,
     pub me: i64,
     pub offset: i64,
     pub limit: i64,
@@ -26,71 +31,65 @@ pub struct TopicStats {
     pub points: i64,
 }
 
-/// Competition ranking ("1224"): equal points share a rank; names break the
-/// display order so ties list stably.
-fn board_sql(q: &BoardQuery<'_>) -> String {
-    let source = if q.since.is_none() && q.topic.is_none() {
-        "SELECT member_id, points FROM member_totals WHERE guild_id = $1 AND points > 0".to_owned()
-    } else {
-        "SELECT member_id, sum(delta)::bigint AS points FROM point_events
-         WHERE guild_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::text IS NULL OR topic = $3)
-         GROUP BY member_id HAVING sum(delta) > 0"
-            .to_owned()
-    };
-    format!(
-        "WITH t AS ({source}),
-         r AS (SELECT t.member_id, t.points, rank() OVER (ORDER BY t.points DESC) AS rank, m.display_name
-               FROM t JOIN members m ON m.id = t.member_id)"
-    )
+/// One page, the number of ranked members, and the asker's standing.
+pub type Board = (Vec<Standing>, i64, Option<Standing>);
+
+type Row = (i64, String, i64);
+
+fn standing((rank, name, points): Row) -> Standing {
+    Standing { rank, name, points }
 }
+
+/// `rank` of a `board_totals` row aliased `b`.
+const RANK: &str = "1 + (SELECT count(*) FROM board_totals above
+     WHERE above.guild_id = b.guild_id AND above.scope = b.scope AND above.points > b.points)";
 
 impl Store {
     /// One page of a board, the number of ranked members, and the asker's row.
-    pub async fn leaderboard(
-        &self,
-        q: BoardQuery<'_>,
-    ) -> Result<(Vec<Standing>, i64, Option<Standing>), StoreError> {
-        let cte = board_sql(&q);
-        let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
-            "{cte} SELECT rank, display_name, points FROM r ORDER BY rank, display_name, member_id LIMIT $4 OFFSET $5"
-        ))
-        .bind(q.guild_id)
-        .bind(q.since)
-        .bind(q.topic)
-        .bind(q.limit)
-        .bind(q.offset)
-        .fetch_all(&self.pool)
-        .await?;
-        let (total, me): (i64, Option<(i64, String, i64)>) = {
-            let row: (i64, Option<i64>, Option<String>, Option<i64>) = sqlx::query_as(&format!(
-                "{cte} SELECT (SELECT count(*) FROM r), me.rank, me.display_name, me.points
-                 FROM (SELECT 1) one LEFT JOIN r me ON me.member_id = $4"
-            ))
+    pub async fn leaderboard(&self, q: BoardQuery<'_>) -> Result<Board, StoreError> {
+        let page_sql = format!(
+            "WITH b AS (
+                SELECT guild_id, scope, member_id, points FROM board_totals
+                WHERE guild_id = $1 AND scope = $2 AND points > 0
+                ORDER BY points DESC, member_id LIMIT $3 OFFSET $4)
+             SELECT {RANK}, m.display_name, b.points
+             FROM b JOIN members m ON m.id = b.member_id
+             ORDER BY b.points DESC, b.member_id"
+        );
+        let me_sql = format!(
+            "SELECT {RANK}, m.display_name, b.points
+             FROM board_totals b JOIN members m ON m.id = b.member_id
+             WHERE b.guild_id = $1 AND b.scope = $2 AND b.member_id = $3 AND b.points > 0"
+        );
+        let page = sqlx::query_as::<_, Row>(&page_sql)
             .bind(q.guild_id)
-            .bind(q.since)
-            .bind(q.topic)
+            .bind(q.scope)
+            .bind(q.limit)
+            .bind(q.offset)
+            .fetch_all(&self.pool);
+        let total = sqlx::query_scalar(
+            "SELECT count(*) FROM board_totals WHERE guild_id = $1 AND scope = $2 AND points > 0",
+        )
+        .bind(q.guild_id)
+        .bind(q.scope)
+        .fetch_one(&self.pool);
+        let me = sqlx::query_as::<_, Row>(&me_sql)
+            .bind(q.guild_id)
+            .bind(q.scope)
             .bind(q.me)
-            .fetch_one(&self.pool)
-            .await?;
-            let me = match (row.1, row.2, row.3) {
-                (Some(rank), Some(name), Some(points)) => Some((rank, name, points)),
-                _ => None,
-            };
-            (row.0, me)
-        };
-        let to_standing =
-            |(rank, name, points): (i64, String, i64)| Standing { rank, name, points };
+            .fetch_optional(&self.pool);
+        let (page, total, me) = tokio::try_join!(page, total, me)?;
         Ok((
-            rows.into_iter().map(to_standing).collect(),
+            page.into_iter().map(standing).collect(),
             total,
-            me.map(to_standing),
+            me.map(standing),
         ))
     }
 
     /// A member's all-time points.
     pub async fn total_points(&self, guild_id: i64, member_id: i64) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "SELECT points FROM member_totals WHERE guild_id = $1 AND member_id = $2",
+            "SELECT points FROM board_totals WHERE guild_id = $1 AND scope = 'all' AND member_id = $2",
         )
         .bind(guild_id)
         .bind(member_id)
@@ -112,7 +111,7 @@ impl Store {
         .await?)
     }
 
-    /// A member's best streak across channels and the current one in `channel_id`.
+    /// A member's best streak in any channel.
     pub async fn best_streak(&self, member_id: i64) -> Result<i32, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT coalesce(max(best), 0) FROM streaks WHERE member_id = $1")

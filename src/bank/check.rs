@@ -1,0 +1,183 @@
+//! `bank check`: everything the loader finds, plus running every `sql`
+//! question's reference solution on its fixture through a [`SolutionRunner`].
+
+use super::load::{scan_dir, BankIssue, Located, ScanError};
+use super::summary::Summary;
+use super::{QuestionKind, SolutionRunner};
+use std::fmt;
+use std::path::Path;
+
+/// Whether the `sql` solutions were run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlCheck {
+    /// Skipped on request (`--no-sql`).
+    Skipped,
+    /// This many solutions were run.
+    Ran(usize),
+}
+
+/// The outcome of checking a bank folder.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Every problem, sorted by file and line.
+    pub issues: Vec<BankIssue>,
+    /// Counts over the valid questions.
+    pub summary: Summary,
+    /// The question files read.
+    pub files: usize,
+    pub sql: SqlCheck,
+}
+
+impl CheckReport {
+    /// Whether the bank has no problem.
+    pub fn is_ok(&self) -> bool {
+        self.issues.is_empty()
+    }
+}
+
+/// Checks a bank folder. With a runner, every valid `sql` question's
+/// solution is run; an error or an empty result is a problem.
+pub async fn check_dir(
+    dir: &Path,
+    runner: Option<&dyn SolutionRunner>,
+) -> Result<CheckReport, ScanError> {
+    let mut scan = scan_dir(dir)?;
+    let sql = match runner {
+        Some(runner) => {
+            let (ran, issues) = run_solutions(&scan.questions, runner).await;
+            scan.issues.extend(issues);
+            SqlCheck::Ran(ran)
+        }
+        None => SqlCheck::Skipped,
+    };
+    scan.issues
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    Ok(CheckReport {
+        summary: Summary::of(&scan.topics, scan.questions.iter().map(|l| &l.question)),
+        issues: scan.issues,
+        files: scan.files.len(),
+        sql,
+    })
+}
+
+/// Runs the solution of every `sql` question in `questions`; returns how
+/// many ran and a problem for each one that failed or returned no rows.
+pub async fn run_solutions(
+    questions: &[Located],
+    runner: &dyn SolutionRunner,
+) -> (usize, Vec<BankIssue>) {
+    let mut ran = 0;
+    let mut issues = Vec::new();
+    for l in questions {
+        let QuestionKind::Sql(task) = &l.question.kind else {
+            continue;
+        };
+        ran += 1;
+        let problem = match runner.run_solution(task).await {
+            Ok(0) => "the reference solution returns no rows on its fixture".to_owned(),
+            Ok(_) => continue,
+            Err(e) => format!("the reference solution fails on its fixture: {}", e.trim()),
+        };
+        let msg = format!("question `{}`: {problem}", l.question.id);
+        issues.push(BankIssue::new(l.file.clone(), l.solution_line, msg));
+    }
+    (ran, issues)
+}
+
+impl fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for issue in &self.issues {
+            writeln!(f, "{issue}")?;
+        }
+        if !self.issues.is_empty() {
+            writeln!(f)?;
+        }
+        writeln!(f, "{} question file(s)", self.files)?;
+        write!(f, "{}", self.summary)?;
+        match self.sql {
+            SqlCheck::Skipped => writeln!(f, "sql solutions: not run (--no-sql)")?,
+            SqlCheck::Ran(n) => writeln!(f, "sql solutions: {n} run on PostgreSQL")?,
+        }
+        match self.issues.len() {
+            0 => writeln!(f, "ok: no problems"),
+            n => writeln!(f, "{n} problem(s) found"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bank::{load_str, parse_topics, SqlTask};
+
+    /// Answers by the solution text: `fail` errors, `empty` gives no rows.
+    struct FakeRunner;
+
+    #[async_trait::async_trait]
+    impl SolutionRunner for FakeRunner {
+        async fn run_solution(&self, task: &SqlTask) -> Result<usize, String> {
+            if task.solution.contains("fail") {
+                Err("ERROR: relation \"fail\" does not exist\n".into())
+            } else if task.solution.contains("empty") {
+                Ok(0)
+            } else {
+                Ok(3)
+            }
+        }
+    }
+
+    fn sql_question(id: &str, solution: &str) -> String {
+        format!(
+            "\n[[question]]\nid = \"{id}\"\ntopic = \"sql\"\ndifficulty = \"easy\"\n\
+             format = \"sql\"\nprompt = \"p\"\nanswer = \"a\"\nexplanation = \"e\"\n\
+             schema = \"CREATE TABLE t (x int);\"\nfixture = \"INSERT INTO t VALUES (1);\"\n\
+             solution = \"{solution}\"\n"
+        )
+    }
+
+    fn located(text: &str) -> Vec<Located> {
+        let topics = parse_topics(
+            "t",
+            "[[topic]]\nslug = \"sql\"\nname = \"SQL\"\nabout = \"a\"",
+        )
+        .unwrap();
+        load_str("sql.toml", text, &topics).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_sql_solution_that_fails_is_a_problem_at_its_solution_line() {
+        let qs = located(&sql_question("sql-bad", "SELECT * FROM fail"));
+        let (ran, issues) = run_solutions(&qs, &FakeRunner).await;
+        assert_eq!(ran, 1);
+        assert_eq!(issues.len(), 1);
+        assert_eq!(
+            issues[0].to_string(),
+            "sql.toml:12: question `sql-bad`: the reference solution fails on its fixture: \
+             ERROR: relation \"fail\" does not exist"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sql_solution_that_returns_no_rows_is_a_problem() {
+        let qs = located(&sql_question(
+            "sql-empty",
+            "SELECT * FROM t WHERE 'empty' = ''",
+        ));
+        let (_, issues) = run_solutions(&qs, &FakeRunner).await;
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0]
+            .message
+            .ends_with("returns no rows on its fixture"));
+    }
+
+    #[tokio::test]
+    async fn sql_solutions_that_return_rows_pass() {
+        let text = [
+            sql_question("sql-one", "SELECT x FROM t"),
+            sql_question("sql-two", "SELECT 1"),
+        ];
+        let qs = located(&text.concat());
+        let (ran, issues) = run_solutions(&qs, &FakeRunner).await;
+        assert_eq!((ran, issues.len()), (2, 0));
+    }
+}

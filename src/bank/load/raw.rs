@@ -1,0 +1,326 @@
+//! First pass over a bank file: TOML into raw records that remember the line
+//! of every key. Unknown keys, missing keys and values of the wrong TOML type
+//! are all reported here, each at its own line, and reading goes on after a
+//! problem so that one run shows everything.
+
+use toml_edit::{ImDocument, Item, TableLike, Value};
+
+/// A value and the 1-based line it was written on.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct At<T> {
+    pub value: T,
+    pub line: usize,
+}
+
+/// Problems found so far, each with its line.
+#[derive(Debug, Default)]
+pub(crate) struct Problems(pub Vec<(usize, String)>);
+
+impl Problems {
+    pub fn push(&mut self, line: usize, msg: impl Into<String>) {
+        self.0.push((line, msg.into()));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Keys a `[[question]]` table may have.
+const QUESTION_KEYS: &[&str] = &[
+    "id",
+    "topic",
+    "tags",
+    "difficulty",
+    "format",
+    "prompt",
+    "answer",
+    "explanation",
+    "source",
+    "version_note",
+    "short_answer",
+    "key_points",
+    "options",
+    "schema",
+    "fixture",
+    "solution",
+    "order_matters",
+];
+const KEY_POINT_KEYS: &[&str] = &["point", "phrases", "weight"];
+const OPTION_KEYS: &[&str] = &["id", "text", "correct", "why"];
+
+/// One `[[question]]` table as written.
+#[derive(Debug, Default)]
+pub(crate) struct RawQuestion {
+    pub line: usize,
+    /// Problems found while reading this question.
+    pub problems: Problems,
+    pub id: Option<At<String>>,
+    pub topic: Option<At<String>>,
+    pub tags: Option<At<Vec<String>>>,
+    pub difficulty: Option<At<String>>,
+    pub format: Option<At<String>>,
+    pub prompt: Option<At<String>>,
+    pub answer: Option<At<String>>,
+    pub explanation: Option<At<String>>,
+    pub source: Option<At<String>>,
+    pub version_note: Option<At<String>>,
+    pub short_answer: Option<At<bool>>,
+    pub key_points: Option<At<Vec<RawKeyPoint>>>,
+    pub options: Option<At<Vec<RawOption>>>,
+    pub schema: Option<At<String>>,
+    pub fixture: Option<At<String>>,
+    pub solution: Option<At<String>>,
+    pub order_matters: Option<At<bool>>,
+}
+
+/// One `[[question.key_points]]` table as written.
+#[derive(Debug, Default)]
+pub(crate) struct RawKeyPoint {
+    pub line: usize,
+    pub point: Option<At<String>>,
+    pub phrases: Option<At<Vec<String>>>,
+    pub weight: Option<At<i64>>,
+}
+
+/// One `[[question.options]]` table as written.
+#[derive(Debug, Default)]
+pub(crate) struct RawOption {
+    pub line: usize,
+    pub id: Option<At<String>>,
+    pub text: Option<At<String>>,
+    pub correct: Option<At<bool>>,
+    pub why: Option<At<String>>,
+}
+
+/// 1-based line number of a byte offset.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].matches('\n').count() + 1
+}
+
+/// Parses a bank file into raw questions. A TOML syntax error is the only
+/// problem that stops reading (nothing after it can be trusted).
+pub(crate) fn parse_file(text: &str, p: &mut Problems) -> Vec<RawQuestion> {
+    let doc = match ImDocument::parse(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+            p.push(line, format!("invalid TOML: {}", e.message().trim()));
+            return Vec::new();
+        }
+    };
+    let root = doc.as_table();
+    let mut fields = Fields::new(text, root, 1, p);
+    fields.unknown(
+        &["question"],
+        "at the top level (each question starts with `[[question]]`)",
+    );
+    fields
+        .tables("question")
+        .map(|at| at.value)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(line, t)| question(text, t, line))
+        .collect()
+}
+
+fn question(text: &str, t: &dyn TableLike, line: usize) -> RawQuestion {
+    let mut problems = Problems::default();
+    let p = &mut problems;
+    let mut f = Fields::new(text, t, line, p);
+    f.unknown(QUESTION_KEYS, "on a question");
+    let mut q = RawQuestion {
+        line,
+        id: f.required_string("id"),
+        topic: f.required_string("topic"),
+        tags: f.strings("tags"),
+        difficulty: f.required_string("difficulty"),
+        format: f.required_string("format"),
+        prompt: f.required_string("prompt"),
+        answer: f.required_string("answer"),
+        explanation: f.required_string("explanation"),
+        source: f.string("source"),
+        version_note: f.string("version_note"),
+        short_answer: f.boolean("short_answer"),
+        schema: f.string("schema"),
+        fixture: f.string("fixture"),
+        solution: f.string("solution"),
+        order_matters: f.boolean("order_matters"),
+        ..RawQuestion::default()
+    };
+    let key_points = f.tables("key_points");
+    let options = f.tables("options");
+    q.key_points = key_points.map(|at| At {
+        line: at.line,
+        value: at
+            .value
+            .into_iter()
+            .map(|(l, t)| key_point(text, t, l, p))
+            .collect(),
+    });
+    q.options = options.map(|at| At {
+        line: at.line,
+        value: at
+            .value
+            .into_iter()
+            .map(|(l, t)| option(text, t, l, p))
+            .collect(),
+    });
+    q.problems = problems;
+    q
+}
+
+fn key_point(text: &str, t: &dyn TableLike, line: usize, p: &mut Problems) -> RawKeyPoint {
+    let mut f = Fields::new(text, t, line, p);
+    f.unknown(KEY_POINT_KEYS, "on a key point");
+    RawKeyPoint {
+        line,
+        point: f.required_string("point"),
+        phrases: f.strings("phrases"),
+        weight: f.integer("weight"),
+    }
+}
+
+fn option(text: &str, t: &dyn TableLike, line: usize, p: &mut Problems) -> RawOption {
+    let mut f = Fields::new(text, t, line, p);
+    f.unknown(OPTION_KEYS, "on an option");
+    RawOption {
+        line,
+        id: f.required_string("id"),
+        text: f.required_string("text"),
+        correct: f.required_bool("correct"),
+        why: f.string("why"),
+    }
+}
+
+/// A nested table and the line it starts on.
+type LineTable<'a> = (usize, &'a dyn TableLike);
+
+/// Reads typed keys out of one table, reporting problems at the key's line.
+struct Fields<'a, 'p> {
+    text: &'a str,
+    table: &'a dyn TableLike,
+    line: usize,
+    p: &'p mut Problems,
+}
+
+impl<'a, 'p> Fields<'a, 'p> {
+    fn new(text: &'a str, table: &'a dyn TableLike, line: usize, p: &'p mut Problems) -> Self {
+        Self {
+            text,
+            table,
+            line,
+            p,
+        }
+    }
+
+    /// The line of `key`, or of the table when the key has no position.
+    fn key_line(&self, key: &str) -> usize {
+        self.table
+            .key(key)
+            .and_then(|k| k.span())
+            .or_else(|| self.table.get(key).and_then(Item::span))
+            .map(|s| line_of(self.text, s.start))
+            .unwrap_or(self.line)
+    }
+
+    fn unknown(&mut self, allowed: &[&str], place: &str) {
+        let unknown: Vec<String> = self
+            .table
+            .iter()
+            .map(|(k, _)| k.to_owned())
+            .filter(|k| !allowed.contains(&k.as_str()))
+            .collect();
+        for k in unknown {
+            let line = self.key_line(&k);
+            self.p.push(line, format!("unknown key `{k}` {place}"));
+        }
+    }
+
+    /// Reads `key` with `conv`, reporting a value of the wrong type.
+    fn get<T>(
+        &mut self,
+        key: &str,
+        what: &str,
+        conv: impl Fn(&'a Item) -> Option<T>,
+    ) -> Option<At<T>> {
+        let table: &'a dyn TableLike = self.table;
+        let item = table.get(key)?;
+        let line = self.key_line(key);
+        match conv(item) {
+            Some(value) => Some(At { value, line }),
+            None => {
+                let found = item.type_name();
+                self.p
+                    .push(line, format!("`{key}` must be {what}, found {found}"));
+                None
+            }
+        }
+    }
+
+    fn require<T>(&mut self, key: &str, v: Option<At<T>>) -> Option<At<T>> {
+        if v.is_none() && self.table.get(key).is_none() {
+            self.p.push(self.line, format!("missing `{key}`"));
+        }
+        v
+    }
+
+    fn string(&mut self, key: &str) -> Option<At<String>> {
+        self.get(key, "a string", |i| i.as_str().map(str::to_owned))
+    }
+
+    fn required_string(&mut self, key: &str) -> Option<At<String>> {
+        let v = self.string(key);
+        self.require(key, v)
+    }
+
+    fn boolean(&mut self, key: &str) -> Option<At<bool>> {
+        self.get(key, "true or false", Item::as_bool)
+    }
+
+    fn required_bool(&mut self, key: &str) -> Option<At<bool>> {
+        let v = self.boolean(key);
+        self.require(key, v)
+    }
+
+    fn integer(&mut self, key: &str) -> Option<At<i64>> {
+        self.get(key, "an integer", Item::as_integer)
+    }
+
+    fn strings(&mut self, key: &str) -> Option<At<Vec<String>>> {
+        self.get(key, "a list of strings", |i| {
+            i.as_array()?
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+    }
+
+    /// An array of tables, written either as `[[a.b]]` or as `b = [{...}]`.
+    fn tables(&mut self, key: &str) -> Option<At<Vec<LineTable<'a>>>> {
+        let text = self.text;
+        let fallback = self.line;
+        self.get(key, "a list of tables", move |item| match item {
+            Item::ArrayOfTables(a) => Some(
+                a.iter()
+                    .map(|t| (span_line(text, t.span(), fallback), t as &dyn TableLike))
+                    .collect(),
+            ),
+            Item::Value(Value::Array(a)) => a
+                .iter()
+                .map(|v| {
+                    let t = v.as_inline_table()?;
+                    Some((span_line(text, t.span(), fallback), t as &dyn TableLike))
+                })
+                .collect(),
+            _ => None,
+        })
+    }
+}
+
+fn span_line(text: &str, span: Option<std::ops::Range<usize>>, fallback: usize) -> usize {
+    span.map(|s| line_of(text, s.start)).unwrap_or(fallback)
+}

@@ -1,0 +1,371 @@
+//! The PostgreSQL sandbox that runs submitted queries.
+//!
+//! Set-up, once, through an admin connection (the bot's database URL):
+//! - a separate database `<db>_sandbox`, created from `template0` (so no
+//!   extension such as dblink), where PUBLIC may neither connect, create temp
+//!   tables, nor use the `public` schema;
+//! - a LOGIN role `<db>_sandbox` (no superuser, createdb, createrole,
+//!   replication or bypassrls; a random password set at start-up) that may only
+//!   connect to that database and create temp tables there;
+//! - a NOLOGIN role `<db>_sandbox_ro` that the login role may switch to, and
+//!   that holds nothing but SELECT on the current session's fixture tables;
+//! - in the sandbox database, `set_config`, the backend-signalling functions
+//!   and `pg_stat_activity` are revoked from PUBLIC, and the login role gets
+//!   `track_activities = off` and a `temp_file_limit` (these need a superuser
+//!   admin; without one they are skipped with a warning).
+//!
+//! Each run opens a fresh connection as the login role and, in one
+//! transaction that is always rolled back: loads the question's schema and
+//! fixture as temp tables (invisible to every other session), grants SELECT on
+//! them to the reader role, makes the transaction read-only, switches to the
+//! reader role, checks both took effect, then runs each query as
+//! `DECLARE ... NO SCROLL CURSOR FOR <query>` over the extended protocol
+//! (exactly one statement, and a query: DECLARE rejects anything else and any
+//! data-modifying WITH) and fetches at most [`MAX_ROWS`] + 1 rows, under a
+//! `statement_timeout` of [`STATEMENT_TIMEOUT_MS`]. A client-side deadline
+//! backs the timeout up by terminating the backend.
+
+use super::compare::{Cell, ResultSet};
+use super::error::user_error;
+pub use super::error::{pg_message, RunError, SandboxError};
+use futures::future::BoxFuture;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgQueryResult, PgRow};
+use sqlx::{Column, ConnectOptions, Connection, Row, TypeInfo, ValueRef};
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Server-side limit for one statement.
+pub const STATEMENT_TIMEOUT_MS: u64 = 2000;
+/// Rows a query may return.
+pub const MAX_ROWS: usize = 1000;
+/// Bytes of result text a query may return.
+pub const MAX_BYTES: usize = 4 << 20;
+/// Concurrent sandbox sessions.
+const SESSIONS: usize = 4;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+type Outcome = Result<ResultSet, RunError>;
+
+/// Names of the sandbox's database and roles.
+#[derive(Debug, Clone)]
+struct Names {
+    db: String,
+    login: String,
+    reader: String,
+}
+
+impl Names {
+    fn for_database(main: &str) -> Self {
+        let base: String = main.chars().take(40).collect();
+        let db = format!("{base}_sandbox");
+        Self {
+            login: db.clone(),
+            reader: format!("{db}_ro"),
+            db,
+        }
+    }
+}
+
+/// Quotes an SQL identifier.
+pub fn ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// A ready sandbox: connection settings for the admin and the login role.
+pub struct Sandbox {
+    admin: PgConnectOptions,
+    login: PgConnectOptions,
+    names: Names,
+    gate: Semaphore,
+}
+
+impl Sandbox {
+    /// Creates (or reuses) the sandbox database and roles next to the
+    /// database that `database_url` names.
+    pub async fn connect(database_url: &str) -> Result<Self, SandboxError> {
+        let base = PgConnectOptions::from_str(database_url)
+            .map_err(|e| SandboxError::Setup(format!("bad database URL: {e}")))?;
+        Self::connect_with(base).await
+    }
+
+    /// Like [`Sandbox::connect`], from parsed connection options.
+    pub async fn connect_with(base: PgConnectOptions) -> Result<Self, SandboxError> {
+        let base = base.log_statements(tracing::log::LevelFilter::Debug);
+        let main = base
+            .get_database()
+            .unwrap_or(base.get_username())
+            .to_owned();
+        let names = Names::for_database(&main);
+        let password = random_password();
+        let mut admin = connect_admin(&base).await?;
+        super::setup::ensure_roles(&mut admin, &names.login, &names.reader, &password).await?;
+        super::setup::ensure_database(&mut admin, &names.db).await?;
+        let _ = admin.close().await;
+        let sandbox_admin = base.clone().database(&names.db);
+        let mut conn = open(&sandbox_admin).await.map_err(SandboxError::Setup)?;
+        super::setup::harden(&mut conn, &names.db, &names.login).await?;
+        let _ = conn.close().await;
+        let login = sandbox_admin
+            .clone()
+            .username(&names.login)
+            .password(&password)
+            .application_name("prepbot-sandbox");
+        Ok(Self {
+            admin: sandbox_admin,
+            login,
+            names,
+            gate: Semaphore::new(SESSIONS),
+        })
+    }
+
+    /// Drops the sandbox database and roles (for tests and uninstalling).
+    pub async fn destroy(self) -> Result<(), SandboxError> {
+        let main = self.admin.clone().database("postgres");
+        let mut conn = open(&main).await.map_err(SandboxError::Unavailable)?;
+        for sql in [
+            format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                ident(&self.names.db)
+            ),
+            format!("DROP ROLE IF EXISTS {}", ident(&self.names.reader)),
+            format!("DROP ROLE IF EXISTS {}", ident(&self.names.login)),
+        ] {
+            sqlx::raw_sql(&sql)
+                .execute(&mut conn)
+                .await
+                .map_err(|e| SandboxError::Unavailable(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Loads `schema` and `fixture`, then runs each query in turn (stopping
+    /// at the first that fails) and returns their outcomes.
+    pub async fn run(
+        &self,
+        schema: &str,
+        fixture: &str,
+        queries: &[&str],
+    ) -> Result<Vec<Outcome>, SandboxError> {
+        let _permit = self
+            .gate
+            .acquire()
+            .await
+            .map_err(|e| SandboxError::Unavailable(e.to_string()))?;
+        let mut conn = open(&self.login).await.map_err(SandboxError::Unavailable)?;
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| SandboxError::Unavailable(e.to_string()))?;
+        let deadline =
+            Duration::from_millis(STATEMENT_TIMEOUT_MS * (queries.len() as u64 + 2) + 3000);
+        let work = session(&mut conn, &self.names.reader, schema, fixture, queries);
+        match tokio::time::timeout(deadline, work).await {
+            Ok(Ok((outcomes, clean))) => {
+                if clean {
+                    let _ = conn.close().await;
+                } else {
+                    self.terminate(pid).await;
+                }
+                Ok(outcomes)
+            }
+            Ok(Err(e)) => {
+                self.terminate(pid).await;
+                Err(e)
+            }
+            Err(_) => {
+                self.terminate(pid).await;
+                Ok(vec![Err(RunError::Timeout)])
+            }
+        }
+    }
+
+    /// Ends a sandbox backend that may still be busy.
+    async fn terminate(&self, pid: i32) {
+        if let Ok(mut admin) = open(&self.admin).await {
+            let _ = sqlx::query("SELECT pg_terminate_backend($1)")
+                .bind(pid)
+                .execute(&mut admin)
+                .await;
+            let _ = admin.close().await;
+        }
+    }
+}
+
+async fn open(opts: &PgConnectOptions) -> Result<PgConnection, String> {
+    // People's queries are expected to be slow or fail sometimes; sqlx's own
+    // statement logging would turn each into a warning and log their SQL.
+    let opts = opts.clone().disable_statement_logging();
+    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&opts)).await {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(_) => Err("timed out connecting to PostgreSQL".into()),
+    }
+}
+
+/// Connects to the bot's database, or to `postgres` if that one does not exist yet.
+async fn connect_admin(base: &PgConnectOptions) -> Result<PgConnection, SandboxError> {
+    match open(base).await {
+        Ok(c) => Ok(c),
+        Err(e) if e.contains("does not exist") => open(&base.clone().database("postgres"))
+            .await
+            .map_err(SandboxError::Setup),
+        Err(e) => Err(SandboxError::Setup(e)),
+    }
+}
+
+fn random_password() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..32)
+        .map(|_| format!("{:x}", rng.gen_range(0..16u8)))
+        .collect()
+}
+
+// sqlx's `RawSql::execute` and `fetch_all` are `async fn`s generic over the
+// executor, which the higher-ranked Send check of `async_trait` futures
+// cannot see through; the `Executor` methods return boxed futures instead.
+fn exec<'c>(
+    conn: &'c mut PgConnection,
+    sql: &'c str,
+) -> BoxFuture<'c, Result<PgQueryResult, sqlx::Error>> {
+    sqlx::Executor::execute(conn, sqlx::raw_sql(sql))
+}
+
+fn rows<'c>(
+    conn: &'c mut PgConnection,
+    sql: &'c str,
+) -> BoxFuture<'c, Result<Vec<PgRow>, sqlx::Error>> {
+    sqlx::Executor::fetch_all(conn, sqlx::raw_sql(sql))
+}
+
+/// One rolled-back transaction. Returns the outcomes and whether the
+/// connection is still in a known state (else the caller terminates it).
+async fn session(
+    conn: &mut PgConnection,
+    reader: &str,
+    schema: &str,
+    fixture: &str,
+    queries: &[&str],
+) -> Result<(Vec<Outcome>, bool), SandboxError> {
+    let infra = |e: sqlx::Error| SandboxError::Unavailable(e.to_string());
+    exec(conn, &format!(
+        "BEGIN; SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}; SET LOCAL lock_timeout = 1000; \
+         SET LOCAL idle_in_transaction_session_timeout = 10000; SET LOCAL search_path = pg_temp"
+    ))
+    .await
+    .map_err(infra)?;
+    let load = |e: sqlx::Error| SandboxError::Fixture(pg_message(&e));
+    exec(conn, schema).await.map_err(load)?;
+    exec(conn, fixture).await.map_err(load)?;
+    lock_down(conn, reader).await?;
+    let mut outcomes = Vec::new();
+    let mut clean = true;
+    // An index loop: a slice iterator held across the await trips the same
+    // higher-ranked Send check as above.
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..queries.len() {
+        let (outcome, ok) = fetch(conn, i, queries[i]).await?;
+        clean &= ok;
+        let failed = outcome.is_err();
+        outcomes.push(outcome);
+        if failed || !clean {
+            break;
+        }
+    }
+    if clean {
+        exec(conn, "ROLLBACK").await.map_err(infra)?;
+    }
+    Ok((outcomes, clean))
+}
+
+/// Grants the reader SELECT on the session's temp tables, makes the
+/// transaction read-only, becomes the reader, and checks all of it.
+async fn lock_down(conn: &mut PgConnection, reader: &str) -> Result<(), SandboxError> {
+    let infra = |e: sqlx::Error| SandboxError::Unavailable(e.to_string());
+    let tables: Vec<String> = rows(
+        conn,
+        "SELECT quote_ident(relname) FROM pg_class \
+         WHERE relnamespace = pg_my_temp_schema() AND relkind IN ('r', 'p', 'v', 'm')",
+    )
+    .await
+    .map_err(infra)?
+    .iter()
+    .map(|r| r.try_get::<String, _>(0))
+    .collect::<Result<_, _>>()
+    .map_err(infra)?;
+    if !tables.is_empty() {
+        let grant = format!("GRANT SELECT ON {} TO {}", tables.join(", "), ident(reader));
+        exec(conn, &grant).await.map_err(infra)?;
+    }
+    let lock = format!(
+        "SET LOCAL transaction_read_only = on; SET LOCAL ROLE {}",
+        ident(reader)
+    );
+    exec(conn, &lock).await.map_err(infra)?;
+    let check = rows(
+        conn,
+        "SELECT current_user::text, current_setting('transaction_read_only')",
+    )
+    .await
+    .map_err(infra)?;
+    let row = check
+        .first()
+        .ok_or_else(|| SandboxError::Unavailable("no row".into()))?;
+    let user: String = row.try_get(0).map_err(infra)?;
+    let read_only: String = row.try_get(1).map_err(infra)?;
+    if user != reader || read_only != "on" {
+        return Err(SandboxError::Fixture(
+            "the schema or fixture ended the sandbox transaction".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Runs one query through a cursor. The flag is false when the connection
+/// was left mid-result and must be thrown away.
+async fn fetch(
+    conn: &mut PgConnection,
+    i: usize,
+    query: &str,
+) -> Result<(Outcome, bool), SandboxError> {
+    use futures::TryStreamExt;
+    let declare = format!("DECLARE prepbot_q{i} NO SCROLL CURSOR FOR {query}\n");
+    if let Err(e) =
+        sqlx::Executor::execute(&mut *conn, sqlx::query(&declare).persistent(false)).await
+    {
+        return user_error(e).map(|r| (Err(r), true));
+    }
+    let fetch = format!("FETCH FORWARD {} FROM prepbot_q{i}", MAX_ROWS + 1);
+    let mut stream = sqlx::Executor::fetch(&mut *conn, sqlx::raw_sql(&fetch));
+    let mut out = ResultSet::default();
+    let mut bytes = 0usize;
+    loop {
+        let row = match stream.try_next().await {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(e) => return user_error(e).map(|r| (Err(r), true)),
+        };
+        let mut cells = Vec::with_capacity(row.len());
+        for (k, col) in row.columns().iter().enumerate() {
+            let raw = row
+                .try_get_raw(k)
+                .map_err(|e| SandboxError::Unavailable(e.to_string()))?;
+            let text = if raw.is_null() {
+                None
+            } else {
+                raw.as_str().ok()
+            };
+            bytes += text.map_or(4, str::len);
+            cells.push(Cell::from_text(text, col.type_info().name()));
+        }
+        out.columns = Some(cells.len());
+        out.rows.push(cells);
+        if bytes > MAX_BYTES {
+            return Ok((Err(RunError::TooLarge), false));
+        }
+        if out.rows.len() > MAX_ROWS {
+            return Ok((Err(RunError::TooManyRows), false));
+        }
+    }
+    Ok((Ok(out), true))
+}

@@ -1,0 +1,154 @@
+//! Measures the key-point grader against the labelled answers in
+//! `tests/grading/labels/*.toml` (see docs/grading.md) and fails if agreement
+//! drops below what was measured, or if any answer labelled `incorrect` is
+//! graded `correct`.
+//!
+//! Run with `cargo test --test grading_quality -- --nocapture` to see the
+//! confusion matrix and every disagreement.
+
+use prepbot::bank::{load_dir, Bank, QuestionId};
+use prepbot::grading::{KeyPointGrader, Verdict};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Exact verdict agreement measured when docs/grading.md was written.
+const MIN_AGREEMENT: f64 = 0.929;
+
+#[derive(Deserialize)]
+struct LabelFile {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    question_id: String,
+    kind: String,
+    label: String,
+    answer: String,
+}
+
+const VERDICTS: [Verdict; 3] = [Verdict::Correct, Verdict::Partial, Verdict::Incorrect];
+
+fn load_cases() -> Vec<(String, Case)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/grading/labels");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("labels folder")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let parsed: LabelFile =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        out.extend(parsed.case.into_iter().map(|c| (name.clone(), c)));
+    }
+    out
+}
+
+fn bank() -> Bank {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("questions");
+    load_dir(&dir).unwrap_or_else(|e| panic!("the question bank does not load: {e}"))
+}
+
+fn idx(v: Verdict) -> usize {
+    VERDICTS.iter().position(|x| *x == v).unwrap()
+}
+
+fn render(matrix: &[[usize; 3]; 3]) -> String {
+    let mut s = String::from(
+        "| label \\ graded | correct | partial | incorrect |\n| --- | --- | --- | --- |\n",
+    );
+    for (i, v) in VERDICTS.iter().enumerate() {
+        s += &format!(
+            "| {v} | {} | {} | {} |\n",
+            matrix[i][0], matrix[i][1], matrix[i][2]
+        );
+    }
+    s
+}
+
+#[test]
+fn the_key_point_grader_agrees_with_the_labelled_answers() {
+    let bank = bank();
+    if bank.is_empty() {
+        eprintln!("skipped: questions/ holds no question files");
+        return;
+    }
+    let grader = KeyPointGrader::default();
+    let cases = load_cases();
+    let mut matrix = [[0usize; 3]; 3];
+    let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut questions = std::collections::BTreeSet::new();
+    for (file, c) in &cases {
+        let id = QuestionId::parse(&c.question_id).unwrap();
+        let q = bank
+            .get(&id)
+            .unwrap_or_else(|| panic!("{file}: unknown question `{}`", c.question_id));
+        questions.insert(c.question_id.clone());
+        let label: Verdict = c.label.parse().unwrap();
+        let grade = grader.assess(q, &c.answer).unwrap();
+        matrix[idx(label)][idx(grade.verdict)] += 1;
+        if std::env::var_os("GRADING_DUMP").is_some() {
+            println!(
+                "ROW\t{}\t{}\t{}\t{}\t{:.2}\t{}/{}\t{}",
+                c.label,
+                grade.verdict,
+                c.kind,
+                c.answer.split_whitespace().count(),
+                grade.score,
+                grade.covered.len(),
+                grade.covered.len() + grade.missed.len(),
+                c.question_id
+            );
+        }
+        let k = by_kind.entry(c.kind.clone()).or_default();
+        k.1 += 1;
+        if grade.verdict == label {
+            k.0 += 1;
+        } else {
+            println!(
+                "DISAGREE {file} {} [{}] label={label} graded={} score={:.2}\n  covered={:?}\n  detail={:?}\n  {}",
+                c.question_id,
+                c.kind,
+                grade.verdict,
+                grade.score,
+                grade.covered,
+                grade.detail,
+                c.answer.trim().replace('\n', " ")
+            );
+        }
+    }
+    let agree: usize = (0..3).map(|i| matrix[i][i]).sum();
+    let rate = agree as f64 / cases.len() as f64;
+    println!(
+        "\n{} answers over {} questions",
+        cases.len(),
+        questions.len()
+    );
+    println!("{}", render(&matrix));
+    for (k, (ok, n)) in &by_kind {
+        println!("{k}: {ok}/{n}");
+    }
+    println!(
+        "exact agreement: {agree}/{} = {:.1}%",
+        cases.len(),
+        rate * 100.0
+    );
+    assert!(
+        cases.len() >= 150 && questions.len() >= 30,
+        "the labelled set shrank"
+    );
+    assert_eq!(
+        matrix[idx(Verdict::Incorrect)][idx(Verdict::Correct)],
+        0,
+        "an answer labelled incorrect was graded correct"
+    );
+    assert!(
+        rate >= MIN_AGREEMENT,
+        "agreement {rate:.3} fell below {MIN_AGREEMENT}"
+    );
+}

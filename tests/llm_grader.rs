@@ -1,0 +1,203 @@
+//! The LLM grader against a fake OpenAI-compatible server (axum on
+//! 127.0.0.1:0): a good reply becomes a grade; errors, timeouts and garbage
+//! fall back to the key-point grader, so an answer is never left ungraded.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use prepbot::bank::{Difficulty, KeyPoint, Question, QuestionId, QuestionKind, Topic};
+use prepbot::grading::llm::FALLBACK_NOTE;
+use prepbot::grading::{Grader, LlmConfig, LlmGrader, Submission, Verdict};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Clone)]
+enum Mode {
+    Reply(String),
+    Status(u16),
+    Slow,
+}
+
+/// Requests the fake server saw: the Authorization header and the body.
+type Seen = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+
+#[derive(Clone)]
+struct Fake {
+    mode: Mode,
+    seen: Seen,
+}
+
+async fn complete(
+    State(f): State<Fake>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    f.seen.lock().unwrap().push((auth, body));
+    match f.mode {
+        Mode::Reply(content) => (
+            StatusCode::OK,
+            Json(
+                json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}),
+            ),
+        ),
+        Mode::Status(code) => (
+            StatusCode::from_u16(code).unwrap(),
+            Json(json!({"error": "boom"})),
+        ),
+        Mode::Slow => {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            (StatusCode::OK, Json(json!({})))
+        }
+    }
+}
+
+/// Starts the fake server; returns its base URL and the requests it saw.
+async fn serve(mode: Mode) -> (String, Seen) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let app = Router::new()
+        .route("/v1/chat/completions", post(complete))
+        .with_state(Fake {
+            mode,
+            seen: seen.clone(),
+        });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/v1"), seen)
+}
+
+fn grader(base_url: String, key: Option<&str>) -> LlmGrader {
+    LlmGrader::new(LlmConfig {
+        base_url,
+        model: "tiny-test-model".into(),
+        api_key: key.map(|k| k.to_owned().into()),
+        timeout: Duration::from_millis(500),
+    })
+}
+
+fn question() -> Question {
+    let kp = |point: &str, phrases: &[&str], weight| KeyPoint {
+        point: point.into(),
+        phrases: phrases.iter().map(|p| p.to_string()).collect(),
+        weight,
+    };
+    Question {
+        id: QuestionId::parse("stream-ordering").unwrap(),
+        topic: Topic::parse("streaming").unwrap(),
+        tags: vec![],
+        difficulty: Difficulty::Medium,
+        prompt: "Does Kafka guarantee message order?".into(),
+        answer: "Only within a partition.".into(),
+        explanation: "e".into(),
+        kind: QuestionKind::Open {
+            key_points: vec![
+                kp(
+                    "Order is kept only within a partition",
+                    &["within a partition", "per partition"],
+                    2,
+                ),
+                kp(
+                    "Use the same key for related events",
+                    &["same key", "partition key"],
+                    1,
+                ),
+            ],
+        },
+        source: None,
+        version_note: None,
+    }
+}
+
+const ANSWER: &str = "Kafka keeps the order of messages only within a partition, not across the whole topic, so related events need the same key: the key is hashed and they all land in the same partition.";
+
+#[tokio::test]
+async fn a_good_reply_becomes_the_grade() {
+    let reply = r#"Sure! ```json
+{"covered": [1], "verdict": "partial", "feedback": "Mention keys."}
+```"#;
+    let (url, seen) = serve(Mode::Reply(reply.into())).await;
+    let g = grader(url, Some("sekret"));
+    let grade = g
+        .grade(&question(), &Submission::Text(ANSWER.into()))
+        .await
+        .unwrap();
+    assert_eq!(grade.verdict, Verdict::Partial);
+    assert_eq!(grade.covered, vec!["Order is kept only within a partition"]);
+    assert!((grade.score - 2.0 / 3.0).abs() < 1e-6);
+    assert_eq!(grade.detail, vec!["Mention keys."]);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen[0].0.as_deref(), Some("Bearer sekret"));
+    assert_eq!(seen[0].1["model"], "tiny-test-model");
+    assert!(seen[0].1["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .contains(ANSWER));
+}
+
+async fn falls_back(mode: Mode) {
+    let (url, _) = serve(mode).await;
+    let g = grader(url, None);
+    let grade = g
+        .grade(&question(), &Submission::Text(ANSWER.into()))
+        .await
+        .unwrap();
+    assert_eq!(grade.verdict, Verdict::Correct, "{grade:?}");
+    assert_eq!(grade.detail.last().map(String::as_str), Some(FALLBACK_NOTE));
+}
+
+#[tokio::test]
+async fn a_server_error_falls_back_to_key_points() {
+    falls_back(Mode::Status(500)).await;
+}
+
+#[tokio::test]
+async fn a_timeout_falls_back_to_key_points() {
+    let start = std::time::Instant::now();
+    falls_back(Mode::Slow).await;
+    assert!(start.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn a_reply_that_is_not_the_json_asked_for_falls_back() {
+    falls_back(Mode::Reply("I think it's pretty good!".into())).await;
+    falls_back(Mode::Reply(
+        r#"{"covered": [7], "verdict": "correct"}"#.into(),
+    ))
+    .await;
+    falls_back(Mode::Reply(
+        r#"{"covered": [1], "verdict": "excellent"}"#.into(),
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn an_unreachable_server_falls_back() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    drop(listener);
+    let grade = grader(url, None)
+        .grade(&question(), &Submission::Text(ANSWER.into()))
+        .await
+        .unwrap();
+    assert_eq!(grade.detail.last().map(String::as_str), Some(FALLBACK_NOTE));
+}
+
+#[tokio::test]
+async fn a_too_short_answer_is_not_sent() {
+    let (url, seen) = serve(Mode::Reply(
+        r#"{"covered": [1, 2], "verdict": "correct"}"#.into(),
+    ))
+    .await;
+    let grade = grader(url, None)
+        .grade(&question(), &Submission::Text("partition".into()))
+        .await
+        .unwrap();
+    assert_eq!(grade.verdict, Verdict::Incorrect);
+    assert!(seen.lock().unwrap().is_empty());
+}
