@@ -107,13 +107,22 @@ impl Harness {
         self.clock.set(at);
     }
 
-    /// Pushes an interaction and waits for its initial response.
+    /// Pushes an interaction and waits for its initial response, which must
+    /// come within Discord's 3 seconds.
     pub async fn interact(&self, p: &Pushed) -> Recorded {
+        let pushed = std::time::Instant::now();
         self.mock.push(p.frame.clone()).await;
         let path = p.callback_path();
-        self.mock
+        let r = self
+            .mock
             .wait_for(&format!("the response to {path}"), |r| r.path == path)
-            .await
+            .await;
+        let took = r.at.duration_since(pushed);
+        assert!(
+            took < Duration::from_secs(3),
+            "{path} answered after {took:?}: the interaction timed out"
+        );
+        r
     }
 
     /// Pushes an interaction whose answer is deferred; returns the defer and
