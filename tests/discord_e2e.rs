@@ -356,3 +356,47 @@ async fn a_button_prepbot_does_not_know_gets_a_private_explanation(pool: PgPool)
     assert!(text_of(&r).contains("no longer active"), "{}", text_of(&r));
     h.stop().await;
 }
+
+/// A one-question bank file: the test bank's choice question under a new id.
+fn bank_file() -> String {
+    let bank = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/bank/questions.toml"
+    ))
+    .unwrap();
+    let start = bank.find("id = \"t-cap-choice\"").unwrap();
+    let end = start + bank[start..].find("[[question]]").unwrap();
+    format!("[[question]]\n{}", &bank[start..end]).replace("t-cap-choice", "srv-cap-choice")
+}
+
+#[sqlx::test]
+async fn an_attached_bank_file_is_validated_and_stored_for_the_server(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let good = bank_file();
+    let url = h.mock.attach("mine.toml", good.as_bytes());
+    let add = sub("add", vec![file("file", "mine.toml", &url, good.len())]);
+    let (_, done) = h
+        .interact_followup(&slash("questions", vec![add], &lead(), CHANNEL))
+        .await;
+    assert!(
+        text_of(&done).contains("Added 1 question(s)"),
+        "{}",
+        text_of(&done)
+    );
+    assert!(is_ephemeral(&done));
+    assert_eq!(h.count("SELECT count(*) FROM custom_questions").await, 1);
+
+    let bad = good.replace("difficulty = \"easy\"", "difficulty = \"trivial\"");
+    let url = h.mock.attach("bad.toml", bad.as_bytes());
+    let add = sub("add", vec![file("file", "bad.toml", &url, bad.len())]);
+    let (_, done) = h
+        .interact_followup(&slash("questions", vec![add], &lead(), CHANNEL))
+        .await;
+    assert!(
+        text_of(&done).contains("Nothing was added"),
+        "{}",
+        text_of(&done)
+    );
+    assert_eq!(h.count("SELECT count(*) FROM custom_questions").await, 1);
+    h.stop().await;
+}

@@ -139,6 +139,18 @@ impl Harness {
         (first, done)
     }
 
+    /// Pushes a slash command whose answer is deferred (poise finishes it
+    /// with followups); returns the defer and the first followup.
+    pub async fn interact_followup(&self, p: &Pushed) -> (Recorded, Recorded) {
+        let first = self.interact(p).await;
+        let path = p.webhook_path();
+        let done = self
+            .mock
+            .wait_for("the followup", |r| r.method == "POST" && r.path == path)
+            .await;
+        (first, done)
+    }
+
     /// Runs a command straight through the engine (for bulk set-up).
     pub async fn engine_run(
         &self,

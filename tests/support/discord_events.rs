@@ -124,6 +124,13 @@ pub fn ch(name: &str, channel: &str) -> Value {
     json!({"name": name, "type": 7, "value": channel})
 }
 
+/// An attachment option (type 11); [`slash`] adds it to `resolved` with
+/// `url` as where to download it.
+pub fn file(name: &str, filename: &str, url: &str, size: usize) -> Value {
+    json!({"name": name, "type": 11, "value": "300000000000000001",
+           "_file": {"id": "300000000000000001", "filename": filename, "size": size, "url": url, "proxy_url": url}})
+}
+
 /// A choice option of a poise `ChoiceParameter`: the choice's index.
 pub fn choice(name: &str, index: i64) -> Value {
     json!({"name": name, "type": 4, "value": index})
@@ -134,11 +141,28 @@ pub fn choice(name: &str, index: i64) -> Value {
 pub fn slash(name: &str, options: Vec<Value>, who: &Member, channel: &str) -> Pushed {
     let mut channels = serde_json::Map::new();
     resolve_channels(&options, &mut channels);
+    let mut attachments = serde_json::Map::new();
+    let options = take_files(options, &mut attachments);
     let mut data = json!({"id": "500000000000000001", "name": name, "type": 1, "options": options});
-    if !channels.is_empty() {
-        data["resolved"] = json!({ "channels": channels });
-    }
+    data["resolved"] = json!({ "channels": channels, "attachments": attachments });
     build("interaction_command", who, channel, data)
+}
+
+/// Moves each attachment option's file into `resolved.attachments`.
+fn take_files(options: Vec<Value>, out: &mut serde_json::Map<String, Value>) -> Vec<Value> {
+    options
+        .into_iter()
+        .map(|mut o| {
+            if let Some(f) = o.as_object_mut().and_then(|m| m.remove("_file")) {
+                out.insert(f["id"].as_str().unwrap().to_owned(), f);
+            }
+            if let Some(nested) = o.get_mut("options").map(Value::take) {
+                let nested = nested.as_array().cloned().unwrap_or_default();
+                o["options"] = Value::Array(take_files(nested, out));
+            }
+            o
+        })
+        .collect()
 }
 
 fn resolve_channels(options: &[Value], out: &mut serde_json::Map<String, Value>) {

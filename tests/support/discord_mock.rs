@@ -67,6 +67,8 @@ pub struct MockState {
     pub(crate) nonces: Mutex<HashMap<(String, String), Value>>,
     pub(crate) commands: Mutex<HashMap<String, Value>>,
     pub(crate) threads_allowed: AtomicBool,
+    /// File name → bytes served under `/attachments/` (the "CDN").
+    pub(crate) attachments: Mutex<HashMap<String, Vec<u8>>>,
     pub(crate) events: broadcast::Sender<Value>,
     pub(crate) identifies: Mutex<Vec<Value>>,
     pub(crate) changed: Notify,
@@ -98,6 +100,7 @@ impl DiscordMock {
             nonces: Mutex::default(),
             commands: Mutex::default(),
             threads_allowed: AtomicBool::new(true),
+            attachments: Mutex::default(),
             events,
             identifies: Mutex::default(),
             changed: Notify::new(),
@@ -135,6 +138,16 @@ impl DiscordMock {
             fault,
             remaining: times,
         });
+    }
+
+    /// Serves `bytes` as an uploaded file; returns its URL.
+    pub fn attach(&self, name: &str, bytes: &[u8]) -> String {
+        self.state
+            .attachments
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), bytes.to_vec());
+        format!("{}/attachments/{name}", self.base_url())
     }
 
     /// Makes thread creation answer 403 Missing Permissions.

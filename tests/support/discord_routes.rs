@@ -51,6 +51,19 @@ pub async fn rest(
         .to_owned();
     let body: Value = serde_json::from_slice(&body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+    if let Some(name) = path.strip_prefix("/attachments/") {
+        let file = state.attachments.lock().unwrap().get(name).cloned();
+        state.record(
+            &method,
+            &path,
+            Value::Null,
+            if file.is_some() { 200 } else { 404 },
+        );
+        return match file {
+            Some(bytes) => (StatusCode::OK, bytes).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
+    }
     if let Some(fault) = state.take_fault(&method, &path) {
         let response = fault_response(&fault);
         state.record(&method, &path, body, response.status().as_u16());
