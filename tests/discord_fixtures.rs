@@ -3,6 +3,10 @@
 //! fails here, loudly, instead of as a silent hang in a gateway test.
 #![cfg(feature = "discord")]
 
+mod support;
+
+use support::discord_events as ev;
+
 use serenity::all::{BotGateway, Command, Event, GatewayEvent, GuildChannel, Interaction, Message};
 use serenity::model::gateway::Gateway;
 
@@ -104,4 +108,63 @@ fn the_gateway_fixtures_are_serenity_gateway_answers() {
 fn the_registered_command_fixture_is_a_serenity_command() {
     let c: Command = serde_json::from_value(fixture("command_registered")).expect("command");
     assert_eq!(c.name, "quiz");
+}
+
+#[test]
+fn every_event_the_builders_make_is_a_serenity_interaction() {
+    let who = ev::Member::admin(1, "Lead");
+    let setup = ev::sub(
+        "setup",
+        vec![
+            ev::ch("channel", "42"),
+            ev::s("time", "09:00"),
+            ev::s("timezone", "UTC"),
+        ],
+    );
+    let add = ev::sub(
+        "add",
+        vec![ev::file(
+            "file",
+            "a.toml",
+            "http://127.0.0.1:1/attachments/a.toml",
+            10,
+        )],
+    );
+    let events = [
+        ev::slash("daily", vec![setup], &who, ev::CHANNEL),
+        ev::slash("questions", vec![add], &who, ev::CHANNEL),
+        ev::slash(
+            "quiz",
+            vec![ev::choice("format", 1), ev::i("unused", 1)],
+            &who,
+            ev::CHANNEL,
+        ),
+        ev::autocomplete("quiz", vec![], &who),
+        ev::button(
+            "prepbot:choose:1:a",
+            "400000000000000001",
+            &who,
+            ev::CHANNEL,
+        ),
+        ev::modal("prepbot:modal:1", "answer", "text", &who, ev::CHANNEL),
+    ];
+    for e in &events {
+        ev::pinned(&e.frame);
+    }
+    let Interaction::Command(c) = ev::pinned(&events[0].frame) else {
+        panic!("a command")
+    };
+    assert_eq!(
+        c.data.resolved.channels.len(),
+        1,
+        "channel options are resolved"
+    );
+    let Interaction::Command(c) = ev::pinned(&events[1].frame) else {
+        panic!("a command")
+    };
+    assert_eq!(
+        c.data.resolved.attachments.len(),
+        1,
+        "attachment options are resolved"
+    );
 }
