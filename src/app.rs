@@ -1,7 +1,7 @@
 //! Wiring: builds the one [`Engine`] every front end shares from settings.
 
 use crate::bank::{load_dir, Bank};
-use crate::config::{BankDirArgs, DbArgs, LlmArgs};
+use crate::config::{BankDirArgs, DbArgs, EngineArgs, LlmArgs};
 use crate::domain::clock::Clock;
 use crate::engine::Engine;
 use crate::grading::Grading;
@@ -31,12 +31,11 @@ pub async fn grading(db: &DbArgs, llm: &LlmArgs) -> anyhow::Result<Grading> {
 /// Connects (creating and migrating the database), loads the bank, and
 /// builds the engine.
 pub async fn engine(
-    db: &DbArgs,
-    bank: &BankDirArgs,
-    llm: &LlmArgs,
+    args: &EngineArgs,
     clock: Arc<dyn Clock>,
     seed: u64,
 ) -> anyhow::Result<Arc<Engine>> {
+    let EngineArgs { db, bank, llm } = args;
     let bank = load_bank(bank)?;
     let store = Store::connect(&db.database_url)
         .await

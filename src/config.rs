@@ -59,3 +59,15 @@ pub struct DiscordArgs {
     #[arg(long, env = "PREPBOT_FANOUT_RATE", default_value_t = 40)]
     pub fanout_rate: u32,
 }
+
+/// Everything needed to build the engine: database, bank and grader settings.
+/// Shared by `prepbot run`, `console` and `grade`.
+#[derive(Debug, Clone, Args)]
+pub struct EngineArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub bank: BankDirArgs,
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}

@@ -1,6 +1,6 @@
 //! `prepbot console`: wires the engine to a terminal.
 
-use crate::config::{BankDirArgs, DbArgs, LlmArgs};
+use crate::config::EngineArgs;
 use crate::domain::clock::{Clock, ManualClock, SystemClock};
 use crate::frontends::console::Console;
 use clap::Args;
@@ -12,11 +12,7 @@ use std::sync::Arc;
 #[derive(Debug, Args)]
 pub struct ConsoleArgs {
     #[command(flatten)]
-    pub db: DbArgs,
-    #[command(flatten)]
-    pub bank: BankDirArgs,
-    #[command(flatten)]
-    pub llm: LlmArgs,
+    pub engine: EngineArgs,
     /// Start a manual clock at this instant (RFC 3339) so /wait and /time can move it.
     #[arg(long)]
     pub start: Option<chrono::DateTime<chrono::Utc>>,
@@ -33,7 +29,7 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<ExitCode> {
         None => Arc::new(SystemClock),
     };
     let seed = args.seed.unwrap_or_else(rand::random);
-    let engine = crate::app::engine(&args.db, &args.bank, &args.llm, clock, seed).await?;
+    let engine = crate::app::engine(&args.engine, clock, seed).await?;
     let interactive = std::io::stdin().is_terminal();
     if interactive {
         println!(

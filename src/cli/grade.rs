@@ -10,7 +10,7 @@
 //! `{"verdict", "score", "covered", "missed", "detail"}`.
 
 use crate::bank::{load_dir, Format, QuestionId};
-use crate::config::{BankDirArgs, DbArgs, LlmArgs};
+use crate::config::EngineArgs;
 use crate::grading::{build_grading, Grade, Grader, Submission};
 use anyhow::{bail, Context};
 use clap::Args;
@@ -37,11 +37,7 @@ pub struct GradeArgs {
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
-    pub bank: BankDirArgs,
-    #[command(flatten)]
-    pub llm: LlmArgs,
-    #[command(flatten)]
-    pub db: DbArgs,
+    pub engine: EngineArgs,
 }
 
 fn read_answer(args: &GradeArgs) -> anyhow::Result<String> {
@@ -101,14 +97,18 @@ pub fn render(grade: &Grade) -> String {
 
 /// Runs `prepbot grade`.
 pub async fn run(args: GradeArgs) -> anyhow::Result<ExitCode> {
-    let bank = load_dir(&args.bank.questions).context("loading the question bank")?;
+    let bank = load_dir(&args.engine.bank.questions).context("loading the question bank")?;
     let id = QuestionId::parse(&args.question).map_err(anyhow::Error::msg)?;
-    let question = bank
-        .get(&id)
-        .with_context(|| format!("no question `{id}` in {}", args.bank.questions.display()))?;
+    let question = bank.get(&id).with_context(|| {
+        format!(
+            "no question `{id}` in {}",
+            args.engine.bank.questions.display()
+        )
+    })?;
     let answer = read_answer(&args)?;
-    let database_url = (question.format() == Format::Sql).then_some(args.db.database_url.as_str());
-    let grading = build_grading(&args.llm, database_url)
+    let database_url =
+        (question.format() == Format::Sql).then_some(args.engine.db.database_url.as_str());
+    let grading = build_grading(&args.engine.llm, database_url)
         .await
         .context("setting up the grader")?;
     let grade = grading.grade(question, &Submission::Text(answer)).await?;

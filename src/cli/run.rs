@@ -1,6 +1,6 @@
 //! `prepbot run`: starts every front end whose token is set, plus the scheduler.
 
-use crate::config::{BankDirArgs, DbArgs, DiscordArgs, LlmArgs};
+use crate::config::{DiscordArgs, EngineArgs};
 use clap::Args;
 use std::process::ExitCode;
 
@@ -8,11 +8,7 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub struct RunArgs {
     #[command(flatten)]
-    pub db: DbArgs,
-    #[command(flatten)]
-    pub bank: BankDirArgs,
-    #[command(flatten)]
-    pub llm: LlmArgs,
+    pub engine: EngineArgs,
     #[command(flatten)]
     pub discord: DiscordArgs,
 }
@@ -34,14 +30,7 @@ async fn run_discord(args: RunArgs, token: secrecy::SecretString) -> anyhow::Res
     use crate::scheduler::SchedulerConfig;
     use std::sync::Arc;
 
-    let engine = crate::app::engine(
-        &args.db,
-        &args.bank,
-        &args.llm,
-        Arc::new(SystemClock),
-        rand::random(),
-    )
-    .await?;
+    let engine = crate::app::engine(&args.engine, Arc::new(SystemClock), rand::random()).await?;
     let config = DiscordConfig {
         token,
         api_base: args.discord.discord_api_base,
