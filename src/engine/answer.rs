@@ -84,16 +84,7 @@ impl Engine {
             Err(GradeError::Unusable(msg)) => return user(msg),
             Err(GradeError::Unavailable(why)) => {
                 tracing::warn!(question = %q.id, %why, "grader unavailable; saving the answer ungraded");
-                (
-                    Grade {
-                        verdict: Verdict::Incorrect,
-                        score: 0.0,
-                        covered: vec![],
-                        missed: vec![],
-                        detail: vec![],
-                    },
-                    true,
-                )
+                (Grade::empty(), true)
             }
         };
         let now = self.clock.now();

@@ -52,13 +52,7 @@ impl Grader for ChoiceGrader {
         if picked.is_empty() {
             return Err(GradeError::Unusable("pick at least one option".into()));
         }
-        let mut grade = Grade {
-            verdict: Verdict::Incorrect,
-            score: 0.0,
-            covered: vec![],
-            missed: vec![],
-            detail: vec![],
-        };
+        let mut grade = Grade::empty();
         for o in options {
             let chosen = picked.contains(&o.id);
             match (chosen, o.correct) {

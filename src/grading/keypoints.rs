@@ -164,13 +164,7 @@ impl KeyPointGrader {
             .map(|(h, _)| *h)
             .collect();
         let coverage: Vec<Coverage> = hits.iter().map(|h| coverage(h, &negative_claims)).collect();
-        let mut grade = Grade {
-            verdict: Verdict::Incorrect,
-            score: 0.0,
-            covered: vec![],
-            missed: vec![],
-            detail: vec![],
-        };
+        let mut grade = Grade::empty();
         let (mut got, mut total, mut against) = (0f32, 0u32, 0f32);
         for ((kp, c), (_, w)) in kps.iter().zip(&coverage).zip(&prep.points) {
             total += u32::from(*w);

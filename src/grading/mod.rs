@@ -95,6 +95,19 @@ pub struct Grade {
     pub detail: Vec<String>,
 }
 
+impl Grade {
+    /// A grade with nothing covered yet: `incorrect`, score 0. Graders fill it in.
+    pub fn empty() -> Self {
+        Self {
+            verdict: Verdict::Incorrect,
+            score: 0.0,
+            covered: vec![],
+            missed: vec![],
+            detail: vec![],
+        }
+    }
+}
+
 /// Why a submission could not be graded at all (not: why it is wrong).
 #[derive(Debug, thiserror::Error)]
 pub enum GradeError {
