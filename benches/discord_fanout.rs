@@ -21,9 +21,10 @@ use prepbot::domain::clock::SystemClock;
 use prepbot::domain::reply::{Effect, QuestionCard};
 use prepbot::engine::Engine;
 use prepbot::frontends::discord::notifier::DiscordNotifier;
+use prepbot::delivery::{Delivery, Router, SchedulerConfig};
+use prepbot::engine::Platform;
 use prepbot::frontends::discord::{http, DiscordConfig};
 use prepbot::grading::Grading;
-use prepbot::scheduler::{Scheduler, SchedulerConfig};
 use prepbot::storage::Store;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -41,6 +42,7 @@ fn effects(channels: u64) -> Vec<Effect> {
     let q = &bank.questions()[0];
     (0..channels)
         .map(|i| Effect::PostQuestion {
+            platform: Platform::Discord,
             channel: (830_000_000_000_000_000 + i).to_string(),
             card: QuestionCard {
                 post_id: 1_000_000 + i as i64,
@@ -52,6 +54,7 @@ fn effects(channels: u64) -> Vec<Effect> {
                 prompt: q.prompt.clone(),
                 options: vec![],
                 schema: None,
+                multi: false,
                 daily: true,
                 reveals_at: Some(1_800_000_000),
                 reveal_label: Some("17:00 UTC".into()),
@@ -103,16 +106,18 @@ impl Bench {
             token: "bench-token".to_owned().into(),
             api_base: Some(self.mock.base_url()),
             dev_guild: None,
-            scheduler: SchedulerConfig {
-                rate_per_second: rate,
-                ..SchedulerConfig::default()
-            },
+            fanout_rate: rate,
         };
         let notifier = Arc::new(DiscordNotifier::new(Arc::new(http(&config)), rate));
-        let scheduler = Scheduler::new(self.engine.clone(), notifier, config.scheduler);
+        let scheduler = SchedulerConfig {
+            rate_per_second: rate,
+            ..SchedulerConfig::default()
+        };
+        let router = Router::single(Platform::Discord, notifier);
+        let delivery = Delivery::new(self.engine.clone(), router, scheduler);
         let n = effects.len();
         let start = Instant::now();
-        let report = scheduler.deliver_all(effects).await;
+        let report = delivery.deliver_all(effects).await;
         let took = start.elapsed();
         assert_eq!(report.delivered, n, "{report:?}");
         took

@@ -1,22 +1,27 @@
-//! Wiring: builds the one [`Engine`] every front end shares from settings.
+//! Wiring: builds the one [`Engine`] every front end shares from settings,
+//! and starts the application: the one scheduler, the delivery router with
+//! a notifier per served platform, and the chat front ends.
 
-use crate::bank::{load_dir, Bank};
+use crate::bank::Bank;
 use crate::config::{BankDirArgs, DbArgs, EngineArgs, LlmArgs};
+use crate::delivery::{Delivery, Router, Scheduler, SchedulerConfig};
 use crate::domain::clock::Clock;
+use crate::domain::platform::Platform;
 use crate::engine::Engine;
 use crate::grading::Grading;
+use crate::runner::Runner;
 use crate::storage::Store;
 use anyhow::Context;
 use std::sync::Arc;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 /// Loads and validates the bank folder.
 pub fn load_bank(args: &BankDirArgs) -> anyhow::Result<Arc<Bank>> {
-    let bank = load_dir(&args.questions).with_context(|| {
-        format!(
-            "loading the question bank from {}",
-            args.questions.display()
-        )
-    })?;
+    let source = args.source();
+    let bank = source
+        .load()
+        .with_context(|| format!("loading the question bank from {source}"))?;
     Ok(Arc::new(bank))
 }
 
@@ -48,4 +53,90 @@ pub async fn engine(
         seed,
         Arc::new(grading),
     )))
+}
+
+/// What `prepbot run` serves besides the scheduler.
+#[derive(Debug, Clone, Default)]
+pub struct Serve {
+    #[cfg(feature = "discord")]
+    pub discord: Option<crate::frontends::discord::DiscordConfig>,
+    pub scheduler: SchedulerConfig,
+}
+
+/// A running application: the one scheduler and the chat front ends.
+pub struct Running {
+    shutdown: watch::Sender<bool>,
+    scheduler: JoinHandle<()>,
+    #[cfg(feature = "discord")]
+    discord: Option<crate::frontends::discord::Bot>,
+}
+
+/// The router of the platforms `serve` configures.
+fn router(serve: &Serve) -> Router {
+    #[allow(unused_mut)]
+    let mut router = Router::new();
+    #[cfg(feature = "discord")]
+    if let Some(config) = &serve.discord {
+        router = router.with(
+            Platform::Discord,
+            crate::frontends::discord::notifier(config),
+        );
+    }
+    let _ = serve;
+    router
+}
+
+/// Starts the scheduler and every configured front end, all sharing one
+/// delivery router. The scheduler claims only the work of these platforms.
+pub async fn start(engine: Arc<Engine>, serve: Serve) -> anyhow::Result<Running> {
+    let router = router(&serve);
+    anyhow::ensure!(
+        !router.platforms().is_empty(),
+        "no chat front end is configured: set DISCORD_TOKEN, or try `prepbot console`"
+    );
+    let delivery = Arc::new(Delivery::new(engine, router, serve.scheduler.clone()));
+    let (shutdown, stop) = watch::channel(false);
+    let scheduler = tokio::spawn(Scheduler::new(delivery.clone()).run(stop));
+    #[cfg(feature = "discord")]
+    let discord = match serve.discord {
+        Some(config) => {
+            let runner = Runner::new(delivery.clone(), crate::frontends::discord::WORDS);
+            Some(crate::frontends::discord::start(runner, config).await?)
+        }
+        None => None,
+    };
+    Ok(Running {
+        shutdown,
+        scheduler,
+        #[cfg(feature = "discord")]
+        discord,
+    })
+}
+
+impl Running {
+    /// Waits until a front end stops by itself (the gateway gave up).
+    pub async fn wait(&mut self) {
+        #[cfg(feature = "discord")]
+        if let Some(bot) = self.discord.as_mut() {
+            return bot.wait().await;
+        }
+        std::future::pending::<()>().await
+    }
+
+    /// Stops taking new work and drains what is in flight: the gateway is
+    /// closed, deliveries under way finish and are recorded, claims not yet
+    /// sent are released for the next start. Gives up after `grace`.
+    pub async fn stop(self, grace: std::time::Duration) {
+        let _ = self.shutdown.send(true);
+        let drain = async move {
+            #[cfg(feature = "discord")]
+            if let Some(bot) = self.discord {
+                bot.stop().await;
+            }
+            let _ = self.scheduler.await;
+        };
+        if tokio::time::timeout(grace, drain).await.is_err() {
+            tracing::warn!(?grace, "shutdown took too long; exiting anyway");
+        }
+    }
 }

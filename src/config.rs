@@ -19,9 +19,17 @@ pub struct DbArgs {
 /// Where the question bank lives.
 #[derive(Debug, Clone, Args)]
 pub struct BankDirArgs {
-    /// Folder holding topics.toml and the question files.
-    #[arg(long, env = "PREPBOT_QUESTIONS", default_value = "questions")]
-    pub questions: PathBuf,
+    /// A folder of topics.toml and question files to use instead of the
+    /// bank built into prepbot.
+    #[arg(long, env = "PREPBOT_QUESTIONS")]
+    pub questions: Option<PathBuf>,
+}
+
+impl BankDirArgs {
+    /// The bank these settings name.
+    pub fn source(&self) -> crate::bank::BankSource {
+        crate::bank::BankSource::new(self.questions.clone())
+    }
 }
 
 /// Optional LLM grader (off unless a base URL is given).

@@ -47,8 +47,8 @@ async fn unknown_commands_and_bad_options_get_one_line_not_a_panic(pool: PgPool)
             "! unknown period `yearly`: use week, month or all",
         ),
         ("/wait soon", "! usage: /wait 90m | 2h | 1d | 2h30m"),
-        ("/answer", "! write your answer after /answer"),
-        ("hello", "! commands start with '/'"),
+        ("/answer", "! write your answer first, like: /answer"),
+        ("hello", "! unknown command `/hello`: try /help"),
     ] {
         let out = console.line(line).await.unwrap();
         assert!(out.starts_with(want), "{line} -> {out}");

@@ -24,11 +24,11 @@ async fn the_daily_question_is_posted_once_its_local_time_comes(pool: PgPool) {
         "/daily setup time:09:00 tz:America/New_York reveal:17:00",
     )
     .await;
-    assert!(w.engine.run_due().await.unwrap().is_empty());
+    assert!(w.engine.run_due(CONSOLE).await.unwrap().is_empty());
     w.clock.advance(chrono::Duration::minutes(1));
-    let effects = w.engine.run_due().await.unwrap();
+    let effects = w.engine.run_due(CONSOLE).await.unwrap();
     assert_eq!(effects.len(), 1);
-    let Effect::PostQuestion { channel, card } = &effects[0] else {
+    let Effect::PostQuestion { channel, card, .. } = &effects[0] else {
         panic!("{effects:?}")
     };
     assert_eq!(channel, "c1");
@@ -40,7 +40,7 @@ async fn the_daily_question_is_posted_once_its_local_time_comes(pool: PgPool) {
 async fn a_restart_in_the_middle_of_the_day_posts_no_duplicate(pool: PgPool) {
     let first = World::new(pool.clone(), utc(2026, 11, 24, 9, 5));
     setup_daily(&first, "/daily setup time:09:00 tz:UTC").await;
-    let effects = first.engine.run_due().await.unwrap();
+    let effects = first.engine.run_due(CONSOLE).await.unwrap();
     assert_eq!(effects.len(), 1);
     first
         .engine
@@ -50,9 +50,9 @@ async fn a_restart_in_the_middle_of_the_day_posts_no_duplicate(pool: PgPool) {
 
     // The process restarts: a new engine over the same database and time.
     let restarted = World::with_clock(pool.clone(), first.clock.clone());
-    assert!(restarted.engine.run_due().await.unwrap().is_empty());
+    assert!(restarted.engine.run_due(CONSOLE).await.unwrap().is_empty());
     restarted.advance_hours(3);
-    assert!(restarted.engine.run_due().await.unwrap().is_empty());
+    assert!(restarted.engine.run_due(CONSOLE).await.unwrap().is_empty());
     let posts: i64 = sqlx::query_scalar("SELECT count(*) FROM posts WHERE kind = 'daily'")
         .fetch_one(&pool)
         .await
@@ -65,7 +65,7 @@ async fn two_schedulers_racing_for_the_same_day_post_it_once(pool: PgPool) {
     let a = World::new(pool.clone(), utc(2026, 11, 24, 9, 5));
     setup_daily(&a, "/daily setup time:09:00 tz:UTC").await;
     let b = World::with_clock(pool.clone(), a.clock.clone());
-    let (ea, eb) = tokio::join!(a.engine.run_due(), b.engine.run_due());
+    let (ea, eb) = tokio::join!(a.engine.run_due(CONSOLE), b.engine.run_due(CONSOLE));
     assert_eq!(ea.unwrap().len() + eb.unwrap().len(), 1);
 }
 
@@ -73,18 +73,18 @@ async fn two_schedulers_racing_for_the_same_day_post_it_once(pool: PgPool) {
 async fn a_claimed_post_that_was_never_delivered_is_delivered_again_later(pool: PgPool) {
     let w = World::new(pool, utc(2026, 11, 24, 9, 5));
     setup_daily(&w, "/daily setup time:09:00 tz:UTC").await;
-    let first = w.engine.run_due().await.unwrap();
+    let first = w.engine.run_due(CONSOLE).await.unwrap();
     assert_eq!(first.len(), 1);
     // The front end crashed before confirming; within the grace period nothing repeats.
     w.clock.advance(chrono::Duration::seconds(30));
-    assert!(w.engine.run_due().await.unwrap().is_empty());
+    assert!(w.engine.run_due(CONSOLE).await.unwrap().is_empty());
     w.clock.advance(chrono::Duration::minutes(3));
-    let again = w.engine.run_due().await.unwrap();
+    let again = w.engine.run_due(CONSOLE).await.unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].post_id(), first[0].post_id());
     w.engine.delivered(&again[0], None).await.unwrap();
     w.clock.advance(chrono::Duration::minutes(3));
-    assert!(w.engine.run_due().await.unwrap().is_empty());
+    assert!(w.engine.run_due(CONSOLE).await.unwrap().is_empty());
 }
 
 #[sqlx::test]
@@ -93,9 +93,9 @@ async fn a_bot_down_all_day_does_not_post_yesterdays_question_tomorrow(pool: PgP
     setup_daily(&w, "/daily setup time:09:00 tz:UTC").await;
     // Down from 08:00 on the 24th to 08:00 on the 25th: nothing is owed for the 24th.
     w.advance_hours(24);
-    assert!(w.engine.run_due().await.unwrap().is_empty());
+    assert!(w.engine.run_due(CONSOLE).await.unwrap().is_empty());
     w.advance_hours(1);
-    let effects = w.engine.run_due().await.unwrap();
+    let effects = w.engine.run_due(CONSOLE).await.unwrap();
     assert_eq!(effects.len(), 1);
     let date: chrono::NaiveDate = sqlx::query_scalar("SELECT local_date FROM posts")
         .fetch_one(&pool)
@@ -108,7 +108,7 @@ async fn a_bot_down_all_day_does_not_post_yesterdays_question_tomorrow(pool: PgP
 async fn the_reveal_comes_at_its_time_with_counts_and_the_names_of_those_right(pool: PgPool) {
     let w = World::new(pool, utc(2026, 11, 24, 9, 0));
     setup_daily(&w, "/daily setup time:09:00 tz:UTC reveal:17:00").await;
-    let post = w.engine.run_due().await.unwrap().remove(0);
+    let post = w.engine.run_due(CONSOLE).await.unwrap().remove(0);
     w.engine
         .delivered(&post, Some(&"msg-1".to_string()))
         .await
@@ -126,7 +126,7 @@ async fn the_reveal_comes_at_its_time_with_counts_and_the_names_of_those_right(p
         text(&early)
     );
     w.advance_hours(8);
-    let effects = w.engine.run_due().await.unwrap();
+    let effects = w.engine.run_due(CONSOLE).await.unwrap();
     let [Effect::PostReveal { original, card, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
@@ -134,16 +134,16 @@ async fn the_reveal_comes_at_its_time_with_counts_and_the_names_of_those_right(p
     assert_eq!((card.answers, card.correct), (2, 1));
     assert_eq!(card.correct_names, vec!["ana".to_string()]);
     // Revealed once only.
-    assert!(w.engine.run_due().await.unwrap().is_empty());
+    assert!(w.engine.run_due(CONSOLE).await.unwrap().is_empty());
 }
 
 #[sqlx::test]
 async fn answers_after_the_reveal_are_practice_and_earn_nothing(pool: PgPool) {
     let w = World::new(pool, utc(2026, 11, 24, 9, 0));
     setup_daily(&w, "/daily setup time:09:00 tz:UTC reveal:10:00").await;
-    let q = posted_question(&w.engine.run_due().await.unwrap()[0]);
+    let q = posted_question(&w.engine.run_due(CONSOLE).await.unwrap()[0]);
     w.advance_hours(2);
-    w.engine.run_due().await.unwrap();
+    w.engine.run_due(CONSOLE).await.unwrap();
     let r = w
         .run(&member("late"), &format!("/answer {}", good_answer(&q)))
         .await;
@@ -159,7 +159,7 @@ async fn answers_after_the_reveal_are_practice_and_earn_nothing(pool: PgPool) {
 async fn an_admin_can_reveal_early_and_members_cannot(pool: PgPool) {
     let w = World::new(pool, utc(2026, 11, 24, 9, 0));
     setup_daily(&w, "/daily setup time:09:00 tz:UTC").await;
-    w.engine.run_due().await.unwrap();
+    w.engine.run_due(CONSOLE).await.unwrap();
     let refused = w.run(&member("m"), "/reveal").await;
     assert!(refused.effects.is_empty());
     let r = w.run(&admin("lead"), "/reveal").await;
@@ -183,7 +183,7 @@ async fn streaks_survive_weekends_on_weekday_channels_and_break_on_a_missed_day(
     answer_today(&w).await;
     assert!(text(&w.run(&ana, "/streak").await).contains("2 weekdays in a row"));
     w.advance_hours(24 * 2); // Wednesday: Tuesday was missed.
-    let effects = w.engine.run_due().await.unwrap();
+    let effects = w.engine.run_due(CONSOLE).await.unwrap();
     let q = posted_question(
         effects
             .iter()
@@ -204,10 +204,8 @@ async fn a_non_admin_cannot_set_up_pause_or_post_the_daily_question(pool: PgPool
         "/daily post",
     ] {
         let r = w.run(&member("m"), line).await;
-        assert_eq!(
-            r.reply.body,
-            Body::Error("Only server admins (Manage Server permission) can do that.".into())
-        );
+        assert_eq!(r.reply.body, Body::AdminOnly);
+        assert!(text(&r).contains("/as NAME admin"), "{}", text(&r));
     }
 }
 
@@ -222,7 +220,7 @@ async fn daily_post_now_posts_once_per_local_day(pool: PgPool) {
     assert!(text(&again).contains("already posted"));
     w.advance_hours(3);
     assert!(
-        w.engine.run_due().await.unwrap().is_empty(),
+        w.engine.run_due(CONSOLE).await.unwrap().is_empty(),
         "the scheduled post for today is the one posted early"
     );
 }
@@ -233,14 +231,14 @@ async fn paused_channels_get_no_post_until_resumed(pool: PgPool) {
     setup_daily(&w, "/daily setup time:09:00 tz:UTC").await;
     w.run(&admin("lead"), "/daily pause").await;
     w.advance_hours(2);
-    assert!(w.engine.run_due().await.unwrap().is_empty());
+    assert!(w.engine.run_due(CONSOLE).await.unwrap().is_empty());
     w.run(&admin("lead"), "/daily resume").await;
-    assert_eq!(w.engine.run_due().await.unwrap().len(), 1);
+    assert_eq!(w.engine.run_due(CONSOLE).await.unwrap().len(), 1);
 }
 
 async fn answer_today(w: &World) {
     // The run may also carry the previous day's reveal; take the new post.
-    let effects = w.engine.run_due().await.unwrap();
+    let effects = w.engine.run_due(CONSOLE).await.unwrap();
     let posts: Vec<_> = effects
         .iter()
         .filter(|e| matches!(e, Effect::PostQuestion { .. }))

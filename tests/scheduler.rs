@@ -5,7 +5,10 @@ mod common;
 use async_trait::async_trait;
 use common::*;
 use prepbot::domain::reply::Effect;
-use prepbot::scheduler::{DeliveryError, Notifier, Pacer, Scheduler, SchedulerConfig};
+use prepbot::delivery::{
+    Delivery, DeliveryError, Notifier, Pacer, Router, Scheduler, SchedulerConfig,
+};
+use prepbot::engine::Platform;
 use sqlx::PgPool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -34,6 +37,12 @@ impl Notifier for FakeNotifier {
         }
         Ok(Some(format!("m{}", effect.post_id())))
     }
+}
+
+/// A scheduler delivering the console platform's work through `notifier`.
+fn scheduler(w: &World, notifier: Arc<dyn Notifier>, config: SchedulerConfig) -> Scheduler {
+    let router = Router::single(Platform::Console, notifier);
+    Scheduler::new(Arc::new(Delivery::new(w.engine.clone(), router, config)))
 }
 
 #[tokio::test(start_paused = true)]
@@ -66,11 +75,7 @@ async fn a_rate_limited_post_is_retried_after_retry_after_and_delivered_once(poo
         limited: Mutex::new(1),
         ..Default::default()
     });
-    let scheduler = Scheduler::new(
-        w.engine.clone(),
-        notifier.clone(),
-        SchedulerConfig::default(),
-    );
+    let scheduler = scheduler(&w, notifier.clone(), SchedulerConfig::default());
     let report = scheduler.tick().await.unwrap();
     assert_eq!(
         (report.delivered, report.rate_limited, report.failed),
@@ -100,7 +105,7 @@ async fn the_scheduler_loop_stops_cleanly_when_asked(pool: PgPool) {
         every: Duration::from_secs(3600),
         ..SchedulerConfig::default()
     };
-    let scheduler = Scheduler::new(w.engine.clone(), Arc::new(FakeNotifier::default()), config);
+    let scheduler = scheduler(&w, Arc::new(FakeNotifier::default()), config);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(scheduler.run(stopped));
     tokio::time::sleep(Duration::from_millis(50)).await;

@@ -1,9 +1,9 @@
 //! `bank check`: everything the loader finds, plus running every `sql`
 //! question's reference solution on its fixture through a [`SolutionRunner`].
 
-use super::load::{scan_dir, BankIssue, Located, ScanError};
+use super::load::{BankIssue, Located, ScanError};
 use super::summary::Summary;
-use super::{QuestionKind, SolutionRunner};
+use super::{BankSource, QuestionKind, SolutionRunner};
 use std::fmt;
 use std::path::Path;
 
@@ -41,7 +41,15 @@ pub async fn check_dir(
     dir: &Path,
     runner: Option<&dyn SolutionRunner>,
 ) -> Result<CheckReport, ScanError> {
-    let mut scan = scan_dir(dir)?;
+    check_bank(&BankSource::Dir(dir.to_owned()), runner).await
+}
+
+/// [`check_dir`] for any bank source, the built-in one included.
+pub async fn check_bank(
+    source: &BankSource,
+    runner: Option<&dyn SolutionRunner>,
+) -> Result<CheckReport, ScanError> {
+    let mut scan = source.scan()?;
     let sql = match runner {
         Some(runner) => {
             let (ran, issues) = run_solutions(&scan.questions, runner).await;

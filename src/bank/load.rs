@@ -92,37 +92,51 @@ struct RawTopics {
 /// are reported and the question files are not read.
 pub fn scan_dir(dir: &Path) -> Result<Scan, ScanError> {
     let topics_path = dir.join("topics.toml");
-    let text = read(&topics_path)?;
+    let topics = read(&topics_path)?;
+    let mut files = Vec::new();
+    for path in question_files(dir, &topics_path)? {
+        let text = match std::fs::read_to_string(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => None,
+            other => Some(other.map_err(|source| ScanError {
+                path: path.clone(),
+                source,
+            })?),
+        };
+        files.push((path.display().to_string(), text));
+    }
+    Ok(scan_texts(
+        (&topics_path.display().to_string(), &topics),
+        files,
+    ))
+}
+
+/// The scan of texts already read: `topics` is `(file, text)` of topics.toml,
+/// `files` the question files in order (`None`: not valid UTF-8).
+pub fn scan_texts(topics: (&str, &str), files: Vec<(String, Option<String>)>) -> Scan {
     let mut scan = Scan::default();
-    match parse_topics(&topics_path.display().to_string(), &text) {
+    match parse_topics(topics.0, topics.1) {
         Ok(topics) => scan.topics = topics,
         Err(LoadError(issues)) => {
             scan.issues = issues;
-            return Ok(scan);
+            return scan;
         }
     }
-    for path in question_files(dir, &topics_path)? {
-        let file = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                scan.issues
-                    .push(BankIssue::new(&file, 1, "the file is not valid UTF-8"));
-                scan.files.push(file);
-                continue;
+    for (file, text) in files {
+        match text {
+            None => scan
+                .issues
+                .push(BankIssue::new(&file, 1, "the file is not valid UTF-8")),
+            Some(text) => {
+                let (mut qs, mut issues) = scan_str(&file, &text, &scan.topics);
+                scan.questions.append(&mut qs);
+                scan.issues.append(&mut issues);
             }
-            other => other.map_err(|source| ScanError {
-                path: path.clone(),
-                source,
-            })?,
-        };
-        let (mut qs, mut issues) = scan_str(&file, &text, &scan.topics);
-        scan.questions.append(&mut qs);
-        scan.issues.append(&mut issues);
+        }
         scan.files.push(file);
     }
     let dups = duplicate_ids(&scan.questions);
     scan.issues.extend(dups);
-    Ok(scan)
+    scan
 }
 
 fn question_files(dir: &Path, topics_path: &Path) -> Result<Vec<PathBuf>, ScanError> {
@@ -147,6 +161,11 @@ pub fn load_dir(dir: &Path) -> Result<Bank, LoadError> {
             e.to_string(),
         )])
     })?;
+    bank_of(scan)
+}
+
+/// The bank of a scan, failing with every problem if there is any.
+pub fn bank_of(scan: Scan) -> Result<Bank, LoadError> {
     if !scan.issues.is_empty() {
         return Err(LoadError(scan.issues));
     }

@@ -9,15 +9,17 @@ mod check;
 pub mod import;
 mod load;
 pub mod render;
+mod source;
 mod summary;
 mod types;
 
-pub use check::{check_dir, run_solutions, CheckReport, SqlCheck};
+pub use check::{check_bank, check_dir, run_solutions, CheckReport, SqlCheck};
 pub use load::{
     load_dir, load_str, parse_topics, scan_dir, scan_str, BankIssue, LoadError, Located, Scan,
     ScanError,
 };
 pub use render::ListFilter;
+pub use source::BankSource;
 pub use summary::Summary;
 pub use types::*;
 

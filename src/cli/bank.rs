@@ -5,12 +5,12 @@
 
 use crate::bank::import::{import_file, ImportFormat, ImportOptions};
 use crate::bank::{
-    check_dir, render, scan_dir, Difficulty, Format, ListFilter, Scan, SolutionRunner, Topic,
+    check_bank, render, BankSource, Difficulty, Format, ListFilter, Scan, SolutionRunner, Topic,
 };
 use crate::config::{BankDirArgs, DbArgs};
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `prepbot bank`.
@@ -24,9 +24,10 @@ pub struct BankArgs {
 pub enum BankCommand {
     /// Validate every question file and run every sql solution; exits 1 on any problem.
     Check {
-        /// The bank folder (topics.toml and the question files).
-        #[arg(env = "PREPBOT_QUESTIONS", default_value = "questions")]
-        dir: PathBuf,
+        /// A bank folder (topics.toml and the question files); default: the
+        /// bank built into prepbot.
+        #[arg(env = "PREPBOT_QUESTIONS")]
+        dir: Option<PathBuf>,
         /// Do not run the sql questions' reference solutions on PostgreSQL.
         #[arg(long)]
         no_sql: bool,
@@ -98,21 +99,21 @@ pub async fn run(args: BankArgs) -> anyhow::Result<ExitCode> {
 
 async fn dispatch(command: BankCommand) -> anyhow::Result<ExitCode> {
     match command {
-        BankCommand::Check { dir, no_sql, db } => check(&dir, no_sql, &db).await,
+        BankCommand::Check { dir, no_sql, db } => check(&BankSource::new(dir), no_sql, &db).await,
         BankCommand::List {
             bank,
             topic,
             difficulty,
             format,
         } => list(
-            &bank.questions,
+            &bank.source(),
             ListFilter {
                 topic,
                 difficulty,
                 format,
             },
         ),
-        BankCommand::Show { id, bank } => show(&bank.questions, &id),
+        BankCommand::Show { id, bank } => show(&bank.source(), &id),
         BankCommand::Import {
             format,
             file,
@@ -137,7 +138,7 @@ async fn dispatch(command: BankCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn check(dir: &Path, no_sql: bool, db: &DbArgs) -> anyhow::Result<ExitCode> {
+async fn check(source: &BankSource, no_sql: bool, db: &DbArgs) -> anyhow::Result<ExitCode> {
     let runner = if no_sql {
         None
     } else {
@@ -147,7 +148,7 @@ async fn check(dir: &Path, no_sql: bool, db: &DbArgs) -> anyhow::Result<ExitCode
         preflight(runner.as_ref()).await?;
         Some(runner)
     };
-    let report = check_dir(dir, runner.as_deref()).await?;
+    let report = check_bank(source, runner.as_deref()).await?;
     print!("{report}");
     Ok(if report.is_ok() {
         ExitCode::SUCCESS
@@ -173,27 +174,22 @@ async fn preflight(runner: &dyn SolutionRunner) -> anyhow::Result<()> {
 }
 
 /// Scans the bank, warning on stderr when some questions have problems.
-fn browse(dir: &Path) -> anyhow::Result<Scan> {
-    let scan = scan_dir(dir)?;
+fn browse(source: &BankSource) -> anyhow::Result<Scan> {
+    let scan = source.scan()?;
     if scan.topics.is_empty() && !scan.issues.is_empty() {
-        bail!(
-            "{} is broken; run `prepbot bank check {}`",
-            dir.join("topics.toml").display(),
-            dir.display()
-        );
+        bail!("the topics of {source} are broken; run `prepbot bank check`");
     }
     if !scan.issues.is_empty() {
         eprintln!(
-            "warning: {} problem(s) in the bank, questions with problems are left out; run `prepbot bank check {}`",
+            "warning: {} problem(s) in {source}, questions with problems are left out; run `prepbot bank check`",
             scan.issues.len(),
-            dir.display()
         );
     }
     Ok(scan)
 }
 
-fn list(dir: &Path, filter: ListFilter) -> anyhow::Result<ExitCode> {
-    let scan = browse(dir)?;
+fn list(source: &BankSource, filter: ListFilter) -> anyhow::Result<ExitCode> {
+    let scan = browse(source)?;
     if let Some(t) = &filter.topic {
         if !scan.topics.iter().any(|k| k.slug == *t) {
             let known: Vec<&str> = scan.topics.iter().map(|k| k.slug.as_str()).collect();
@@ -211,14 +207,11 @@ fn list(dir: &Path, filter: ListFilter) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(dir: &Path, id: &str) -> anyhow::Result<ExitCode> {
-    let scan = browse(dir)?;
+fn show(source: &BankSource, id: &str) -> anyhow::Result<ExitCode> {
+    let scan = browse(source)?;
     let found = scan.questions.iter().find(|l| l.question.id.as_str() == id);
     let Some(l) = found else {
-        bail!(
-            "no question `{id}` in {}; `prepbot bank list` shows the ids",
-            dir.display()
-        );
+        bail!("no question `{id}` in {source}; `prepbot bank list` shows the ids");
     };
     println!("{}:{}", l.file, l.line);
     print!("{}", render::show(&l.question));

@@ -9,7 +9,7 @@
 //! `--database-url`. `--json` prints one object with a stable shape:
 //! `{"verdict", "score", "covered", "missed", "detail"}`.
 
-use crate::bank::{load_dir, Format, QuestionId};
+use crate::bank::{Format, QuestionId};
 use crate::config::EngineArgs;
 use crate::grading::{build_grading, Grade, Grader, Submission};
 use anyhow::{bail, Context};
@@ -97,13 +97,10 @@ pub fn render(grade: &Grade) -> String {
 
 /// Runs `prepbot grade`.
 pub async fn run(args: GradeArgs) -> anyhow::Result<ExitCode> {
-    let bank = load_dir(&args.engine.bank.questions).context("loading the question bank")?;
+    let bank = crate::app::load_bank(&args.engine.bank)?;
     let id = QuestionId::parse(&args.question).map_err(anyhow::Error::msg)?;
     let question = bank.get(&id).with_context(|| {
-        format!(
-            "no question `{id}` in {}",
-            args.engine.bank.questions.display()
-        )
+        format!("no question `{id}` in {}", args.engine.bank.source())
     })?;
     let answer = read_answer(&args)?;
     let database_url =

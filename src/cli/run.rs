@@ -1,8 +1,17 @@
-//! `prepbot run`: starts every front end whose token is set, plus the scheduler.
+//! `prepbot run`: the scheduler plus every front end whose token is set,
+//! until SIGTERM or Ctrl-C, then a clean drain.
 
+use crate::app::{self, Serve};
 use crate::config::{DiscordArgs, EngineArgs};
+use crate::delivery::SchedulerConfig;
+use crate::domain::clock::SystemClock;
 use clap::Args;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long in-flight work may take to finish after a stop signal.
+const GRACE: Duration = Duration::from_secs(8);
 
 /// Arguments of `prepbot run`.
 #[derive(Debug, Args)]
@@ -13,47 +22,72 @@ pub struct RunArgs {
     pub discord: DiscordArgs,
 }
 
-/// Runs `prepbot run` until Ctrl-C (or the front end stops).
-pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let Some(token) = args.discord.discord_token.clone() else {
-        anyhow::bail!(
-            "no chat front end is configured: set DISCORD_TOKEN, or try `prepbot console`"
-        )
+/// The front ends the settings turn on.
+fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
+    let scheduler = SchedulerConfig {
+        rate_per_second: args.discord.fanout_rate,
+        ..SchedulerConfig::default()
     };
-    run_discord(args, token).await
+    #[cfg(feature = "discord")]
+    let discord = args.discord.discord_token.clone().map(|token| {
+        crate::frontends::discord::DiscordConfig {
+            token,
+            api_base: args.discord.discord_api_base.clone(),
+            dev_guild: args.discord.discord_dev_guild,
+            fanout_rate: args.discord.fanout_rate,
+        }
+    });
+    #[cfg(not(feature = "discord"))]
+    if args.discord.discord_token.is_some() {
+        anyhow::bail!("DISCORD_TOKEN is set, but this prepbot was built without the `discord` feature");
+    }
+    Ok(Serve {
+        #[cfg(feature = "discord")]
+        discord,
+        scheduler,
+    })
 }
 
-#[cfg(feature = "discord")]
-async fn run_discord(args: RunArgs, token: secrecy::SecretString) -> anyhow::Result<ExitCode> {
-    use crate::domain::clock::SystemClock;
-    use crate::frontends::discord::{self, DiscordConfig};
-    use crate::scheduler::SchedulerConfig;
-    use std::sync::Arc;
-
-    let engine = crate::app::engine(&args.engine, Arc::new(SystemClock), rand::random()).await?;
-    let config = DiscordConfig {
-        token,
-        api_base: args.discord.discord_api_base,
-        dev_guild: args.discord.discord_dev_guild,
-        scheduler: SchedulerConfig {
-            rate_per_second: args.discord.fanout_rate,
-            ..SchedulerConfig::default()
-        },
+/// Runs `prepbot run` until a stop signal (or a front end gives up).
+pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let serve = serve(&args)?;
+    let engine = app::engine(&args.engine, Arc::new(SystemClock), rand::random()).await?;
+    let mut running = app::start(engine, serve).await?;
+    let stopped_by_itself = tokio::select! {
+        signal = stop_signal() => {
+            tracing::info!(%signal, "stopping");
+            false
+        }
+        _ = running.wait() => true,
     };
-    let mut bot = discord::start(engine, config).await?;
-    let stopped = tokio::select! {
-        _ = tokio::signal::ctrl_c() => false,
-        _ = bot.wait() => true,
-    };
-    tracing::info!("stopping");
-    bot.stop().await;
-    if stopped {
-        anyhow::bail!("the Discord gateway stopped");
+    running.stop(GRACE).await;
+    if stopped_by_itself {
+        anyhow::bail!("a chat front end stopped");
     }
+    tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
-#[cfg(not(feature = "discord"))]
-async fn run_discord(_args: RunArgs, _token: secrecy::SecretString) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("DISCORD_TOKEN is set, but this prepbot was built without the `discord` feature")
+/// Waits for SIGTERM (what Docker, systemd and Kubernetes send) or Ctrl-C.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "Ctrl-C",
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops prepbot");
+                let _ = tokio::signal::ctrl_c().await;
+                "Ctrl-C"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }

@@ -190,6 +190,7 @@ fn err<T>(msg: impl Into<String>) -> Result<T, ParseError> {
     Err(ParseError(msg.into()))
 }
 
+pub mod build;
 mod parse;
 pub use parse::{parse, parse_time, parse_tz};
 

@@ -1,9 +1,12 @@
 //! The platform-neutral domain: no I/O, no platform types.
 
+pub mod action;
 pub mod boards;
 pub mod clock;
 pub mod command;
-pub mod render;
+pub mod markup;
+pub mod platform;
 pub mod reply;
 pub mod schedule;
 pub mod scoring;
+pub mod view;

@@ -4,6 +4,7 @@
 
 use crate::bank::{Difficulty, Format, QuestionId, Topic};
 use crate::domain::command::Period;
+use crate::domain::platform::Platform;
 use crate::grading::Grade;
 
 /// Who may see a reply.
@@ -60,14 +61,22 @@ pub struct Reply {
 /// The content of a reply.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
+    /// A short confirmation, in markup.
     Text(String),
     Question(QuestionCard),
     Feedback(Feedback),
     Reveal(RevealCard),
     Leaderboard(Leaderboard),
     Stats(Stats),
-    /// The error a person can act on.
+    Streak(StreakCard),
+    Help(HelpCard),
+    DailyStatus(DailyStatus),
+    Flags(Vec<FlagLine>),
+    CustomQuestions(CustomQuestions),
+    /// The error a person can act on, in markup.
     Error(String),
+    /// The command needs an admin; the front end's words say who that is.
+    AdminOnly,
 }
 
 /// A question as shown to people (never the answer).
@@ -84,6 +93,8 @@ pub struct QuestionCard {
     pub options: Vec<(String, String)>,
     /// SQL questions: the tables the query runs against.
     pub schema: Option<String>,
+    /// "Select all that apply": more than one option may be picked.
+    pub multi: bool,
     pub daily: bool,
     /// Unix seconds of the reveal, for daily questions.
     pub reveals_at: Option<i64>,
@@ -149,20 +160,92 @@ pub struct Stats {
     pub correct: i64,
     pub streak: i32,
     pub best_streak: i32,
-    /// `(topic, answered, correct, points)`
-    pub per_topic: Vec<(String, i64, i64, i64)>,
+    pub per_topic: Vec<TopicLine>,
+}
+
+/// How a member did in one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicLine {
+    /// The topic's display name.
+    pub name: String,
+    pub answered: i64,
+    pub correct: i64,
+    pub points: i64,
+}
+
+/// A member's streak in one channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreakCard {
+    pub current: i32,
+    pub best: i32,
+    /// The channel posts on weekdays only, so streaks skip weekends.
+    pub weekdays: bool,
+}
+
+/// What `/help` lists besides the commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpCard {
+    /// `(slug, name)` of every topic.
+    pub topics: Vec<(String, String)>,
+}
+
+/// A channel's daily-question settings, as `/daily status` shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyStatus {
+    /// Set when the settings were just changed ("Daily question set up.").
+    pub headline: Option<String>,
+    /// "09:00"
+    pub post_time: String,
+    pub reveal_time: String,
+    pub reveal_next_day: bool,
+    pub tz: String,
+    pub weekdays: bool,
+    /// Display names; empty means every topic.
+    pub topics: Vec<String>,
+    /// Why the schedule is paused, if it is ("paused by an admin").
+    pub paused: Option<String>,
+    /// "Mon 23 Nov 09:00 GMT", when not paused.
+    pub next_post: Option<String>,
+}
+
+/// An answer flagged for review, as `/flags` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagLine {
+    pub answer_id: i64,
+    pub post_id: i64,
+    pub member: String,
+    pub question_id: String,
+    /// `None` while ungraded.
+    pub verdict: Option<String>,
+    /// The start of the answer.
+    pub excerpt: String,
+}
+
+/// A server's own questions and switched-off topics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomQuestions {
+    /// `(id, topic, difficulty, format)`
+    pub questions: Vec<(String, String, String, String)>,
+    pub disabled_topics: Vec<String>,
 }
 
 /// A platform message, as a front end reported it after posting.
 pub type MessageRef = String;
 
-/// Something to do in a channel besides replying to the asker.
+/// Something to do in a channel besides replying to the asker. Each names
+/// the platform that must deliver it, so a process only hands an effect to
+/// its own notifier for that platform (the delivery router).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Post the daily question.
-    PostQuestion { channel: String, card: QuestionCard },
+    PostQuestion {
+        platform: Platform,
+        channel: String,
+        card: QuestionCard,
+    },
     /// Publish a reveal: edit or reply to the original post.
     PostReveal {
+        platform: Platform,
         channel: String,
         original: Option<MessageRef>,
         card: RevealCard,
@@ -174,6 +257,15 @@ impl Effect {
         match self {
             Effect::PostQuestion { card, .. } => card.post_id,
             Effect::PostReveal { card, .. } => card.post_id,
+        }
+    }
+
+    /// The platform that delivers this effect.
+    pub fn platform(&self) -> Platform {
+        match self {
+            Effect::PostQuestion { platform, .. } | Effect::PostReveal { platform, .. } => {
+                *platform
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::{user, Engine, EngineError};
 use crate::bank::{Format, Question};
 use crate::domain::command::Days;
-use crate::domain::reply::{Body, Feedback, Response};
+use crate::domain::reply::{Body, Feedback, FlagLine, Response};
 use crate::domain::scoring::{self, Counting};
 use crate::grading::{choice::options_from_text, Grade, GradeError, Grader, Submission, Verdict};
 use crate::storage::{Ctx, NewAnswer, PostKind, PostRow};
@@ -186,30 +186,26 @@ impl Engine {
             return user("That answer is already flagged; an admin will look at it.");
         }
         Ok(Response::text(format!(
-            "Flagged your answer {} to #{} for an admin to review.",
-            answer.id, post.id
+            "Flagged your answer to #{} for an admin to review.",
+            post.id
         )))
     }
 
     pub(super) async fn flags(&self, ctx: Ctx) -> Result<Response, EngineError> {
         let flags = self.store.open_flags(ctx.guild_id).await?;
-        if flags.is_empty() {
-            return Ok(Response::text("No open flags."));
-        }
-        let mut text = String::from(
-            "Open flags (re-grade with /regrade ANSWER-ID correct|partial|incorrect):",
-        );
-        for f in flags {
-            let excerpt: String = f.body.chars().take(120).collect();
-            text.push_str(&format!(
-                "\n- answer {} by {} on `{}` ({}): {excerpt}",
-                f.answer_id,
-                f.member,
-                f.question_id,
-                f.verdict.as_deref().unwrap_or("ungraded")
-            ));
-        }
-        Ok(Response::text(text))
+        Ok(Response::private(Body::Flags(
+            flags
+                .into_iter()
+                .map(|f| FlagLine {
+                    answer_id: f.answer_id,
+                    post_id: f.post_id,
+                    member: f.member,
+                    question_id: f.question_id,
+                    verdict: f.verdict,
+                    excerpt: f.body.chars().take(120).collect(),
+                })
+                .collect(),
+        )))
     }
 
     pub(super) async fn regrade(

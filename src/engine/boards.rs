@@ -3,7 +3,7 @@
 use super::{user, Engine, EngineError};
 use crate::bank::Topic;
 use crate::domain::command::Period;
-use crate::domain::reply::{Body, Leaderboard, Response, Stats};
+use crate::domain::reply::{Body, Leaderboard, Response, Stats, StreakCard, TopicLine};
 use crate::storage::{BoardQuery, Ctx};
 
 /// Rows per leaderboard page.
@@ -39,7 +39,10 @@ impl Engine {
             .unwrap_or(u32::MAX)
             .max(1);
         if page > pages {
-            return user(format!("There are only {pages} page(s)."));
+            return user(match pages {
+                1 => "There is only one page.".to_owned(),
+                n => format!("There are only {n} pages."),
+            });
         }
         Ok(Response::private(Body::Leaderboard(Leaderboard {
             period,
@@ -77,7 +80,14 @@ impl Engine {
             best_streak: self.store.best_streak(member_id).await?,
             per_topic: per_topic
                 .into_iter()
-                .map(|t| (t.topic, t.answered, t.correct, t.points))
+                .map(|t| TopicLine {
+                    name: Topic::parse(&t.topic)
+                        .map(|slug| self.topic_name(&slug))
+                        .unwrap_or(t.topic),
+                    answered: t.answered,
+                    correct: t.correct,
+                    points: t.points,
+                })
                 .collect(),
         })))
     }
@@ -85,16 +95,10 @@ impl Engine {
     pub(super) async fn streak(&self, ctx: Ctx) -> Result<Response, EngineError> {
         let (today, days) = self.channel_today(ctx.channel_id).await?;
         let streak = self.store.streak(ctx.channel_id, ctx.member_id).await?;
-        let current = streak.as_of(today, days);
-        let unit = if days == crate::domain::command::Days::Weekdays {
-            "weekday"
-        } else {
-            "day"
-        };
-        Ok(Response::text(format!(
-            "Your streak here: {current} {unit}{} in a row (best {}).",
-            if current == 1 { "" } else { "s" },
-            streak.best
-        )))
+        Ok(Response::private(Body::Streak(StreakCard {
+            current: streak.as_of(today, days),
+            best: streak.best,
+            weekdays: days == crate::domain::command::Days::Weekdays,
+        })))
     }
 }

@@ -7,7 +7,7 @@
 use super::{user, Engine, EngineError};
 use crate::bank::{load_str, Question};
 use crate::domain::command::QuestionsCommand;
-use crate::domain::reply::Response;
+use crate::domain::reply::{Body, CustomQuestions, Response};
 use crate::storage::Ctx;
 use std::sync::Arc;
 
@@ -139,24 +139,19 @@ impl Engine {
     async fn list_custom(&self, ctx: Ctx) -> Result<Response, EngineError> {
         let custom = self.custom_questions(ctx.guild_id).await?;
         let disabled = self.store.disabled_topics(ctx.guild_id).await?;
-        let mut text = format!("This server has {} custom question(s).", custom.len());
-        for q in custom.iter() {
-            text.push_str(&format!(
-                "\n- {} ({}, {}, {})",
-                q.id,
-                q.topic,
-                q.difficulty,
-                q.format()
-            ));
-        }
-        text.push_str(&format!(
-            "\nDisabled topics: {}",
-            if disabled.is_empty() {
-                "none".to_owned()
-            } else {
-                disabled.join(", ")
-            }
-        ));
-        Ok(Response::text(text))
+        Ok(Response::private(Body::CustomQuestions(CustomQuestions {
+            questions: custom
+                .iter()
+                .map(|q| {
+                    (
+                        q.id.to_string(),
+                        self.topic_name(&q.topic),
+                        q.difficulty.to_string(),
+                        q.format().to_string(),
+                    )
+                })
+                .collect(),
+            disabled_topics: disabled,
+        })))
     }
 }

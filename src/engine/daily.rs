@@ -1,11 +1,12 @@
 //! The daily-question lifecycle: settings, posting, revealing, delivery.
 
-use super::{user, Engine, EngineError, Place};
+use super::{user, Engine, EngineError, Place, Platform};
 use crate::bank::Question;
 use crate::domain::command::{DailyCommand, DailySetup, Days};
-use crate::domain::reply::{Body, Effect, MessageRef, Response, RevealCard};
+use crate::bank::Topic;
+use crate::domain::reply::{Body, DailyStatus, Effect, MessageRef, Response, RevealCard};
 use crate::domain::schedule::{default_reveal, Schedule};
-use crate::storage::{Ctx, DailyRow, PostRow};
+use crate::storage::{ChannelRef, Ctx, DailyRow, PostRow};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::sync::Arc;
 
@@ -14,6 +15,16 @@ const REDELIVER_AFTER: Duration = Duration::minutes(2);
 
 /// Most names listed in a reveal.
 const MAX_NAMES: i64 = 25;
+
+/// The platform stored for a channel's guild.
+fn platform_of(at: &ChannelRef) -> Result<Platform, EngineError> {
+    at.platform.parse().map_err(|e: String| {
+        EngineError::Store(crate::storage::StoreError::Invalid(format!(
+            "guild {}: {e}",
+            at.guild_id
+        )))
+    })
+}
 
 fn schedule_of(row: &DailyRow) -> Option<Schedule> {
     Some(Schedule {
@@ -47,7 +58,7 @@ impl Engine {
                     "Daily questions resumed here."
                 }))
             }
-            DailyCommand::Post => self.daily_post_now(ctx, &place.channel).await,
+            DailyCommand::Post => self.daily_post_now(ctx, place).await,
         }
     }
 
@@ -72,49 +83,45 @@ impl Engine {
             paused: false,
         };
         self.store.save_daily(&row).await?;
-        let status = self.status_text(&row).await?;
-        Ok(Response::text(format!("Daily question set up.\n{status}")))
+        let mut status = self.status(&row)?;
+        status.headline = Some("Daily question set up.".into());
+        Ok(Response::private(Body::DailyStatus(status)))
     }
 
     async fn daily_status(&self, ctx: Ctx) -> Result<Response, EngineError> {
         match self.store.daily(ctx.channel_id).await? {
-            Some(row) => Ok(Response::text(self.status_text(&row).await?)),
+            Some(row) => Ok(Response::private(Body::DailyStatus(self.status(&row)?))),
             None => user("This channel has no daily question yet. An admin can run /daily setup time:09:00 tz:Europe/London"),
         }
     }
 
-    async fn status_text(&self, row: &DailyRow) -> Result<String, EngineError> {
+    fn status(&self, row: &DailyRow) -> Result<DailyStatus, EngineError> {
         let sched = schedule_of(row).ok_or_else(|| {
             EngineError::User("This channel's settings are invalid; run /daily setup again.".into())
         })?;
-        let now = self.clock.now();
-        let next = sched.next_post(now).with_timezone(&sched.tz);
-        let topics = if row.topics.is_empty() {
-            "all topics".to_owned()
-        } else {
-            row.topics.join(", ")
-        };
-        let reveal_day = if row.reveal_time > row.post_time {
-            ""
-        } else {
-            " the next day"
-        };
-        Ok(format!(
-            "Posts at {} and reveals at {}{reveal_day} ({}), {}, from {topics}.{}\nNext post: {}.",
-            row.post_time.format("%H:%M"),
-            row.reveal_time.format("%H:%M"),
-            row.tz,
-            if row.days == "weekdays" {
-                "on weekdays"
-            } else {
-                "every day"
-            },
-            if row.paused { " Paused." } else { "" },
-            next.format("%a %d %b %H:%M %Z"),
-        ))
+        let next = sched.next_post(self.clock.now()).with_timezone(&sched.tz);
+        let topics = row
+            .topics
+            .iter()
+            .map(|t| match Topic::parse(t) {
+                Ok(slug) => self.topic_name(&slug),
+                Err(_) => t.clone(),
+            })
+            .collect();
+        Ok(DailyStatus {
+            headline: None,
+            post_time: row.post_time.format("%H:%M").to_string(),
+            reveal_time: row.reveal_time.format("%H:%M").to_string(),
+            reveal_next_day: row.reveal_time <= row.post_time,
+            tz: row.tz.clone(),
+            weekdays: row.days == "weekdays",
+            topics,
+            paused: row.paused.then(|| "paused by an admin".to_owned()),
+            next_post: (!row.paused).then(|| next.format("%a %d %b %H:%M %Z").to_string()),
+        })
     }
 
-    async fn daily_post_now(&self, ctx: Ctx, channel: &str) -> Result<Response, EngineError> {
+    async fn daily_post_now(&self, ctx: Ctx, place: &Place) -> Result<Response, EngineError> {
         let Some(row) = self.store.daily(ctx.channel_id).await? else {
             return user("This channel has no daily question yet: set it up with /daily setup.");
         };
@@ -122,7 +129,7 @@ impl Engine {
             .ok_or_else(|| EngineError::User("Invalid settings; run /daily setup again.".into()))?;
         let today = sched.local_date(self.clock.now());
         match self
-            .post_daily(ctx.guild_id, ctx.channel_id, channel, &row, today)
+            .post_daily(ctx.guild_id, ctx.channel_id, (place.platform, &place.channel), &row, today)
             .await?
         {
             Some(effect) => Ok(Response::text(format!(
@@ -139,7 +146,7 @@ impl Engine {
         &self,
         guild_id: i64,
         channel_id: i64,
-        channel: &str,
+        (platform, channel): (Platform, &str),
         row: &DailyRow,
         date: NaiveDate,
     ) -> Result<Option<Effect>, EngineError> {
@@ -169,29 +176,47 @@ impl Engine {
             )
             .await?;
         Ok(claimed.map(|post_id| Effect::PostQuestion {
+            platform,
             channel: channel.to_owned(),
             card: self.card(post_id, &q, Some((reveal_at, sched.tz))),
         }))
     }
 
-    /// Claims everything due by now: daily posts, reveals, and deliveries a
-    /// crash or an exhausted retry left behind. The scheduler delivers them.
+    /// Claims everything due by now on `platforms`: daily posts, reveals,
+    /// and deliveries a crash or an exhausted retry left behind. The
+    /// scheduler delivers them; other platforms' work is left for the
+    /// processes that serve them.
     #[tracing::instrument(skip(self))]
-    pub async fn run_due(&self) -> Result<Vec<Effect>, EngineError> {
+    pub async fn run_due(&self, platforms: &[Platform]) -> Result<Vec<Effect>, EngineError> {
         let now = self.clock.now();
+        // Older work first: after a pause or a clock jump, yesterday's reveal
+        // must reach the channel before today's question.
         let mut effects = Vec::new();
-        for s in self.store.active_schedules().await? {
+        for post in self.store.claim_reveals(now, None, platforms).await? {
+            effects.push(self.reveal_effect(&post).await?);
+        }
+        for post in self
+            .store
+            .claim_undelivered(now, now - REDELIVER_AFTER, platforms)
+            .await?
+        {
+            effects.extend(self.redelivery(&post).await?);
+        }
+        for s in self.store.active_schedules(platforms).await? {
             let Some(date) = schedule_of(&s.settings).and_then(|sc| sc.due_date(now)) else {
                 continue;
             };
             if s.last_date.is_some_and(|last| last >= date) {
                 continue;
             }
+            let Ok(platform) = s.platform.parse() else {
+                continue;
+            };
             if let Some(e) = self
                 .post_daily(
                     s.guild_id,
                     s.settings.channel_id,
-                    &s.channel_external,
+                    (platform, &s.channel_external),
                     &s.settings,
                     date,
                 )
@@ -200,27 +225,21 @@ impl Engine {
                 effects.push(e);
             }
         }
-        for post in self.store.claim_reveals(now, None).await? {
-            effects.push(self.reveal_effect(&post).await?);
-        }
-        for post in self
-            .store
-            .claim_undelivered(now, now - REDELIVER_AFTER)
-            .await?
-        {
-            effects.extend(self.redelivery(&post).await?);
-        }
         Ok(effects)
     }
 
     async fn redelivery(&self, post: &PostRow) -> Result<Vec<Effect>, EngineError> {
         let mut out = Vec::new();
-        let (channel, guild_id) = self.store.channel_ref(post.channel_id).await?;
+        let at = self.store.channel_ref(post.channel_id).await?;
         if post.delivered_at.is_none() {
-            let q = self.question(guild_id, &post.question_id).await?;
+            let q = self.question(at.guild_id, &post.question_id).await?;
             let tz = self.channel_tz(post.channel_id).await?;
             let card = self.card(post.id, &q, post.reveal_at.map(|t| (t, tz)));
-            out.push(Effect::PostQuestion { channel, card });
+            out.push(Effect::PostQuestion {
+                platform: platform_of(&at)?,
+                channel: at.external_id,
+                card,
+            });
         }
         if post.revealed_at.is_some() && post.reveal_delivered_at.is_none() {
             out.push(self.reveal_effect(post).await?);
@@ -229,17 +248,18 @@ impl Engine {
     }
 
     async fn reveal_effect(&self, post: &PostRow) -> Result<Effect, EngineError> {
-        let (channel, _) = self.store.channel_ref(post.channel_id).await?;
+        let at = self.store.channel_ref(post.channel_id).await?;
         Ok(Effect::PostReveal {
-            channel,
+            platform: platform_of(&at)?,
+            channel: at.external_id,
             original: post.message_ref.clone(),
             card: self.reveal_card(post).await?,
         })
     }
 
     pub(super) async fn reveal_card(&self, post: &PostRow) -> Result<RevealCard, EngineError> {
-        let (_, guild_id) = self.store.channel_ref(post.channel_id).await?;
-        let q = self.question(guild_id, &post.question_id).await?;
+        let at = self.store.channel_ref(post.channel_id).await?;
+        let q = self.question(at.guild_id, &post.question_id).await?;
         let stats = self.store.reveal_stats(post.id, MAX_NAMES).await?;
         Ok(RevealCard {
             post_id: post.id,
@@ -272,10 +292,17 @@ impl Engine {
         Ok(())
     }
 
+    /// Gives back the claim of an effect that was never sent (shutdown), so
+    /// the next scheduler tick, in any process, delivers it at once.
+    pub async fn release(&self, effect: &Effect) -> Result<(), EngineError> {
+        Ok(self.store.release_claim(effect.post_id()).await?)
+    }
+
     pub(super) async fn reveal_command(
         &self,
         ctx: Ctx,
         actor: &super::Actor,
+        platform: Platform,
     ) -> Result<Response, EngineError> {
         let Some(post) = self.store.latest_daily(ctx.channel_id).await? else {
             return user("No daily question has been posted here yet.");
@@ -295,7 +322,7 @@ impl Engine {
         }
         let claimed = self
             .store
-            .claim_reveals(self.clock.now(), Some(post.id))
+            .claim_reveals(self.clock.now(), Some(post.id), &[platform])
             .await?;
         let Some(post) = claimed.into_iter().next() else {
             return user("It was just revealed.");

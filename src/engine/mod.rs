@@ -25,23 +25,7 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-/// Which front end a command came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    Console,
-    Discord,
-    Slack,
-}
-
-impl Platform {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Console => "console",
-            Platform::Discord => "discord",
-            Platform::Slack => "slack",
-        }
-    }
-}
+pub use crate::domain::platform::Platform;
 
 /// The person behind a command, as the front end knows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +131,7 @@ impl Engine {
         command: Command,
     ) -> Result<Response, EngineError> {
         if command.needs_admin() && !actor.is_admin {
-            return user("Only server admins (Manage Server permission) can do that.");
+            return Ok(Response::private(Body::AdminOnly));
         }
         let ctx = self
             .store
@@ -164,7 +148,7 @@ impl Engine {
             Command::Quiz(filter) => self.quiz(ctx, &filter).await,
             Command::Answer { post, text } => self.answer_text(ctx, post, &text).await,
             Command::Choose { post, options } => self.choose(ctx, post, options).await,
-            Command::Reveal => self.reveal_command(ctx, actor).await,
+            Command::Reveal => self.reveal_command(ctx, actor, place.platform).await,
             Command::Flag { post } => self.flag(ctx, post).await,
             Command::Flags => self.flags(ctx).await,
             Command::Regrade {

@@ -77,6 +77,7 @@ impl Engine {
                 .iter()
                 .map(|o| (o.id.clone(), o.text.clone()))
                 .collect(),
+            multi: q.options().iter().filter(|o| o.correct).count() > 1,
             schema: match &q.kind {
                 crate::bank::QuestionKind::Sql(task) => Some(task.schema.clone()),
                 _ => None,

@@ -56,11 +56,11 @@ impl Grader for ChoiceGrader {
         for o in options {
             let chosen = picked.contains(&o.id);
             match (chosen, o.correct) {
-                (true, true) => grade.covered.push(format!("{}) {}", o.id, o.text)),
-                (false, true) => grade.missed.push(format!("{}) {}", o.id, o.text)),
+                (true, true) => grade.covered.push(label(o)),
+                (false, true) => grade.missed.push(label(o)),
                 (true, false) => grade.detail.push(format!(
-                    "{}) is wrong: {}",
-                    o.id,
+                    "{} is wrong: {}",
+                    label(o),
                     o.why.as_deref().unwrap_or("not a correct option")
                 )),
                 (false, false) => {}
@@ -71,6 +71,16 @@ impl Grader for ChoiceGrader {
             grade.score = 1.0;
         }
         Ok(grade)
+    }
+}
+
+/// An option as feedback names it: "B. text", or just "False" for a
+/// true/false option whose id is its text.
+fn label(o: &crate::bank::ChoiceOption) -> String {
+    if o.id.eq_ignore_ascii_case(&o.text) {
+        o.text.clone()
+    } else {
+        format!("{}. {}", o.id.to_uppercase(), o.text)
     }
 }
 
@@ -137,14 +147,14 @@ mod tests {
     async fn a_wrong_pick_shows_why_it_is_wrong() {
         let g = grade(&select_all(), Submission::Text("a b c".into())).await;
         assert_eq!(g.verdict, Verdict::Incorrect);
-        assert_eq!(g.detail, vec!["b) is wrong: b is a trap"]);
+        assert_eq!(g.detail, vec!["B. option b is wrong: b is a trap"]);
     }
 
     #[tokio::test]
     async fn a_missing_correct_option_is_listed() {
         let g = grade(&select_all(), Submission::Text("a".into())).await;
         assert_eq!(g.verdict, Verdict::Incorrect);
-        assert_eq!(g.missed, vec!["c) option c"]);
+        assert_eq!(g.missed, vec!["C. option c"]);
     }
 
     #[tokio::test]
@@ -161,7 +171,13 @@ mod tests {
             Verdict::Correct
         );
         let g = grade(&q, Submission::Text("true".into())).await;
-        assert_eq!(g.detail, vec!["true) is wrong: it is false"]);
+        assert_eq!(g.detail, vec!["TRUE. option true is wrong: it is false"]);
+        let mut plain = q.clone();
+        if let QuestionKind::Truefalse { options } = &mut plain.kind {
+            options[1].text = "False".into();
+        }
+        let g = grade(&plain, Submission::Text("false".into())).await;
+        assert_eq!(g.covered, vec!["False"], "a true/false option is named by its word alone");
     }
 
     #[tokio::test]

@@ -48,6 +48,7 @@ pub struct AnswerRow {
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct OpenFlag {
     pub answer_id: i64,
+    pub post_id: i64,
     pub member: String,
     pub question_id: String,
     pub verdict: Option<String>,
@@ -223,7 +224,7 @@ impl Store {
     /// Open flags in a guild, oldest first.
     pub async fn open_flags(&self, guild_id: i64) -> Result<Vec<OpenFlag>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT a.id AS answer_id, m.display_name AS member, p.question_id, a.verdict, a.body
+            "SELECT a.id AS answer_id, p.id AS post_id, m.display_name AS member, p.question_id, a.verdict, a.body
              FROM answers a JOIN members m ON m.id = a.member_id JOIN posts p ON p.id = a.post_id
              WHERE m.guild_id = $1 AND a.flagged_at IS NOT NULL AND a.flag_closed_at IS NULL
              ORDER BY a.flagged_at LIMIT 25",

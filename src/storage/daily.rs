@@ -6,7 +6,16 @@
 
 use super::posts::POST_COLUMNS;
 use super::{PostRow, Store, StoreError};
+use crate::domain::platform::{names, Platform};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+/// Where a channel lives: its platform id, its guild and its platform.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ChannelRef {
+    pub external_id: String,
+    pub guild_id: i64,
+    pub platform: String,
+}
 
 /// A row of `daily_settings`.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -27,8 +36,14 @@ pub struct ChannelSchedule {
     pub settings: DailyRow,
     pub guild_id: i64,
     pub channel_external: String,
+    /// `guilds.platform`: who delivers this channel's posts.
+    pub platform: String,
     pub last_date: Option<NaiveDate>,
 }
+
+/// Keeps a claim on `posts` to channels of the platforms bound as `$3`.
+const ON_PLATFORMS_3: &str = "channel_id IN (SELECT c.id FROM channels c JOIN guilds g ON g.id = c.guild_id
+                                WHERE g.platform = ANY($3))";
 
 const SETTINGS: &str = "d.channel_id, d.post_time, d.reveal_time, d.tz, d.days, d.topics, d.paused";
 
@@ -75,14 +90,19 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Every un-paused channel with its latest daily post date.
-    pub async fn active_schedules(&self) -> Result<Vec<ChannelSchedule>, StoreError> {
+    /// Every un-paused channel of `platforms` with its latest daily post date.
+    pub async fn active_schedules(
+        &self,
+        platforms: &[Platform],
+    ) -> Result<Vec<ChannelSchedule>, StoreError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {SETTINGS}, c.guild_id, c.external_id AS channel_external,
+            "SELECT {SETTINGS}, c.guild_id, c.external_id AS channel_external, g.platform,
                     (SELECT max(p.local_date) FROM posts p WHERE p.channel_id = d.channel_id AND p.kind = 'daily') AS last_date
              FROM daily_settings d JOIN channels c ON c.id = d.channel_id
-             WHERE NOT d.paused ORDER BY d.channel_id"
+             JOIN guilds g ON g.id = c.guild_id
+             WHERE NOT d.paused AND g.platform = ANY($1) ORDER BY d.channel_id"
         ))
+        .bind(names(platforms))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -122,20 +142,23 @@ impl Store {
         .await?)
     }
 
-    /// Claims every reveal due by `now` (or just `post_id`, early).
+    /// Claims every reveal of `platforms` due by `now` (or just `post_id`, early).
     pub async fn claim_reveals(
         &self,
         now: DateTime<Utc>,
         post_id: Option<i64>,
+        platforms: &[Platform],
     ) -> Result<Vec<PostRow>, StoreError> {
         Ok(sqlx::query_as(&format!(
             "UPDATE posts SET revealed_at = $1, delivery_attempted_at = $1
              WHERE kind = 'daily' AND revealed_at IS NULL
                AND (($2::bigint IS NULL AND reveal_at <= $1) OR id = $2)
+               AND {ON_PLATFORMS_3}
              RETURNING {POST_COLUMNS}"
         ))
         .bind(now)
         .bind(post_id)
+        .bind(names(platforms))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -146,16 +169,19 @@ impl Store {
         &self,
         now: DateTime<Utc>,
         stale: DateTime<Utc>,
+        platforms: &[Platform],
     ) -> Result<Vec<PostRow>, StoreError> {
         Ok(sqlx::query_as(&format!(
             "UPDATE posts SET delivery_attempted_at = $1
              WHERE kind = 'daily' AND delivery_attempted_at < $2
                AND (delivered_at IS NULL OR (revealed_at IS NOT NULL AND reveal_delivered_at IS NULL))
                AND posted_at > $1 - interval '1 day'
+               AND {ON_PLATFORMS_3}
              RETURNING {POST_COLUMNS}"
         ))
         .bind(now)
         .bind(stale)
+        .bind(names(platforms))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -176,6 +202,19 @@ impl Store {
         Ok(())
     }
 
+    /// Makes an unconfirmed claim due for redelivery now (its sender stopped
+    /// before sending it).
+    pub async fn release_claim(&self, post_id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE posts SET delivery_attempted_at = 'epoch'
+             WHERE id = $1 AND (delivered_at IS NULL OR (revealed_at IS NOT NULL AND reveal_delivered_at IS NULL))",
+        )
+        .bind(post_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Records that a reveal reached its channel.
     pub async fn mark_revealed(&self, post_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query("UPDATE posts SET reveal_delivered_at = $2 WHERE id = $1")
@@ -188,13 +227,14 @@ impl Store {
 }
 
 impl Store {
-    /// A channel's platform id and guild.
-    pub async fn channel_ref(&self, channel_id: i64) -> Result<(String, i64), StoreError> {
-        Ok(
-            sqlx::query_as("SELECT external_id, guild_id FROM channels WHERE id = $1")
-                .bind(channel_id)
-                .fetch_one(&self.pool)
-                .await?,
+    /// A channel's platform id, guild and platform.
+    pub async fn channel_ref(&self, channel_id: i64) -> Result<ChannelRef, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT c.external_id, c.guild_id, g.platform FROM channels c
+             JOIN guilds g ON g.id = c.guild_id WHERE c.id = $1",
         )
+        .bind(channel_id)
+        .fetch_one(&self.pool)
+        .await?)
     }
 }

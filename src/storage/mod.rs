@@ -11,7 +11,7 @@ mod posts;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};
 pub use boards::{BoardQuery, TopicStats};
-pub use daily::{ChannelSchedule, DailyRow};
+pub use daily::{ChannelRef, ChannelSchedule, DailyRow};
 pub use places::Ctx;
 pub use posts::{PostKind, PostRow};
 
@@ -32,6 +32,9 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A row holds a value the code does not know (a hand-edited database).
+    #[error("stored data is invalid: {0}")]
+    Invalid(String),
 }
 
 /// The handle to PostgreSQL shared by the engine, scheduler and front ends.

@@ -82,8 +82,11 @@ pub fn admin(name: &str) -> Actor {
 
 /// The text of a reply, as the console shows it.
 pub fn text(r: &Response) -> String {
-    prepbot::domain::render::body(&r.reply.body)
+    prepbot::frontends::console::render(&r.reply.body)
 }
+
+/// The platform of [`World`]'s place: the work its scheduler may claim.
+pub const CONSOLE: &[Platform] = &[Platform::Console];
 
 /// A correct answer to each question of the test bank.
 pub fn good_answer(question_id: &str) -> &'static str {

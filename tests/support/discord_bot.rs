@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use prepbot::bank::{load_dir, Bank};
 use prepbot::domain::clock::ManualClock;
 use prepbot::engine::{Actor, Engine, Place, Platform};
-use prepbot::frontends::discord::{self, Bot, DiscordConfig};
+use prepbot::app::{self, Running, Serve};
+use prepbot::delivery::SchedulerConfig;
+use prepbot::frontends::discord::DiscordConfig;
 use prepbot::grading::Grading;
-use prepbot::scheduler::SchedulerConfig;
 use prepbot::storage::Store;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -30,7 +31,7 @@ pub struct Harness {
     pub clock: Arc<ManualClock>,
     pub engine: Arc<Engine>,
     pub pool: PgPool,
-    bot: Option<Bot>,
+    bot: Option<Running>,
 }
 
 impl Harness {
@@ -55,11 +56,15 @@ impl Harness {
         h
     }
 
-    fn config(&self) -> DiscordConfig {
-        DiscordConfig {
-            token: "mock-token".to_owned().into(),
-            api_base: Some(self.mock.base_url()),
-            dev_guild: None,
+    /// What `prepbot run` would serve with a token and the mock's base URL.
+    fn serve(&self) -> Serve {
+        Serve {
+            discord: Some(DiscordConfig {
+                token: "mock-token".to_owned().into(),
+                api_base: Some(self.mock.base_url()),
+                dev_guild: None,
+                fanout_rate: 40,
+            }),
             scheduler: SchedulerConfig {
                 every: Duration::from_millis(100),
                 ..SchedulerConfig::default()
@@ -74,7 +79,7 @@ impl Harness {
             .requests_to("PUT", &format!("/applications/{APP_ID}/commands"))
             .len();
         self.bot = Some(
-            discord::start(self.engine.clone(), self.config())
+            app::start(self.engine.clone(), self.serve())
                 .await
                 .expect("the bot starts"),
         );
@@ -97,7 +102,11 @@ impl Harness {
     /// Stops the bot and starts a fresh one (new engine) over the same
     /// database and clock, as a process restart would.
     pub async fn restart(&mut self) {
-        self.bot.take().expect("running").stop().await;
+        self.bot
+            .take()
+            .expect("running")
+            .stop(Duration::from_secs(10))
+            .await;
         self.engine = engine(&self.pool, &self.clock);
         self.launch().await;
     }
@@ -195,7 +204,7 @@ impl Harness {
     /// Stops the bot.
     pub async fn stop(mut self) {
         if let Some(bot) = self.bot.take() {
-            bot.stop().await;
+            bot.stop(Duration::from_secs(10)).await;
         }
     }
 }

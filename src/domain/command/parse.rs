@@ -82,16 +82,20 @@ pub fn parse_tz(v: &str) -> Result<Tz, ParseError> {
     })
 }
 
+/// A required topic (`/questions disable-topic T`).
 fn topic(v: &str) -> Result<Topic, ParseError> {
-    Topic::parse(&v.to_ascii_lowercase()).map_err(ParseError)
+    build::topic(Some(v))?.ok_or_else(|| ParseError("name a topic".into()))
 }
 
 /// Parses one line of text into a [`Command`].
 pub fn parse(line: &str) -> Result<Command, ParseError> {
     let line = line.trim();
-    let Some(body) = line.strip_prefix('/') else {
-        return err("commands start with '/': try /help");
-    };
+    // Slack sends `/prep quiz topic:sql` as the text `quiz topic:sql`, so the
+    // leading slash is optional.
+    let body = line.strip_prefix('/').unwrap_or(line);
+    if body.is_empty() {
+        return err("type a command, like /quiz or /help");
+    }
     let (name, rest) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
     let rest = rest.trim();
     match name.to_ascii_lowercase().as_str() {
@@ -155,19 +159,7 @@ fn answer(rest: &str) -> Result<Command, ParseError> {
         }
         _ => (None, rest),
     };
-    if text.is_empty() {
-        return err(
-            "write your answer after /answer, like: /answer Kafka keeps order per partition",
-        );
-    }
-    let n = text.chars().count();
-    if n > MAX_ANSWER_CHARS {
-        return err(format!("your answer is {n} characters; the limit is {MAX_ANSWER_CHARS}. Trim it and send it again"));
-    }
-    Ok(Command::Answer {
-        post,
-        text: text.to_owned(),
-    })
+    build::answer(post, text)
 }
 
 const LB_USAGE: &str = "/leaderboard [week|month|all] [topic:T] [page:N]";
@@ -228,24 +220,13 @@ fn daily_setup(rest: &str) -> Result<DailyCommand, ParseError> {
         .take("tz")?
         .or(a.take("timezone")?)
         .ok_or_else(|| ParseError(format!("missing tz:. Usage: {SETUP_USAGE}")))?;
-    let setup = DailySetup {
-        time: parse_time(time)?,
-        tz: parse_tz(tz)?,
-        reveal: a.take("reveal")?.map(parse_time).transpose()?,
-        days: a
-            .take("days")?
-            .map(parse_with)
-            .transpose()?
-            .unwrap_or(Days::Daily),
-        topics: match a.take("topics")? {
-            Some(list) => list
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(topic)
-                .collect::<Result<_, _>>()?,
-            None => Vec::new(),
-        },
-    };
+    let setup = DailySetup::from_options(
+        time,
+        tz,
+        a.take("reveal")?,
+        a.take("days")?,
+        a.take("topics")?,
+    )?;
     a.finish(SETUP_USAGE)?;
     Ok(DailyCommand::Setup(setup))
 }

@@ -8,9 +8,8 @@
 use super::commands::{topic_list, topics};
 use super::shim::{self, Ctx};
 use super::Error;
-use crate::bank::Topic;
 use crate::domain::command::{
-    parse_time, parse_tz, Command, DailyCommand, DailySetup, Days, QuestionsCommand,
+    build, Command, DailyCommand, DailySetup, ParseError, QuestionsCommand,
 };
 use crate::grading::Verdict;
 use poise::serenity_prelude::{Attachment, AutocompleteChoice, ChannelId};
@@ -25,6 +24,16 @@ pub enum DaysChoice {
     Daily,
     #[name = "weekdays"]
     Weekdays,
+}
+
+impl DaysChoice {
+    /// The value the domain's constructor reads.
+    fn as_str(self) -> &'static str {
+        match self {
+            DaysChoice::Daily => "daily",
+            DaysChoice::Weekdays => "weekdays",
+        }
+    }
 }
 
 /// `/regrade` verdict choices.
@@ -52,48 +61,13 @@ pub fn timezone_choices(partial: &str) -> Vec<AutocompleteChoice> {
         .collect()
 }
 
-/// Parses the `/daily setup` options; `Err` says what to fix.
-pub fn setup_from(
-    bank: &crate::bank::Bank,
-    time: &str,
-    timezone: &str,
-    reveal: Option<&str>,
-    days: Option<DaysChoice>,
-    topics: Option<&str>,
-) -> Result<DailySetup, String> {
-    let topics = topics
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| super::commands::topic(bank, Some(t.to_owned())).map(|t| t.expect("non-empty")))
-        .collect::<Result<Vec<Topic>, String>>()?;
-    Ok(DailySetup {
-        time: parse_time(time.trim()).map_err(|e| e.0)?,
-        tz: parse_tz(timezone.trim()).map_err(|e| e.0)?,
-        reveal: reveal
-            .map(|r| parse_time(r.trim()))
-            .transpose()
-            .map_err(|e| e.0)?,
-        days: match days {
-            Some(DaysChoice::Weekdays) => Days::Weekdays,
-            _ => Days::Daily,
-        },
-        topics,
-    })
-}
-
 /// Runs a `/daily` subcommand for `channel` (default: this one).
 async fn daily_in(
     ctx: Ctx<'_>,
     channel: Option<ChannelId>,
-    cmd: DailyCommand,
+    cmd: Result<DailyCommand, ParseError>,
 ) -> Result<(), Error> {
-    let (actor, mut place) = shim::who_and_where(ctx);
-    if let Some(c) = channel {
-        place.channel = c.to_string();
-    }
-    shim::run_at(ctx, actor, place, Command::Daily(cmd)).await
+    shim::run_in(ctx, channel, cmd.map(Command::Daily)).await
 }
 
 /// The daily question: schedule, pause, resume, status, post now.
@@ -126,18 +100,14 @@ pub async fn setup(
     #[autocomplete = "topic_list"]
     topics: Option<String>,
 ) -> Result<(), Error> {
-    let bank = ctx.data().engine.bank();
-    match setup_from(
-        bank,
+    let setup = DailySetup::from_options(
         &time,
         &timezone,
         reveal.as_deref(),
-        days,
+        days.map(DaysChoice::as_str),
         topics.as_deref(),
-    ) {
-        Ok(setup) => daily_in(ctx, Some(channel), DailyCommand::Setup(setup)).await,
-        Err(why) => shim::refuse(ctx, why).await,
-    }
+    );
+    daily_in(ctx, Some(channel), setup.map(DailyCommand::Setup)).await
 }
 
 /// Stop posting the daily question until resumed.
@@ -146,7 +116,7 @@ pub async fn pause(
     ctx: Ctx<'_>,
     #[description = "Channel (default: this one)"] channel: Option<ChannelId>,
 ) -> Result<(), Error> {
-    daily_in(ctx, channel, DailyCommand::Pause).await
+    daily_in(ctx, channel, Ok(DailyCommand::Pause)).await
 }
 
 /// Start posting the daily question again.
@@ -155,7 +125,7 @@ pub async fn resume(
     ctx: Ctx<'_>,
     #[description = "Channel (default: this one)"] channel: Option<ChannelId>,
 ) -> Result<(), Error> {
-    daily_in(ctx, channel, DailyCommand::Resume).await
+    daily_in(ctx, channel, Ok(DailyCommand::Resume)).await
 }
 
 /// The channel's schedule and next post.
@@ -164,7 +134,7 @@ pub async fn status(
     ctx: Ctx<'_>,
     #[description = "Channel (default: this one)"] channel: Option<ChannelId>,
 ) -> Result<(), Error> {
-    daily_in(ctx, channel, DailyCommand::Status).await
+    daily_in(ctx, channel, Ok(DailyCommand::Status)).await
 }
 
 /// Post today's daily question now.
@@ -178,7 +148,7 @@ pub async fn post_now(
     ctx: Ctx<'_>,
     #[description = "Channel (default: this one)"] channel: Option<ChannelId>,
 ) -> Result<(), Error> {
-    daily_in(ctx, channel, DailyCommand::Post).await
+    daily_in(ctx, channel, Ok(DailyCommand::Post)).await
 }
 
 /// This server's question pool.
@@ -228,7 +198,7 @@ pub async fn add(
         )
         .await;
     };
-    shim::run(ctx, Command::Questions(QuestionsCommand::Add { toml })).await
+    shim::run(ctx, Ok(Command::Questions(QuestionsCommand::Add { toml }))).await
 }
 
 /// Stop drawing questions from a topic in this server.
@@ -244,11 +214,13 @@ pub async fn disable_topic(
     #[autocomplete = "topics"]
     topic: String,
 ) -> Result<(), Error> {
-    match super::commands::topic(ctx.data().engine.bank(), Some(topic)) {
-        Ok(Some(t)) => shim::run(ctx, Command::Questions(QuestionsCommand::DisableTopic(t))).await,
-        Ok(None) => shim::refuse(ctx, "Name a topic.").await,
-        Err(why) => shim::refuse(ctx, why).await,
-    }
+    let topic = build::topic(Some(&topic))
+        .and_then(|t| t.ok_or_else(|| ParseError("name a topic".into())));
+    shim::run(
+        ctx,
+        topic.map(|t| Command::Questions(QuestionsCommand::DisableTopic(t))),
+    )
+    .await
 }
 
 /// Draw questions from a disabled topic again.
@@ -264,23 +236,25 @@ pub async fn enable_topic(
     #[autocomplete = "topics"]
     topic: String,
 ) -> Result<(), Error> {
-    match super::commands::topic(ctx.data().engine.bank(), Some(topic)) {
-        Ok(Some(t)) => shim::run(ctx, Command::Questions(QuestionsCommand::EnableTopic(t))).await,
-        Ok(None) => shim::refuse(ctx, "Name a topic.").await,
-        Err(why) => shim::refuse(ctx, why).await,
-    }
+    let topic = build::topic(Some(&topic))
+        .and_then(|t| t.ok_or_else(|| ParseError("name a topic".into())));
+    shim::run(
+        ctx,
+        topic.map(|t| Command::Questions(QuestionsCommand::EnableTopic(t))),
+    )
+    .await
 }
 
 /// This server's custom questions and disabled topics.
 #[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
 pub async fn list(ctx: Ctx<'_>) -> Result<(), Error> {
-    shim::run(ctx, Command::Questions(QuestionsCommand::List)).await
+    shim::run(ctx, Ok(Command::Questions(QuestionsCommand::List))).await
 }
 
 /// Open appeals: answers members flagged after the reveal.
 #[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
 pub async fn flags(ctx: Ctx<'_>) -> Result<(), Error> {
-    shim::run(ctx, Command::Flags).await
+    shim::run(ctx, Ok(Command::Flags)).await
 }
 
 /// Settle an appeal: re-grade an answer.
@@ -300,11 +274,11 @@ pub async fn regrade(
     };
     shim::run(
         ctx,
-        Command::Regrade {
+        Ok(Command::Regrade {
             answer,
             verdict,
             note,
-        },
+        }),
     )
     .await
 }
@@ -312,16 +286,6 @@ pub async fn regrade(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bank::{Bank, TopicInfo};
-
-    fn bank() -> Bank {
-        let t = |slug: &str| TopicInfo {
-            slug: Topic::parse(slug).unwrap(),
-            name: slug.into(),
-            about: String::new(),
-        };
-        Bank::new(vec![t("sql"), t("streaming")], vec![]).unwrap()
-    }
 
     #[test]
     fn timezone_autocomplete_offers_iana_names_containing_the_text() {
@@ -338,40 +302,4 @@ mod tests {
         assert_eq!(timezone_choices("").len(), 25, "at most 25 suggestions");
     }
 
-    #[test]
-    fn daily_setup_options_become_the_core_setup() {
-        let s = setup_from(
-            &bank(),
-            "09:30",
-            "Europe/London",
-            Some("17:00"),
-            Some(DaysChoice::Weekdays),
-            Some("sql, streaming"),
-        )
-        .unwrap();
-        assert_eq!(s.time.to_string(), "09:30:00");
-        assert_eq!(s.tz, chrono_tz::Europe::London);
-        assert_eq!(s.reveal.map(|r| r.to_string()).as_deref(), Some("17:00:00"));
-        assert_eq!(s.days, Days::Weekdays);
-        assert_eq!(s.topics.len(), 2);
-        let d = setup_from(&bank(), "07:00", "UTC", None, None, None).unwrap();
-        assert_eq!((d.reveal, d.days, d.topics.len()), (None, Days::Daily, 0));
-    }
-
-    #[test]
-    fn bad_daily_setup_options_say_what_to_fix() {
-        assert!(setup_from(&bank(), "9am", "UTC", None, None, None)
-            .unwrap_err()
-            .contains("HH:MM"));
-        assert!(
-            setup_from(&bank(), "09:00", "Mars/Olympus", None, None, None)
-                .unwrap_err()
-                .contains("time zone")
-        );
-        assert!(
-            setup_from(&bank(), "09:00", "UTC", None, None, Some("sql,cobol"))
-                .unwrap_err()
-                .contains("cobol")
-        );
-    }
 }

@@ -4,8 +4,8 @@
 
 use super::shim::{self, Ctx};
 use super::{render, Error};
-use crate::bank::{Difficulty, Format, Topic};
-use crate::domain::command::{Command, Period, QuizFilter};
+use crate::bank::{Difficulty, Format};
+use crate::domain::command::{build, Command, Period, QuizFilter};
 use poise::serenity_prelude::{AutocompleteChoice, CreateInteractionResponse, User};
 
 /// `/quiz` difficulty choices.
@@ -73,7 +73,7 @@ impl From<PeriodChoice> for Period {
 
 /// Topic suggestions: slugs whose slug or name contains what was typed.
 pub async fn topics(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
-    topic_choices(ctx.data().engine.bank(), partial)
+    topic_choices(ctx.data().runner.engine().bank(), partial)
 }
 
 /// The pure part of [`topics`], for tests.
@@ -87,9 +87,12 @@ pub fn topic_choices(bank: &crate::bank::Bank, partial: &str) -> Vec<Autocomplet
         .collect()
 }
 
+/// Longest autocomplete choice name or value Discord accepts.
+const AUTOCOMPLETE_TEXT: usize = 100;
+
 /// Suggestions for a comma-separated topic list: completes the last item.
 pub async fn topic_list(ctx: Ctx<'_>, partial: &str) -> Vec<AutocompleteChoice> {
-    topic_list_choices(ctx.data().engine.bank(), partial)
+    topic_list_choices(ctx.data().runner.engine().bank(), partial)
 }
 
 /// The pure part of [`topic_list`].
@@ -106,31 +109,15 @@ pub fn topic_list_choices(bank: &crate::bank::Bank, partial: &str) -> Vec<Autoco
     bank.topics()
         .iter()
         .filter(|t| t.slug.as_str().contains(&needle) || t.name.to_lowercase().contains(&needle))
+        .map(|t| format!("{prefix}{}", t.slug))
+        // Discord refuses a choice whose name or value exceeds 100 characters
+        // (ApplicationCommandOptionStringChoice), failing the whole list.
+        .filter(|value| value.chars().count() <= AUTOCOMPLETE_TEXT)
         .take(25)
-        .map(|t| {
-            let value = format!("{prefix}{}", t.slug);
-            AutocompleteChoice::new(value.clone(), value)
-        })
+        .map(|value| AutocompleteChoice::new(value.clone(), value))
         .collect()
 }
 
-/// A topic option, checked; `Err` holds what to tell the person.
-pub fn topic(bank: &crate::bank::Bank, slug: Option<String>) -> Result<Option<Topic>, String> {
-    let Some(slug) = slug
-        .map(|s| s.trim().to_lowercase())
-        .filter(|s| !s.is_empty())
-    else {
-        return Ok(None);
-    };
-    match Topic::parse(&slug) {
-        Ok(t) if bank.has_topic(t.as_str()) => Ok(Some(t)),
-        _ => Err(format!(
-            "`{slug}` is not a topic. Pick one from the list, or see /help."
-        )),
-    }
-}
-
-/// Get a practice question, just for you.
 #[poise::command(slash_command, guild_only)]
 pub async fn quiz(
     ctx: Ctx<'_>,
@@ -140,16 +127,12 @@ pub async fn quiz(
     #[description = "Difficulty (default: any)"] difficulty: Option<DifficultyChoice>,
     #[description = "Format (default: any)"] format: Option<FormatChoice>,
 ) -> Result<(), Error> {
-    let topic = match self::topic(ctx.data().engine.bank(), topic) {
-        Ok(t) => t,
-        Err(why) => return shim::refuse(ctx, why).await,
-    };
-    let filter = QuizFilter {
+    let filter = build::topic(topic.as_deref()).map(|topic| QuizFilter {
         topic,
         difficulty: difficulty.map(Into::into),
         format: format.map(Into::into),
-    };
-    shim::run(ctx, Command::Quiz(filter)).await
+    });
+    shim::run(ctx, filter.map(Command::Quiz)).await
 }
 
 /// Answer your current question in a private form.
@@ -178,7 +161,7 @@ pub async fn answer(
 /// See the model answer of today's daily question, once it is revealed.
 #[poise::command(slash_command, guild_only)]
 pub async fn reveal(ctx: Ctx<'_>) -> Result<(), Error> {
-    shim::run(ctx, Command::Reveal).await
+    shim::run(ctx, Ok(Command::Reveal)).await
 }
 
 /// Ask an admin to look at your answer again (after the reveal).
@@ -189,7 +172,7 @@ pub async fn flag(
     #[min = 1]
     question: Option<i64>,
 ) -> Result<(), Error> {
-    shim::run(ctx, Command::Flag { post: question }).await
+    shim::run(ctx, Ok(Command::Flag { post: question })).await
 }
 
 /// The server's leaderboard.
@@ -201,20 +184,13 @@ pub async fn leaderboard(
     #[autocomplete = "topics"]
     topic: Option<String>,
 ) -> Result<(), Error> {
-    let topic = match self::topic(ctx.data().engine.bank(), topic) {
-        Ok(t) => t,
-        Err(why) => return shim::refuse(ctx, why).await,
-    };
     let period = period.map_or(Period::Week, Into::into);
-    shim::run(
-        ctx,
-        Command::Leaderboard {
-            period,
-            topic,
-            page: 1,
-        },
-    )
-    .await
+    let command = build::topic(topic.as_deref()).map(|topic| Command::Leaderboard {
+        period,
+        topic,
+        page: 1,
+    });
+    shim::run(ctx, command).await
 }
 
 /// Points, streak and accuracy per topic: yours or a member's.
@@ -225,9 +201,9 @@ pub async fn stats(
 ) -> Result<(), Error> {
     shim::run(
         ctx,
-        Command::Stats {
+        Ok(Command::Stats {
             member: member.map(|u| u.id.to_string()),
-        },
+        }),
     )
     .await
 }
@@ -235,19 +211,19 @@ pub async fn stats(
 /// Your streak of daily questions answered in this channel.
 #[poise::command(slash_command, guild_only)]
 pub async fn streak(ctx: Ctx<'_>) -> Result<(), Error> {
-    shim::run(ctx, Command::Streak).await
+    shim::run(ctx, Ok(Command::Streak)).await
 }
 
 /// How prepbot works, and every command.
 #[poise::command(slash_command)]
 pub async fn help(ctx: Ctx<'_>) -> Result<(), Error> {
-    shim::run(ctx, Command::Help).await
+    shim::run(ctx, Ok(Command::Help)).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bank::{Bank, TopicInfo};
+    use crate::bank::{Bank, Topic, TopicInfo};
 
     fn bank() -> Bank {
         let t = |slug: &str, name: &str| TopicInfo {
@@ -294,15 +270,10 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_topic_is_refused_with_a_hint_and_an_empty_one_means_any() {
-        assert_eq!(
-            topic(&bank(), Some(" SQL ".into())),
-            Ok(Some(Topic::parse("sql").unwrap()))
-        );
-        assert_eq!(topic(&bank(), Some(String::new())), Ok(None));
-        assert!(topic(&bank(), Some("cobol".into()))
-            .unwrap_err()
-            .contains("not a topic"));
+    fn topic_list_autocomplete_never_offers_a_choice_over_100_characters() {
+        let long = ["sql", "streaming", "python"].repeat(12).join(",");
+        let offered = values(topic_list_choices(&bank(), &format!("{long},p")));
+        assert!(offered.iter().all(|v| v.chars().count() <= 100), "{offered:?}");
     }
 
     #[test]

@@ -1,23 +1,27 @@
-//! Buttons and modals. poise dispatches slash commands and autocomplete; the
-//! rest of `INTERACTION_CREATE` lands here. Every `custom_id` carries what the
-//! click needs (see [`ids`](super::ids)), so this is stateless and buttons keep
-//! working across restarts.
+//! Buttons, selects and modals. poise dispatches slash commands and
+//! autocomplete; the rest of `INTERACTION_CREATE` lands here. Every
+//! `custom_id` is a core [`ActionId`] carrying what the click needs, so this
+//! is stateless and buttons keep working across restarts.
 //!
 //! Slow work (a typed answer may run SQL or an LLM) is deferred first, within
 //! Discord's 3 seconds, then the deferred message is edited (`@original`) and
-//! any further pieces are followups.
+//! any further pieces are followups. One [`Target`] per interaction
+//! remembers whether it was acknowledged, so even an apology after a failure
+//! goes through the right endpoint.
 
-use super::ids::{answer_command, Action, ANSWER_FIELD};
 use super::render::{self, Outgoing};
 use super::shim::{actor_of, place_of, reference};
 use super::{Data, Error};
-use crate::domain::command::Command;
-use crate::domain::reply::Body;
-use crate::engine::{Actor, Place};
+use crate::domain::action::{ActionId, Input, ANSWER_FIELD};
+use crate::domain::command::{Command, ParseError};
+use crate::domain::reply::Visibility;
+use crate::runner::{Shown, Surface};
+use async_trait::async_trait;
 use poise::serenity_prelude::{
-    ActionRowComponent, ComponentInteraction, Context, CreateInteractionResponse,
-    CreateInteractionResponseMessage, EditInteractionResponse, FullEvent, Interaction,
-    InteractionId, MessageFlags, MessageInteractionMetadata, ModalInteraction,
+    ActionRowComponent, ComponentInteraction, ComponentInteractionDataKind, Context,
+    CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
+    FullEvent, Interaction, InteractionId, MessageFlags, MessageInteractionMetadata,
+    ModalInteraction,
 };
 
 /// poise's event handler: routes component and modal interactions.
@@ -25,173 +29,190 @@ pub async fn on_event(ctx: &Context, event: &FullEvent, data: &Data) -> Result<(
     let FullEvent::InteractionCreate { interaction } = event else {
         return Ok(());
     };
-    let (target, outcome) = match interaction {
-        Interaction::Component(c) => (Target::of_component(c), component(ctx, data, c).await),
-        Interaction::Modal(m) => (Target::of_modal(m), modal(ctx, data, m).await),
+    let (mut target, outcome) = match interaction {
+        Interaction::Component(c) => {
+            let mut target = Target::new(ctx, c.id, &c.token);
+            let outcome = component(data, &mut target, c).await;
+            (target, outcome)
+        }
+        Interaction::Modal(m) => {
+            let mut target = Target::new(ctx, m.id, &m.token);
+            let outcome = modal(data, &mut target, m).await;
+            (target, outcome)
+        }
         _ => return Ok(()),
     };
     if let Err(e) = outcome {
         let reference = reference();
-        tracing::error!(error = %e, %reference, "interaction failed");
-        target
-            .send(ctx, vec![render::apology(&reference)])
-            .await
-            .ok();
+        tracing::error!(error = %format!("{e:#}"), %reference, "interaction failed");
+        if let Err(e) = target.send(vec![render::apology(&reference)]).await {
+            tracing::error!(error = %e, %reference, "could not send the apology");
+        }
     }
     Ok(())
 }
 
-/// Where an interaction's answers go.
-struct Target {
+/// Where an interaction's answers go, and whether it was acknowledged.
+pub struct Target<'a> {
+    ctx: &'a Context,
     id: InteractionId,
     token: String,
+    /// Deferred: the answer is an edit of `@original`.
     deferred: bool,
+    /// Answered: anything more is a followup.
+    answered: bool,
+    /// Replace the message the button is on instead of answering.
+    update: bool,
 }
 
-impl Target {
-    fn of_component(c: &ComponentInteraction) -> Self {
+impl<'a> Target<'a> {
+    fn new(ctx: &'a Context, id: InteractionId, token: &str) -> Self {
         Self {
-            id: c.id,
-            token: c.token.clone(),
+            ctx,
+            id,
+            token: token.to_owned(),
             deferred: false,
+            answered: false,
+            update: false,
         }
     }
 
-    fn of_modal(m: &ModalInteraction) -> Self {
-        Self {
-            id: m.id,
-            token: m.token.clone(),
-            deferred: false,
-        }
-    }
-
-    /// Acknowledges now and answers later (privately).
-    async fn defer(&mut self, ctx: &Context) -> Result<(), Error> {
-        let defer = CreateInteractionResponse::Defer(
-            CreateInteractionResponseMessage::new().ephemeral(true),
-        );
-        ctx.http
-            .create_interaction_response(self.id, &self.token, &defer, vec![])
+    async fn respond(&mut self, response: CreateInteractionResponse) -> Result<(), Error> {
+        self.ctx
+            .http
+            .create_interaction_response(self.id, &self.token, &response, vec![])
             .await?;
-        self.deferred = true;
+        self.answered = true;
         Ok(())
     }
 
-    /// Sends the messages: the first as the response (or the edit of the
-    /// deferred one), the rest as followups.
-    async fn send(&self, ctx: &Context, messages: Vec<Outgoing>) -> Result<(), Error> {
-        for (i, out) in messages.into_iter().enumerate() {
-            match (i, self.deferred) {
-                (0, false) => {
-                    let response = CreateInteractionResponse::Message(out.into_response());
-                    ctx.http
-                        .create_interaction_response(self.id, &self.token, &response, vec![])
-                        .await?;
-                }
-                (0, true) => {
-                    let edit = EditInteractionResponse::new()
-                        .embeds(out.embeds)
-                        .components(out.components);
-                    ctx.http
-                        .edit_original_interaction_response(&self.token, &edit, vec![])
-                        .await?;
-                }
-                _ => {
-                    ctx.http
-                        .create_followup_message(&self.token, &out.into_followup(), vec![])
-                        .await?;
-                }
+    /// Sends the messages through whichever endpoint the state allows.
+    async fn send(&mut self, messages: Vec<Outgoing>) -> Result<(), Error> {
+        for out in messages {
+            if self.answered {
+                self.ctx
+                    .http
+                    .create_followup_message(&self.token, &out.into_followup(), vec![])
+                    .await?;
+            } else if self.deferred {
+                let edit = EditInteractionResponse::new()
+                    .embeds(out.embeds)
+                    .components(out.components);
+                self.ctx
+                    .http
+                    .edit_original_interaction_response(&self.token, &edit, vec![])
+                    .await?;
+                self.answered = true;
+            } else if self.update {
+                self.respond(CreateInteractionResponse::UpdateMessage(out.into_response()))
+                    .await?;
+            } else {
+                self.respond(CreateInteractionResponse::Message(out.into_response()))
+                    .await?;
             }
         }
         Ok(())
     }
+}
 
-    /// Replaces the message the button is on (leaderboard paging).
-    async fn update(&self, ctx: &Context, out: Outgoing) -> Result<(), Error> {
-        let response = CreateInteractionResponse::UpdateMessage(out.into_response());
-        ctx.http
-            .create_interaction_response(self.id, &self.token, &response, vec![])
-            .await?;
+#[async_trait]
+impl Surface for Target<'_> {
+    async fn defer(&mut self) -> anyhow::Result<()> {
+        if !self.answered && !self.deferred {
+            let defer = CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new().ephemeral(true),
+            );
+            self.respond(defer).await?;
+            self.answered = false;
+            self.deferred = true;
+        }
         Ok(())
+    }
+
+    async fn show(&mut self, shown: Shown) -> anyhow::Result<()> {
+        // Only a private reply may replace the asker's own board message.
+        self.update &= shown.visibility == Visibility::Private;
+        self.send(render::shown(&shown)).await
     }
 }
 
-/// Runs a command for a button or modal, deferring if it may be slow, and
-/// sends the reply and effects.
+/// Runs the command a click stands for, or says why it cannot.
 async fn run(
-    ctx: &Context,
     data: &Data,
-    mut target: Target,
-    actor: Actor,
-    place: Place,
-    cmd: Command,
+    target: &mut Target<'_>,
+    actor_place: (crate::engine::Actor, crate::engine::Place),
+    command: Option<Result<Command, ParseError>>,
 ) -> Result<(), Error> {
-    if data.engine.is_slow(&cmd) {
-        target.defer(ctx).await?;
+    let runner = &data.runner;
+    match command {
+        Some(Ok(cmd)) => {
+            runner
+                .run(&actor_place.0, &actor_place.1, cmd, target)
+                .await?;
+        }
+        Some(Err(why)) => runner.refuse(target, &why.0).await?,
+        None => {
+            runner
+                .refuse(target, "This button is no longer active. Try /quiz or /answer.")
+                .await?
+        }
     }
-    let response = data.engine.handle(&actor, &place, cmd).await;
-    target.send(ctx, render::reply(&response.reply)).await?;
-    data.carry_out(response.effects).await;
     Ok(())
 }
 
 #[tracing::instrument(skip_all, fields(custom_id = %c.data.custom_id, user = %c.user.id))]
-async fn component(ctx: &Context, data: &Data, c: &ComponentInteraction) -> Result<(), Error> {
-    let target = Target::of_component(c);
-    let actor = actor_of(&c.user, c.member.as_ref());
-    let place = place_of(c.guild_id, c.channel_id);
-    match Action::parse(&c.data.custom_id) {
-        Some(Action::OpenAnswer { post }) => {
-            let modal = CreateInteractionResponse::Modal(render::answer_modal(Some(post), None));
-            ctx.http
-                .create_interaction_response(c.id, &c.token, &modal, vec![])
-                .await?;
-            Ok(())
+async fn component(
+    data: &Data,
+    target: &mut Target<'_>,
+    c: &ComponentInteraction,
+) -> Result<(), Error> {
+    let who = (
+        actor_of(&c.user, c.member.as_ref()),
+        place_of(c.guild_id, c.channel_id),
+    );
+    let action = ActionId::parse(&c.data.custom_id);
+    match &action {
+        Some(ActionId::OpenAnswer { post }) => {
+            let modal = CreateInteractionResponse::Modal(render::answer_modal(Some(*post), None));
+            return target.respond(modal).await;
         }
-        Some(action @ Action::Leaderboard { .. }) => {
-            let cmd = action.command().expect("a leaderboard page is a command");
-            let response = data.engine.handle(&actor, &place, cmd).await;
-            let mine = c
-                .message
-                .flags
-                .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL))
-                || matches!(c.message.interaction_metadata.as_deref(), Some(MessageInteractionMetadata::Command(m)) if m.user.id == c.user.id);
-            match (&response.reply.body, mine) {
-                (Body::Leaderboard(_), true) => {
-                    target
-                        .update(ctx, render::reply(&response.reply).remove(0))
-                        .await
-                }
-                _ => target.send(ctx, render::reply(&response.reply)).await,
-            }
-        }
-        Some(action) => match action.command() {
-            Some(cmd) => run(ctx, data, target, actor, place, cmd).await,
-            None => stale(ctx, target).await,
-        },
-        None => stale(ctx, target).await,
+        Some(ActionId::Leaderboard { .. }) => target.update = own_message(c),
+        _ => {}
     }
+    let picked = match &c.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => values.clone(),
+        _ => vec![],
+    };
+    let input = if picked.is_empty() {
+        Input::None
+    } else {
+        Input::Picked(&picked)
+    };
+    let command = action.as_ref().and_then(|a| a.command(input));
+    run(data, target, who, command).await
 }
 
-/// A button prepbot no longer understands (or another bot's).
-async fn stale(ctx: &Context, target: Target) -> Result<(), Error> {
-    let reply = crate::domain::reply::Reply {
-        visibility: crate::domain::reply::Visibility::Private,
-        body: Body::Error("This button is no longer active. Try /quiz or /answer.".into()),
-    };
-    target.send(ctx, render::reply(&reply)).await
+/// Whether the clicked message is the clicker's own (an ephemeral reply, or
+/// the response to their command): only then may paging replace it.
+fn own_message(c: &ComponentInteraction) -> bool {
+    c.message
+        .flags
+        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL))
+        || matches!(c.message.interaction_metadata.as_deref(), Some(MessageInteractionMetadata::Command(m)) if m.user.id == c.user.id)
 }
 
 #[tracing::instrument(skip_all, fields(custom_id = %m.data.custom_id, user = %m.user.id))]
-async fn modal(ctx: &Context, data: &Data, m: &ModalInteraction) -> Result<(), Error> {
-    let target = Target::of_modal(m);
-    let Some(Action::SubmitAnswer { post }) = Action::parse(&m.data.custom_id) else {
-        return stale(ctx, target).await;
-    };
+async fn modal(data: &Data, target: &mut Target<'_>, m: &ModalInteraction) -> Result<(), Error> {
+    let who = (
+        actor_of(&m.user, m.member.as_ref()),
+        place_of(m.guild_id, m.channel_id),
+    );
     let text = modal_text(m).unwrap_or_default();
-    let actor = actor_of(&m.user, m.member.as_ref());
-    let place = place_of(m.guild_id, m.channel_id);
-    run(ctx, data, target, actor, place, answer_command(post, &text)).await
+    let command = match ActionId::parse(&m.data.custom_id) {
+        Some(a @ ActionId::SubmitAnswer { .. }) => a.command(Input::Text(&text)),
+        _ => None,
+    };
+    run(data, target, who, command).await
 }
 
 /// The answer field's text.

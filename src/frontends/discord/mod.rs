@@ -4,9 +4,12 @@
 //! - [`commands`], [`admin`]: slash commands as shims (options → `Command` →
 //!   `Engine::handle` → rendered reply), following poise's unit-testing advice:
 //!   the logic is in the core and in pure helpers tested here.
-//! - [`interactions`]: buttons and modals; [`ids`]: their `custom_id`s.
-//! - [`render`], [`cards`]: replies and effects as embeds and components.
-//! - [`notifier`]: the scheduler's `Notifier` (daily posts, reveals).
+//! - [`interactions`]: buttons, selects and modals (their `custom_id`s are
+//!   the core's [`crate::domain::action::ActionId`]s).
+//! - [`widgets`], [`render`]: the view model mapped onto embeds and
+//!   components, split into messages within Discord's limits.
+//! - [`notifier`]: the delivery router's `Notifier` for Discord (daily
+//!   posts, reveals). The scheduler itself belongs to the application.
 //!
 //! # Connecting, and connecting to a mock
 //! [`start`] builds serenity's `Http` with [`HttpBuilder::proxy`] when
@@ -30,22 +33,19 @@
 //! only to build `Http`, whose `Debug` redacts it, and never logged.
 
 pub mod admin;
-pub mod cards;
 pub mod commands;
-pub mod ids;
 pub mod interactions;
 pub mod notifier;
 pub mod render;
 pub mod shim;
+pub mod widgets;
 
-use crate::domain::reply::Effect;
-use crate::engine::Engine;
-use crate::scheduler::{Scheduler, SchedulerConfig};
+use crate::domain::view::Words;
+use crate::runner::Runner;
 use anyhow::Context as _;
 use poise::serenity_prelude::{self as serenity, GatewayIntents, GuildId, HttpBuilder};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
-use tokio::sync::watch;
 
 /// Errors of command handlers: logged with a reference, never shown.
 pub type Error = anyhow::Error;
@@ -58,27 +58,30 @@ pub struct DiscordConfig {
     pub api_base: Option<String>,
     /// Development: register commands in this guild only (instant updates).
     pub dev_guild: Option<u64>,
-    /// Scheduler settings: tick interval, requests per second (default 40).
-    pub scheduler: SchedulerConfig,
+    /// Requests per second the notifier allows itself (Discord's global cap is 50).
+    pub fanout_rate: u32,
 }
 
-/// What every command and interaction handler gets.
+/// Discord's words for the view model.
+pub const WORDS: Words = Words {
+    admins: "server admins (Manage Server permission)",
+    become_admin: None,
+    command_prefix: "/",
+    community: "server",
+};
+
+/// What every command and interaction handler gets: the shared runner
+/// (engine, and delivery of command effects through the app's router).
 pub struct Data {
-    pub engine: Arc<Engine>,
-    /// Delivers effects of commands (`/daily post-now`, an admin `/reveal`)
-    /// through the same notifier as the scheduler, and records them.
-    effects: Scheduler,
+    pub runner: Runner,
 }
 
-impl Data {
-    /// Carries out a response's effects; failures are retried by the
-    /// scheduler's redelivery.
-    pub async fn carry_out(&self, effects: Vec<Effect>) {
-        if !effects.is_empty() {
-            let report = self.effects.deliver_all(effects).await;
-            tracing::info!(?report, "delivered command effects");
-        }
-    }
+/// The notifier the application registers for Discord in its router.
+pub fn notifier(config: &DiscordConfig) -> Arc<notifier::DiscordNotifier> {
+    Arc::new(notifier::DiscordNotifier::new(
+        Arc::new(http(config)),
+        config.fanout_rate,
+    ))
 }
 
 /// Builds serenity's `Http`: the token, plus the proxy base when set (which
@@ -93,63 +96,52 @@ pub fn http(config: &DiscordConfig) -> serenity::Http {
     builder.build()
 }
 
-/// A running bot: stop it with [`Bot::stop`].
+/// A running gateway connection: stop it with [`Bot::stop`].
 pub struct Bot {
-    shutdown: watch::Sender<bool>,
     shards: Arc<serenity::ShardManager>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    gateway: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Bot {
-    /// Stops the gateway shards and the scheduler, and waits for both.
-    pub async fn stop(self) {
-        let _ = self.shutdown.send(true);
+    /// Closes the gateway shards and waits for the client to end.
+    pub async fn stop(mut self) {
         self.shards.shutdown_all().await;
-        for t in self.tasks {
-            let _ = t.await;
+        if let Some(g) = self.gateway.take() {
+            let _ = g.await;
         }
     }
 
-    /// Waits until the gateway client or the scheduler ends.
+    /// Waits until the gateway client ends by itself.
     pub async fn wait(&mut self) {
-        if let Some(first) = self.tasks.first_mut() {
-            let _ = first.await;
+        if let Some(g) = self.gateway.as_mut() {
+            let _ = g.await;
+            self.gateway = None;
+        } else {
+            std::future::pending::<()>().await;
         }
-        self.tasks.remove(0);
     }
 }
 
-/// Connects to Discord (sharded), registers the slash commands, and starts
-/// the scheduler with the Discord notifier.
+/// Connects to Discord (sharded) and registers the slash commands. The
+/// scheduler is the application's; commands run through `runner`.
 #[tracing::instrument(skip_all, fields(api_base = ?config.api_base, dev_guild = ?config.dev_guild))]
-pub async fn start(engine: Arc<Engine>, config: DiscordConfig) -> anyhow::Result<Bot> {
-    let notifier = Arc::new(notifier::DiscordNotifier::new(
-        Arc::new(http(&config)),
-        config.scheduler.rate_per_second,
-    ));
-    let scheduler = Scheduler::new(engine.clone(), notifier.clone(), config.scheduler.clone());
-    let data = Data {
-        engine: engine.clone(),
-        effects: Scheduler::new(engine, notifier, config.scheduler.clone()),
-    };
+pub async fn start(runner: Runner, config: DiscordConfig) -> anyhow::Result<Bot> {
+    let data = Data { runner };
     let framework = framework(data, config.dev_guild);
     let mut client = serenity::ClientBuilder::new_with_http(http(&config), GatewayIntents::GUILDS)
         .framework(framework)
         .await
         .context("building the Discord client")?;
     let shards = client.shard_manager.clone();
-    let (shutdown, stop) = watch::channel(false);
     let gateway = tokio::spawn(async move {
         if let Err(e) = client.start_autosharded().await {
             tracing::error!(error = %e, "the Discord gateway stopped");
         }
     });
-    let scheduler = tokio::spawn(scheduler.run(stop));
     tracing::info!("Discord front end started");
     Ok(Bot {
-        shutdown,
         shards,
-        tasks: vec![gateway, scheduler],
+        gateway: Some(gateway),
     })
 }
 
@@ -227,11 +219,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             let _ = shim::refuse(ctx, "Use this command in a server channel.").await;
         }
         E::MissingUserPermissions { ctx, .. } => {
-            let _ = shim::refuse(
-                ctx,
-                "Only server admins (Manage Server permission) can do that.",
-            )
-            .await;
+            let _ = shim::refuse(ctx, format!("Only {} can do that.", WORDS.admins)).await;
         }
         E::Setup { error, .. } => {
             tracing::error!(error = %format!("{error:#}"), "Discord setup failed")

@@ -18,8 +18,9 @@
 //! instead of a second post.
 
 use super::render;
-use crate::domain::reply::{Effect, MessageRef, QuestionCard, RevealCard};
-use crate::scheduler::{DeliveryError, Notifier, Pacer};
+use crate::delivery::{DeliveryError, Notifier, Pacer};
+use crate::domain::reply::{Effect, MessageRef};
+use crate::domain::view;
 use async_trait::async_trait;
 use poise::serenity_prelude::{ChannelId, Http, LightMethod, MessageId, Nonce, Request, Route};
 use serde_json::{json, Value};
@@ -84,15 +85,19 @@ impl DiscordNotifier {
         })
     }
 
-    #[tracing::instrument(skip(self, card), fields(post = card.post_id))]
+    #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
     async fn post_question(
         &self,
         channel: ChannelId,
-        card: &QuestionCard,
+        effect: &Effect,
     ) -> Result<Option<MessageRef>, DeliveryError> {
-        let message = render::question_post(card)
+        let post = effect.post_id();
+        let mut messages = render::post(&view::post(effect, &super::WORDS)).into_iter();
+        let message = messages
+            .next()
+            .unwrap_or_default()
             .into_message()
-            .nonce(Nonce::String(format!("p{}", card.post_id)))
+            .nonce(Nonce::String(format!("p{post}")))
             .enforce_nonce(true);
         let posted = self
             .call(
@@ -106,11 +111,37 @@ impl DiscordNotifier {
         let id = posted["id"]
             .as_str()
             .ok_or_else(|| DeliveryError::Failed("posted message has no id".into()))?;
+        self.post_rest(channel, messages, &format!("p{post}")).await?;
         if let Ok(message_id) = id.parse::<u64>() {
-            self.open_thread(channel, MessageId::new(message_id), card.post_id)
+            self.open_thread(channel, MessageId::new(message_id), post)
                 .await;
         }
         Ok(Some(id.to_owned()))
+    }
+
+    /// The continuation messages of a long post, each with its own nonce so
+    /// a retry cannot post them twice.
+    async fn post_rest(
+        &self,
+        channel: ChannelId,
+        rest: impl Iterator<Item = render::Outgoing>,
+        nonce: &str,
+    ) -> Result<(), DeliveryError> {
+        for (i, out) in rest.enumerate() {
+            let message = out
+                .into_message()
+                .nonce(Nonce::String(format!("{nonce}-{}", i + 2)))
+                .enforce_nonce(true);
+            self.call(
+                Route::ChannelMessages {
+                    channel_id: channel,
+                },
+                LightMethod::Post,
+                &message,
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Best effort: a server may not allow threads, and the question is
@@ -132,14 +163,16 @@ impl DiscordNotifier {
         }
     }
 
-    #[tracing::instrument(skip(self, card), fields(post = card.post_id))]
+    #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
     async fn post_reveal(
         &self,
         channel: ChannelId,
         original: Option<&MessageRef>,
-        card: &RevealCard,
+        effect: &Effect,
     ) -> Result<Option<MessageRef>, DeliveryError> {
-        let out = render::reveal_post(card);
+        let post = effect.post_id();
+        let mut messages = render::post(&view::post(effect, &super::WORDS)).into_iter();
+        let out = messages.next().unwrap_or_default();
         if let Some(message_id) = original.and_then(|m| m.parse::<u64>().ok()) {
             let route = Route::ChannelMessage {
                 channel_id: channel,
@@ -149,7 +182,10 @@ impl DiscordNotifier {
                 .call(route, LightMethod::Patch, &out.clone().into_edit())
                 .await
             {
-                Ok(_) => return Ok(None),
+                Ok(_) => {
+                    self.post_rest(channel, messages, &format!("r{post}")).await?;
+                    return Ok(None);
+                }
                 // The post was deleted: publish the reveal as a new message.
                 Err(f) if f.status == 404 => {
                     tracing::info!("original post is gone; posting the reveal")
@@ -159,7 +195,7 @@ impl DiscordNotifier {
         }
         let message = out
             .into_message()
-            .nonce(Nonce::String(format!("r{}", card.post_id)))
+            .nonce(Nonce::String(format!("r{post}")))
             .enforce_nonce(true);
         self.call(
             Route::ChannelMessages {
@@ -169,6 +205,7 @@ impl DiscordNotifier {
             &message,
         )
         .await?;
+        self.post_rest(channel, messages, &format!("r{post}")).await?;
         Ok(None)
     }
 }
@@ -177,15 +214,13 @@ impl DiscordNotifier {
 impl Notifier for DiscordNotifier {
     async fn deliver(&self, effect: &Effect) -> Result<Option<MessageRef>, DeliveryError> {
         match effect {
-            Effect::PostQuestion { channel, card } => {
-                self.post_question(channel_id(channel)?, card).await
+            Effect::PostQuestion { channel, .. } => {
+                self.post_question(channel_id(channel)?, effect).await
             }
             Effect::PostReveal {
-                channel,
-                original,
-                card,
+                channel, original, ..
             } => {
-                self.post_reveal(channel_id(channel)?, original.as_ref(), card)
+                self.post_reveal(channel_id(channel)?, original.as_ref(), effect)
                     .await
             }
         }

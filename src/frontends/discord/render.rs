@@ -7,10 +7,12 @@
 //! (4096 characters); the pieces are packed into messages that respect
 //! Discord's 6000-character and 10-embed caps per message.
 
-use super::cards;
-use super::ids::{Action, ANSWER_FIELD};
+use super::widgets;
+use crate::domain::action::{ActionId, ANSWER_FIELD};
 use crate::domain::command::MAX_ANSWER_CHARS;
-use crate::domain::reply::{Body, QuestionCard, Reply, RevealCard, Visibility};
+use crate::domain::reply::{Body, Visibility};
+use crate::domain::view::{self, View};
+use crate::runner::Shown;
 use poise::serenity_prelude::{
     CreateActionRow, CreateEmbed, CreateInputText, CreateInteractionResponseFollowup,
     CreateInteractionResponseMessage, CreateMessage, CreateModal, EditMessage, InputTextStyle,
@@ -40,36 +42,29 @@ pub struct Rendered {
 }
 
 /// A reply to the person who asked, as one or more messages (the first is
-/// the interaction response, the rest followups). Errors are always private.
-pub fn reply(reply: &Reply) -> Vec<Outgoing> {
-    let ephemeral = reply.visibility == Visibility::Private || matches!(reply.body, Body::Error(_));
-    pack(cards::body(&reply.body), ephemeral)
+/// the interaction response, the rest followups).
+pub fn shown(shown: &Shown) -> Vec<Outgoing> {
+    pack(
+        widgets::view(&shown.view),
+        shown.visibility == Visibility::Private,
+    )
 }
 
-/// The daily question as posted in the channel.
-pub fn question_post(card: &QuestionCard) -> Outgoing {
-    let mut out = pack(cards::question(card), false);
-    out.truncate(1);
-    out.pop().unwrap_or_default()
-}
-
-/// The reveal, as an edit of the daily post (or a new message): the buttons
-/// are removed, since answers no longer count.
-pub fn reveal_post(card: &RevealCard) -> Outgoing {
-    let mut out = pack(cards::reveal(card), false);
-    out.truncate(1);
-    out.pop().unwrap_or_default()
+/// A post in a channel (the daily question, a reveal), as one or more
+/// messages: a long one continues in further messages, nothing is dropped.
+pub fn post(view: &View) -> Vec<Outgoing> {
+    pack(widgets::view(view), false)
 }
 
 /// The apology for an internal error, with the id to report.
 pub fn apology(reference: &str) -> Outgoing {
-    reply(&Reply {
-        visibility: Visibility::Private,
-        body: Body::Error(format!(
+    let view = view::build(
+        &Body::Error(format!(
             "Sorry, something went wrong on our side. If it keeps happening, report id `{reference}` to a server admin."
         )),
-    })
-    .remove(0)
+        &super::WORDS,
+    );
+    pack(widgets::view(&view), true).remove(0)
 }
 
 /// The modal for a free-text or SQL answer to `post` (`None`: the person's
@@ -79,12 +74,12 @@ pub fn answer_modal(post: Option<i64>, prompt: Option<&str>) -> CreateModal {
         .max_length(MAX_ANSWER_CHARS as u16)
         .required(true);
     if let Some(p) = prompt {
-        input = input.placeholder(cards::clip(p, 100));
+        input = input.placeholder(widgets::clip(p, 100));
     }
     let title = post.map_or_else(|| "Your answer".to_owned(), |p| format!("Answer to #{p}"));
     CreateModal::new(
-        Action::SubmitAnswer { post }.encode(),
-        cards::clip(&title, 45),
+        ActionId::SubmitAnswer { post }.encode(),
+        widgets::clip(&title, 45),
     )
     .components(vec![CreateActionRow::InputText(input)])
 }

@@ -1,35 +1,14 @@
-//! Renderer tests: the serenity builders are `Serialize`, so each test checks
-//! the JSON Discord would receive.
+//! Mapping tests: the serenity builders are `Serialize`, so each test checks
+//! the JSON Discord would receive for a view. What a view contains is
+//! tested once, in the core (`domain::view`).
 
 use super::*;
-use crate::bank::{Difficulty, Format, QuestionId, Topic};
-use crate::domain::command::Period;
-use crate::domain::reply::{Feedback, Leaderboard, Standing};
-use crate::grading::{Grade, Verdict};
+use crate::domain::action::ActionId;
+use crate::domain::view::{Block, Control, Emphasis, Mark, Tone, View};
 use serde_json::{json, Value};
 
 fn js<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).expect("serializable builder")
-}
-
-fn card(format: Format, options: &[(&str, &str)]) -> QuestionCard {
-    QuestionCard {
-        post_id: 12,
-        question_id: QuestionId::parse("sql-window-rank").unwrap(),
-        topic: Topic::parse("sql-concepts").unwrap(),
-        topic_name: "SQL concepts".into(),
-        difficulty: Difficulty::Medium,
-        format,
-        prompt: "What does RANK() do with ties?".into(),
-        options: options
-            .iter()
-            .map(|(a, b)| ((*a).into(), (*b).into()))
-            .collect(),
-        schema: None,
-        daily: true,
-        reveals_at: Some(1_700_000_000),
-        reveal_label: Some("17:00 Europe/London".into()),
-    }
 }
 
 fn custom_ids(out: &Outgoing) -> Vec<String> {
@@ -41,6 +20,19 @@ fn custom_ids(out: &Outgoing) -> Vec<String> {
         }
     }
     ids
+}
+
+fn button(post: i64, option: &str, label: &str) -> Control {
+    Control::Button {
+        action: ActionId::Choose { post, option: option.into() },
+        label: label.into(),
+        emphasis: Emphasis::Secondary,
+        disabled: false,
+    }
+}
+
+fn reply_of(view: View, visibility: Visibility) -> Vec<Outgoing> {
+    shown(&Shown { visibility, view })
 }
 
 #[test]
@@ -72,68 +64,80 @@ fn a_single_huge_word_is_cut_without_breaking_a_character() {
 }
 
 #[test]
-fn a_choice_question_gets_one_button_per_option() {
-    let out = question_post(&card(
-        Format::Choice,
-        &[("a", "Skips"), ("b", "Shares a rank, then gaps")],
-    ));
+fn a_view_becomes_an_embed_with_title_description_fields_and_footer() {
+    let v = View::new(Tone::Question, "Daily question #12")
+        .text("What does RANK() do?")
+        .block(Block::List { heading: Some("Options".into()), mark: Mark::Lettered, items: vec!["A. Skips".into()] })
+        .block(Block::Code { language: "sql".into(), code: "CREATE TABLE t (x int);".into() })
+        .field("Topic", "SQL concepts")
+        .footer("Answers are private until the reveal.");
+    let out = post(&v);
+    let e = &js(&out[0].embeds)[0];
+    assert_eq!(e["title"], "Daily question #12");
+    assert_eq!(e["color"], 0x5865F2);
     assert_eq!(
-        custom_ids(&out),
-        vec!["prepbot:choose:12:a", "prepbot:choose:12:b"]
+        e["description"],
+        "What does RANK() do?\n\n**Options**\nA. Skips\n\n```sql\nCREATE TABLE t (x int);\n```"
     );
-    let embed = &js(&out.embeds)[0];
-    assert_eq!(embed["title"], "Daily question #12");
-    assert!(embed["description"]
-        .as_str()
-        .unwrap()
-        .contains("**B.** Shares a rank, then gaps"));
-    assert_eq!(
-        embed["fields"][0],
-        json!({"name": "Topic", "value": "SQL concepts", "inline": true})
-    );
-    assert!(!out.ephemeral);
+    assert_eq!(e["fields"][0], json!({"name": "Topic", "value": "SQL concepts", "inline": true}));
+    assert_eq!(e["footer"]["text"], "Answers are private until the reveal.");
+    assert!(!out[0].ephemeral);
 }
 
 #[test]
-fn an_open_question_gets_an_answer_button_that_opens_the_modal() {
-    let out = question_post(&card(Format::Open, &[]));
-    assert_eq!(custom_ids(&out), vec!["prepbot:answer:12"]);
-    let modal = js(&answer_modal(Some(12), Some("What does RANK() do?")));
-    assert_eq!(modal["custom_id"], "prepbot:modal:12");
-    let input = &modal["components"][0]["components"][0];
-    assert_eq!(input["style"], 2, "a paragraph field");
-    assert_eq!(input["max_length"], 4000);
+fn buttons_go_five_to_a_row_and_keep_their_action_ids() {
+    let mut v = View::new(Tone::Question, "Q");
+    v.controls = (0..7).map(|i| button(3, &format!("o{i}"), &"x".repeat(120))).collect();
+    let out = post(&v);
+    let rows = js(&out[0].components);
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    assert_eq!(rows[0]["components"].as_array().unwrap().len(), 5);
+    assert_eq!(custom_ids(&out[0])[6], "prepbot:choose:3:o6");
+    assert_eq!(rows[0]["components"][0]["label"].as_str().unwrap().chars().count(), 80, "labels fit Discord's 80");
 }
 
 #[test]
-fn private_replies_and_all_errors_are_ephemeral() {
-    let private = reply(&Reply {
-        visibility: Visibility::Private,
-        body: Body::Text("hi".into()),
-    });
-    assert!(private[0].ephemeral);
-    let error = reply(&Reply {
-        visibility: Visibility::Public,
-        body: Body::Error("no".into()),
-    });
-    assert!(error[0].ephemeral);
-    let public = reply(&Reply {
-        visibility: Visibility::Public,
-        body: Body::Text("hi".into()),
-    });
-    assert!(!public[0].ephemeral);
+fn a_select_becomes_a_string_select_with_its_bounds() {
+    let mut v = View::new(Tone::Question, "Q");
+    v.controls = vec![Control::Select {
+        action: ActionId::Pick { post: 4 },
+        placeholder: "Select all that apply".into(),
+        options: vec![("a".into(), "A. x".into()), ("b".into(), "B. y".into()), ("c".into(), "C. z".into())],
+        min: 1,
+        max: 3,
+    }];
+    let menu = &js(&post(&v)[0].components)[0]["components"][0];
+    assert_eq!(menu["type"], 3);
+    assert_eq!(menu["custom_id"], "prepbot:pick:4");
+    assert_eq!((menu["min_values"].as_u64(), menu["max_values"].as_u64()), (Some(1), Some(3)));
+    assert_eq!(menu["options"][2], json!({"label": "C. z", "value": "c"}));
 }
 
 #[test]
-fn a_very_long_reply_becomes_several_messages_within_discord_caps() {
-    let text = "A paragraph of some length.\n\n".repeat(1000);
-    let out = reply(&Reply {
-        visibility: Visibility::Private,
-        body: Body::Text(text),
+fn a_table_is_one_line_per_row_with_the_first_cell_bold() {
+    let v = View::new(Tone::Trophy, "Board").block(Block::Table {
+        columns: vec![],
+        rows: vec![vec!["1.".into(), "Ada".into(), "30".into()]],
     });
+    assert_eq!(js(&post(&v)[0].embeds)[0]["description"], "**1.** Ada · 30");
+}
+
+#[test]
+fn private_replies_are_ephemeral_and_public_ones_are_not() {
+    let v = View::new(Tone::Neutral, "prepbot").text("hi");
+    assert!(reply_of(v.clone(), Visibility::Private)[0].ephemeral);
+    assert!(!reply_of(v, Visibility::Public)[0].ephemeral);
+}
+
+#[test]
+fn a_very_long_view_becomes_several_messages_within_discord_caps() {
+    let v = View::new(Tone::Neutral, "Long").text("A paragraph of some length.\n\n".repeat(1000));
+    let out = reply_of(v, Visibility::Private);
     assert!(out.len() > 1);
+    let mut words = 0;
     for m in &out {
-        let total: usize = js(&m.embeds)
+        let embeds = js(&m.embeds);
+        let total: usize = embeds
             .as_array()
             .unwrap()
             .iter()
@@ -143,90 +147,20 @@ fn a_very_long_reply_becomes_several_messages_within_discord_caps() {
             })
             .sum();
         assert!(total <= MESSAGE_EMBED_TOTAL, "{total}");
+        assert!(embeds.as_array().unwrap().len() <= MESSAGE_EMBEDS);
+        words += embeds.as_array().unwrap().iter().map(|e| e["description"].as_str().unwrap_or("").matches("paragraph").count()).sum::<usize>();
         assert!(m.ephemeral);
     }
+    assert_eq!(words, 1000, "nothing is dropped");
 }
 
 #[test]
-fn feedback_shows_the_verdict_missed_points_and_model_answer() {
-    let f = Feedback {
-        post_id: 3,
-        answer_id: 9,
-        question_id: QuestionId::parse("sql-window-rank").unwrap(),
-        grade: Grade {
-            verdict: Verdict::Partial,
-            score: 0.5,
-            covered: vec!["ties share a rank".into()],
-            missed: vec!["gaps follow ties".into()],
-            detail: vec![],
-        },
-        points: 5,
-        note: None,
-        model_answer: Some("Ties share a rank and leave gaps.".into()),
-        streak: Some(4),
-    };
-    let out = reply(&Reply {
-        visibility: Visibility::Private,
-        body: Body::Feedback(f),
-    });
-    let e = &js(&out[0].embeds)[0];
-    assert!(e["title"].as_str().unwrap().starts_with("🟡 Partly right"));
-    let d = e["description"].as_str().unwrap();
-    assert!(d.contains("• gaps follow ties") && d.contains("Ties share a rank and leave gaps."));
-}
-
-#[test]
-fn the_reveal_lists_counts_share_and_names_and_drops_the_buttons() {
-    let card = RevealCard {
-        post_id: 12,
-        question_id: QuestionId::parse("sql-window-rank").unwrap(),
-        prompt: "What does RANK() do with ties?".into(),
-        answer: "Shares the rank, then skips.".into(),
-        explanation: "DENSE_RANK does not skip.".into(),
-        answers: 4,
-        correct: 3,
-        correct_names: vec!["Ada".into(), "Grace".into(), "Linus".into()],
-        version_note: None,
-    };
-    let out = reveal_post(&card);
-    assert!(out.components.is_empty());
-    let e = &js(&out.embeds)[0];
-    assert_eq!(e["fields"][1]["value"], "3 (75%)");
-    assert_eq!(e["fields"][2]["value"], "Ada, Grace, Linus");
-}
-
-#[test]
-fn leaderboard_pages_have_previous_and_next_buttons_disabled_at_the_ends() {
-    let lb = Leaderboard {
-        period: Period::Week,
-        topic: None,
-        page: 1,
-        pages: 3,
-        rows: vec![Standing {
-            rank: 1,
-            name: "Ada".into(),
-            points: 30,
-        }],
-        me: Some(Standing {
-            rank: 7,
-            name: "Me".into(),
-            points: 4,
-        }),
-    };
-    let out = reply(&Reply {
-        visibility: Visibility::Public,
-        body: Body::Leaderboard(lb),
-    });
-    assert_eq!(
-        custom_ids(&out[0]),
-        vec!["prepbot:lb:week:-:0", "prepbot:lb:week:-:2"]
-    );
-    let buttons = &js(&out[0].components)[0]["components"];
-    assert_eq!(buttons[0]["disabled"], true);
-    assert_eq!(buttons[1]["disabled"], false);
-    let e = &js(&out[0].embeds)[0];
-    assert_eq!(e["description"], "**1.** Ada — 30 pts");
-    assert_eq!(e["footer"]["text"], "Page 1 of 3");
+fn the_answer_modal_has_a_paragraph_field_capped_at_4000() {
+    let modal = js(&answer_modal(Some(12), Some("What does RANK() do?")));
+    assert_eq!(modal["custom_id"], "prepbot:modal:12");
+    let input = &modal["components"][0]["components"][0];
+    assert_eq!(input["style"], 2, "a paragraph field");
+    assert_eq!(input["max_length"], 4000);
 }
 
 #[test]

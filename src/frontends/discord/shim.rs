@@ -1,19 +1,20 @@
 //! What every slash command shares: who is asking and where ([`Actor`],
-//! [`Place`]), deferring slow work, sending the rendered reply, and carrying
-//! out the response's effects. A command is then three lines: build the
-//! [`Command`], call [`run`], done.
+//! [`Place`]), and poise's [`Surface`] for the shared [`crate::runner`]. A
+//! command is then a shim: build the [`Command`] through the domain's
+//! constructors, call [`run`], done.
 
 use super::{render, Data, Error};
-use crate::domain::command::Command;
-use crate::domain::reply::{Body, Reply, Response, Visibility};
+use crate::domain::command::{Command, ParseError};
 use crate::engine::{Actor, Place, Platform};
+use crate::runner::{Shown, Surface};
+use async_trait::async_trait;
 use poise::serenity_prelude::{ChannelId, GuildId, Member, User};
 
-/// poise's context with prepbot's data.
+/// The poise context every command gets.
 pub type Ctx<'a> = poise::Context<'a, Data, Error>;
 
 /// The person behind an interaction. Admin means Manage Server (or
-/// Administrator) in the interaction's computed permissions.
+/// Administrator), as the server itself grants it.
 pub fn actor_of(user: &User, member: Option<&Member>) -> Actor {
     let is_admin = member
         .and_then(|m| m.permissions)
@@ -29,8 +30,7 @@ pub fn actor_of(user: &User, member: Option<&Member>) -> Actor {
     }
 }
 
-/// Where an interaction happened. Settings, pools and leaderboards are per
-/// guild; a DM (never reached by guild-only commands) gets its own scope.
+/// Where an interaction happened; DMs get a scope of their own.
 pub fn place_of(guild: Option<GuildId>, channel: ChannelId) -> Place {
     let guild = guild.map_or_else(|| format!("dm-{channel}"), |g| g.to_string());
     Place {
@@ -44,7 +44,6 @@ pub fn place_of(guild: Option<GuildId>, channel: ChannelId) -> Place {
 pub fn who_and_where(ctx: Ctx<'_>) -> (Actor, Place) {
     let member = match ctx {
         poise::Context::Application(a) => a.interaction.member.as_deref(),
-        // prepbot registers slash commands only.
         poise::Context::Prefix(_) => None,
     };
     (
@@ -53,55 +52,60 @@ pub fn who_and_where(ctx: Ctx<'_>) -> (Actor, Place) {
     )
 }
 
-/// Runs `command` in the invoking channel.
-pub async fn run(ctx: Ctx<'_>, command: Command) -> Result<(), Error> {
-    let (actor, place) = who_and_where(ctx);
-    run_at(ctx, actor, place, command).await
+/// A slash command's replies: poise's defer and send (the first message is
+/// the interaction response, or the edit of the deferred one; the rest are
+/// followups, which poise handles).
+struct Slash<'a>(Ctx<'a>);
+
+#[async_trait]
+impl Surface for Slash<'_> {
+    async fn defer(&mut self) -> anyhow::Result<()> {
+        self.0.defer_ephemeral().await?;
+        Ok(())
+    }
+
+    async fn show(&mut self, shown: Shown) -> anyhow::Result<()> {
+        for out in render::shown(&shown) {
+            self.0.send(out.into_reply()).await?;
+        }
+        Ok(())
+    }
 }
 
-/// Runs `command` as `actor` at `place`: defers first when the engine says
-/// the work may be slow, so the interaction never times out.
-#[tracing::instrument(skip_all, fields(command = %ctx.command().qualified_name, guild = %place.guild, user = %actor.user_id))]
-pub async fn run_at(
+/// The shim: a command built by the domain's constructors (or the reason it
+/// could not be), run by the shared runner.
+pub async fn run(ctx: Ctx<'_>, command: Result<Command, ParseError>) -> Result<(), Error> {
+    run_in(ctx, None, command).await
+}
+
+/// [`run`], for a channel named in the options (default: this one).
+#[tracing::instrument(skip_all, fields(command = %ctx.command().qualified_name))]
+pub async fn run_in(
     ctx: Ctx<'_>,
-    actor: Actor,
-    place: Place,
-    command: Command,
+    channel: Option<ChannelId>,
+    command: Result<Command, ParseError>,
 ) -> Result<(), Error> {
-    let data = ctx.data();
-    if data.engine.is_slow(&command) {
-        ctx.defer_ephemeral().await?;
+    let runner = &ctx.data().runner;
+    let mut surface = Slash(ctx);
+    match command {
+        Ok(command) => {
+            let (actor, mut place) = who_and_where(ctx);
+            if let Some(c) = channel {
+                place.channel = c.to_string();
+            }
+            runner.run(&actor, &place, command, &mut surface).await?;
+        }
+        Err(why) => runner.refuse(&mut surface, &why.0).await?,
     }
-    let response = data.engine.handle(&actor, &place, command).await;
-    send(ctx, response).await
-}
-
-/// Sends the reply (one or more messages), then the effects.
-pub async fn send(ctx: Ctx<'_>, response: Response) -> Result<(), Error> {
-    for out in render::reply(&response.reply) {
-        ctx.send(out.into_reply()).await?;
-    }
-    ctx.data().carry_out(response.effects).await;
     Ok(())
 }
 
-/// Tells the person what to fix, privately, without calling the core.
+/// Refuses privately with `message` (input poise could not read).
 pub async fn refuse(ctx: Ctx<'_>, message: impl Into<String>) -> Result<(), Error> {
-    let reply = Reply {
-        visibility: Visibility::Private,
-        body: Body::Error(message.into()),
-    };
-    send(
-        ctx,
-        Response {
-            reply,
-            effects: vec![],
-        },
-    )
-    .await
+    run(ctx, Err(ParseError(message.into()))).await
 }
 
-/// A short id for an internal error, logged with it and shown to the person.
+/// A short id the person can report, logged beside the full error.
 pub fn reference() -> String {
     format!("{:08x}", rand::random::<u32>())
 }

@@ -7,15 +7,31 @@
 //! Before every line the scheduler ticks, so daily posts and reveals that
 //! fall due appear in the transcript as `[#general] ...`.
 
+mod text;
+
+use crate::delivery::{Delivery, DeliveryError, Notifier, Router, Scheduler, SchedulerConfig};
 use crate::domain::clock::ManualClock;
 use crate::domain::command::{self, Command, QuestionsCommand};
-use crate::domain::render;
 use crate::domain::reply::Effect;
+use crate::domain::view::{self, Words};
 use crate::engine::{Actor, Engine, Place, Platform};
-use crate::scheduler::{DeliveryError, Notifier, Scheduler, SchedulerConfig};
+use crate::runner::{Runner, Shown, Surface};
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+
+/// The console's words: anyone can become an admin with `/as`.
+pub const WORDS: Words = Words {
+    admins: "admins",
+    become_admin: Some("Switch to an admin with /as NAME admin."),
+    command_prefix: "/",
+    community: "server",
+};
+
+/// A reply body as the console shows it.
+pub fn render(body: &crate::domain::reply::Body) -> String {
+    text::view(&view::build(body, &WORDS))
+}
 
 /// Collects effects as the channel would show them.
 #[derive(Default)]
@@ -24,17 +40,34 @@ struct Channel(Mutex<Vec<String>>);
 #[async_trait]
 impl Notifier for Channel {
     async fn deliver(&self, effect: &Effect) -> Result<Option<String>, DeliveryError> {
+        let (Effect::PostQuestion { channel, .. } | Effect::PostReveal { channel, .. }) = effect;
+        let post = text::view(&view::post(effect, &WORDS));
         self.0
             .lock()
             .expect("channel lock")
-            .push(render::effect(effect));
+            .push(format!("[#{channel}] {post}"));
         Ok(Some(format!("console-{}", effect.post_id())))
+    }
+}
+
+/// The reply to one console line, as text.
+#[derive(Default)]
+struct Stdout(String);
+
+#[async_trait]
+impl Surface for Stdout {
+    async fn defer(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
+    async fn show(&mut self, shown: Shown) -> anyhow::Result<()> {
+        self.0.push_str(&text::view(&shown.view));
+        Ok(())
     }
 }
 
 /// A console session.
 pub struct Console {
-    engine: Arc<Engine>,
+    runner: Runner,
     scheduler: Scheduler,
     channel: Arc<Channel>,
     clock: Option<Arc<ManualClock>>,
@@ -44,16 +77,19 @@ pub struct Console {
 
 impl Console {
     /// `clock` is the engine's clock when it is manual (enables `/wait`, `/time`).
+    /// The console serves only its own platform: a console beside a running
+    /// bot never claims the bot's posts.
     pub fn new(engine: Arc<Engine>, clock: Option<Arc<ManualClock>>) -> Self {
         let channel = Arc::new(Channel::default());
         let config = SchedulerConfig {
             rate_per_second: 1000,
             ..SchedulerConfig::default()
         };
-        let scheduler = Scheduler::new(engine.clone(), channel.clone(), config);
+        let router = Router::single(Platform::Console, channel.clone());
+        let delivery = Arc::new(Delivery::new(engine, router, config));
         Self {
-            engine,
-            scheduler,
+            runner: Runner::new(delivery.clone(), WORDS),
+            scheduler: Scheduler::new(delivery),
             channel,
             clock,
             place: Place {
@@ -117,13 +153,14 @@ impl Console {
                 Err(e) => return format!("! cannot read `{}`: {e}", toml.trim()),
             }
         }
-        let response = self.engine.handle(&self.actor, &self.place, cmd).await;
-        let text = render::body(&response.reply.body);
-        let report = self.scheduler.deliver_all(response.effects).await;
-        if report.failed > 0 {
-            return format!("{text}\n! {} post(s) could not be delivered", report.failed);
+        let mut out = Stdout::default();
+        match self.runner.run(&self.actor, &self.place, cmd, &mut out).await {
+            Ok(report) if report.failed > 0 => {
+                format!("{}\n! {} post(s) could not be delivered", out.0, report.failed)
+            }
+            Ok(_) => out.0,
+            Err(e) => format!("! {e:#}"),
         }
-        text
     }
 
     /// Console-only commands; `None` if `line` is a core command.

@@ -1,0 +1,83 @@
+//! Delivery: carrying out [`Effect`]s on the platform each one names.
+//!
+//! - [`Notifier`]: a front end's way of posting on its platform, one attempt
+//!   per call.
+//! - [`Router`]: from platform to notifier, built once by the application
+//!   for the platforms this process serves.
+//! - [`Delivery`]: paced, retried delivery through the router, shared by the
+//!   scheduler and by every front end's command runner (an admin's
+//!   `/daily post-now` goes out the same way as a scheduled post).
+//! - [`Scheduler`]: the one loop, owned by the application, that claims due
+//!   work for the router's platforms and hands it to [`Delivery`].
+
+mod pacer;
+mod scheduler;
+
+pub use pacer::Pacer;
+pub use scheduler::{Delivery, Scheduler, SchedulerConfig, TickReport};
+
+use crate::domain::platform::Platform;
+use crate::domain::reply::{Effect, MessageRef};
+use async_trait::async_trait;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why one delivery attempt failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DeliveryError {
+    /// The platform said 429: wait this long before any further request.
+    #[error("rate limited for {retry_after:?}")]
+    RateLimited { retry_after: Duration },
+    /// Anything else; a later tick retries.
+    #[error("delivery failed: {0}")]
+    Failed(String),
+}
+
+/// A front end's way of carrying out effects: one attempt per call.
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    /// Posts or reveals; returns the platform message for a posted question.
+    async fn deliver(&self, effect: &Effect) -> Result<Option<MessageRef>, DeliveryError>;
+}
+
+/// Which notifier delivers each platform's effects in this process.
+#[derive(Clone, Default)]
+pub struct Router {
+    routes: BTreeMap<Platform, Arc<dyn Notifier>>,
+}
+
+impl Router {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A router for one platform.
+    pub fn single(platform: Platform, notifier: Arc<dyn Notifier>) -> Self {
+        Self::new().with(platform, notifier)
+    }
+
+    /// Adds (or replaces) the notifier of `platform`.
+    pub fn with(mut self, platform: Platform, notifier: Arc<dyn Notifier>) -> Self {
+        self.routes.insert(platform, notifier);
+        self
+    }
+
+    /// The platforms this process serves: the only ones whose work it claims.
+    pub fn platforms(&self) -> Vec<Platform> {
+        self.routes.keys().copied().collect()
+    }
+
+    /// The notifier for `platform`, if this process serves it.
+    pub fn notifier(&self, platform: Platform) -> Option<&Arc<dyn Notifier>> {
+        self.routes.get(&platform)
+    }
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("platforms", &self.platforms())
+            .finish()
+    }
+}

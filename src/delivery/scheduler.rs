@@ -1,0 +1,223 @@
+//! Paced delivery through the router, and the one scheduler loop.
+//!
+//! Each platform has its own pacer (Discord's global limit is 50 requests/s;
+//! we default to 40/s) with a few requests in flight. A 429 pauses *all* of
+//! that platform's deliveries for its `retry_after`, then the same effect is
+//! tried again. Claims live in PostgreSQL, so a crash or restart never posts
+//! twice; an effect that still fails is retried by a later tick.
+
+use super::{DeliveryError, Notifier, Pacer, Router};
+use crate::domain::platform::Platform;
+use crate::domain::reply::Effect;
+use crate::engine::{Engine, EngineError};
+use futures::StreamExt;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// What a tick (or one batch of deliveries) did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TickReport {
+    pub delivered: usize,
+    pub failed: usize,
+    pub rate_limited: usize,
+}
+
+/// Settings for delivery and the loop.
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    pub every: Duration,
+    /// Requests per second, per platform.
+    pub rate_per_second: u32,
+    pub in_flight: usize,
+    pub attempts: u32,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        Self {
+            every: Duration::from_secs(20),
+            rate_per_second: 40,
+            in_flight: 8,
+            attempts: 5,
+        }
+    }
+}
+
+/// Paced, retried delivery of effects to the notifier of each one's platform.
+pub struct Delivery {
+    engine: Arc<Engine>,
+    router: Router,
+    pacers: BTreeMap<Platform, Pacer>,
+    config: SchedulerConfig,
+    /// Turns true on shutdown: requests in flight finish, the rest are
+    /// released so the next start delivers them at once.
+    stopping: watch::Sender<bool>,
+}
+
+impl Delivery {
+    pub fn new(engine: Arc<Engine>, router: Router, config: SchedulerConfig) -> Self {
+        let pacers = router
+            .platforms()
+            .into_iter()
+            .map(|p| (p, Pacer::per_second(config.rate_per_second)))
+            .collect();
+        Self {
+            engine,
+            router,
+            pacers,
+            config,
+            stopping: watch::Sender::new(false),
+        }
+    }
+
+    /// Stops starting new requests; see [`Delivery::deliver_all`].
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Waits until [`Delivery::stop`] is called.
+    async fn stopped(&self) {
+        let mut rx = self.stopping.subscribe();
+        let _ = rx.wait_for(|s| *s).await;
+    }
+
+    /// The platforms this process serves.
+    pub fn platforms(&self) -> Vec<Platform> {
+        self.router.platforms()
+    }
+
+    /// The engine whose records each delivery updates.
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    /// Delivers effects, paced, a few in flight.
+    pub async fn deliver_all(&self, effects: Vec<Effect>) -> TickReport {
+        let outcomes: Vec<(bool, usize)> = futures::stream::iter(effects)
+            .map(|e| async move { self.deliver_one(&e).await })
+            .buffer_unordered(self.config.in_flight.max(1))
+            .collect()
+            .await;
+        let mut report = TickReport::default();
+        for (ok, limited) in outcomes {
+            report.rate_limited += limited;
+            if ok {
+                report.delivered += 1;
+            } else {
+                report.failed += 1;
+            }
+        }
+        report
+    }
+
+    /// One effect, retried after 429s; returns (delivered, 429s seen).
+    async fn deliver_one(&self, effect: &Effect) -> (bool, usize) {
+        let platform = effect.platform();
+        let (Some(notifier), Some(pacer)) =
+            (self.router.notifier(platform), self.pacers.get(&platform))
+        else {
+            // Claims are filtered by platform, so this is a wiring bug: the
+            // post stays unconfirmed for the process that serves it.
+            tracing::error!(post = effect.post_id(), %platform, "no notifier for this platform");
+            return (false, 0);
+        };
+        let mut limited = 0;
+        for _ in 0..self.config.attempts {
+            tokio::select! {
+                biased;
+                _ = self.stopped() => {
+                    self.release(effect).await;
+                    return (false, limited);
+                }
+                _ = pacer.wait() => {}
+            }
+            match self.attempt(notifier.as_ref(), effect).await {
+                Ok(()) => return (true, limited),
+                Err(DeliveryError::RateLimited { retry_after }) => {
+                    limited += 1;
+                    tracing::warn!(post = effect.post_id(), ?retry_after, "rate limited; backing off");
+                    pacer.back_off(retry_after);
+                }
+                Err(DeliveryError::Failed(why)) => {
+                    tracing::warn!(post = effect.post_id(), %why, "delivery failed; a later tick retries");
+                    return (false, limited);
+                }
+            }
+        }
+        (false, limited)
+    }
+
+    /// Gives a claimed but unsent effect back, so whichever process starts
+    /// next delivers it without waiting for the redelivery lease.
+    async fn release(&self, effect: &Effect) {
+        if let Err(e) = self.engine.release(effect).await {
+            tracing::warn!(error = %e, post = effect.post_id(), "could not release a claim; it is redelivered after the lease");
+        }
+    }
+
+    async fn attempt(&self, notifier: &dyn Notifier, effect: &Effect) -> Result<(), DeliveryError> {
+        let message = notifier.deliver(effect).await?;
+        if let Err(e) = self.engine.delivered(effect, message.as_ref()).await {
+            // Delivered but not recorded: redelivery checks before posting again.
+            tracing::error!(error = %e, post = effect.post_id(), "could not record a delivery");
+        }
+        Ok(())
+    }
+}
+
+/// The scheduler loop: claims due work for the router's platforms.
+pub struct Scheduler {
+    delivery: Arc<Delivery>,
+    every: Duration,
+}
+
+impl Scheduler {
+    pub fn new(delivery: Arc<Delivery>) -> Self {
+        let every = delivery.config.every;
+        Self { delivery, every }
+    }
+
+    /// Claims and delivers everything due now on this process's platforms.
+    #[tracing::instrument(skip(self))]
+    pub async fn tick(&self) -> Result<TickReport, EngineError> {
+        let platforms = self.delivery.platforms();
+        let effects = self.delivery.engine.run_due(&platforms).await?;
+        Ok(self.delivery.deliver_all(effects).await)
+    }
+
+    /// Ticks until `shutdown` turns true. Then delivery stops: requests in
+    /// flight finish and are recorded, claims not yet sent are released for
+    /// the next start, and it returns.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(every = ?self.every, platforms = ?self.delivery.platforms(), "scheduler started");
+        let delivery = self.delivery.clone();
+        let stop = async move {
+            let _ = shutdown.wait_for(|s| *s).await;
+            delivery.stop();
+        };
+        let ticks = async {
+            loop {
+                match self.tick().await {
+                    Ok(r) if r != TickReport::default() => tracing::info!(?r, "scheduler tick"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "scheduler tick failed; retrying next tick"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(self.every) => {}
+                    _ = self.delivery.stopped() => return,
+                }
+                if *self.delivery.stopping.borrow() {
+                    return;
+                }
+            }
+        };
+        tokio::pin!(ticks);
+        tokio::select! {
+            _ = &mut ticks => {}
+            _ = stop => ticks.await,
+        }
+        tracing::info!("scheduler stopped");
+    }
+}

@@ -1,0 +1,222 @@
+//! The view model: what every reply and post shows, decided once.
+//!
+//! [`build`] turns a reply [`Body`] into a [`View`]: a title, blocks of
+//! text, short fields, a footer and controls (buttons and selects carrying
+//! platform-neutral [`ActionId`]s). Front ends only map a view onto their
+//! widgets (Discord embeds and components, Slack Block Kit, console text)
+//! and enforce their own length limits without dropping content.
+//!
+//! Text is in the small markup of [`crate::domain::markup`]; anything that
+//! came from a person is escaped before it lands in a view. Platform words
+//! (who counts as an admin, how commands are typed) come from the front
+//! end's [`Words`].
+
+mod admin;
+mod boards;
+mod cards;
+
+use crate::domain::action::ActionId;
+use crate::domain::reply::{Body, Effect};
+
+/// The feel of a view: front ends pick a colour or an icon from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Neutral,
+    Question,
+    Success,
+    Partial,
+    Failure,
+    Error,
+    Trophy,
+}
+
+/// One block of a view's body, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// Prose, in markup.
+    Text(String),
+    /// A titled piece of prose.
+    Section { heading: String, text: String },
+    /// A list; each item is markup.
+    List {
+        heading: Option<String>,
+        mark: Mark,
+        items: Vec<String>,
+    },
+    /// Preformatted code.
+    Code { language: String, code: String },
+    /// Rows of cells (a leaderboard, per-topic stats); cells are markup.
+    Table {
+        columns: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// The mark in front of each list item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Bullet,
+    Check,
+    Cross,
+    /// `A.`, `B.`, ...: the item's own id is shown instead.
+    Lettered,
+}
+
+/// A short name/value pair shown side by side with others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+}
+
+/// How prominent a button is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emphasis {
+    Primary,
+    Secondary,
+}
+
+/// Something a person can click or pick.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Control {
+    Button {
+        action: ActionId,
+        label: String,
+        emphasis: Emphasis,
+        disabled: bool,
+    },
+    /// A select menu: the picked option ids arrive with the click.
+    Select {
+        action: ActionId,
+        placeholder: String,
+        /// `(value, label)`
+        options: Vec<(String, String)>,
+        min: usize,
+        max: usize,
+    },
+}
+
+/// A reply or post, ready for a front end to lay out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub tone: Tone,
+    pub title: String,
+    pub blocks: Vec<Block>,
+    pub fields: Vec<Field>,
+    pub footer: Option<String>,
+    pub controls: Vec<Control>,
+    /// What to type instead of clicking, for front ends without controls.
+    pub typed: Option<String>,
+}
+
+impl View {
+    pub fn new(tone: Tone, title: impl Into<String>) -> Self {
+        Self {
+            tone,
+            title: title.into(),
+            blocks: vec![],
+            fields: vec![],
+            footer: None,
+            controls: vec![],
+            typed: None,
+        }
+    }
+
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.blocks.push(Block::Text(text.into()));
+        self
+    }
+
+    pub fn block(mut self, block: Block) -> Self {
+        self.blocks.push(block);
+        self
+    }
+
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.fields.push(Field {
+            name: name.into(),
+            value: value.into(),
+        });
+        self
+    }
+
+    pub fn footer(mut self, footer: impl Into<String>) -> Self {
+        self.footer = Some(footer.into());
+        self
+    }
+}
+
+/// The words a platform uses, so the core's layout reads naturally on each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
+    /// Who may run admin commands, e.g. "server admins (Manage Server permission)".
+    pub admins: &'static str,
+    /// How a person becomes an admin, where they can do it themselves.
+    pub become_admin: Option<&'static str>,
+    /// How a command is typed: "/" on Discord, "/prep " on Slack.
+    pub command_prefix: &'static str,
+    /// The community a bot is installed in: "server", "workspace".
+    pub community: &'static str,
+}
+
+impl Words {
+    /// `name` as typed on this platform, e.g. `/daily setup`.
+    pub fn cmd(&self, name: &str) -> String {
+        format!("{}{name}", self.command_prefix)
+    }
+}
+
+/// Cuts `s` to at most `n` characters, ending with `…` when cut (a button
+/// label; the full text is always in the view's body too).
+pub fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// "1 answer", "2 answers".
+pub fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Whole percent of `part` in `whole` (0 when there is nothing).
+pub fn percent(part: i64, whole: i64) -> i64 {
+    if whole > 0 {
+        part * 100 / whole
+    } else {
+        0
+    }
+}
+
+/// The view of any reply body.
+pub fn build(body: &Body, words: &Words) -> View {
+    match body {
+        Body::Text(t) => View::new(Tone::Neutral, "").text(t.clone()),
+        Body::Error(e) => View::new(Tone::Error, "Can't do that").text(e.clone()),
+        Body::AdminOnly => admin::admin_only(words),
+        Body::Help(h) => admin::help(h, words),
+        Body::Question(c) => cards::question(c, words),
+        Body::Feedback(f) => cards::feedback(f, words),
+        Body::Reveal(r) => cards::reveal(r),
+        Body::Leaderboard(l) => boards::leaderboard(l),
+        Body::Stats(s) => boards::stats(s),
+        Body::Streak(s) => boards::streak(s),
+        Body::DailyStatus(s) => admin::daily_status(s, words),
+        Body::Flags(f) => admin::flags(f, words),
+        Body::CustomQuestions(c) => admin::custom_questions(c, words),
+    }
+}
+
+/// The view of a post a notifier delivers to a channel.
+pub fn post(effect: &Effect, words: &Words) -> View {
+    match effect {
+        Effect::PostQuestion { card, .. } => cards::question(card, words),
+        Effect::PostReveal { card, .. } => cards::reveal(card),
+    }
+}
+
+#[cfg(test)]
+mod tests;
