@@ -19,7 +19,12 @@ fn main() {
     let mut out = String::from("/// `(file name, text)` of every file of `questions/`, sorted by name.\npub static FILES: &[(&str, &str)] = &[\n");
     for f in files {
         let name = f.file_name().expect("a file name").to_string_lossy();
-        writeln!(out, "    ({name:?}, include_str!({:?})),", f.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            f.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_bank.rs");

@@ -17,12 +17,12 @@ mod support;
 
 use criterion::Criterion;
 use prepbot::bank::QuestionId;
+use prepbot::delivery::{Delivery, Router, SchedulerConfig};
 use prepbot::domain::clock::SystemClock;
 use prepbot::domain::reply::{Effect, QuestionCard};
 use prepbot::engine::Engine;
-use prepbot::frontends::discord::notifier::DiscordNotifier;
-use prepbot::delivery::{Delivery, Router, SchedulerConfig};
 use prepbot::engine::Platform;
+use prepbot::frontends::discord::notifier::DiscordNotifier;
 use prepbot::frontends::discord::{http, DiscordConfig};
 use prepbot::grading::Grading;
 use prepbot::storage::Store;

@@ -273,7 +273,7 @@ async fn the_daily_question_is_posted_at_its_time_answered_privately_and_reveale
         e["title"].as_str().unwrap().starts_with("Revealed"),
         "{e:#}"
     );
-    assert_eq!(e["fields"][0]["value"], "2", "answers");
+    assert_eq!(e["fields"][0]["value"], "2 answers", "answers");
     assert_eq!(e["fields"][1]["value"], "1 (50%)", "share correct");
     assert_eq!(e["fields"][2]["value"], "Ada", "who got it right");
     assert_eq!(

@@ -59,12 +59,21 @@ async fn each_platform_claims_exactly_its_own_posts_from_one_database(pool: PgPo
 
     let discord = w.engine.run_due(&[Platform::Discord]).await.unwrap();
     assert_eq!(discord.len(), 1);
-    assert!(matches!(&discord[0], Effect::PostQuestion { platform: Platform::Discord, channel, .. } if channel == "8001"));
-    assert!(w.engine.run_due(&[Platform::Discord]).await.unwrap().is_empty());
+    assert!(
+        matches!(&discord[0], Effect::PostQuestion { platform: Platform::Discord, channel, .. } if channel == "8001")
+    );
+    assert!(w
+        .engine
+        .run_due(&[Platform::Discord])
+        .await
+        .unwrap()
+        .is_empty());
 
     let console = w.engine.run_due(CONSOLE).await.unwrap();
     assert_eq!(console.len(), 1);
-    assert!(matches!(&console[0], Effect::PostQuestion { platform: Platform::Console, channel, .. } if channel == "general"));
+    assert!(
+        matches!(&console[0], Effect::PostQuestion { platform: Platform::Console, channel, .. } if channel == "general")
+    );
 }
 
 #[sqlx::test]
@@ -87,7 +96,11 @@ async fn a_console_session_beside_the_bot_never_claims_discords_posts_or_reveals
     // The bot's own scheduler, serving Discord, gets it.
     let bot = Arc::new(Recorder::default());
     let router = Router::single(Platform::Discord, bot.clone());
-    let delivery = Arc::new(Delivery::new(w.engine.clone(), router, SchedulerConfig::default()));
+    let delivery = Arc::new(Delivery::new(
+        w.engine.clone(),
+        router,
+        SchedulerConfig::default(),
+    ));
     let report = Scheduler::new(delivery).tick().await.unwrap();
     assert_eq!(report.delivered, 1);
 }
@@ -98,7 +111,11 @@ async fn a_stop_mid_fan_out_drains_promptly_and_the_next_start_delivers_the_rest
 ) {
     let w = World::new(pool.clone(), utc(2026, 11, 24, 8, 0));
     for c in 0..12 {
-        setup_on(&w, place(Platform::Discord, "9001", &format!("{}", 8000 + c))).await;
+        setup_on(
+            &w,
+            place(Platform::Discord, "9001", &format!("{}", 8000 + c)),
+        )
+        .await;
     }
     w.advance_hours(1);
     let config = SchedulerConfig {
@@ -122,7 +139,10 @@ async fn a_stop_mid_fan_out_drains_promptly_and_the_next_start_delivers_the_rest
         .expect("the scheduler stops within two seconds mid fan-out")
         .unwrap();
     let sent_first = first.delivered.lock().unwrap().clone();
-    assert!(!sent_first.is_empty() && sent_first.len() < 12, "{sent_first:?}");
+    assert!(
+        !sent_first.is_empty() && sent_first.len() < 12,
+        "{sent_first:?}"
+    );
 
     // The next process: everything released is delivered at once, nothing twice.
     let second = Arc::new(Recorder::default());
@@ -132,10 +152,14 @@ async fn a_stop_mid_fan_out_drains_promptly_and_the_next_start_delivers_the_rest
     let sent_second = second.delivered.lock().unwrap().clone();
     assert_eq!(report.delivered, 12 - sent_first.len());
     assert!(sent_first.keys().all(|k| !sent_second.contains_key(k)));
-    assert!(sent_first.values().chain(sent_second.values()).all(|&n| n == 1));
-    let undelivered: i64 = sqlx::query_scalar("SELECT count(*) FROM posts WHERE delivered_at IS NULL")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    assert!(sent_first
+        .values()
+        .chain(sent_second.values())
+        .all(|&n| n == 1));
+    let undelivered: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM posts WHERE delivered_at IS NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(undelivered, 0);
 }

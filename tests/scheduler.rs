@@ -4,10 +4,10 @@ mod common;
 
 use async_trait::async_trait;
 use common::*;
-use prepbot::domain::reply::Effect;
 use prepbot::delivery::{
     Delivery, DeliveryError, Notifier, Pacer, Router, Scheduler, SchedulerConfig,
 };
+use prepbot::domain::reply::Effect;
 use prepbot::engine::Platform;
 use sqlx::PgPool;
 use std::sync::{Arc, Mutex};

@@ -99,9 +99,9 @@ pub fn render(grade: &Grade) -> String {
 pub async fn run(args: GradeArgs) -> anyhow::Result<ExitCode> {
     let bank = crate::app::load_bank(&args.engine.bank)?;
     let id = QuestionId::parse(&args.question).map_err(anyhow::Error::msg)?;
-    let question = bank.get(&id).with_context(|| {
-        format!("no question `{id}` in {}", args.engine.bank.source())
-    })?;
+    let question = bank
+        .get(&id)
+        .with_context(|| format!("no question `{id}` in {}", args.engine.bank.source()))?;
     let answer = read_answer(&args)?;
     let database_url =
         (question.format() == Format::Sql).then_some(args.engine.db.database_url.as_str());

@@ -29,17 +29,21 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
         ..SchedulerConfig::default()
     };
     #[cfg(feature = "discord")]
-    let discord = args.discord.discord_token.clone().map(|token| {
-        crate::frontends::discord::DiscordConfig {
-            token,
-            api_base: args.discord.discord_api_base.clone(),
-            dev_guild: args.discord.discord_dev_guild,
-            fanout_rate: args.discord.fanout_rate,
-        }
-    });
+    let discord =
+        args.discord
+            .discord_token
+            .clone()
+            .map(|token| crate::frontends::discord::DiscordConfig {
+                token,
+                api_base: args.discord.discord_api_base.clone(),
+                dev_guild: args.discord.discord_dev_guild,
+                fanout_rate: args.discord.fanout_rate,
+            });
     #[cfg(not(feature = "discord"))]
     if args.discord.discord_token.is_some() {
-        anyhow::bail!("DISCORD_TOKEN is set, but this prepbot was built without the `discord` feature");
+        anyhow::bail!(
+            "DISCORD_TOKEN is set, but this prepbot was built without the `discord` feature"
+        );
     }
     Ok(Serve {
         #[cfg(feature = "discord")]

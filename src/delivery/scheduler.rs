@@ -137,7 +137,11 @@ impl Delivery {
                 Ok(()) => return (true, limited),
                 Err(DeliveryError::RateLimited { retry_after }) => {
                     limited += 1;
-                    tracing::warn!(post = effect.post_id(), ?retry_after, "rate limited; backing off");
+                    tracing::warn!(
+                        post = effect.post_id(),
+                        ?retry_after,
+                        "rate limited; backing off"
+                    );
                     pacer.back_off(retry_after);
                 }
                 Err(DeliveryError::Failed(why)) => {
@@ -202,7 +206,9 @@ impl Scheduler {
                 match self.tick().await {
                     Ok(r) if r != TickReport::default() => tracing::info!(?r, "scheduler tick"),
                     Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "scheduler tick failed; retrying next tick"),
+                    Err(e) => {
+                        tracing::error!(error = %e, "scheduler tick failed; retrying next tick")
+                    }
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(self.every) => {}

@@ -109,7 +109,9 @@ impl ActionId {
     pub fn command(&self, input: Input<'_>) -> Option<Result<Command, ParseError>> {
         Some(match (self, input) {
             (ActionId::Choose { post, option }, _) => build::choose(*post, vec![option.clone()]),
-            (ActionId::Pick { post }, Input::Picked(values)) => build::choose(*post, values.to_vec()),
+            (ActionId::Pick { post }, Input::Picked(values)) => {
+                build::choose(*post, values.to_vec())
+            }
             (ActionId::SubmitAnswer { post }, Input::Text(text)) => build::answer(*post, text),
             (
                 ActionId::Leaderboard {
@@ -217,6 +219,9 @@ mod tests {
                 options: vec!["a".into(), "c".into()]
             }))
         );
-        assert!(ActionId::Pick { post: 5 }.command(Input::Picked(&[])).unwrap().is_err());
+        assert!(ActionId::Pick { post: 5 }
+            .command(Input::Picked(&[]))
+            .unwrap()
+            .is_err());
     }
 }

@@ -2,8 +2,8 @@
 
 use super::{user, Engine, EngineError, Place, Platform};
 use crate::bank::Question;
-use crate::domain::command::{DailyCommand, DailySetup, Days};
 use crate::bank::Topic;
+use crate::domain::command::{DailyCommand, DailySetup, Days};
 use crate::domain::reply::{Body, DailyStatus, Effect, MessageRef, Response, RevealCard};
 use crate::domain::schedule::{default_reveal, Schedule};
 use crate::storage::{ChannelRef, Ctx, DailyRow, PostRow};
@@ -129,7 +129,13 @@ impl Engine {
             .ok_or_else(|| EngineError::User("Invalid settings; run /daily setup again.".into()))?;
         let today = sched.local_date(self.clock.now());
         match self
-            .post_daily(ctx.guild_id, ctx.channel_id, (place.platform, &place.channel), &row, today)
+            .post_daily(
+                ctx.guild_id,
+                ctx.channel_id,
+                (place.platform, &place.channel),
+                &row,
+                today,
+            )
             .await?
         {
             Some(effect) => Ok(Response::text(format!(

@@ -177,7 +177,11 @@ mod tests {
             options[1].text = "False".into();
         }
         let g = grade(&plain, Submission::Text("false".into())).await;
-        assert_eq!(g.covered, vec!["False"], "a true/false option is named by its word alone");
+        assert_eq!(
+            g.covered,
+            vec!["False"],
+            "a true/false option is named by its word alone"
+        );
     }
 
     #[tokio::test]

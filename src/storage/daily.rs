@@ -42,7 +42,8 @@ pub struct ChannelSchedule {
 }
 
 /// Keeps a claim on `posts` to channels of the platforms bound as `$3`.
-const ON_PLATFORMS_3: &str = "channel_id IN (SELECT c.id FROM channels c JOIN guilds g ON g.id = c.guild_id
+const ON_PLATFORMS_3: &str =
+    "channel_id IN (SELECT c.id FROM channels c JOIN guilds g ON g.id = c.guild_id
                                 WHERE g.platform = ANY($3))";
 
 const SETTINGS: &str = "d.channel_id, d.post_time, d.reveal_time, d.tz, d.days, d.topics, d.paused";

@@ -6,11 +6,11 @@
 use super::discord_events::{Member, Pushed, CHANNEL};
 use super::discord_mock::{DiscordMock, Recorded, APP_ID};
 use chrono::{DateTime, Utc};
+use prepbot::app::{self, Running, Serve};
 use prepbot::bank::{load_dir, Bank};
+use prepbot::delivery::SchedulerConfig;
 use prepbot::domain::clock::ManualClock;
 use prepbot::engine::{Actor, Engine, Place, Platform};
-use prepbot::app::{self, Running, Serve};
-use prepbot::delivery::SchedulerConfig;
 use prepbot::frontends::discord::DiscordConfig;
 use prepbot::grading::Grading;
 use prepbot::storage::Store;

@@ -117,14 +117,26 @@ fn unknown_commands_get_one_line_of_help() {
 #[test]
 fn the_leading_slash_is_optional_as_slack_sends_the_text_without_it() {
     assert_eq!(ok("quiz topic:sql"), ok("/quiz topic:sql"));
-    assert_eq!(ok("daily setup time:09:00 tz:UTC"), ok("/daily setup time:09:00 tz:UTC"));
+    assert_eq!(
+        ok("daily setup time:09:00 tz:UTC"),
+        ok("/daily setup time:09:00 tz:UTC")
+    );
 }
 
 #[test]
 fn a_modal_answer_is_checked_like_a_typed_one() {
     use super::build;
-    assert_eq!(build::answer(Some(3), "  a long answer \n"), Ok(Command::Answer { post: Some(3), text: "a long answer".into() }));
-    assert!(build::answer(Some(3), "   ").unwrap_err().0.contains("write your answer"));
+    assert_eq!(
+        build::answer(Some(3), "  a long answer \n"),
+        Ok(Command::Answer {
+            post: Some(3),
+            text: "a long answer".into()
+        })
+    );
+    assert!(build::answer(Some(3), "   ")
+        .unwrap_err()
+        .0
+        .contains("write your answer"));
     let huge = "x".repeat(MAX_ANSWER_CHARS + 1);
     assert!(build::answer(None, &huge).unwrap_err().0.contains("limit"));
     assert!(build::answer(Some(0), "text").is_err());
@@ -135,7 +147,10 @@ fn options_from_buttons_and_selects_are_normalised_and_checked() {
     use super::build;
     assert_eq!(
         build::choose(4, vec!["C".into(), "a".into(), "c".into()]),
-        Ok(Command::Choose { post: 4, options: vec!["a".into(), "c".into()] })
+        Ok(Command::Choose {
+            post: 4,
+            options: vec!["a".into(), "c".into()]
+        })
     );
     assert!(build::choose(4, vec![]).is_err());
     assert!(build::choose(4, vec!["x".repeat(50)]).is_err());
@@ -143,15 +158,30 @@ fn options_from_buttons_and_selects_are_normalised_and_checked() {
 
 #[test]
 fn daily_setup_options_build_the_same_setup_as_the_text_grammar() {
-    let from_options = DailySetup::from_options("07:30", "Europe/Paris", Some("18:00"), Some("weekdays"), Some("sql, Spark")).unwrap();
+    let from_options = DailySetup::from_options(
+        "07:30",
+        "Europe/Paris",
+        Some("18:00"),
+        Some("weekdays"),
+        Some("sql, Spark"),
+    )
+    .unwrap();
     let Command::Daily(DailyCommand::Setup(from_text)) =
         ok("/daily setup time:07:30 tz:Europe/Paris reveal:18:00 days:weekdays topics:sql,spark")
     else {
         panic!()
     };
     assert_eq!(from_options, from_text);
-    assert!(DailySetup::from_options("9am", "UTC", None, None, None).unwrap_err().0.contains("HH:MM"));
-    assert!(DailySetup::from_options("09:00", "Mars/Olympus", None, None, None).unwrap_err().0.contains("time zone"));
+    assert!(DailySetup::from_options("9am", "UTC", None, None, None)
+        .unwrap_err()
+        .0
+        .contains("HH:MM"));
+    assert!(
+        DailySetup::from_options("09:00", "Mars/Olympus", None, None, None)
+            .unwrap_err()
+            .0
+            .contains("time zone")
+    );
     assert!(DailySetup::from_options("09:00", "UTC", None, Some("fortnightly"), None).is_err());
 }
 

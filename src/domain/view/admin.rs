@@ -17,13 +17,35 @@ pub fn admin_only(words: &Words) -> View {
 pub fn help(h: &HelpCard, words: &Words) -> View {
     let c = |s: &str| format!("`{}`", words.cmd(s));
     let everyone = vec![
-        format!("{}: a question just for you", c("quiz [topic:T] [difficulty:easy|medium|hard] [format:open|choice|truefalse|sql]")),
-        format!("{}: answer your most recent open question (quiz or daily); {} picks one", c("answer TEXT"), c("answer #ID TEXT")),
-        format!("{}: the model answer of today's daily question, once it is revealed", c("reveal")),
-        format!("{}: after the reveal, ask an admin to look at your answer again", c("flag [ID]")),
-        format!("{}: the points table", c("leaderboard [week|month|all] [topic:T] [page:N]")),
-        format!("{}: points, streak and accuracy per topic", c("stats [NAME]")),
-        format!("{}: your streak of daily questions answered in this channel", c("streak")),
+        format!(
+            "{}: a question just for you",
+            c("quiz [topic:T] [difficulty:easy|medium|hard] [format:open|choice|truefalse|sql]")
+        ),
+        format!(
+            "{}: answer your most recent open question (quiz or daily); {} picks one",
+            c("answer TEXT"),
+            c("answer #ID TEXT")
+        ),
+        format!(
+            "{}: the model answer of today's daily question, once it is revealed",
+            c("reveal")
+        ),
+        format!(
+            "{}: after the reveal, ask an admin to look at your answer again",
+            c("flag [ID]")
+        ),
+        format!(
+            "{}: the points table",
+            c("leaderboard [week|month|all] [topic:T] [page:N]")
+        ),
+        format!(
+            "{}: points, streak and accuracy per topic",
+            c("stats [NAME]")
+        ),
+        format!(
+            "{}: your streak of daily questions answered in this channel",
+            c("streak")
+        ),
     ];
     let admins = vec![
         format!("{}: post a question every day", c("daily setup time:HH:MM tz:Area/City [reveal:HH:MM] [days:daily|weekdays] [topics:a,b]")),
@@ -32,7 +54,11 @@ pub fn help(h: &HelpCard, words: &Words) -> View {
         format!("{}: answers people asked to have looked at again", c("flags")),
         format!("{}: change a grade (logged)", c("regrade ANSWER-ID correct|partial|incorrect [note]")),
     ];
-    let topics: Vec<String> = h.topics.iter().map(|(slug, name)| format!("{name} (`{slug}`)")).collect();
+    let topics: Vec<String> = h
+        .topics
+        .iter()
+        .map(|(slug, name)| format!("{name} (`{slug}`)"))
+        .collect();
     View::new(Tone::Neutral, "prepbot: one interview question a day")
         .text("Graded privately, revealed together.")
         .block(Block::List { heading: Some("Everyone".into()), mark: Mark::Bullet, items: everyone })
@@ -60,9 +86,17 @@ pub fn daily_status(s: &DailyStatus, words: &Words) -> View {
         "Posts at {} and reveals at {}{} ({}), {}, from {topics}.",
         s.post_time,
         s.reveal_time,
-        if s.reveal_next_day { " the next day" } else { "" },
+        if s.reveal_next_day {
+            " the next day"
+        } else {
+            ""
+        },
         s.tz,
-        if s.weekdays { "on weekdays" } else { "every day" },
+        if s.weekdays {
+            "on weekdays"
+        } else {
+            "every day"
+        },
     ));
     match (&s.paused, &s.next_post) {
         (Some(why), _) => v.text(format!(
@@ -106,13 +140,19 @@ pub fn flags(flags: &[FlagLine], words: &Words) -> View {
 
 /// A server's custom questions and switched-off topics.
 pub fn custom_questions(c: &CustomQuestions, words: &Words) -> View {
-    let mut v = View::new(Tone::Neutral, format!("This {}'s questions", words.community)).text(
-        format!(
-            "This {} has {}.",
-            words.community,
-            count(c.questions.len() as i64, "custom question", "custom questions")
-        ),
-    );
+    let mut v = View::new(
+        Tone::Neutral,
+        format!("This {}'s questions", words.community),
+    )
+    .text(format!(
+        "This {} has {}.",
+        words.community,
+        count(
+            c.questions.len() as i64,
+            "custom question",
+            "custom questions"
+        )
+    ));
     if !c.questions.is_empty() {
         v = v.block(Block::List {
             heading: None,
@@ -120,7 +160,9 @@ pub fn custom_questions(c: &CustomQuestions, words: &Words) -> View {
             items: c
                 .questions
                 .iter()
-                .map(|(id, topic, difficulty, format)| format!("`{id}` ({topic}, {difficulty}, {format})"))
+                .map(|(id, topic, difficulty, format)| {
+                    format!("`{id}` ({topic}, {difficulty}, {format})")
+                })
                 .collect(),
         });
     }

@@ -21,7 +21,13 @@ pub fn leaderboard(lb: &Leaderboard) -> View {
             rows: lb
                 .rows
                 .iter()
-                .map(|r| vec![format!("{}.", r.rank), escape(&r.name), r.points.to_string()])
+                .map(|r| {
+                    vec![
+                        format!("{}.", r.rank),
+                        escape(&r.name),
+                        r.points.to_string(),
+                    ]
+                })
                 .collect(),
         })
     };

@@ -86,7 +86,12 @@ fn answer_controls(card: &QuestionCard) -> Vec<Control> {
             options: card
                 .options
                 .iter()
-                .map(|(id, text)| (id.clone(), clip(&format!("{}. {text}", id.to_uppercase()), 100)))
+                .map(|(id, text)| {
+                    (
+                        id.clone(),
+                        clip(&format!("{}. {text}", id.to_uppercase()), 100),
+                    )
+                })
                 .collect(),
             min: 1,
             max: card.options.len(),
@@ -199,7 +204,11 @@ pub fn reveal(card: &RevealCard) -> View {
     v.field("Answers", count(card.answers, "answer", "answers"))
         .field(
             "Correct",
-            format!("{} ({}%)", card.correct, percent(card.correct, card.answers)),
+            format!(
+                "{} ({}%)",
+                card.correct,
+                percent(card.correct, card.answers)
+            ),
         )
         .field("Got it right", names)
 }

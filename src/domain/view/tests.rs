@@ -29,7 +29,10 @@ fn card(format: Format, options: &[(&str, &str)], multi: bool) -> QuestionCard {
         difficulty: Difficulty::Medium,
         format,
         prompt: "What does RANK() do with ties?".into(),
-        options: options.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect(),
+        options: options
+            .iter()
+            .map(|(a, b)| ((*a).into(), (*b).into()))
+            .collect(),
         schema: None,
         multi,
         daily: true,
@@ -65,16 +68,32 @@ fn an_open_question_offers_one_answer_button_and_says_what_to_type() {
     assert_eq!(v.tone, Tone::Question);
     assert!(matches!(
         v.controls.as_slice(),
-        [Control::Button { action: ActionId::OpenAnswer { post: 12 }, .. }]
+        [Control::Button {
+            action: ActionId::OpenAnswer { post: 12 },
+            ..
+        }]
     ));
-    assert_eq!(v.typed.as_deref(), Some("Answer with /answer and your explanation"));
+    assert_eq!(
+        v.typed.as_deref(),
+        Some("Answer with /answer and your explanation")
+    );
     assert!(text_of(&v).contains("Revealed at 17:00 Europe/London."));
-    assert_eq!(v.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["Topic", "Difficulty", "Format"]);
+    assert_eq!(
+        v.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        ["Topic", "Difficulty", "Format"]
+    );
 }
 
 #[test]
 fn a_single_choice_question_lists_its_options_and_has_a_button_each() {
-    let v = build(&Body::Question(card(Format::Choice, &[("a", "Gaps"), ("b", "No gaps")], false)), &WORDS);
+    let v = build(
+        &Body::Question(card(
+            Format::Choice,
+            &[("a", "Gaps"), ("b", "No gaps")],
+            false,
+        )),
+        &WORDS,
+    );
     let ids: Vec<String> = v
         .controls
         .iter()
@@ -83,23 +102,53 @@ fn a_single_choice_question_lists_its_options_and_has_a_button_each() {
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(ids, ["prepbot:choose:12:a=A. Gaps", "prepbot:choose:12:b=B. No gaps"]);
+    assert_eq!(
+        ids,
+        [
+            "prepbot:choose:12:a=A. Gaps",
+            "prepbot:choose:12:b=B. No gaps"
+        ]
+    );
     assert!(text_of(&v).contains("A. Gaps"));
 }
 
 #[test]
 fn a_select_all_that_apply_question_gets_one_multi_select() {
-    let v = build(&Body::Question(card(Format::Choice, &[("a", "x"), ("b", "y"), ("c", "z")], true)), &WORDS);
-    let [Control::Select { action, min, max, options, .. }] = v.controls.as_slice() else {
+    let v = build(
+        &Body::Question(card(
+            Format::Choice,
+            &[("a", "x"), ("b", "y"), ("c", "z")],
+            true,
+        )),
+        &WORDS,
+    );
+    let [Control::Select {
+        action,
+        min,
+        max,
+        options,
+        ..
+    }] = v.controls.as_slice()
+    else {
         panic!("{:?}", v.controls)
     };
-    assert_eq!((action, *min, *max, options.len()), (&ActionId::Pick { post: 12 }, 1, 3, 3));
+    assert_eq!(
+        (action, *min, *max, options.len()),
+        (&ActionId::Pick { post: 12 }, 1, 3, 3)
+    );
     assert!(v.typed.unwrap().contains("every letter"));
 }
 
 #[test]
 fn true_false_buttons_are_labelled_with_the_words_alone() {
-    let v = build(&Body::Question(card(Format::Truefalse, &[("true", "True"), ("false", "False")], false)), &WORDS);
+    let v = build(
+        &Body::Question(card(
+            Format::Truefalse,
+            &[("true", "True"), ("false", "False")],
+            false,
+        )),
+        &WORDS,
+    );
     let labels: Vec<&str> = v
         .controls
         .iter()
@@ -114,7 +163,10 @@ fn true_false_buttons_are_labelled_with_the_words_alone() {
 #[test]
 fn commands_in_views_use_the_platforms_own_prefix() {
     let v = build(&Body::Question(card(Format::Open, &[], false)), &SLACK);
-    assert_eq!(v.typed.as_deref(), Some("Answer with /prep answer and your explanation"));
+    assert_eq!(
+        v.typed.as_deref(),
+        Some("Answer with /prep answer and your explanation")
+    );
     let help = build(&Body::Help(HelpCard { topics: vec![] }), &SLACK);
     assert!(format!("{help:?}").contains("/prep quiz"));
     assert!(format!("{help:?}").contains("workspace admins"));
@@ -125,7 +177,11 @@ fn admin_refusals_are_worded_by_the_platform_and_say_how_to_become_one_where_pos
     let discord = build(&Body::AdminOnly, &WORDS);
     assert_eq!(discord.tone, Tone::Error);
     assert!(text_of(&discord).contains("server admins (Manage Server permission)"));
-    let console = Words { admins: "admins", become_admin: Some("Switch with /as NAME admin."), ..WORDS };
+    let console = Words {
+        admins: "admins",
+        become_admin: Some("Switch with /as NAME admin."),
+        ..WORDS
+    };
     assert!(text_of(&build(&Body::AdminOnly, &console)).contains("/as NAME admin"));
 }
 
@@ -151,14 +207,32 @@ fn feedback(verdict: Verdict, model: Option<&str>) -> Feedback {
 #[test]
 fn feedback_lists_what_was_covered_and_missed_with_points_and_streak() {
     let v = build(&Body::Feedback(feedback(Verdict::Partial, None)), &WORDS);
-    assert_eq!((v.title.as_str(), v.tone), ("Partly right: #6", Tone::Partial));
+    assert_eq!(
+        (v.title.as_str(), v.tone),
+        ("Partly right: #6", Tone::Partial)
+    );
     let t = text_of(&v);
     assert!(t.contains("You covered") && t.contains("ties share a rank"));
     assert!(t.contains("You missed") && t.contains("gaps follow ties"));
     assert!(t.contains("The model answer comes with the reveal."));
-    assert_eq!(v.fields, vec![Field { name: "Points".into(), value: "+10".into() }, Field { name: "Streak".into(), value: "3".into() }]);
+    assert_eq!(
+        v.fields,
+        vec![
+            Field {
+                name: "Points".into(),
+                value: "+10".into()
+            },
+            Field {
+                name: "Streak".into(),
+                value: "3".into()
+            }
+        ]
+    );
     assert!(v.footer.unwrap().contains("/flag 6"));
-    let quiz = build(&Body::Feedback(feedback(Verdict::Correct, Some("Model."))), &WORDS);
+    let quiz = build(
+        &Body::Feedback(feedback(Verdict::Correct, Some("Model."))),
+        &WORDS,
+    );
     assert!(text_of(&quiz).contains("Model answer"));
 }
 
@@ -189,11 +263,21 @@ fn leaderboard_pages_get_previous_and_next_and_the_asker_sees_their_rank() {
         topic: None,
         page: 1,
         pages: 3,
-        rows: vec![Standing { rank: 1, name: "al*ice".into(), points: 15 }],
-        me: Some(Standing { rank: 14, name: "me".into(), points: 1 }),
+        rows: vec![Standing {
+            rank: 1,
+            name: "al*ice".into(),
+            points: 15,
+        }],
+        me: Some(Standing {
+            rank: 14,
+            name: "me".into(),
+            points: 1,
+        }),
     };
     let v = build(&Body::Leaderboard(lb), &WORDS);
-    let Block::Table { rows, .. } = &v.blocks[0] else { panic!() };
+    let Block::Table { rows, .. } = &v.blocks[0] else {
+        panic!()
+    };
     assert_eq!(rows[0], vec!["1.", "al\\*ice", "15"]);
     assert_eq!(v.fields[0].value, "#14 · 1 point");
     assert_eq!(v.footer.as_deref(), Some("Page 1 of 3"));
@@ -201,11 +285,19 @@ fn leaderboard_pages_get_previous_and_next_and_the_asker_sees_their_rank() {
         .controls
         .iter()
         .map(|c| match c {
-            Control::Button { action, disabled, .. } => (action.encode(), *disabled),
+            Control::Button {
+                action, disabled, ..
+            } => (action.encode(), *disabled),
             _ => panic!(),
         })
         .collect();
-    assert_eq!(buttons, [("prepbot:lb:week:-:1".to_owned(), true), ("prepbot:lb:week:-:2".to_owned(), false)]);
+    assert_eq!(
+        buttons,
+        [
+            ("prepbot:lb:week:-:1".to_owned(), true),
+            ("prepbot:lb:week:-:2".to_owned(), false)
+        ]
+    );
 }
 
 #[test]
@@ -217,17 +309,31 @@ fn stats_show_topic_names_not_slugs() {
         correct: 1,
         streak: 1,
         best_streak: 2,
-        per_topic: vec![TopicLine { name: "SQL concepts".into(), answered: 2, correct: 1, points: 30 }],
+        per_topic: vec![TopicLine {
+            name: "SQL concepts".into(),
+            answered: 2,
+            correct: 1,
+            points: 30,
+        }],
     };
     let v = build(&Body::Stats(s), &WORDS);
     assert_eq!(v.fields[2].value, "1 (50%)");
-    let Block::Table { rows, .. } = &v.blocks[0] else { panic!() };
+    let Block::Table { rows, .. } = &v.blocks[0] else {
+        panic!()
+    };
     assert_eq!(rows[0], vec!["SQL concepts", "1/2", "30"]);
 }
 
 #[test]
 fn a_streak_of_one_is_singular_and_weekday_streaks_say_so() {
-    let v = build(&Body::Streak(StreakCard { current: 1, best: 4, weekdays: true }), &WORDS);
+    let v = build(
+        &Body::Streak(StreakCard {
+            current: 1,
+            best: 4,
+            weekdays: true,
+        }),
+        &WORDS,
+    );
     assert!(text_of(&v).contains("1 weekday in a row (best 4)"));
 }
 
@@ -247,12 +353,22 @@ fn status(paused: Option<&str>) -> DailyStatus {
 
 #[test]
 fn a_paused_channel_says_why_and_how_to_resume_and_shows_no_next_post() {
-    let v = build(&Body::DailyStatus(status(Some("paused by an admin"))), &WORDS);
+    let v = build(
+        &Body::DailyStatus(status(Some("paused by an admin"))),
+        &WORDS,
+    );
     let t = text_of(&v);
-    assert!(t.contains("Paused (paused by an admin)") && t.contains("/daily resume"), "{t}");
+    assert!(
+        t.contains("Paused (paused by an admin)") && t.contains("/daily resume"),
+        "{t}"
+    );
     assert!(!t.contains("Next post"), "{t}");
     let active = text_of(&build(&Body::DailyStatus(status(None)), &WORDS));
-    assert!(active.contains("reveals at 08:00 the next day") && active.contains("Next post: Mon 23 Nov 09:00 GMT."), "{active}");
+    assert!(
+        active.contains("reveals at 08:00 the next day")
+            && active.contains("Next post: Mon 23 Nov 09:00 GMT."),
+        "{active}"
+    );
 }
 
 #[test]
@@ -266,13 +382,19 @@ fn flags_name_the_question_number_and_escape_what_people_wrote() {
         excerpt: "**bold** <@1>".into(),
     };
     let t = text_of(&build(&Body::Flags(vec![f]), &WORDS));
-    assert!(t.contains("answer 6 by eve to #9") && t.contains("ungraded") && t.contains("\\*\\*bold"), "{t}");
+    assert!(
+        t.contains("answer 6 by eve to #9") && t.contains("ungraded") && t.contains("\\*\\*bold"),
+        "{t}"
+    );
     assert!(text_of(&build(&Body::Flags(vec![]), &WORDS)).contains("No open flags."));
 }
 
 #[test]
 fn custom_questions_count_in_words_and_list_disabled_topics() {
-    let c = CustomQuestions { questions: vec![("my-q".into(), "SQL".into(), "easy".into(), "open".into())], disabled_topics: vec![] };
+    let c = CustomQuestions {
+        questions: vec![("my-q".into(), "SQL".into(), "easy".into(), "open".into())],
+        disabled_topics: vec![],
+    };
     let v = build(&Body::CustomQuestions(c), &WORDS);
     assert!(text_of(&v).contains("1 custom question."));
     assert_eq!(v.fields[0].value, "none");

@@ -154,9 +154,16 @@ impl Console {
             }
         }
         let mut out = Stdout::default();
-        match self.runner.run(&self.actor, &self.place, cmd, &mut out).await {
+        match self
+            .runner
+            .run(&self.actor, &self.place, cmd, &mut out)
+            .await
+        {
             Ok(report) if report.failed > 0 => {
-                format!("{}\n! {} post(s) could not be delivered", out.0, report.failed)
+                format!(
+                    "{}\n! {} post(s) could not be delivered",
+                    out.0, report.failed
+                )
             }
             Ok(_) => out.0,
             Err(e) => format!("! {e:#}"),

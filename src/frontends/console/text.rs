@@ -8,7 +8,15 @@ use std::fmt::Write;
 /// A view as terminal text. An error is one `!` line: the title adds nothing.
 pub fn view(v: &View) -> String {
     if v.tone == Tone::Error {
-        let lines: Vec<String> = v.blocks.iter().map(|b| { let mut s = String::new(); block(&mut s, b); s }).collect();
+        let lines: Vec<String> = v
+            .blocks
+            .iter()
+            .map(|b| {
+                let mut s = String::new();
+                block(&mut s, b);
+                s
+            })
+            .collect();
         return format!("! {}", lines.join("\n"));
     }
     let mut out = to_plain(&v.title);
@@ -126,7 +134,10 @@ mod tests {
 
     #[test]
     fn fields_typed_hint_and_footer_follow_the_blocks() {
-        let mut v = View::new(Tone::Neutral, "T").text("body").field("A", "1").field("B", "**2**");
+        let mut v = View::new(Tone::Neutral, "T")
+            .text("body")
+            .field("A", "1")
+            .field("B", "**2**");
         v.typed = Some("Type /answer.".into());
         v.footer = Some("foot".into());
         assert_eq!(view(&v), "T\nbody\nA: 1 · B: 2\nType /answer.\nfoot");

@@ -214,8 +214,8 @@ pub async fn disable_topic(
     #[autocomplete = "topics"]
     topic: String,
 ) -> Result<(), Error> {
-    let topic = build::topic(Some(&topic))
-        .and_then(|t| t.ok_or_else(|| ParseError("name a topic".into())));
+    let topic =
+        build::topic(Some(&topic)).and_then(|t| t.ok_or_else(|| ParseError("name a topic".into())));
     shim::run(
         ctx,
         topic.map(|t| Command::Questions(QuestionsCommand::DisableTopic(t))),
@@ -236,8 +236,8 @@ pub async fn enable_topic(
     #[autocomplete = "topics"]
     topic: String,
 ) -> Result<(), Error> {
-    let topic = build::topic(Some(&topic))
-        .and_then(|t| t.ok_or_else(|| ParseError("name a topic".into())));
+    let topic =
+        build::topic(Some(&topic)).and_then(|t| t.ok_or_else(|| ParseError("name a topic".into())));
     shim::run(
         ctx,
         topic.map(|t| Command::Questions(QuestionsCommand::EnableTopic(t))),
@@ -301,5 +301,4 @@ mod tests {
         assert_eq!(names, ["America/New_York"]);
         assert_eq!(timezone_choices("").len(), 25, "at most 25 suggestions");
     }
-
 }

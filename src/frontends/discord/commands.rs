@@ -273,7 +273,10 @@ mod tests {
     fn topic_list_autocomplete_never_offers_a_choice_over_100_characters() {
         let long = ["sql", "streaming", "python"].repeat(12).join(",");
         let offered = values(topic_list_choices(&bank(), &format!("{long},p")));
-        assert!(offered.iter().all(|v| v.chars().count() <= 100), "{offered:?}");
+        assert!(
+            offered.iter().all(|v| v.chars().count() <= 100),
+            "{offered:?}"
+        );
     }
 
     #[test]

@@ -104,8 +104,10 @@ impl<'a> Target<'a> {
                     .await?;
                 self.answered = true;
             } else if self.update {
-                self.respond(CreateInteractionResponse::UpdateMessage(out.into_response()))
-                    .await?;
+                self.respond(CreateInteractionResponse::UpdateMessage(
+                    out.into_response(),
+                ))
+                .await?;
             } else {
                 self.respond(CreateInteractionResponse::Message(out.into_response()))
                     .await?;
@@ -153,7 +155,10 @@ async fn run(
         Some(Err(why)) => runner.refuse(target, &why.0).await?,
         None => {
             runner
-                .refuse(target, "This button is no longer active. Try /quiz or /answer.")
+                .refuse(
+                    target,
+                    "This button is no longer active. Try /quiz or /answer.",
+                )
                 .await?
         }
     }

@@ -111,7 +111,8 @@ impl DiscordNotifier {
         let id = posted["id"]
             .as_str()
             .ok_or_else(|| DeliveryError::Failed("posted message has no id".into()))?;
-        self.post_rest(channel, messages, &format!("p{post}")).await?;
+        self.post_rest(channel, messages, &format!("p{post}"))
+            .await?;
         if let Ok(message_id) = id.parse::<u64>() {
             self.open_thread(channel, MessageId::new(message_id), post)
                 .await;
@@ -183,7 +184,8 @@ impl DiscordNotifier {
                 .await
             {
                 Ok(_) => {
-                    self.post_rest(channel, messages, &format!("r{post}")).await?;
+                    self.post_rest(channel, messages, &format!("r{post}"))
+                        .await?;
                     return Ok(None);
                 }
                 // The post was deleted: publish the reveal as a new message.
@@ -205,7 +207,8 @@ impl DiscordNotifier {
             &message,
         )
         .await?;
-        self.post_rest(channel, messages, &format!("r{post}")).await?;
+        self.post_rest(channel, messages, &format!("r{post}"))
+            .await?;
         Ok(None)
     }
 }

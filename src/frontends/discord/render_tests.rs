@@ -24,7 +24,10 @@ fn custom_ids(out: &Outgoing) -> Vec<String> {
 
 fn button(post: i64, option: &str, label: &str) -> Control {
     Control::Button {
-        action: ActionId::Choose { post, option: option.into() },
+        action: ActionId::Choose {
+            post,
+            option: option.into(),
+        },
         label: label.into(),
         emphasis: Emphasis::Secondary,
         disabled: false,
@@ -67,8 +70,15 @@ fn a_single_huge_word_is_cut_without_breaking_a_character() {
 fn a_view_becomes_an_embed_with_title_description_fields_and_footer() {
     let v = View::new(Tone::Question, "Daily question #12")
         .text("What does RANK() do?")
-        .block(Block::List { heading: Some("Options".into()), mark: Mark::Lettered, items: vec!["A. Skips".into()] })
-        .block(Block::Code { language: "sql".into(), code: "CREATE TABLE t (x int);".into() })
+        .block(Block::List {
+            heading: Some("Options".into()),
+            mark: Mark::Lettered,
+            items: vec!["A. Skips".into()],
+        })
+        .block(Block::Code {
+            language: "sql".into(),
+            code: "CREATE TABLE t (x int);".into(),
+        })
         .field("Topic", "SQL concepts")
         .footer("Answers are private until the reveal.");
     let out = post(&v);
@@ -79,7 +89,10 @@ fn a_view_becomes_an_embed_with_title_description_fields_and_footer() {
         e["description"],
         "What does RANK() do?\n\n**Options**\nA. Skips\n\n```sql\nCREATE TABLE t (x int);\n```"
     );
-    assert_eq!(e["fields"][0], json!({"name": "Topic", "value": "SQL concepts", "inline": true}));
+    assert_eq!(
+        e["fields"][0],
+        json!({"name": "Topic", "value": "SQL concepts", "inline": true})
+    );
     assert_eq!(e["footer"]["text"], "Answers are private until the reveal.");
     assert!(!out[0].ephemeral);
 }
@@ -87,13 +100,23 @@ fn a_view_becomes_an_embed_with_title_description_fields_and_footer() {
 #[test]
 fn buttons_go_five_to_a_row_and_keep_their_action_ids() {
     let mut v = View::new(Tone::Question, "Q");
-    v.controls = (0..7).map(|i| button(3, &format!("o{i}"), &"x".repeat(120))).collect();
+    v.controls = (0..7)
+        .map(|i| button(3, &format!("o{i}"), &"x".repeat(120)))
+        .collect();
     let out = post(&v);
     let rows = js(&out[0].components);
     assert_eq!(rows.as_array().unwrap().len(), 2);
     assert_eq!(rows[0]["components"].as_array().unwrap().len(), 5);
     assert_eq!(custom_ids(&out[0])[6], "prepbot:choose:3:o6");
-    assert_eq!(rows[0]["components"][0]["label"].as_str().unwrap().chars().count(), 80, "labels fit Discord's 80");
+    assert_eq!(
+        rows[0]["components"][0]["label"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count(),
+        80,
+        "labels fit Discord's 80"
+    );
 }
 
 #[test]
@@ -102,14 +125,21 @@ fn a_select_becomes_a_string_select_with_its_bounds() {
     v.controls = vec![Control::Select {
         action: ActionId::Pick { post: 4 },
         placeholder: "Select all that apply".into(),
-        options: vec![("a".into(), "A. x".into()), ("b".into(), "B. y".into()), ("c".into(), "C. z".into())],
+        options: vec![
+            ("a".into(), "A. x".into()),
+            ("b".into(), "B. y".into()),
+            ("c".into(), "C. z".into()),
+        ],
         min: 1,
         max: 3,
     }];
     let menu = &js(&post(&v)[0].components)[0]["components"][0];
     assert_eq!(menu["type"], 3);
     assert_eq!(menu["custom_id"], "prepbot:pick:4");
-    assert_eq!((menu["min_values"].as_u64(), menu["max_values"].as_u64()), (Some(1), Some(3)));
+    assert_eq!(
+        (menu["min_values"].as_u64(), menu["max_values"].as_u64()),
+        (Some(1), Some(3))
+    );
     assert_eq!(menu["options"][2], json!({"label": "C. z", "value": "c"}));
 }
 
@@ -148,7 +178,18 @@ fn a_very_long_view_becomes_several_messages_within_discord_caps() {
             .sum();
         assert!(total <= MESSAGE_EMBED_TOTAL, "{total}");
         assert!(embeds.as_array().unwrap().len() <= MESSAGE_EMBEDS);
-        words += embeds.as_array().unwrap().iter().map(|e| e["description"].as_str().unwrap_or("").matches("paragraph").count()).sum::<usize>();
+        words += embeds
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e["description"]
+                    .as_str()
+                    .unwrap_or("")
+                    .matches("paragraph")
+                    .count()
+            })
+            .sum::<usize>();
         assert!(m.ephemeral);
     }
     assert_eq!(words, 1000, "nothing is dropped");

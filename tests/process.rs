@@ -1,0 +1,225 @@
+//! The real binary, as an operator runs it: started from an empty folder it
+//! has the whole bank; SIGTERM in the middle of a fan-out makes it exit
+//! promptly, and the next start delivers the rest with nothing posted twice.
+#![cfg(feature = "discord")]
+
+mod support;
+
+use chrono::{Timelike, Utc};
+use prepbot::bank::BankSource;
+use prepbot::domain::clock::SystemClock;
+use prepbot::domain::command::parse;
+use prepbot::engine::{Actor, Engine, Place, Platform};
+use prepbot::grading::Grading;
+use prepbot::storage::Store;
+use sqlx::PgPool;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::discord_mock::DiscordMock;
+use tokio::process::{Child, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_prepbot");
+const CHANNELS: u64 = 12;
+
+/// The URL of the test's own database.
+async fn url_of(pool: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    format!("postgres://postgres@127.0.0.1:5432/{name}")
+}
+
+/// `prepbot` with a clean environment, run from an empty folder.
+fn prepbot(dir: &std::path::Path, url: &str) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    c
+}
+
+fn bot(dir: &std::path::Path, url: &str, mock: &DiscordMock) -> Child {
+    prepbot(dir, url)
+        .arg("run")
+        .env("DISCORD_TOKEN", "mock-token")
+        .env("DISCORD_API_BASE", mock.base_url())
+        // Slow enough that a stop lands in the middle of the fan-out.
+        .env("PREPBOT_FANOUT_RATE", "4")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("prepbot run starts")
+}
+
+fn sigterm(child: &Child) {
+    let pid = child.id().expect("running").to_string();
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+fn channel(i: u64) -> String {
+    (840_000_000_000_000_000 + i).to_string()
+}
+
+/// Sets every channel's daily question to a minute ago, UTC, so it is due.
+async fn schedule_due(pool: &PgPool) {
+    let mut now = Utc::now();
+    if now.hour() == 0 && now.minute() < 2 {
+        tokio::time::sleep(Duration::from_secs(150)).await;
+        now = Utc::now();
+    }
+    let at = now - chrono::Duration::minutes(1);
+    let engine = Engine::new(
+        Store::from_pool(pool.clone()),
+        Arc::new(BankSource::Builtin.load().unwrap()),
+        Arc::new(SystemClock),
+        7,
+        Arc::new(Grading::default()),
+    );
+    let lead = Actor {
+        user_id: "600000000000000009".into(),
+        name: "Lead".into(),
+        is_admin: true,
+    };
+    for i in 0..CHANNELS {
+        let place = Place {
+            platform: Platform::Discord,
+            guild: "700000000000000001".into(),
+            channel: channel(i),
+        };
+        let line = format!("/daily setup time:{} tz:UTC", at.format("%H:%M"));
+        let r = engine.handle(&lead, &place, parse(&line).unwrap()).await;
+        assert!(
+            matches!(r.reply.body, prepbot::domain::reply::Body::DailyStatus(_)),
+            "{r:?}"
+        );
+    }
+}
+
+/// Posts (not thread creations) each channel received.
+fn posts(mock: &DiscordMock) -> Vec<usize> {
+    (0..CHANNELS)
+        .map(|i| {
+            let path = format!("/channels/{}/messages", channel(i));
+            mock.requests()
+                .iter()
+                .filter(|r| r.method == "POST" && r.path == path && r.status < 300)
+                .count()
+        })
+        .collect()
+}
+
+async fn exits_within(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    tokio::time::timeout(limit, child.wait())
+        .await
+        .unwrap_or_else(|_| panic!("prepbot did not exit within {limit:?}"))
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn sigterm_mid_fan_out_exits_promptly_and_the_next_start_posts_the_rest_once(pool: PgPool) {
+    let url = url_of(&pool).await;
+    let dir = tempdir();
+    schedule_due(&pool).await;
+    let mock = DiscordMock::start().await;
+
+    let mut first = bot(&dir, &url, &mock);
+    mock.wait_until("a few posts", || {
+        (posts(&mock).iter().sum::<usize>() >= 3).then_some(())
+    })
+    .await;
+    sigterm(&first);
+    let stopped = Instant::now();
+    let status = exits_within(&mut first, Duration::from_secs(5)).await;
+    assert!(status.success(), "{status:?}");
+    let after_first: usize = posts(&mock).iter().sum();
+    assert!(
+        after_first < CHANNELS as usize,
+        "the stop came too late to test anything"
+    );
+    eprintln!(
+        "stopped in {:?} after {after_first} posts",
+        stopped.elapsed()
+    );
+
+    let mut second = bot(&dir, &url, &mock);
+    mock.wait_until("every channel's post", || {
+        posts(&mock).iter().all(|&n| n >= 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    sigterm(&second);
+    assert!(exits_within(&mut second, Duration::from_secs(5))
+        .await
+        .success());
+    assert_eq!(
+        posts(&mock),
+        vec![1; CHANNELS as usize],
+        "exactly one post per channel"
+    );
+    drop_sandbox(&pool, &url).await;
+}
+
+#[sqlx::test]
+async fn the_binary_started_from_an_empty_folder_has_the_whole_built_in_bank(pool: PgPool) {
+    let url = url_of(&pool).await;
+    let dir = tempdir();
+    let out = prepbot(&dir, &url)
+        .args(["bank", "list"])
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert!(listed > 300, "only {listed} questions from an empty folder");
+
+    let mut console = prepbot(&dir, &url)
+        .args(["console", "--seed", "1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use tokio::io::AsyncWriteExt;
+    let mut stdin = console.stdin.take().unwrap();
+    stdin.write_all(b"/quiz topic:spark\n").await.unwrap();
+    drop(stdin);
+    let out = console.wait_with_output().await.unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("Practice question #1"),
+        "{text}"
+    );
+    assert!(text.contains("Topic: Spark"), "{text}");
+    drop_sandbox(&pool, &url).await;
+}
+
+/// An empty folder of its own, removed with the test process's temp files.
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("prepbot-test-{:016x}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The binary made `<db>_sandbox` for SQL grading; sqlx::test drops only `<db>`.
+async fn drop_sandbox(pool: &PgPool, url: &str) {
+    let db = url.rsplit('/').next().unwrap();
+    sqlx::query(&format!(
+        "DROP DATABASE IF EXISTS \"{db}_sandbox\" WITH (FORCE)"
+    ))
+    .execute(pool)
+    .await
+    .ok();
+}
