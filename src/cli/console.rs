@@ -39,6 +39,8 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<ExitCode> {
     }
     let mut console = Console::new(engine, manual);
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-    console.run(stdin, !interactive).await?;
+    console
+        .run(stdin, &mut std::io::stdout(), !interactive)
+        .await?;
     Ok(ExitCode::SUCCESS)
 }

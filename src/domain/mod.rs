@@ -3,6 +3,8 @@
 pub mod boards;
 pub mod clock;
 pub mod command;
+pub mod markdown;
+pub mod name;
 pub mod render;
 pub mod reply;
 pub mod schedule;
