@@ -55,7 +55,7 @@ async fn main() -> ExitCode {
 
 async fn migrate(db: DbArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
-    prepbot::storage::Store::connect(&db.database_url)
+    prepbot::storage::Store::connect_within(&db.database_url, db.timeout())
         .await
         .context("migrating")?;
     println!("database is up to date");

@@ -228,13 +228,13 @@ impl Engine {
 fn internal_error(e: &StoreError, echo: Option<String>) -> String {
     let reference = format!("{:08x}", rand::random::<u32>());
     tracing::error!(error = %e, reference = %reference, "command failed");
-    let unreachable = matches!(e, StoreError::Unavailable(_))
-        || matches!(
-            e,
-            StoreError::Sql(
-                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
-            )
-        );
+    let unreachable = matches!(
+        e,
+        StoreError::Unavailable { .. } | StoreError::TimedOut { .. }
+    ) || matches!(
+        e,
+        StoreError::Sql(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+    );
     let mut msg = if unreachable {
         format!("prepbot cannot reach its database right now, so nothing was saved. Please try again in a minute (ref {reference}).")
     } else {
