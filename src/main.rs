@@ -8,7 +8,7 @@ use std::process::ExitCode;
 #[command(
     name = "prepbot",
     version,
-    about = "Daily interview-prep questions for Discord, Slack and your terminal"
+    about = "Daily interview-prep questions for Discord and your terminal"
 )]
 struct Cli {
     #[command(subcommand)]

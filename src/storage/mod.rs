@@ -133,7 +133,7 @@ async fn create_database_if_missing(
             .fetch_one(&mut admin)
             .await?;
     if !exists {
-        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        let quoted = quote_ident(&name);
         match admin
             .execute(format!("CREATE DATABASE {quoted}").as_str())
             .await
@@ -145,4 +145,45 @@ async fn create_database_if_missing(
         }
     }
     Ok(())
+}
+
+/// Drops the database `url` names, with the grading sandbox's database and
+/// roles made for it (`<db>_sandbox`, `<db>_sandbox_ro`): what `--fresh`
+/// console sessions leave behind. Sessions still open are ended.
+pub async fn drop_database(url: &str, limit: Duration) -> Result<(), StoreError> {
+    let options = PgConnectOptions::from_str(url)?;
+    let Some(name) = options.get_database().map(str::to_owned) else {
+        return Ok(());
+    };
+    let server = server_label(&options);
+    let work = async {
+        let mut admin = options
+            .clone()
+            .database("postgres")
+            .connect()
+            .await
+            .map_err(|e| unavailable(&server, e))?;
+        let sandbox = format!("{name}_sandbox");
+        for db in [&name, &sandbox] {
+            let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(db));
+            admin.execute(sql.as_str()).await?;
+        }
+        let roles = format!(
+            "DROP ROLE IF EXISTS {}, {}",
+            quote_ident(&sandbox),
+            quote_ident(&format!("{sandbox}_ro"))
+        );
+        admin.execute(roles.as_str()).await?;
+        Ok(())
+    };
+    tokio::time::timeout(limit, work)
+        .await
+        .map_err(|_| StoreError::TimedOut {
+            server: server.clone(),
+            after: limit,
+        })?
+}
+
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
