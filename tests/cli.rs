@@ -87,6 +87,6 @@ fn the_readme_session_replays_twice_with_fresh_and_matches_the_readme() {
     assert_eq!(
         fresh_databases(&url),
         before,
-        "--fresh databases are dropped on exit"
+        "--fresh databases and sandbox roles are dropped on exit"
     );
 }
