@@ -71,7 +71,7 @@ fn versioned_dirs(root: &Path) -> Vec<PathBuf> {
             Some((v, e.path().join("bin")))
         })
         .collect();
-    versions.sort_by(|a, b| b.0.cmp(&a.0));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.0));
     versions.into_iter().map(|(_, p)| p).collect()
 }
 
@@ -310,11 +310,14 @@ mod tests {
     fn tools_are_found_only_where_both_initdb_and_pg_ctl_exist() {
         let dir = std::env::temp_dir().join(format!("prepbot-tools-{}", rand::random::<u32>()));
         std::fs::create_dir_all(&dir).unwrap();
-        assert!(PgTools::find_in(&[dir.clone()]).is_none());
+        assert!(PgTools::find_in(std::slice::from_ref(&dir)).is_none());
         std::fs::write(dir.join("initdb"), "").unwrap();
-        assert!(PgTools::find_in(&[dir.clone()]).is_none());
+        assert!(PgTools::find_in(std::slice::from_ref(&dir)).is_none());
         std::fs::write(dir.join("pg_ctl"), "").unwrap();
-        assert_eq!(PgTools::find_in(&[dir.clone()]).unwrap().bin, dir);
+        assert_eq!(
+            PgTools::find_in(std::slice::from_ref(&dir)).unwrap().bin,
+            dir
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
