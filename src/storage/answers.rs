@@ -145,16 +145,6 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// The local date of a channel's newest daily post before local `date`:
-    /// what a streak must have reached to still be alive on `date`.
-    pub async fn previous_daily(
-        &self,
-        channel_id: i64,
-        date: NaiveDate,
-    ) -> Result<Option<NaiveDate>, StoreError> {
-        previous_daily(&self.pool, channel_id, date).await
-    }
-
     /// Counts and names for a reveal.
     pub async fn reveal_stats(
         &self,
@@ -356,7 +346,7 @@ async fn bump_streak(
     ctx: Ctx,
     date: NaiveDate,
 ) -> Result<Streak, StoreError> {
-    let previous_post = previous_daily(&mut **tx, ctx.channel_id, date).await?;
+    let previous_post = super::daily::previous_daily(&mut **tx, ctx.channel_id, date).await?;
     let row: Option<(i32, i32, NaiveDate)> = sqlx::query_as(
         "SELECT current, best, last_date FROM streaks WHERE channel_id = $1 AND member_id = $2 FOR UPDATE",
     )
@@ -385,22 +375,4 @@ async fn bump_streak(
     .execute(&mut **tx)
     .await?;
     Ok(after)
-}
-
-/// The local date of the newest daily post of a channel strictly before `date`.
-async fn previous_daily<'e, E>(
-    executor: E,
-    channel_id: i64,
-    date: NaiveDate,
-) -> Result<Option<NaiveDate>, StoreError>
-where
-    E: sqlx::Executor<'e, Database = Postgres>,
-{
-    Ok(sqlx::query_scalar(
-        "SELECT max(local_date) FROM posts WHERE channel_id = $1 AND kind = 'daily' AND local_date < $2",
-    )
-    .bind(channel_id)
-    .bind(date)
-    .fetch_one(executor)
-    .await?)
 }
