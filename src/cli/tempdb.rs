@@ -76,11 +76,13 @@ fn versioned_dirs(root: &Path) -> Vec<PathBuf> {
 }
 
 /// Who runs the server processes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum RunAs {
     Me,
-    /// Root: the `postgres` user, through `runuser`.
+    /// Root: the `postgres` user, through `runuser` (found by full path,
+    /// since sbin folders are not always on `PATH`).
     Postgres {
+        runuser: PathBuf,
         uid: u32,
         gid: u32,
     },
@@ -91,10 +93,12 @@ impl RunAs {
         if current_uid() != Some(0) {
             return Ok(Self::Me);
         }
-        let runuser =
-            Path::new("/usr/sbin/runuser").is_file() || Path::new("/sbin/runuser").is_file();
+        let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file());
         match (runuser, id_of("-u"), id_of("-g")) {
-            (true, Some(uid), Some(gid)) => Ok(Self::Postgres { uid, gid }),
+            (Some(runuser), Some(uid), Some(gid)) => Ok(Self::Postgres { runuser, uid, gid }),
             _ => Err(TempDbError::Root),
         }
     }
@@ -140,8 +144,8 @@ impl TempCluster {
     pub fn start(tools: PgTools, dir: &Path) -> Result<Self, TempDbError> {
         let run_as = RunAs::detect()?;
         std::fs::create_dir_all(dir).map_err(|e| TempDbError::Io(dir.display().to_string(), e))?;
-        if let RunAs::Postgres { uid, gid } = run_as {
-            std::os::unix::fs::chown(dir, Some(uid), Some(gid))
+        if let RunAs::Postgres { uid, gid, .. } = &run_as {
+            std::os::unix::fs::chown(dir, Some(*uid), Some(*gid))
                 .map_err(|e| TempDbError::Io(format!("chown {}", dir.display()), e))?;
         }
         let mut cluster = Self {
@@ -256,10 +260,10 @@ impl TempCluster {
     /// user may not be able to enter our working directory).
     fn run(&self, what: &str, tool: &str, args: &[&std::ffi::OsStr]) -> Result<(), TempDbError> {
         let program = self.tools.bin.join(tool);
-        let mut cmd = match self.run_as {
+        let mut cmd = match &self.run_as {
             RunAs::Me => Command::new(&program),
-            RunAs::Postgres { .. } => {
-                let mut c = Command::new("runuser");
+            RunAs::Postgres { runuser, .. } => {
+                let mut c = Command::new(runuser);
                 c.args(["-u", "postgres", "--"]).arg(&program);
                 c
             }
