@@ -72,7 +72,7 @@ async fn invalid_utf8_on_stdin_spoils_one_line_not_the_session(pool: PgPool) {
     let w = World::new(pool, utc(2026, 11, 23, 8, 50));
     let mut console = Console::new(w.engine.clone(), Some(w.clock.clone()));
     let mut input: Vec<u8> = b"/as al\xffice\n".to_vec();
-    input.extend_from_slice(b"/wait 2h\n/streak\n");
+    input.extend_from_slice(b"# a note\x1b[2J\n/wait 2h\n/streak\n");
     let mut out = Vec::new();
     console
         .run(input.as_slice(), &mut out, true)
@@ -82,6 +82,7 @@ async fn invalid_utf8_on_stdin_spoils_one_line_not_the_session(pool: PgPool) {
     assert!(out.contains("You are now al\u{fffd}ice."), "{out}");
     assert!(out.contains("It is now 2026-11-23 10:50 UTC."), "{out}");
     assert!(out.contains("Your streak here"), "{out}");
+    assert!(!out.contains('\u{1b}'), "escapes are not echoed: {out:?}");
 }
 
 #[sqlx::test]

@@ -203,7 +203,8 @@ impl Console {
         }
         while let Some(line) = next_line(&mut input).await? {
             if echo && !line.trim().is_empty() {
-                writeln!(stdout, "{}{}", self.prompt(), line.trim())?;
+                // Echo what runs, not the escapes a script may carry.
+                writeln!(stdout, "{}{}", self.prompt(), strip_controls(&line).trim())?;
             }
             let Some(out) = self.line(&line).await else {
                 break;
