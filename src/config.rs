@@ -14,6 +14,16 @@ pub struct DbArgs {
     /// PostgreSQL URL. The database is created if missing.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
     pub database_url: String,
+    /// Seconds to wait for PostgreSQL to answer before giving up.
+    #[arg(long, env = "PREPBOT_DB_TIMEOUT_SECS", default_value_t = 10)]
+    pub db_timeout_secs: u64,
+}
+
+impl DbArgs {
+    /// [`DbArgs::db_timeout_secs`] as a duration.
+    pub fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.db_timeout_secs)
+    }
 }
 
 /// Where the question bank lives.

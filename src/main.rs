@@ -8,7 +8,7 @@ use std::process::ExitCode;
 #[command(
     name = "prepbot",
     version,
-    about = "Daily interview-prep questions for Discord, Slack and your terminal"
+    about = "Daily interview-prep questions for Discord and your terminal"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -55,7 +55,7 @@ async fn main() -> ExitCode {
 
 async fn migrate(db: DbArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
-    prepbot::storage::Store::connect(&db.database_url)
+    prepbot::storage::Store::connect_within(&db.database_url, db.timeout())
         .await
         .context("migrating")?;
     println!("database is up to date");

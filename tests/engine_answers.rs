@@ -324,3 +324,17 @@ async fn a_database_outage_is_explained_and_the_answer_is_echoed_back(pool: PgPo
     assert!(msg.contains("cannot reach its database"), "{msg}");
     assert!(msg.ends_with("my carefully written answer"), "{msg}");
 }
+
+#[sqlx::test]
+async fn a_hundred_thousand_character_name_is_stored_cut_to_32_characters(pool: PgPool) {
+    let w = World::new(pool.clone(), utc(2026, 11, 24, 9, 0));
+    let raw = format!("\u{202e}{}", "x".repeat(100_000));
+    let who = prepbot::engine::Actor::new("u-long", &raw, false);
+    w.run(&who, "/quiz format:truefalse").await;
+    let stored: String =
+        sqlx::query_scalar("SELECT display_name FROM members WHERE external_id = 'u-long'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, "x".repeat(32));
+}

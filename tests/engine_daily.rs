@@ -182,7 +182,9 @@ async fn streaks_survive_weekends_on_weekday_channels_and_break_on_a_missed_day(
     assert!(text(&w.run(&ana, "/streak").await).contains("1 weekday in a row"));
     answer_today(&w).await;
     assert!(text(&w.run(&ana, "/streak").await).contains("2 weekdays in a row"));
-    w.advance_hours(24 * 2); // Wednesday: Tuesday was missed.
+    w.advance_hours(24); // Tuesday: posted, but ana does not answer.
+    assert!(!w.engine.run_due(CONSOLE).await.unwrap().is_empty());
+    w.advance_hours(24); // Wednesday: Tuesday was missed.
     let effects = w.engine.run_due(CONSOLE).await.unwrap();
     let q = posted_question(
         effects
@@ -193,6 +195,38 @@ async fn streaks_survive_weekends_on_weekday_channels_and_break_on_a_missed_day(
     assert!(text(&w.run(&ana, "/streak").await).contains("0 weekdays in a row (best 2)"));
     w.run(&ana, &format!("/answer {}", good_answer(&q))).await;
     assert!(text(&w.run(&ana, "/streak").await).contains("1 weekday in a row (best 2)"));
+}
+
+#[sqlx::test]
+async fn a_day_when_the_bot_was_down_and_posted_nothing_does_not_break_a_streak(pool: PgPool) {
+    // Monday 2026-11-23, 09:00 UTC, every day.
+    let w = World::new(pool, utc(2026, 11, 23, 9, 0));
+    setup_daily(&w, "/daily setup time:09:00 tz:UTC reveal:18:00").await;
+    let ana = member("ana");
+    answer_today(&w).await;
+    // Tuesday passes with the bot down: nothing runs, nothing is posted.
+    w.advance_hours(24 * 2); // Wednesday
+    assert!(text(&w.run(&ana, "/streak").await).contains("1 day in a row"));
+    answer_today(&w).await;
+    assert!(text(&w.run(&ana, "/streak").await).contains("2 days in a row (best 2)"));
+}
+
+#[sqlx::test]
+async fn a_paused_day_does_not_break_a_streak(pool: PgPool) {
+    let w = World::new(pool, utc(2026, 11, 23, 9, 0));
+    setup_daily(&w, "/daily setup time:09:00 tz:UTC reveal:18:00").await;
+    let ana = member("ana");
+    answer_today(&w).await;
+    w.run(&admin("lead"), "/daily pause").await;
+    w.advance_hours(24); // Tuesday, paused: the reveal only.
+    let effects = w.engine.run_due(CONSOLE).await.unwrap();
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::PostQuestion { .. })));
+    w.advance_hours(24); // Wednesday
+    w.run(&admin("lead"), "/daily resume").await;
+    answer_today(&w).await;
+    assert!(text(&w.run(&ana, "/streak").await).contains("2 days in a row (best 2)"));
 }
 
 #[sqlx::test]

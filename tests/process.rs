@@ -85,11 +85,7 @@ async fn schedule_due(pool: &PgPool) {
         7,
         Arc::new(Grading::default()),
     );
-    let lead = Actor {
-        user_id: "600000000000000009".into(),
-        name: "Lead".into(),
-        is_admin: true,
-    };
+    let lead = Actor::new("600000000000000009", "Lead", true);
     for i in 0..CHANNELS {
         let place = Place {
             platform: Platform::Discord,

@@ -4,3 +4,4 @@ pub mod bank;
 pub mod console;
 pub mod grade;
 pub mod run;
+pub mod tempdb;

@@ -191,6 +191,26 @@ fn err<T>(msg: impl Into<String>) -> Result<T, ParseError> {
 }
 
 pub mod build;
+
+/// `text` without NUL and other control characters (newlines and tabs stay,
+/// for multi-line answers). PostgreSQL refuses NUL in text, and escapes have
+/// no business in answers or names.
+pub fn strip_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(is_stray_control) {
+        text.chars().filter(|&c| !is_stray_control(c)).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// Shown when a line held nothing but control characters.
+pub const ONLY_CONTROLS: &str =
+    "that line held only control characters (such as NUL); type a command like /help";
+
 mod parse;
 pub use parse::{parse, parse_time, parse_tz};
 

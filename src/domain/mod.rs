@@ -5,6 +5,7 @@ pub mod boards;
 pub mod clock;
 pub mod command;
 pub mod markup;
+pub mod name;
 pub mod platform;
 pub mod reply;
 pub mod schedule;

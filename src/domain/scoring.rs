@@ -1,8 +1,6 @@
 //! Points and streaks: pure functions, so the rules live in one place.
 
 use crate::bank::Difficulty;
-use crate::domain::command::Days;
-use crate::domain::schedule::previous_scheduled;
 use crate::grading::Verdict;
 use chrono::NaiveDate;
 
@@ -44,20 +42,24 @@ pub fn points(d: Difficulty, verdict: Verdict, counting: Counting) -> i32 {
     }
 }
 
-/// A person's streak in one channel: consecutive scheduled days answered.
+/// A person's streak in one channel: consecutive daily questions that were
+/// actually posted there, each answered on time. Days with no post (an outage,
+/// a `/daily pause`, a weekend on a `weekdays` channel) neither grow nor break it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Streak {
     pub current: i32,
     pub best: i32,
+    /// The local date of the last daily question answered.
     pub last: Option<NaiveDate>,
 }
 
 impl Streak {
-    /// The streak after answering the daily question of local `date`.
-    pub fn answered(self, date: NaiveDate, days: Days) -> Streak {
+    /// The streak after answering the daily question of local `date`;
+    /// `previous_post` is the local date of the channel's daily post before it.
+    pub fn answered(self, date: NaiveDate, previous_post: Option<NaiveDate>) -> Streak {
         let current = match self.last {
             Some(last) if last == date => self.current,
-            Some(last) if last == previous_scheduled(date, days) => self.current + 1,
+            Some(last) if Some(last) == previous_post => self.current + 1,
             _ => 1,
         };
         Streak {
@@ -67,16 +69,14 @@ impl Streak {
         }
     }
 
-    /// The streak as it stands on local `today`: it survives until a scheduled
-    /// day passes unanswered (weekends do not break a `weekdays` streak).
-    pub fn as_of(self, today: NaiveDate, days: Days) -> i32 {
+    /// The streak as it stands today; `previous_post` is the local date of the
+    /// channel's newest daily post before today. Today's own question may
+    /// still be open, so only an earlier posted question left unanswered breaks it.
+    pub fn as_of(self, previous_post: Option<NaiveDate>) -> i32 {
         let Some(last) = self.last else { return 0 };
-        // Still alive if the last answer was on or after the most recent
-        // scheduled day before today; today's own question may still be open.
-        if last >= previous_scheduled(today, days) {
-            self.current
-        } else {
-            0
+        match previous_post {
+            Some(p) if last < p => 0,
+            _ => self.current,
         }
     }
 }
@@ -134,48 +134,46 @@ mod tests {
     }
 
     #[test]
-    fn consecutive_days_grow_a_streak_and_a_missed_day_resets_it() {
+    fn consecutive_posted_questions_grow_a_streak_and_a_missed_one_resets_it() {
         let s = Streak::default()
-            .answered(d(11, 23), Days::Daily)
-            .answered(d(11, 24), Days::Daily);
+            .answered(d(11, 23), None)
+            .answered(d(11, 24), Some(d(11, 23)));
         assert_eq!((s.current, s.best), (2, 2));
-        let s = s.answered(d(11, 26), Days::Daily);
+        // The 25th was posted and not answered.
+        let s = s.answered(d(11, 26), Some(d(11, 25)));
         assert_eq!((s.current, s.best), (1, 2));
     }
 
     #[test]
     fn answering_twice_on_one_day_does_not_grow_the_streak() {
         let s = Streak::default()
-            .answered(d(11, 24), Days::Daily)
-            .answered(d(11, 24), Days::Daily);
+            .answered(d(11, 24), None)
+            .answered(d(11, 24), None);
         assert_eq!(s.current, 1);
     }
 
     #[test]
-    fn a_weekday_streak_survives_the_weekend() {
-        // Friday 27th, then Monday 30th.
-        let s = Streak::default().answered(d(11, 27), Days::Weekdays);
-        assert_eq!(s.as_of(d(11, 28), Days::Weekdays), 1);
-        assert_eq!(s.as_of(d(11, 29), Days::Weekdays), 1);
-        assert_eq!(s.as_of(d(11, 30), Days::Weekdays), 1);
-        assert_eq!(s.answered(d(11, 30), Days::Weekdays).current, 2);
+    fn a_day_with_no_post_neither_grows_nor_breaks_the_streak() {
+        // Posted on the 23rd and the 25th; nothing on the 24th (an outage).
+        let s = Streak::default().answered(d(11, 23), None);
+        assert_eq!(s.as_of(Some(d(11, 23))), 1);
+        let s = s.answered(d(11, 25), Some(d(11, 23)));
+        assert_eq!((s.current, s.best), (2, 2));
     }
 
     #[test]
-    fn a_daily_streak_does_not_survive_the_weekend() {
-        let s = Streak::default().answered(d(11, 27), Days::Daily);
-        assert_eq!(s.as_of(d(11, 28), Days::Daily), 1);
-        assert_eq!(s.as_of(d(11, 29), Days::Daily), 0);
-        assert_eq!(s.answered(d(11, 30), Days::Daily).current, 1);
-    }
-
-    #[test]
-    fn a_streak_shows_as_broken_once_a_scheduled_day_passes_unanswered() {
+    fn a_streak_shows_as_broken_once_a_posted_question_goes_unanswered() {
         let s = Streak::default()
-            .answered(d(11, 23), Days::Weekdays)
-            .answered(d(11, 24), Days::Weekdays);
-        assert_eq!(s.as_of(d(11, 25), Days::Weekdays), 2);
-        assert_eq!(s.as_of(d(11, 26), Days::Weekdays), 0);
+            .answered(d(11, 23), None)
+            .answered(d(11, 24), Some(d(11, 23)));
+        assert_eq!(s.as_of(Some(d(11, 24))), 2);
+        assert_eq!(s.as_of(Some(d(11, 25))), 0);
         assert_eq!(s.best, 2);
+    }
+
+    #[test]
+    fn nobody_has_a_streak_before_answering() {
+        assert_eq!(Streak::default().as_of(None), 0);
+        assert_eq!(Streak::default().as_of(Some(d(11, 24))), 0);
     }
 }

@@ -2,7 +2,6 @@
 
 use super::{user, Engine, EngineError};
 use crate::bank::{Format, Question};
-use crate::domain::command::Days;
 use crate::domain::reply::{Body, Feedback, FlagLine, Response};
 use crate::domain::scoring::{self, Counting};
 use crate::grading::{choice::options_from_text, Grade, GradeError, Grader, Submission, Verdict};
@@ -95,9 +94,7 @@ impl Engine {
             scoring::points(q.difficulty, grade.verdict, counting)
         };
         let streak_day = match (post.kind(), counting, post.local_date) {
-            (PostKind::Daily, Counting::DailyOnTime, Some(date)) => {
-                Some((date, self.channel_days(ctx.channel_id).await?))
-            }
+            (PostKind::Daily, Counting::DailyOnTime, Some(date)) => Some(date),
             _ => None,
         };
         let new = NewAnswer {
@@ -155,13 +152,6 @@ impl Engine {
                 Counting::Practice
             }
             PostKind::Quiz => Counting::FirstQuiz,
-        })
-    }
-
-    pub(super) async fn channel_days(&self, channel_id: i64) -> Result<Days, EngineError> {
-        Ok(match self.store.daily(channel_id).await? {
-            Some(s) if s.days == "weekdays" => Days::Weekdays,
-            _ => Days::Daily,
         })
     }
 

@@ -68,15 +68,16 @@ impl Engine {
             },
         };
         let per_topic = self.store.topic_stats(member_id).await?;
-        let (today, days) = self.channel_today(ctx.channel_id).await?;
+        let (today, _) = self.channel_today(ctx.channel_id).await?;
         let streak = self.store.streak(ctx.channel_id, member_id).await?;
+        let previous_post = self.store.previous_daily(ctx.channel_id, today).await?;
         let name = name.unwrap_or_else(|| me.to_owned());
         Ok(Response::private(Body::Stats(Stats {
             name,
             points: self.store.total_points(ctx.guild_id, member_id).await?,
             answers: per_topic.iter().map(|t| t.answered).sum(),
             correct: per_topic.iter().map(|t| t.correct).sum(),
-            streak: streak.as_of(today, days),
+            streak: streak.as_of(previous_post),
             best_streak: self.store.best_streak(member_id).await?,
             per_topic: per_topic
                 .into_iter()
@@ -95,8 +96,9 @@ impl Engine {
     pub(super) async fn streak(&self, ctx: Ctx) -> Result<Response, EngineError> {
         let (today, days) = self.channel_today(ctx.channel_id).await?;
         let streak = self.store.streak(ctx.channel_id, ctx.member_id).await?;
+        let previous_post = self.store.previous_daily(ctx.channel_id, today).await?;
         Ok(Response::private(Body::Streak(StreakCard {
-            current: streak.as_of(today, days),
+            current: streak.as_of(previous_post),
             best: streak.best,
             weekdays: days == crate::domain::command::Days::Weekdays,
         })))

@@ -17,6 +17,7 @@ pub use quiz::pick_least_used;
 use crate::bank::{Bank, Question, QuestionId};
 use crate::domain::clock::Clock;
 use crate::domain::command::Command;
+use crate::domain::name::DisplayName;
 use crate::domain::reply::{Body, Response};
 use crate::grading::Grading;
 use crate::storage::{Store, StoreError};
@@ -31,9 +32,22 @@ pub use crate::domain::platform::Platform;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub user_id: String,
-    pub name: String,
+    /// Cleaned on construction: see [`DisplayName`].
+    pub name: DisplayName,
     /// Discord: Manage Server; Slack: workspace admin; console: `/as NAME admin`.
     pub is_admin: bool,
+}
+
+impl Actor {
+    /// An actor whose raw platform name is cleaned into a [`DisplayName`].
+    pub fn new(user_id: impl Into<String>, raw_name: &str, is_admin: bool) -> Self {
+        let user_id = user_id.into();
+        Self {
+            name: DisplayName::new(raw_name, &user_id),
+            user_id,
+            is_admin,
+        }
+    }
 }
 
 /// Where a command was sent.
@@ -146,7 +160,15 @@ impl Engine {
         match command {
             Command::Help => Ok(help::help(&self.bank)),
             Command::Quiz(filter) => self.quiz(ctx, &filter).await,
-            Command::Answer { post, text } => self.answer_text(ctx, post, &text).await,
+            Command::Answer { post, text } => {
+                // Front ends that build commands without the text grammar
+                // (modals) reach here too; PostgreSQL refuses NUL in text.
+                let text = crate::domain::command::strip_controls(&text);
+                if text.trim().is_empty() {
+                    return user("Your answer is empty once control characters are removed.");
+                }
+                self.answer_text(ctx, post, &text).await
+            }
             Command::Choose { post, options } => self.choose(ctx, post, options).await,
             Command::Reveal => self.reveal_command(ctx, actor, place.platform).await,
             Command::Flag { post } => self.flag(ctx, post).await,
@@ -161,7 +183,7 @@ impl Engine {
                 topic,
                 page,
             } => self.leaderboard(ctx, period, topic, page).await,
-            Command::Stats { member } => self.stats(ctx, &actor.name, member).await,
+            Command::Stats { member } => self.stats(ctx, actor.name.as_str(), member).await,
             Command::Streak => self.streak(ctx).await,
             Command::Daily(cmd) => self.daily(ctx, place, cmd).await,
             Command::Questions(cmd) => self.questions(ctx, cmd).await,
@@ -190,13 +212,13 @@ impl Engine {
 fn internal_error(e: &StoreError, echo: Option<String>) -> String {
     let reference = format!("{:08x}", rand::random::<u32>());
     tracing::error!(error = %e, reference = %reference, "command failed");
-    let unreachable = matches!(e, StoreError::Unavailable(_))
-        || matches!(
-            e,
-            StoreError::Sql(
-                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
-            )
-        );
+    let unreachable = matches!(
+        e,
+        StoreError::Unavailable { .. } | StoreError::TimedOut { .. }
+    ) || matches!(
+        e,
+        StoreError::Sql(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+    );
     let mut msg = if unreachable {
         format!("prepbot cannot reach its database right now, so nothing was saved. Please try again in a minute (ref {reference}).")
     } else {

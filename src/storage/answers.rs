@@ -23,8 +23,8 @@ pub struct NewAnswer<'a> {
     pub at: DateTime<Utc>,
     /// The channel's local date now: which week and month boards count it.
     pub day: NaiveDate,
-    /// For daily answers: the local date and the channel's `days`, to update the streak.
-    pub streak: Option<(NaiveDate, crate::domain::command::Days)>,
+    /// For daily answers: the local date of the post, to update the streak.
+    pub streak: Option<NaiveDate>,
 }
 
 /// A stored answer.
@@ -109,7 +109,7 @@ impl Store {
         };
         add_points(&mut tx, &change).await?;
         let streak = match a.streak {
-            Some((date, days)) => Some(bump_streak(&mut tx, ctx, date, days).await?),
+            Some(date) => Some(bump_streak(&mut tx, ctx, date).await?),
             None => None,
         };
         tx.commit().await?;
@@ -346,8 +346,8 @@ async fn bump_streak(
     tx: &mut Transaction<'_, Postgres>,
     ctx: Ctx,
     date: NaiveDate,
-    days: crate::domain::command::Days,
 ) -> Result<Streak, StoreError> {
+    let previous_post = super::daily::previous_daily(&mut **tx, ctx.channel_id, date).await?;
     let row: Option<(i32, i32, NaiveDate)> = sqlx::query_as(
         "SELECT current, best, last_date FROM streaks WHERE channel_id = $1 AND member_id = $2 FOR UPDATE",
     )
@@ -362,7 +362,7 @@ async fn bump_streak(
             last: Some(last),
         })
         .unwrap_or_default();
-    let after = before.answered(date, days);
+    let after = before.answered(date, previous_post);
     sqlx::query(
         "INSERT INTO streaks (channel_id, member_id, current, best, last_date) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (channel_id, member_id) DO UPDATE

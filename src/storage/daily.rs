@@ -8,6 +8,7 @@ use super::posts::POST_COLUMNS;
 use super::{PostRow, Store, StoreError};
 use crate::domain::platform::{names, Platform};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use sqlx::Postgres;
 
 /// Where a channel lives: its platform id, its guild and its platform.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -132,6 +133,16 @@ impl Store {
         .await?)
     }
 
+    /// The local date of a channel's newest daily post before local `date`:
+    /// what a streak must have reached to still be alive on `date`.
+    pub async fn previous_daily(
+        &self,
+        channel_id: i64,
+        date: NaiveDate,
+    ) -> Result<Option<NaiveDate>, StoreError> {
+        previous_daily(&self.pool, channel_id, date).await
+    }
+
     /// The newest daily post of a channel.
     pub async fn latest_daily(&self, channel_id: i64) -> Result<Option<PostRow>, StoreError> {
         Ok(sqlx::query_as(&format!(
@@ -238,4 +249,22 @@ impl Store {
         .fetch_one(&self.pool)
         .await?)
     }
+}
+
+/// The local date of the newest daily post of a channel strictly before `date`.
+pub(super) async fn previous_daily<'e, E>(
+    executor: E,
+    channel_id: i64,
+    date: NaiveDate,
+) -> Result<Option<NaiveDate>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Postgres>,
+{
+    Ok(sqlx::query_scalar(
+        "SELECT max(local_date) FROM posts WHERE channel_id = $1 AND kind = 'daily' AND local_date < $2",
+    )
+    .bind(channel_id)
+    .bind(date)
+    .fetch_one(executor)
+    .await?)
 }

@@ -23,11 +23,16 @@ use std::time::Duration;
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// How long [`Store::connect`] waits for PostgreSQL to answer.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the database is unreachable: {0}")]
-    Unavailable(String),
+    #[error("cannot connect to PostgreSQL at {server}: {reason}")]
+    Unavailable { server: String, reason: String },
+    #[error("PostgreSQL at {server} did not answer within {} s", .after.as_secs_f32())]
+    TimedOut { server: String, after: Duration },
     #[error(transparent)]
     Sql(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
@@ -44,17 +49,32 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connects, creating the database if it is missing, and migrates.
-    #[tracing::instrument(skip_all)]
+    /// Connects, creating the database if it is missing, and migrates;
+    /// gives up after [`DEFAULT_CONNECT_TIMEOUT`] without an answer.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_within(url, DEFAULT_CONNECT_TIMEOUT).await
+    }
+
+    /// Like [`Store::connect`], waiting at most `limit` for each step: a
+    /// server that accepts the connection but never replies must not hang
+    /// startup forever.
+    #[tracing::instrument(skip_all)]
+    pub async fn connect_within(url: &str, limit: Duration) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?;
-        create_database_if_missing(&options).await?;
+        let server = server_label(&options);
+        let timed_out = || StoreError::TimedOut {
+            server: server.clone(),
+            after: limit,
+        };
+        tokio::time::timeout(limit, create_database_if_missing(&options, &server))
+            .await
+            .map_err(|_| timed_out())??;
         let pool = PgPoolOptions::new()
             .max_connections(10)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(limit)
             .connect_with(options)
             .await
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            .map_err(|e| unavailable(&server, e))?;
         let store = Self::from_pool(pool);
         store.migrate().await?;
         Ok(store)
@@ -77,8 +97,30 @@ impl Store {
     }
 }
 
+/// Where `options` point, for error messages: `host:port`, or the socket.
+pub fn server_label(options: &PgConnectOptions) -> String {
+    match options.get_socket() {
+        Some(dir) => format!("{} (port {})", dir.display(), options.get_port()),
+        None => format!("{}:{}", options.get_host(), options.get_port()),
+    }
+}
+
+fn unavailable(server: &str, e: sqlx::Error) -> StoreError {
+    let reason = match e {
+        sqlx::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    };
+    StoreError::Unavailable {
+        server: server.to_owned(),
+        reason,
+    }
+}
+
 /// Connects to the server's `postgres` database and creates ours if absent.
-async fn create_database_if_missing(options: &PgConnectOptions) -> Result<(), StoreError> {
+async fn create_database_if_missing(
+    options: &PgConnectOptions,
+    server: &str,
+) -> Result<(), StoreError> {
     let Some(name) = options.get_database().map(str::to_owned) else {
         return Ok(());
     };
@@ -87,14 +129,14 @@ async fn create_database_if_missing(options: &PgConnectOptions) -> Result<(), St
         .database("postgres")
         .connect()
         .await
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        .map_err(|e| unavailable(server, e))?;
     let exists: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
             .bind(&name)
             .fetch_one(&mut admin)
             .await?;
     if !exists {
-        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        let quoted = quote_ident(&name);
         match admin
             .execute(format!("CREATE DATABASE {quoted}").as_str())
             .await
@@ -106,4 +148,45 @@ async fn create_database_if_missing(options: &PgConnectOptions) -> Result<(), St
         }
     }
     Ok(())
+}
+
+/// Drops the database `url` names, with the grading sandbox's database and
+/// roles made for it (`<db>_sandbox`, `<db>_sandbox_ro`): what `--fresh`
+/// console sessions leave behind. Sessions still open are ended.
+pub async fn drop_database(url: &str, limit: Duration) -> Result<(), StoreError> {
+    let options = PgConnectOptions::from_str(url)?;
+    let Some(name) = options.get_database().map(str::to_owned) else {
+        return Ok(());
+    };
+    let server = server_label(&options);
+    let work = async {
+        let mut admin = options
+            .clone()
+            .database("postgres")
+            .connect()
+            .await
+            .map_err(|e| unavailable(&server, e))?;
+        let sandbox = format!("{name}_sandbox");
+        for db in [&name, &sandbox] {
+            let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(db));
+            admin.execute(sql.as_str()).await?;
+        }
+        let roles = format!(
+            "DROP ROLE IF EXISTS {}, {}",
+            quote_ident(&sandbox),
+            quote_ident(&format!("{sandbox}_ro"))
+        );
+        admin.execute(roles.as_str()).await?;
+        Ok(())
+    };
+    tokio::time::timeout(limit, work)
+        .await
+        .map_err(|_| StoreError::TimedOut {
+            server: server.clone(),
+            after: limit,
+        })?
+}
+
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }

@@ -1,6 +1,7 @@
 //! Servers, channels and members: upserted on first sight.
 
 use super::{Store, StoreError};
+use crate::domain::name::DisplayName;
 
 /// Internal ids for the place and person behind a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +19,7 @@ impl Store {
         guild: &str,
         channel: &str,
         user: &str,
-        name: &str,
+        name: &DisplayName,
     ) -> Result<Ctx, StoreError> {
         let row: (i64, i64, i64) = sqlx::query_as(
             "WITH g AS (
@@ -39,7 +40,7 @@ impl Store {
         .bind(guild)
         .bind(channel)
         .bind(user)
-        .bind(name)
+        .bind(name.as_str())
         .fetch_one(&self.pool)
         .await?;
         Ok(Ctx {

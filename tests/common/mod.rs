@@ -66,11 +66,7 @@ impl World {
 }
 
 pub fn member(name: &str) -> Actor {
-    Actor {
-        user_id: format!("u-{name}"),
-        name: name.into(),
-        is_admin: false,
-    }
+    Actor::new(format!("u-{name}"), name, false)
 }
 
 pub fn admin(name: &str) -> Actor {

@@ -167,11 +167,7 @@ impl Harness {
         channel: &str,
         cmd: prepbot::domain::command::Command,
     ) {
-        let actor = Actor {
-            user_id: who.id.clone(),
-            name: who.name.clone(),
-            is_admin: who.admin,
-        };
+        let actor = Actor::new(who.id.clone(), &who.name, who.admin);
         let place = Place {
             platform: Platform::Discord,
             guild: super::discord_events::GUILD.into(),

@@ -89,7 +89,11 @@ fn topic(v: &str) -> Result<Topic, ParseError> {
 
 /// Parses one line of text into a [`Command`].
 pub fn parse(line: &str) -> Result<Command, ParseError> {
-    let line = line.trim();
+    let cleaned = strip_controls(line);
+    if cleaned.trim().is_empty() && !line.trim().is_empty() {
+        return err(ONLY_CONTROLS);
+    }
+    let line = cleaned.trim();
     // Slack sends `/prep quiz topic:sql` as the text `quiz topic:sql`, so the
     // leading slash is optional.
     let body = line.strip_prefix('/').unwrap_or(line);

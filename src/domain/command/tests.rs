@@ -207,3 +207,35 @@ fn only_admin_commands_need_admin() {
     assert!(!ok("/quiz").needs_admin());
     assert!(ok("/questions disable-topic sql").needs_admin());
 }
+
+#[test]
+fn nul_and_escape_characters_are_dropped_from_command_text() {
+    assert_eq!(
+        ok("/answer Kafka\0 keeps \u{1b}order"),
+        Command::Answer {
+            post: None,
+            text: "Kafka keeps order".into()
+        }
+    );
+    assert_eq!(
+        ok("/stats al\0ice"),
+        Command::Stats {
+            member: Some("alice".into())
+        }
+    );
+}
+
+#[test]
+fn an_answer_of_only_control_characters_asks_for_an_answer() {
+    assert!(bad("/answer \0\0").starts_with("write your answer first"));
+}
+
+#[test]
+fn a_line_of_only_control_characters_says_so() {
+    assert_eq!(bad("\0\u{7}\0"), ONLY_CONTROLS);
+}
+
+#[test]
+fn newlines_and_tabs_survive_in_multi_line_answers() {
+    assert_eq!(strip_controls("a\n\tb\0"), "a\n\tb");
+}

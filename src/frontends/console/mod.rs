@@ -11,7 +11,7 @@ mod text;
 
 use crate::delivery::{Delivery, DeliveryError, Notifier, Router, Scheduler, SchedulerConfig};
 use crate::domain::clock::ManualClock;
-use crate::domain::command::{self, Command, QuestionsCommand};
+use crate::domain::command::{self, strip_controls, Command, QuestionsCommand, ONLY_CONTROLS};
 use crate::domain::reply::Effect;
 use crate::domain::view::{self, Words};
 use crate::engine::{Actor, Engine, Place, Platform};
@@ -97,11 +97,7 @@ impl Console {
                 guild: "console".into(),
                 channel: "general".into(),
             },
-            actor: Actor {
-                user_id: "you".into(),
-                name: "you".into(),
-                is_admin: true,
-            },
+            actor: Actor::new("you", "you", true),
         }
     }
 
@@ -111,8 +107,12 @@ impl Console {
     }
 
     /// Runs one line and returns everything to print (channel posts first).
-    pub async fn line(&mut self, line: &str) -> Option<String> {
-        let line = line.trim();
+    pub async fn line(&mut self, raw: &str) -> Option<String> {
+        let cleaned = strip_controls(raw);
+        let line = cleaned.trim();
+        if line.is_empty() && !raw.trim().is_empty() {
+            return Some(format!("! {ONLY_CONTROLS}"));
+        }
         if line.is_empty() || line.starts_with('#') {
             return Some(String::new());
         }
@@ -153,21 +153,26 @@ impl Console {
                 Err(e) => return format!("! cannot read `{}`: {e}", toml.trim()),
             }
         }
+        let is_help = matches!(cmd, Command::Help);
         let mut out = Stdout::default();
-        match self
+        let report = match self
             .runner
             .run(&self.actor, &self.place, cmd, &mut out)
             .await
         {
-            Ok(report) if report.failed > 0 => {
-                format!(
-                    "{}\n! {} post(s) could not be delivered",
-                    out.0, report.failed
-                )
-            }
-            Ok(_) => out.0,
-            Err(e) => format!("! {e:#}"),
+            Ok(report) => report,
+            Err(e) => return format!("! {e:#}"),
+        };
+        if is_help {
+            out.0.push_str(CONSOLE_HELP);
         }
+        if report.failed > 0 {
+            return format!(
+                "{}\n! {} post(s) could not be delivered",
+                out.0, report.failed
+            );
+        }
+        out.0
     }
 
     /// Console-only commands; `None` if `line` is a core command.
@@ -188,12 +193,12 @@ impl Console {
             return "! usage: /as NAME [admin]".into();
         };
         let admin = words.next() == Some("admin");
-        self.actor = Actor {
-            user_id: name.to_owned(),
-            name: name.to_owned(),
-            is_admin: admin,
-        };
-        format!("You are now {name}{}.", if admin { " (admin)" } else { "" })
+        self.actor = Actor::new(name, name, admin);
+        format!(
+            "You are now {}{}.",
+            self.actor.name,
+            if admin { " (admin)" } else { "" }
+        )
     }
 
     fn manual_clock(&self) -> Result<&ManualClock, String> {
@@ -208,11 +213,11 @@ impl Console {
             Err(e) => return e,
         };
         match parse_duration(rest) {
-            Some(d) => {
-                clock.advance(d);
-                format!("It is now {}.", clock_now(clock))
-            }
-            None => "! usage: /wait 90m | 2h | 1d | 2h30m".into(),
+            Ok(d) => match clock.try_advance(d) {
+                Ok(_) => format!("It is now {}.", clock_now(clock)),
+                Err(e) => format!("! {e}"),
+            },
+            Err(e) => format!("! {e}"),
         }
     }
 
@@ -230,22 +235,21 @@ impl Console {
         }
     }
 
-    /// Reads lines until end of input or `/quit`, writing replies to stdout.
-    pub async fn run<R: AsyncBufRead + Unpin>(
+    /// Reads lines until end of input or `/quit`, writing replies to `stdout`.
+    pub async fn run<R: AsyncBufRead + Unpin, W: std::io::Write>(
         &mut self,
-        input: R,
+        mut input: R,
+        stdout: &mut W,
         echo: bool,
     ) -> std::io::Result<()> {
-        use std::io::Write;
-        let mut lines = input.lines();
-        let mut stdout = std::io::stdout();
         if !echo {
             write!(stdout, "{}", self.prompt())?;
             stdout.flush()?;
         }
-        while let Some(line) = lines.next_line().await? {
+        while let Some(line) = next_line(&mut input).await? {
             if echo && !line.trim().is_empty() {
-                writeln!(stdout, "{}{}", self.prompt(), line.trim())?;
+                // Echo what runs, not the escapes a script may carry.
+                writeln!(stdout, "{}{}", self.prompt(), strip_controls(&line).trim())?;
             }
             let Some(out) = self.line(&line).await else {
                 break;
@@ -262,13 +266,46 @@ impl Console {
     }
 }
 
+/// Console-only commands, appended to the core `/help` in the console.
+const CONSOLE_HELP: &str = "
+
+Console only:
+  /as NAME [admin]         switch who is typing (add `admin` for an admin)
+  /wait 2h30m              move the clock forward (up to 366 days; needs --start)
+  /time 2026-11-24T09:00:00Z   set the clock (needs --start)
+  /quit                    leave (so does end of input)";
+
+/// The next line of `input`, decoded lossily: a stray invalid byte becomes
+/// U+FFFD in that line instead of ending the session. `None` at end of input.
+async fn next_line<R: AsyncBufRead + Unpin>(input: &mut R) -> std::io::Result<Option<String>> {
+    let mut bytes = Vec::new();
+    if input.read_until(b'\n', &mut bytes).await? == 0 {
+        return Ok(None);
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(Some(text.trim_end_matches(['\n', '\r']).to_owned()))
+}
+
 fn clock_now(clock: &ManualClock) -> String {
     use crate::domain::clock::Clock;
     clock.now().format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// Parses "90m", "2h", "1d", "2h30m".
-pub fn parse_duration(s: &str) -> Option<chrono::Duration> {
+/// The longest single `/wait`: a year is enough to watch any schedule.
+pub const MAX_WAIT_DAYS: i64 = 366;
+
+/// Why a `/wait` duration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WaitError {
+    #[error("usage: /wait 90m | 2h | 1d | 2h30m")]
+    Usage,
+    #[error("/wait moves the clock by at most {MAX_WAIT_DAYS} days at a time")]
+    TooLong,
+}
+
+/// Parses "90m", "2h", "1d", "2h30m", up to [`MAX_WAIT_DAYS`].
+pub fn parse_duration(s: &str) -> Result<chrono::Duration, WaitError> {
+    let max = chrono::Duration::days(MAX_WAIT_DAYS);
     let mut total = chrono::Duration::zero();
     let mut number = String::new();
     for c in s.trim().chars() {
@@ -276,14 +313,54 @@ pub fn parse_duration(s: &str) -> Option<chrono::Duration> {
             number.push(c);
             continue;
         }
-        let n: i64 = std::mem::take(&mut number).parse().ok()?;
-        total += match c {
-            'd' => chrono::Duration::days(n),
-            'h' => chrono::Duration::hours(n),
-            'm' => chrono::Duration::minutes(n),
-            's' => chrono::Duration::seconds(n),
-            _ => return None,
+        let digits = std::mem::take(&mut number);
+        if digits.is_empty() {
+            return Err(WaitError::Usage);
+        }
+        // Digits that do not fit an i64 are certainly too long a wait.
+        let n: i64 = digits.parse().map_err(|_| WaitError::TooLong)?;
+        let part = match c {
+            'd' => chrono::Duration::try_days(n),
+            'h' => chrono::Duration::try_hours(n),
+            'm' => chrono::Duration::try_minutes(n),
+            's' => chrono::Duration::try_seconds(n),
+            _ => return Err(WaitError::Usage),
         };
+        total = part
+            .and_then(|p| total.checked_add(&p))
+            .ok_or(WaitError::TooLong)?;
+        if total > max {
+            return Err(WaitError::TooLong);
+        }
     }
-    (number.is_empty() && total > chrono::Duration::zero()).then_some(total)
+    if !number.is_empty() || total <= chrono::Duration::zero() {
+        return Err(WaitError::Usage);
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_combine_units() {
+        assert_eq!(parse_duration("2h30m"), Ok(chrono::Duration::minutes(150)));
+        assert_eq!(parse_duration("1d"), Ok(chrono::Duration::days(1)));
+    }
+
+    #[test]
+    fn huge_waits_are_refused_with_a_message_instead_of_overflowing() {
+        for s in ["100000000d", "367d", "99999999999999999999999d", "9000h"] {
+            assert_eq!(parse_duration(s), Err(WaitError::TooLong), "{s}");
+        }
+        assert_eq!(parse_duration("366d"), Ok(chrono::Duration::days(366)));
+    }
+
+    #[test]
+    fn malformed_waits_get_the_usage_line() {
+        for s in ["", "soon", "5", "d", "0m", "3x"] {
+            assert_eq!(parse_duration(s), Err(WaitError::Usage), "{s}");
+        }
+    }
 }

@@ -23,11 +23,7 @@ pub fn actor_of(user: &User, member: Option<&Member>) -> Actor {
         || user.display_name().to_owned(),
         |m| m.display_name().to_owned(),
     );
-    Actor {
-        user_id: user.id.to_string(),
-        name,
-        is_admin,
-    }
+    Actor::new(user.id.to_string(), &name, is_admin)
 }
 
 /// Where an interaction happened; DMs get a scope of their own.

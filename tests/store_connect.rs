@@ -1,0 +1,54 @@
+//! Connecting to PostgreSQL fails fast and says where it tried, instead of
+//! hanging on a server that never answers.
+
+use prepbot::storage::{Store, StoreError};
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn a_server_that_accepts_but_never_replies_times_out_naming_host_and_port() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accept every connection and hold it open without a byte in reply.
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let url = format!("postgres://postgres@127.0.0.1:{port}/prepbot");
+    let started = Instant::now();
+    let err = Store::connect_within(&url, Duration::from_millis(300))
+        .await
+        .expect_err("nothing answered");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(matches!(err, StoreError::TimedOut { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains(&format!("127.0.0.1:{port}")), "{msg}");
+    assert!(msg.contains("did not answer within 0.3 s"), "{msg}");
+    silent.abort();
+}
+
+#[tokio::test]
+async fn a_refused_connection_names_host_and_port() {
+    // Bind and drop a listener: nothing listens on that port any more.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("postgres://postgres@127.0.0.1:{port}/prepbot");
+    let err = Store::connect_within(&url, Duration::from_secs(5))
+        .await
+        .expect_err("nothing listens");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!(
+            "cannot connect to PostgreSQL at 127.0.0.1:{port}: "
+        )),
+        "{msg}"
+    );
+    assert!(msg.to_lowercase().contains("refused"), "{msg}");
+}
