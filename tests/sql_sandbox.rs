@@ -312,8 +312,15 @@ async fn hostile_queries_fail_safely_and_leave_the_bots_tables_alone(pool: PgPoo
     )
     .await;
     let start = Instant::now();
-    refused(&g, &q, "SELECT pg_sleep(60)", "`pg_sleep` is not available here").await;
-    let forever = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r";
+    refused(
+        &g,
+        &q,
+        "SELECT pg_sleep(60)",
+        "`pg_sleep` is not available here",
+    )
+    .await;
+    let forever =
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r";
     limited(&g, &q, forever, "longer than 2 s").await;
     limited(&g, &q, "SELECT count(*) FROM orders a, orders b, orders c, orders d, orders e, orders f, orders g, orders h, orders i, orders j, orders k, orders l, orders m, orders n, orders o", "longer than 2 s").await;
     assert!(
@@ -371,7 +378,10 @@ async fn another_sessions_fixtures_cannot_be_seen(pool: PgPool) {
     };
     let (slow, (catalog, direct)) = tokio::join!(slow, peek);
     assert_eq!(slow.verdict, Verdict::Correct, "{:?}", slow.detail);
-    assert!(catalog.contains("`pg_class` is not available here"), "{catalog}");
+    assert!(
+        catalog.contains("`pg_class` is not available here"),
+        "{catalog}"
+    );
     assert!(direct.contains("does not exist"), "{direct}");
     g.destroy().await.unwrap();
 }

@@ -12,9 +12,9 @@
 
 use super::{user, Engine, EngineError};
 use crate::bank::{load_str, Located, Question, QuestionKind};
-use crate::grading::sql::Fixture;
 use crate::domain::command::QuestionsCommand;
 use crate::domain::reply::Response;
+use crate::grading::sql::Fixture;
 use crate::storage::Ctx;
 use std::sync::Arc;
 

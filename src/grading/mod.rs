@@ -198,7 +198,9 @@ impl Grading {
     pub async fn run_solution(&self, task: &SqlTask) -> Result<usize, String> {
         match &self.sql {
             Some(sql) => sql.run_solution(task).await,
-            None => Err("the SQL sandbox is not configured, so SQL questions cannot be checked".into()),
+            None => {
+                Err("the SQL sandbox is not configured, so SQL questions cannot be checked".into())
+            }
         }
     }
 }

@@ -27,11 +27,48 @@ pub const MAX_CHARS: usize = 200_000;
 /// Names that may be followed by `(` in a table definition or a value: type
 /// modifiers, constraint keywords and pure functions without side effects.
 const CALL_OK: &[&str] = &[
-    "key", "unique", "check", "in", "and", "or", "not", "as", "identity", "default", "when",
-    "then", "else", "numeric", "decimal", "dec", "varchar", "char", "character", "varying", "bit",
-    "varbit", "timestamp", "timestamptz", "time", "timetz", "interval", "float", "lower", "upper",
-    "length", "char_length", "abs", "round", "trim", "coalesce", "nullif", "greatest", "least",
-    "now", "cast", "array",
+    "key",
+    "unique",
+    "check",
+    "in",
+    "and",
+    "or",
+    "not",
+    "as",
+    "identity",
+    "default",
+    "when",
+    "then",
+    "else",
+    "numeric",
+    "decimal",
+    "dec",
+    "varchar",
+    "char",
+    "character",
+    "varying",
+    "bit",
+    "varbit",
+    "timestamp",
+    "timestamptz",
+    "time",
+    "timetz",
+    "interval",
+    "float",
+    "lower",
+    "upper",
+    "length",
+    "char_length",
+    "abs",
+    "round",
+    "trim",
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "now",
+    "cast",
+    "array",
 ];
 
 /// Words accepted among literal values.
@@ -140,11 +177,14 @@ fn is_name(t: Option<&Token>) -> bool {
     matches!(t.map(|t| &t.tok), Some(Tok::Word(_) | Tok::Quoted(_)))
 }
 
-const ONLY: &str = "only CREATE TABLE and INSERT INTO … VALUES statements may set up a question's tables";
+const ONLY: &str =
+    "only CREATE TABLE and INSERT INTO … VALUES statements may set up a question's tables";
 
 fn statement(t: &[Token]) -> Result<(), String> {
     if let Some(name) = t.iter().find_map(|t| system_name(&t.tok)) {
-        return Err(format!("`{name}` refers to the server's catalogs or settings"));
+        return Err(format!(
+            "`{name}` refers to the server's catalogs or settings"
+        ));
     }
     match word(t.first()) {
         Some("create") => create_table(t),
@@ -187,15 +227,24 @@ fn create_table(t: &[Token]) -> Result<(), String> {
         i += 3;
     }
     if !is_name(t.get(i)) || t.get(i + 1).map(|x| &x.tok) != Some(&Tok::Punct('(')) {
-        return Err("expected an unqualified table name and its column list in parentheses (no AS SELECT)".into());
+        return Err(
+            "expected an unqualified table name and its column list in parentheses (no AS SELECT)"
+                .into(),
+        );
     }
     let close = closing(t, i + 1).ok_or("the column list is not closed")?;
     if close + 1 != t.len() {
         return Err("nothing may follow the column list (no INHERITS, PARTITION BY, WITH, ON COMMIT or TABLESPACE)".into());
     }
     let body = &t[i + 2..close];
-    if let Some(w) = body.iter().find_map(|x| word(Some(x)).filter(|w| TABLE_DENY.contains(w))) {
-        return Err(format!("`{}` is not allowed in a table definition", w.to_uppercase()));
+    if let Some(w) = body
+        .iter()
+        .find_map(|x| word(Some(x)).filter(|w| TABLE_DENY.contains(w)))
+    {
+        return Err(format!(
+            "`{}` is not allowed in a table definition",
+            w.to_uppercase()
+        ));
     }
     no_calls(body)
 }
@@ -211,7 +260,9 @@ fn no_calls(t: &[Token]) -> Result<(), String> {
                 return Err(format!("it calls `{w}(…)`; only literal values and plain column definitions are allowed"));
             }
             Tok::Quoted(q) if calls && !after_references => {
-                return Err(format!("it calls `\"{q}\"(…)`; only literal values are allowed"));
+                return Err(format!(
+                    "it calls `\"{q}\"(…)`; only literal values are allowed"
+                ));
             }
             Tok::Punct('.') => return Err("names must not be qualified with a schema".into()),
             Tok::Param | Tok::Punct('$') => return Err("parameters are not allowed".into()),
@@ -311,7 +362,11 @@ mod tests {
             "GRANT ALL ON t TO PUBLIC",
             "END",
         ] {
-            assert_eq!(refused("CREATE TABLE t (x int)", bad), (1, ONLY.into()), "{bad}");
+            assert_eq!(
+                refused("CREATE TABLE t (x int)", bad),
+                (1, ONLY.into()),
+                "{bad}"
+            );
         }
     }
 
@@ -359,6 +414,9 @@ mod tests {
             Fixture::parse("CREATE TABLE t (x text DEFAULT 'a", ""),
             Err(FixtureError::Unterminated("schema", "string literal"))
         );
-        assert_eq!(refused("CREATE TABLE t (x int); /* */ ALTER ROLE x", "").0, 2);
+        assert_eq!(
+            refused("CREATE TABLE t (x int); /* */ ALTER ROLE x", "").0,
+            2
+        );
     }
 }

@@ -106,7 +106,8 @@ pub fn check(sql: &str) -> Result<&str, Refusal> {
     if n > MAX_QUERY_CHARS {
         return Err(Refusal::TooLong(n));
     }
-    let toks = lexer::tokens(sql).map_err(|lexer::Unterminated(what)| Refusal::Unterminated(what))?;
+    let toks =
+        lexer::tokens(sql).map_err(|lexer::Unterminated(what)| Refusal::Unterminated(what))?;
     let (body, cut) = match toks.split_last() {
         Some((last, rest)) if last.tok == Tok::Punct(';') => (rest, last.start),
         _ => (&toks[..], sql.len()),
@@ -195,12 +196,24 @@ mod tests {
             ("select version()", "version"),
             ("SELECT * FROM \"PG_CATALOG\".\"pg_roles\"", "pg_catalog"),
             ("select * from pg_catalog . pg_roles", "pg_catalog"),
-            ("select table_name from INFORMATION_SCHEMA.tables", "information_schema"),
-            ("select current_setting('data_directory')", "current_setting"),
+            (
+                "select table_name from INFORMATION_SCHEMA.tables",
+                "information_schema",
+            ),
+            (
+                "select current_setting('data_directory')",
+                "current_setting",
+            ),
             ("select 'postgres'::regrole", "regrole"),
             ("select to_regclass('x')", "to_regclass"),
-            ("select query_to_xml('select 1', true, true, '')", "query_to_xml"),
-            ("select has_database_privilege('postgres', 'connect')", "has_database_privilege"),
+            (
+                "select query_to_xml('select 1', true, true, '')",
+                "query_to_xml",
+            ),
+            (
+                "select has_database_privilege('postgres', 'connect')",
+                "has_database_privilege",
+            ),
             ("select user", "user"),
             ("select \"current_user\"()", "current_user"),
         ] {

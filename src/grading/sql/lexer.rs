@@ -111,7 +111,11 @@ impl Lexer {
             ('u' | 'U', Some('&')) if matches!(self.at(i + 2), Some('\'' | '"')) => {
                 let q = self.chars[i + 2];
                 let end = self.quoted_end(i + 2, q, false)?;
-                let tok = if q == '"' { Tok::UnicodeQuoted } else { Tok::Str };
+                let tok = if q == '"' {
+                    Tok::UnicodeQuoted
+                } else {
+                    Tok::Str
+                };
                 (Some(tok), end)
             }
             ('$', _) => self.dollar(i)?,
@@ -285,7 +289,10 @@ mod tests {
     #[test]
     fn unterminated_text_is_reported() {
         assert_eq!(tokens("SELECT 'abc"), Err(Unterminated("string literal")));
-        assert_eq!(tokens("SELECT $a$ x"), Err(Unterminated("dollar-quoted string")));
+        assert_eq!(
+            tokens("SELECT $a$ x"),
+            Err(Unterminated("dollar-quoted string"))
+        );
         assert_eq!(tokens("/* /* */"), Err(Unterminated("comment")));
     }
 }

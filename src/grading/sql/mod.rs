@@ -162,7 +162,8 @@ fn judge(
     let got = match got {
         Ok(g) => g,
         Err(e) if e.is_limit() => {
-            let why = format!("{e}. Graded incorrect: a query that does less work fits the limits.");
+            let why =
+                format!("{e}. Graded incorrect: a query that does less work fits the limits.");
             return Ok(verdict(
                 Verdict::Incorrect,
                 0.0,

@@ -328,8 +328,12 @@ async fn lock_down(conn: &mut PgConnection, reader: &str) -> Result<(), SandboxE
         .await
         .map_err(infra)?;
     // SHOW rather than current_setting(): the sandbox revokes the function.
-    let user = rows(conn, "SELECT current_user::text").await.map_err(infra)?;
-    let read_only = rows(conn, "SHOW transaction_read_only").await.map_err(infra)?;
+    let user = rows(conn, "SELECT current_user::text")
+        .await
+        .map_err(infra)?;
+    let read_only = rows(conn, "SHOW transaction_read_only")
+        .await
+        .map_err(infra)?;
     let first = |r: &[PgRow]| -> Option<String> { r.first()?.try_get::<String, _>(0).ok() };
     if first(&user).as_deref() != Some(reader) || first(&read_only).as_deref() != Some("on") {
         return Err(SandboxError::Fixture(

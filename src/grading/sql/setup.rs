@@ -192,7 +192,10 @@ async fn role_settings(conn: &mut PgConnection, login: &str) -> Result<(), Sandb
     let mut sql = format!("BEGIN; ALTER ROLE {role} RESET ALL;");
     for (setting, needs_superuser) in ROLE_SETTINGS {
         if *needs_superuser && !superuser {
-            tracing::warn!(setting, "SQL sandbox hardening skipped: the admin role is not a superuser");
+            tracing::warn!(
+                setting,
+                "SQL sandbox hardening skipped: the admin role is not a superuser"
+            );
             continue;
         }
         sql.push_str(&format!(" ALTER ROLE {role} SET {setting};"));
