@@ -21,6 +21,7 @@
 //! fixture or solution does not work, is a [`GradeError::Unavailable`].
 
 mod compare;
+mod cursor;
 mod error;
 pub mod fixture;
 mod guard;

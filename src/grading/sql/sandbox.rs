@@ -31,13 +31,13 @@
 //! `statement_timeout` of [`STATEMENT_TIMEOUT_MS`]. A client-side deadline
 //! backs the timeout up by terminating the backend.
 
-use super::compare::{Cell, ResultSet};
-use super::error::user_error;
+use super::compare::ResultSet;
+use super::cursor::fetch;
 pub use super::error::{pg_message, RunError, SandboxError};
 use super::fixture::Fixture;
 use futures::future::BoxFuture;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgQueryResult, PgRow};
-use sqlx::{Column, ConnectOptions, Connection, Row, TypeInfo, ValueRef};
+use sqlx::{ConnectOptions, Connection, Row};
 use std::str::FromStr;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -300,6 +300,14 @@ async fn session(
                 pg_message(&e)
             )));
         }
+        // Belt and braces behind Fixture::parse: had a statement ended the
+        // transaction or switched role, stop before the next one runs.
+        if current_user(conn).await?.as_deref() != Some(reader) {
+            return Err(SandboxError::Fixture(format!(
+                "statement {} left the sandbox transaction",
+                i + 1
+            )));
+        }
     }
     lock_down(conn, reader).await?;
     let mut outcomes = Vec::new();
@@ -328,14 +336,13 @@ async fn lock_down(conn: &mut PgConnection, reader: &str) -> Result<(), SandboxE
         .await
         .map_err(infra)?;
     // SHOW rather than current_setting(): the sandbox revokes the function.
-    let user = rows(conn, "SELECT current_user::text")
-        .await
-        .map_err(infra)?;
     let read_only = rows(conn, "SHOW transaction_read_only")
         .await
         .map_err(infra)?;
-    let first = |r: &[PgRow]| -> Option<String> { r.first()?.try_get::<String, _>(0).ok() };
-    if first(&user).as_deref() != Some(reader) || first(&read_only).as_deref() != Some("on") {
+    let read_only = read_only
+        .first()
+        .and_then(|r| r.try_get::<String, _>(0).ok());
+    if current_user(conn).await?.as_deref() != Some(reader) || read_only.as_deref() != Some("on") {
         return Err(SandboxError::Fixture(
             "the schema or fixture ended the sandbox transaction".into(),
         ));
@@ -343,51 +350,9 @@ async fn lock_down(conn: &mut PgConnection, reader: &str) -> Result<(), SandboxE
     Ok(())
 }
 
-/// Runs one query through a cursor. The flag is false when the connection
-/// was left mid-result and must be thrown away.
-async fn fetch(
-    conn: &mut PgConnection,
-    i: usize,
-    query: &str,
-) -> Result<(Outcome, bool), SandboxError> {
-    use futures::TryStreamExt;
-    let declare = format!("DECLARE prepbot_q{i} NO SCROLL CURSOR FOR {query}\n");
-    if let Err(e) =
-        sqlx::Executor::execute(&mut *conn, sqlx::query(&declare).persistent(false)).await
-    {
-        return user_error(e).map(|r| (Err(r), true));
-    }
-    let fetch = format!("FETCH FORWARD {} FROM prepbot_q{i}", MAX_ROWS + 1);
-    let mut stream = sqlx::Executor::fetch(&mut *conn, sqlx::raw_sql(&fetch));
-    let mut out = ResultSet::default();
-    let mut bytes = 0usize;
-    loop {
-        let row = match stream.try_next().await {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(e) => return user_error(e).map(|r| (Err(r), true)),
-        };
-        let mut cells = Vec::with_capacity(row.len());
-        for (k, col) in row.columns().iter().enumerate() {
-            let raw = row
-                .try_get_raw(k)
-                .map_err(|e| SandboxError::Unavailable(e.to_string()))?;
-            let text = if raw.is_null() {
-                None
-            } else {
-                raw.as_str().ok()
-            };
-            bytes += text.map_or(4, str::len);
-            cells.push(Cell::from_text(text, col.type_info().name()));
-        }
-        out.columns = Some(cells.len());
-        out.rows.push(cells);
-        if bytes > MAX_BYTES {
-            return Ok((Err(RunError::TooLarge), false));
-        }
-        if out.rows.len() > MAX_ROWS {
-            return Ok((Err(RunError::TooManyRows), false));
-        }
-    }
-    Ok((Ok(out), true))
+async fn current_user(conn: &mut PgConnection) -> Result<Option<String>, SandboxError> {
+    let user = rows(conn, "SELECT current_user::text")
+        .await
+        .map_err(|e| SandboxError::Unavailable(e.to_string()))?;
+    Ok(user.first().and_then(|r| r.try_get::<String, _>(0).ok()))
 }
