@@ -79,7 +79,10 @@ impl Engine {
                 post.id
             ));
         }
-        let tries = self.take_sql_try(ctx, post, q).await?;
+        let tries = match sub {
+            Submission::Text(_) => self.take_sql_try(ctx, post, q).await?,
+            Submission::Choices(_) => None,
+        };
         let (grade, ungraded) = match self.grading.grade(q, &sub).await {
             Ok(g) => (g, false),
             Err(GradeError::Unusable(msg)) => return user(msg),
