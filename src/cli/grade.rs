@@ -108,7 +108,13 @@ pub async fn run(args: GradeArgs) -> anyhow::Result<ExitCode> {
     let grading = build_grading(&args.engine.llm, database_url)
         .await
         .context("setting up the grader")?;
-    let grade = grading.grade(question, &Submission::Text(answer)).await?;
+    let grade = match grading.grade(question, &Submission::Text(answer)).await {
+        Ok(g) => g,
+        Err(crate::grading::GradeError::Retry(msg)) => {
+            bail!("not graded: {msg}; fix the answer and run again")
+        }
+        Err(e) => return Err(e.into()),
+    };
     if args.json {
         println!("{}", to_json(&grade));
     } else {

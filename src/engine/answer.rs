@@ -78,9 +78,14 @@ impl Engine {
                 post.id
             ));
         }
+        let tries = match sub {
+            Submission::Text(_) => self.take_sql_try(ctx, post, q).await?,
+            Submission::Choices(_) => None,
+        };
         let (grade, ungraded) = match self.grading.grade(q, &sub).await {
             Ok(g) => (g, false),
             Err(GradeError::Unusable(msg)) => return user(msg),
+            Err(GradeError::Retry(msg)) => return user(retry_message(&msg, tries)),
             Err(GradeError::Unavailable(why)) => {
                 tracing::warn!(question = %q.id, %why, "grader unavailable; saving the answer ungraded");
                 (Grade::empty(), true)
@@ -137,6 +142,31 @@ impl Engine {
             model_answer: revealed.then(|| q.answer.clone()),
             streak: streak.map(|s| s.current),
         })))
+    }
+
+    /// For a SQL question, takes one of the person's [`MAX_SQL_TRIES`] and
+    /// returns how many they have used; refuses once all are used.
+    async fn take_sql_try(
+        &self,
+        ctx: Ctx,
+        post: &PostRow,
+        q: &Question,
+    ) -> Result<Option<i32>, EngineError> {
+        if q.format() != Format::Sql {
+            return Ok(None);
+        }
+        let now = self.clock.now();
+        match self
+            .store
+            .take_sql_try(ctx.member_id, q.id.as_str(), MAX_SQL_TRIES, now)
+            .await?
+        {
+            Some(used) => Ok(Some(used)),
+            None => user(format!(
+                "You have used all {MAX_SQL_TRIES} tries at #{} without a query that runs, so the SQL sandbox takes no more queries from you for this question. /quiz gets you another one.",
+                post.id
+            )),
+        }
     }
 
     async fn counting(
@@ -230,6 +260,21 @@ impl Engine {
             out.old_points
         )))
     }
+}
+
+/// Queries one person may send to the sandbox per SQL question: the first
+/// that runs is their answer; those that fail to parse or run are feedback.
+pub const MAX_SQL_TRIES: i32 = 5;
+
+/// Feedback for a query that could not be graded as it stands.
+fn retry_message(msg: &str, tries: Option<i32>) -> String {
+    let left = MAX_SQL_TRIES - tries.unwrap_or(0);
+    let tail = match left {
+        0 => "That was your last try for this question.".to_owned(),
+        1 => "1 try left for this question.".to_owned(),
+        n => format!("{n} tries left for this question."),
+    };
+    format!("Not recorded as your answer: {msg}.\nFix it and send again. {tail}")
 }
 
 fn note_for(counting: Counting, post: &PostRow) -> Option<String> {

@@ -3,11 +3,18 @@
 //! Custom questions use the bank's own format and validation. Each is stored
 //! as a one-question TOML document, so it is re-validated whenever it is
 //! loaded and a later format change cannot smuggle in a broken question.
+//!
+//! A `sql` question's schema and fixture must pass
+//! [`Fixture::parse`](crate::grading::sql::Fixture) (only `CREATE TABLE` and
+//! `INSERT … VALUES` with literals, statement by statement), and its reference
+//! solution must run in the sandbox and return rows, before anything is
+//! stored. One server's admin cannot run other SQL with the sandbox's roles.
 
 use super::{user, Engine, EngineError};
-use crate::bank::{load_str, Question};
+use crate::bank::{load_str, Located, Question, QuestionKind};
 use crate::domain::command::QuestionsCommand;
 use crate::domain::reply::{Body, CustomQuestions, Response};
+use crate::grading::sql::Fixture;
 use crate::storage::Ctx;
 use std::sync::Arc;
 
@@ -38,6 +45,21 @@ fn split_questions(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
+/// Whether a stored custom question's SQL set-up still passes the check
+/// (questions stored before it existed may not); logs the ones skipped.
+fn sql_setup_ok(guild_id: i64, l: &Located) -> bool {
+    let QuestionKind::Sql(task) = &l.question.kind else {
+        return true;
+    };
+    match Fixture::parse(&task.schema, &task.fixture) {
+        Ok(_) => true,
+        Err(e) => {
+            tracing::warn!(guild_id, question = %l.question.id, error = %e, "skipping a custom SQL question whose set-up is refused");
+            false
+        }
+    }
+}
+
 impl Engine {
     /// A guild's custom questions, cached until the next change.
     pub(super) async fn custom_questions(
@@ -50,7 +72,11 @@ impl Engine {
         let mut questions = Vec::new();
         for (id, toml) in self.store.custom_questions(guild_id).await? {
             match load_str(&format!("custom:{id}"), &toml, self.bank.topics()) {
-                Ok(qs) => questions.extend(qs.into_iter().map(|l| Arc::new(l.question))),
+                Ok(qs) => questions.extend(
+                    qs.into_iter()
+                        .filter(|l| sql_setup_ok(guild_id, l))
+                        .map(|l| Arc::new(l.question)),
+                ),
                 // Stored questions were valid when added; if the rules changed, skip and say so.
                 Err(e) => {
                     tracing::warn!(guild_id, question = %id, error = %e, "skipping an invalid custom question")
@@ -119,6 +145,14 @@ impl Engine {
         {
             return user(format!("Nothing was added. upload:{}: id `{}` is already used by the shipped bank; pick another id.", dup.line, dup.question.id));
         }
+        for l in &parsed {
+            if let Err(e) = self.check_sql(l).await {
+                return user(format!(
+                    "Nothing was added. upload:{}: question `{}`: {e}",
+                    l.line, l.question.id
+                ));
+            }
+        }
         let docs = split_questions(text)
             .map_err(|e| EngineError::User(format!("Nothing was added: {e}")))?;
         self.store
@@ -134,6 +168,20 @@ impl Engine {
             ids.len(),
             ids.join(", ")
         )))
+    }
+
+    /// For a `sql` question: checks its schema and fixture statement by
+    /// statement, then runs its reference solution in the sandbox.
+    async fn check_sql(&self, l: &Located) -> Result<(), String> {
+        let QuestionKind::Sql(task) = &l.question.kind else {
+            return Ok(());
+        };
+        Fixture::parse(&task.schema, &task.fixture).map_err(|e| format!("{e}."))?;
+        match self.grading.run_solution(task).await {
+            Ok(0) => Err("the reference solution returns no rows on its fixture.".into()),
+            Ok(_) => Ok(()),
+            Err(e) => Err(format!("the reference solution does not run: {e}")),
+        }
     }
 
     async fn list_custom(&self, ctx: Ctx) -> Result<Response, EngineError> {

@@ -120,8 +120,13 @@ impl Engine {
 
     /// Whether answering may be slow (front ends defer the interaction first).
     pub fn is_slow(&self, command: &Command) -> bool {
-        // Only text answers can reach the SQL sandbox or an LLM.
-        matches!(command, Command::Answer { .. })
+        // Only text answers can reach the SQL sandbox or an LLM; an upload
+        // runs each SQL question's reference solution in the sandbox.
+        matches!(
+            command,
+            Command::Answer { .. }
+                | Command::Questions(crate::domain::command::QuestionsCommand::Add { .. })
+        )
     }
 
     /// Applies a command. Never fails: errors become a private reply.

@@ -26,12 +26,13 @@ pub use keypoints::{verdict_for, KeyPointGrader};
 pub use llm::{LlmConfig, LlmGrader};
 pub use sql::{sql_runner, SqlGrader};
 
-use crate::bank::{Question, QuestionKind};
+use crate::bank::{Question, QuestionKind, SolutionRunner, SqlTask};
 use crate::config::LlmArgs;
 use async_trait::async_trait;
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// What a person submitted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +118,11 @@ pub enum GradeError {
     /// The grader's machinery failed (database down, timeout).
     #[error("grader unavailable: {0}")]
     Unavailable(String),
+    /// The submission cannot be graded as it stands, through the person's
+    /// own slip (a SQL syntax error, a refused statement, prose sent to a
+    /// SQL question): they should fix it and send it again. Not an answer.
+    #[error("{0}")]
+    Retry(String),
 }
 
 /// One grading strategy.
@@ -145,18 +151,24 @@ pub async fn build_grading(
         })),
         None => Box::new(KeyPointGrader::default()),
     };
-    let sql: Option<Box<dyn Grader>> = match database_url {
-        Some(url) => Some(Box::new(SqlGrader::connect(url).await?)),
+    let sql: Option<Arc<dyn SqlBackend>> = match database_url {
+        Some(url) => Some(Arc::new(SqlGrader::connect(url).await?)),
         None => None,
     };
     Ok(Grading::new(open, sql))
 }
 
+/// What grades `sql` answers: it grades, and runs a reference solution to
+/// check a question before it is accepted.
+pub trait SqlBackend: Grader + SolutionRunner {}
+
+impl<T: Grader + SolutionRunner> SqlBackend for T {}
+
 /// The grader the engine uses: dispatches on the question's format.
 pub struct Grading {
     open: Box<dyn Grader>,
     choice: ChoiceGrader,
-    sql: Option<Box<dyn Grader>>,
+    sql: Option<Arc<dyn SqlBackend>>,
 }
 
 impl Default for Grading {
@@ -167,7 +179,7 @@ impl Default for Grading {
 
 impl Grading {
     /// `open` grades free text; `sql` runs queries (None: SQL answers cannot be graded).
-    pub fn new(open: Box<dyn Grader>, sql: Option<Box<dyn Grader>>) -> Self {
+    pub fn new(open: Box<dyn Grader>, sql: Option<Arc<dyn SqlBackend>>) -> Self {
         Self {
             open,
             choice: ChoiceGrader,
@@ -179,6 +191,17 @@ impl Grading {
     /// acknowledgement window (front ends defer such interactions).
     pub fn is_slow(&self, question: &Question) -> bool {
         matches!(question.kind, QuestionKind::Sql(_))
+    }
+
+    /// Checks a `sql` question's set-up and runs its reference solution:
+    /// the number of rows, or why it cannot be used.
+    pub async fn run_solution(&self, task: &SqlTask) -> Result<usize, String> {
+        match &self.sql {
+            Some(sql) => sql.run_solution(task).await,
+            None => {
+                Err("the SQL sandbox is not configured, so SQL questions cannot be checked".into())
+            }
+        }
     }
 }
 

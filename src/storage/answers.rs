@@ -221,13 +221,15 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Open flags in a guild, oldest first.
+    /// Answers waiting for an admin in a guild, oldest first: open flags,
+    /// and every answer saved without a grade (flagged or not).
     pub async fn open_flags(&self, guild_id: i64) -> Result<Vec<OpenFlag>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT a.id AS answer_id, p.id AS post_id, m.display_name AS member, p.question_id, a.verdict, a.body
              FROM answers a JOIN members m ON m.id = a.member_id JOIN posts p ON p.id = a.post_id
-             WHERE m.guild_id = $1 AND a.flagged_at IS NOT NULL AND a.flag_closed_at IS NULL
-             ORDER BY a.flagged_at LIMIT 25",
+             WHERE m.guild_id = $1
+               AND ((a.flagged_at IS NOT NULL AND a.flag_closed_at IS NULL) OR a.verdict IS NULL)
+             ORDER BY coalesce(a.flagged_at, a.answered_at), a.id LIMIT 25",
         )
         .bind(guild_id)
         .fetch_all(&self.pool)

@@ -4,6 +4,7 @@
 //! migrations in `migrations/`, so a fresh machine needs only a server.
 
 mod answers;
+mod attempts;
 mod boards;
 mod daily;
 mod places;

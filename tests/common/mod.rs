@@ -36,12 +36,17 @@ impl World {
 
     /// A second engine over the same database and clock: a restarted process.
     pub fn with_clock(pool: PgPool, clock: Arc<ManualClock>) -> Self {
+        Self::with_grading(pool, clock, Arc::new(Grading::default()))
+    }
+
+    /// An engine with the given grading (e.g. with the SQL sandbox).
+    pub fn with_grading(pool: PgPool, clock: Arc<ManualClock>, grading: Arc<Grading>) -> Self {
         let engine = Engine::new(
             Store::from_pool(pool),
             test_bank(),
             clock.clone(),
             42,
-            Arc::new(Grading::default()),
+            grading,
         );
         Self {
             engine: Arc::new(engine),

@@ -1,6 +1,9 @@
 //! What can go wrong in the SQL sandbox, and how a PostgreSQL error becomes
-//! feedback: the person's query failing is a [`RunError`] (graded
-//! `incorrect` with the message); the sandbox failing is a [`SandboxError`].
+//! feedback. The person's query failing is a [`RunError`]: either a mistake
+//! to fix and send again ([`RunError::Postgres`]), or a query that needed
+//! more than the sandbox allows ([`RunError::is_limit`], graded
+//! `incorrect`). The sandbox failing (cannot connect, server shutting down)
+//! is a [`SandboxError`].
 
 use super::sandbox::{MAX_BYTES, MAX_ROWS, STATEMENT_TIMEOUT_MS};
 use sqlx::postgres::PgDatabaseError;
@@ -27,6 +30,29 @@ pub enum RunError {
     TooManyRows,
     #[error("Your query returned more than {} MB of data", MAX_BYTES >> 20)]
     TooLarge,
+    #[error("Your query needed more {0} than the sandbox allows, and was stopped")]
+    Resource(&'static str),
+}
+
+impl RunError {
+    /// Whether the query ran but needed more than the sandbox allows (time,
+    /// rows, bytes, temporary disk, memory): a wrong answer, not a typo.
+    pub fn is_limit(&self) -> bool {
+        !matches!(self, RunError::Postgres(_))
+    }
+}
+
+/// The resource a SQLSTATE says ran out because of the query itself.
+fn resource(code: &str) -> Option<&'static str> {
+    match code {
+        // configuration_limit_exceeded: temp_file_limit.
+        "53400" => Some("temporary disk space (temp_file_limit)"),
+        "53200" => Some("memory"),
+        // statement_too_complex: stack depth, e.g. deep recursion.
+        "54001" => Some("stack depth"),
+        c if c.starts_with("54") => Some("room under a PostgreSQL program limit"),
+        _ => None,
+    }
 }
 
 /// Maps a failed query to what the person sees, or to a sandbox failure when
@@ -37,6 +63,9 @@ pub(super) fn user_error(e: sqlx::Error) -> Result<RunError, SandboxError> {
             let code = db.code().unwrap_or_default();
             if code == "57014" {
                 return Ok(RunError::Timeout);
+            }
+            if let Some(what) = resource(&code) {
+                return Ok(RunError::Resource(what));
             }
             if code.starts_with("08") || code.starts_with("53") || code.starts_with("57P") {
                 return Err(SandboxError::Unavailable(db.message().to_owned()));

@@ -1,11 +1,20 @@
 //! First line of defence for submitted SQL: length, exactly one statement,
-//! and that statement a query. It scans past string literals, quoted
-//! identifiers, dollar quotes and comments, so a ';' inside them is fine.
+//! that statement a query, and no system catalog or server function. It
+//! works on [`super::lexer`] tokens, so a ';' or a name inside a literal,
+//! quoted identifier, dollar quote or comment is data.
 //!
-//! This is a friendly early rejection with a clear message, not the security
-//! boundary: the sandbox also runs the text inside `DECLARE ... CURSOR FOR`
-//! over the extended protocol (one statement, a query only), in a read-only
-//! transaction, as a role that can only read its fixtures.
+//! The query check is a friendly early rejection with a clear message; the
+//! sandbox also runs the text inside `DECLARE ... CURSOR FOR` over the
+//! extended protocol (one statement, a query only), in a read-only
+//! transaction, as a role that can only read its fixtures. The system-name
+//! check keeps the cluster hidden: PostgreSQL lets every role read most of
+//! `pg_catalog` (every database's and role's name) and call `version()`, so
+//! names starting with `pg_`, `information_schema`, the `reg*` lookup types
+//! and the functions that reveal the server or run SQL given as text are
+//! refused here, and the sandbox database also revokes the worst of them
+//! (see [`super::setup`]).
+
+use super::lexer::{self, Tok, Token};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 8000;
@@ -23,6 +32,72 @@ pub enum Refusal {
     NotAQuery(String),
     #[error("Your query has an unterminated {0}")]
     Unterminated(&'static str),
+    #[error("`{0}` is not available here: queries may only read the question's tables, not the server's catalogs, settings or information functions")]
+    System(String),
+}
+
+/// Functions and names that reveal the server, its databases and roles, or
+/// run SQL given as a string (and so could reach the catalogs indirectly).
+const SYSTEM_NAMES: &[&str] = &[
+    "information_schema",
+    "version",
+    "current_setting",
+    "set_config",
+    "current_database",
+    "current_catalog",
+    "current_user",
+    "session_user",
+    "current_role",
+    "system_user",
+    "current_schema",
+    "current_schemas",
+    "current_query",
+    "inet_server_addr",
+    "inet_server_port",
+    "inet_client_addr",
+    "inet_client_port",
+    "txid_current",
+    "txid_current_if_assigned",
+    "txid_current_snapshot",
+    "txid_status",
+    "obj_description",
+    "col_description",
+    "shobj_description",
+    "ts_stat",
+    "ts_rewrite",
+    "row_security_active",
+    "dblink",
+    "regclass",
+    "regcollation",
+    "regconfig",
+    "regdictionary",
+    "regnamespace",
+    "regoper",
+    "regoperator",
+    "regproc",
+    "regprocedure",
+    "regrole",
+    "regtype",
+];
+
+/// The system name a token refers to, if it is one. Quoted names are
+/// compared without case too: `"PG_CATALOG"` is refused with a clear message
+/// rather than left to fail as an unknown schema.
+pub(super) fn system_name(tok: &Tok) -> Option<String> {
+    let (name, quoted) = match tok {
+        Tok::Word(w) => (w.clone(), false),
+        Tok::Quoted(q) => (q.to_lowercase(), true),
+        Tok::UnicodeQuoted => return Some("U&\"…\" (escaped identifier)".into()),
+        _ => return None,
+    };
+    let hidden = name.starts_with("pg_")
+        || name.starts_with("to_reg")
+        || (name.starts_with("has_") && name.ends_with("_privilege"))
+        || name.contains("_to_xml")
+        || SYSTEM_NAMES.contains(&name.as_str())
+        // Unquoted `user` is CURRENT_USER; "user" is an ordinary name.
+        || (!quoted && name == "user");
+    hidden.then_some(name)
 }
 
 /// Checks `sql` and returns it without a trailing `;`.
@@ -31,138 +106,31 @@ pub fn check(sql: &str) -> Result<&str, Refusal> {
     if n > MAX_QUERY_CHARS {
         return Err(Refusal::TooLong(n));
     }
-    let code = strip(sql)?;
-    let trimmed = code.trim_end();
-    let (body, end) = match trimmed.strip_suffix(';') {
-        Some(b) => (b, b.chars().count()),
-        None => (trimmed, n),
+    let toks =
+        lexer::tokens(sql).map_err(|lexer::Unterminated(what)| Refusal::Unterminated(what))?;
+    let (body, cut) = match toks.split_last() {
+        Some((last, rest)) if last.tok == Tok::Punct(';') => (rest, last.start),
+        _ => (&toks[..], sql.len()),
     };
-    if body.contains(';') {
+    if body.iter().any(|t| t.tok == Tok::Punct(';')) {
         return Err(Refusal::Several);
     }
-    let first: String = body
-        .trim_start_matches(|c: char| c.is_whitespace() || c == '(')
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
-    if first.is_empty() {
-        return Err(Refusal::Empty);
+    match body.iter().find(|t| t.tok != Tok::Punct('(')) {
+        None => return Err(Refusal::Empty),
+        Some(Token {
+            tok: Tok::Word(w), ..
+        }) if matches!(w.as_str(), "select" | "with" | "values" | "table") => {}
+        Some(t) => return Err(Refusal::NotAQuery(first_word(&sql[t.start..t.end]))),
     }
-    let kw = first.to_ascii_uppercase();
-    if !matches!(kw.as_str(), "SELECT" | "WITH" | "VALUES" | "TABLE") {
-        return Err(Refusal::NotAQuery(kw));
+    if let Some(name) = body.iter().find_map(|t| system_name(&t.tok)) {
+        return Err(Refusal::System(name));
     }
-    let cut = sql.char_indices().nth(end).map_or(sql.len(), |(b, _)| b);
     Ok(sql[..cut].trim_end())
 }
 
-/// The query with literals, quoted identifiers and comments blanked out
-/// (one space per character, so character positions are kept).
-fn strip(sql: &str) -> Result<String, Refusal> {
-    let chars: Vec<char> = sql.chars().collect();
-    let mut out = String::with_capacity(sql.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let next = chars.get(i + 1).copied();
-        let skipped = match (chars[i], next) {
-            ('-', Some('-')) => Some(skip_line(&chars, i)),
-            ('/', Some('*')) => Some(skip_block(&chars, i)?),
-            ('\'', _) => Some(skip_quoted(&chars, i, '\'', "string literal")?),
-            ('"', _) => Some(skip_quoted(&chars, i, '"', "quoted identifier")?),
-            ('$', _) => match dollar_tag(&chars, i) {
-                Some(tag) => Some(skip_dollar(&chars, i, &tag)?),
-                None => None,
-            },
-            _ => None,
-        };
-        match skipped {
-            Some(to) => {
-                out.extend(std::iter::repeat_n(' ', to - i));
-                i = to;
-            }
-            None => {
-                out.push(chars[i]);
-                i += 1;
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn skip_line(chars: &[char], i: usize) -> usize {
-    chars[i..]
-        .iter()
-        .position(|&c| c == '\n')
-        .map_or(chars.len(), |p| i + p + 1)
-}
-
-/// Block comments nest in PostgreSQL.
-fn skip_block(chars: &[char], mut i: usize) -> Result<usize, Refusal> {
-    let mut depth = 0;
-    while i < chars.len() {
-        match (chars[i], chars.get(i + 1)) {
-            ('/', Some('*')) => {
-                depth += 1;
-                i += 2;
-            }
-            ('*', Some('/')) => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return Ok(i);
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    Err(Refusal::Unterminated("comment"))
-}
-
-/// Skips '...' or "..." where a doubled quote is an escaped quote. Backslash
-/// escapes in E'...' strings are skipped too.
-fn skip_quoted(
-    chars: &[char],
-    start: usize,
-    q: char,
-    what: &'static str,
-) -> Result<usize, Refusal> {
-    let escapes = q == '\''
-        && start > 0
-        && matches!(chars[start - 1], 'e' | 'E')
-        && (start < 2 || !chars[start - 2].is_alphanumeric());
-    let mut i = start + 1;
-    while i < chars.len() {
-        match chars[i] {
-            '\\' if escapes => i += 2,
-            c if c == q && chars.get(i + 1) == Some(&q) => i += 2,
-            c if c == q => return Ok(i + 1),
-            _ => i += 1,
-        }
-    }
-    Err(Refusal::Unterminated(what))
-}
-
-/// `$tag$` at `i` (tag may be empty), unless `$` is part of `$1` or a name.
-fn dollar_tag(chars: &[char], i: usize) -> Option<String> {
-    if i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_') {
-        return None;
-    }
-    let mut j = i + 1;
-    while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
-        j += 1;
-    }
-    let tag: String = chars[i + 1..j].iter().collect();
-    (chars.get(j) == Some(&'$') && !tag.starts_with(|c: char| c.is_ascii_digit()))
-        .then(|| format!("${tag}$"))
-}
-
-fn skip_dollar(chars: &[char], i: usize, tag: &str) -> Result<usize, Refusal> {
-    let tag: Vec<char> = tag.chars().collect();
-    let body = i + tag.len();
-    (body..chars.len())
-        .find(|&k| chars[k..].starts_with(&tag))
-        .map(|k| k + tag.len())
-        .ok_or(Refusal::Unterminated("dollar-quoted string"))
+fn first_word(text: &str) -> String {
+    let word: String = text.chars().take(30).collect();
+    word.to_uppercase()
 }
 
 #[cfg(test)]
@@ -218,5 +186,53 @@ mod tests {
             check("SELECT 'abc"),
             Err(Refusal::Unterminated(_))
         ));
+    }
+
+    #[test]
+    fn catalogs_and_server_functions_are_refused_however_they_are_spelled() {
+        for (sql, name) in [
+            ("select datname from pg_database", "pg_database"),
+            ("select rolname, rolsuper from pg_roles", "pg_roles"),
+            ("select version()", "version"),
+            ("SELECT * FROM \"PG_CATALOG\".\"pg_roles\"", "pg_catalog"),
+            ("select * from pg_catalog . pg_roles", "pg_catalog"),
+            (
+                "select table_name from INFORMATION_SCHEMA.tables",
+                "information_schema",
+            ),
+            (
+                "select current_setting('data_directory')",
+                "current_setting",
+            ),
+            ("select 'postgres'::regrole", "regrole"),
+            ("select to_regclass('x')", "to_regclass"),
+            (
+                "select query_to_xml('select 1', true, true, '')",
+                "query_to_xml",
+            ),
+            (
+                "select has_database_privilege('postgres', 'connect')",
+                "has_database_privilege",
+            ),
+            ("select user", "user"),
+            ("select \"current_user\"()", "current_user"),
+        ] {
+            assert_eq!(check(sql), Err(Refusal::System(name.into())), "{sql}");
+        }
+        assert!(matches!(
+            check("select * from U&\"\\0070g_roles\""),
+            Err(Refusal::System(_))
+        ));
+    }
+
+    #[test]
+    fn ordinary_names_that_look_close_are_fine() {
+        for sql in [
+            "SELECT \"user\", page_views, pg FROM t",
+            "SELECT 'pg_roles', $$version()$$ FROM t -- pg_database",
+            "SELECT generate_series(1, 3), now()::date",
+        ] {
+            assert!(check(sql).is_ok(), "{sql}");
+        }
     }
 }

@@ -9,17 +9,28 @@
 //! - [`sql_runner`]`(database_url)`: the same sandbox as a
 //!   [`crate::bank::SolutionRunner`], for `bank check`.
 //!
-//! A query that is refused, fails, times out or returns too much is graded
-//! `incorrect` with the reason (Postgres's own message for errors). Only a
-//! sandbox failure (database down) is a [`GradeError::Unavailable`].
+//! Outcomes of a submitted query:
+//! - refused by the guard, or failed in PostgreSQL (syntax error, unknown
+//!   column, division by zero): [`GradeError::Retry`] with the message. It
+//!   is the person's slip to fix and send again, not an answer;
+//! - stopped by a resource limit (time, rows, bytes, temporary disk,
+//!   memory): graded `incorrect` with a clear reason;
+//! - ran: compared with the reference solution's result.
+//!
+//! Only a sandbox failure (database down), or a question whose own schema,
+//! fixture or solution does not work, is a [`GradeError::Unavailable`].
 
 mod compare;
+mod cursor;
 mod error;
+pub mod fixture;
 mod guard;
+mod lexer;
 pub mod sandbox;
 mod setup;
 
 pub use compare::{differences, Cell, ResultSet};
+pub use fixture::{Fixture, FixtureError};
 pub use guard::{check as check_query, Refusal, MAX_QUERY_CHARS};
 pub use sandbox::{RunError, Sandbox, SandboxError};
 
@@ -87,8 +98,13 @@ impl SqlGrader {
     }
 
     /// Drops the sandbox database and roles.
-    pub async fn destroy(self) -> Result<(), SandboxError> {
+    pub async fn destroy(&self) -> Result<(), SandboxError> {
         self.sandbox.destroy().await
+    }
+
+    /// The sandbox underneath.
+    pub fn sandbox(&self) -> &Sandbox {
+        &self.sandbox
     }
 
     fn cached(&self, key: u64) -> Option<Arc<ResultSet>> {
@@ -102,6 +118,9 @@ impl SqlGrader {
         task: &SqlTask,
         query: &str,
     ) -> Result<(Arc<ResultSet>, Result<ResultSet, RunError>), GradeError> {
+        let fixture = Fixture::parse(&task.schema, &task.fixture).map_err(|e| {
+            GradeError::Unavailable(format!("the question's set-up is refused: {e}"))
+        })?;
         let key = task_key(task);
         let cached = self.cached(key);
         let queries: Vec<&str> = match cached {
@@ -110,7 +129,7 @@ impl SqlGrader {
         };
         let mut outcomes = self
             .sandbox
-            .run(&task.schema, &task.fixture, &queries)
+            .run(&fixture, &queries)
             .await
             .map_err(|e| GradeError::Unavailable(e.to_string()))?
             .into_iter();
@@ -135,26 +154,37 @@ impl SqlGrader {
     }
 }
 
-/// Turns a query's result into a grade.
-fn judge(expected: &ResultSet, got: Result<ResultSet, RunError>, order_matters: bool) -> Grade {
+/// Turns a query's result into a grade, or into a slip to fix.
+fn judge(
+    expected: &ResultSet,
+    got: Result<ResultSet, RunError>,
+    order_matters: bool,
+) -> Result<Grade, GradeError> {
     let got = match got {
         Ok(g) => g,
-        Err(e) => {
-            return verdict(
+        Err(e) if e.is_limit() => {
+            let why =
+                format!("{e}. Graded incorrect: a query that does less work fits the limits.");
+            return Ok(verdict(
                 Verdict::Incorrect,
                 0.0,
                 vec![],
                 vec![MATCH.into()],
-                vec![e.to_string()],
-            )
+                vec![why],
+            ));
         }
+        Err(e) => return Err(GradeError::Retry(e.to_string())),
     };
-    let diff = differences(expected, &got, order_matters);
+    Ok(compare(expected, &got, order_matters))
+}
+
+fn compare(expected: &ResultSet, got: &ResultSet, order_matters: bool) -> Grade {
+    let diff = differences(expected, got, order_matters);
     if diff.is_empty() {
         let line = format!("{MATCH} ({} row(s))", got.rows.len());
         return verdict(Verdict::Correct, 1.0, vec![line], vec![], vec![]);
     }
-    let only_order = order_matters && differences(expected, &got, false).is_empty();
+    let only_order = order_matters && differences(expected, got, false).is_empty();
     if only_order {
         let covered = vec!["The result has the right rows".to_owned()];
         return verdict(
@@ -183,30 +213,20 @@ impl Grader for SqlGrader {
                 "this question takes a SQL query".into(),
             ));
         };
-        let query = match guard::check(text) {
-            Ok(q) => q,
-            Err(refusal) => {
-                return Ok(verdict(
-                    Verdict::Incorrect,
-                    0.0,
-                    vec![],
-                    vec![MATCH.into()],
-                    vec![refusal.to_string()],
-                ));
-            }
-        };
+        let query = guard::check(text).map_err(|r| GradeError::Retry(r.to_string()))?;
         let (expected, got) = self.run(task, query).await?;
-        Ok(judge(&expected, got, task.order_matters))
+        judge(&expected, got, task.order_matters)
     }
 }
 
 #[async_trait]
 impl SolutionRunner for SqlGrader {
     async fn run_solution(&self, task: &SqlTask) -> Result<usize, String> {
+        let fixture = Fixture::parse(&task.schema, &task.fixture).map_err(|e| e.to_string())?;
         let query = guard::check(&task.solution).map_err(|e| e.to_string())?;
         let outcomes = self
             .sandbox
-            .run(&task.schema, &task.fixture, &[query])
+            .run(&fixture, &[query])
             .await
             .map_err(|e| e.to_string())?;
         match outcomes.into_iter().next() {

@@ -1,36 +1,43 @@
 //! The PostgreSQL sandbox that runs submitted queries.
 //!
-//! Set-up, once, through an admin connection (the bot's database URL):
+//! Set-up, through an admin connection (the bot's database URL), serialised
+//! between processes by an advisory lock so two replicas (or the bot and
+//! `prepbot grade`) starting at once do not trip over each other:
 //! - a separate database `<db>_sandbox`, created from `template0` (so no
 //!   extension such as dblink), where PUBLIC may neither connect, create temp
-//!   tables, nor use the `public` schema;
+//!   tables, nor use the `public` schema, and may not read the cluster-wide
+//!   catalogs (databases, roles, settings) nor call `version()` and similar;
 //! - a LOGIN role `<db>_sandbox` (no superuser, createdb, createrole,
-//!   replication or bypassrls; a random password set at start-up) that may only
-//!   connect to that database and create temp tables there;
-//! - a NOLOGIN role `<db>_sandbox_ro` that the login role may switch to, and
-//!   that holds nothing but SELECT on the current session's fixture tables;
-//! - in the sandbox database, `set_config`, the backend-signalling functions
-//!   and `pg_stat_activity` are revoked from PUBLIC, and the login role gets
-//!   `track_activities = off` and a `temp_file_limit` (these need a superuser
-//!   admin; without one they are skipped with a warning).
+//!   replication or bypassrls) that may only connect to that database. Its
+//!   password is generated once and kept in a table of that database that
+//!   only the admin can read (`prepbot_private.sandbox_secret`); it is set
+//!   on the role only when the role or the secret is created, so every
+//!   process reads the same password and none resets another's;
+//! - a NOLOGIN role `<db>_sandbox_ro` that the login role switches to for
+//!   everything the question supplies; it may only create temp tables;
+//! - the login role gets `statement_timeout`, `track_activities = off` and a
+//!   `temp_file_limit` (the last two need a superuser admin; without one
+//!   they, and the catalog revokes, are skipped with a warning).
 //!
 //! Each run opens a fresh connection as the login role and, in one
-//! transaction that is always rolled back: loads the question's schema and
-//! fixture as temp tables (invisible to every other session), grants SELECT on
-//! them to the reader role, makes the transaction read-only, switches to the
-//! reader role, checks both took effect, then runs each query as
+//! transaction that is always rolled back: switches to the reader role,
+//! runs the question's checked [`Fixture`] statements one at a time over the
+//! extended protocol (so each message is exactly one statement) as temp
+//! tables (invisible to every other session), makes the transaction
+//! read-only, checks that both took effect, then runs each query as
 //! `DECLARE ... NO SCROLL CURSOR FOR <query>` over the extended protocol
 //! (exactly one statement, and a query: DECLARE rejects anything else and any
 //! data-modifying WITH) and fetches at most [`MAX_ROWS`] + 1 rows, under a
 //! `statement_timeout` of [`STATEMENT_TIMEOUT_MS`]. A client-side deadline
 //! backs the timeout up by terminating the backend.
 
-use super::compare::{Cell, ResultSet};
-use super::error::user_error;
+use super::compare::ResultSet;
+use super::cursor::fetch;
 pub use super::error::{pg_message, RunError, SandboxError};
+use super::fixture::Fixture;
 use futures::future::BoxFuture;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgQueryResult, PgRow};
-use sqlx::{Column, ConnectOptions, Connection, Row, TypeInfo, ValueRef};
+use sqlx::{ConnectOptions, Connection, Row};
 use std::str::FromStr;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -97,15 +104,12 @@ impl Sandbox {
             .unwrap_or(base.get_username())
             .to_owned();
         let names = Names::for_database(&main);
-        let password = random_password();
         let mut admin = connect_admin(&base).await?;
-        super::setup::ensure_roles(&mut admin, &names.login, &names.reader, &password).await?;
-        super::setup::ensure_database(&mut admin, &names.db).await?;
+        super::setup::lock(&mut admin).await?;
+        let set_up = set_up(&mut admin, &base, &names).await;
+        // Closing the session releases the advisory lock.
         let _ = admin.close().await;
-        let sandbox_admin = base.clone().database(&names.db);
-        let mut conn = open(&sandbox_admin).await.map_err(SandboxError::Setup)?;
-        super::setup::harden(&mut conn, &names.db, &names.login).await?;
-        let _ = conn.close().await;
+        let (sandbox_admin, password) = set_up?;
         let login = sandbox_admin
             .clone()
             .username(&names.login)
@@ -120,7 +124,7 @@ impl Sandbox {
     }
 
     /// Drops the sandbox database and roles (for tests and uninstalling).
-    pub async fn destroy(self) -> Result<(), SandboxError> {
+    pub async fn destroy(&self) -> Result<(), SandboxError> {
         let main = self.admin.clone().database("postgres");
         let mut conn = open(&main).await.map_err(SandboxError::Unavailable)?;
         for sql in [
@@ -139,12 +143,16 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Loads `schema` and `fixture`, then runs each query in turn (stopping
-    /// at the first that fails) and returns their outcomes.
+    /// The login role's name (tests and operators use it to inspect it).
+    pub fn login_role(&self) -> &str {
+        &self.names.login
+    }
+
+    /// Loads `fixture`, then runs each query in turn (stopping at the first
+    /// that fails) and returns their outcomes.
     pub async fn run(
         &self,
-        schema: &str,
-        fixture: &str,
+        fixture: &Fixture,
         queries: &[&str],
     ) -> Result<Vec<Outcome>, SandboxError> {
         let _permit = self
@@ -159,7 +167,7 @@ impl Sandbox {
             .map_err(|e| SandboxError::Unavailable(e.to_string()))?;
         let deadline =
             Duration::from_millis(STATEMENT_TIMEOUT_MS * (queries.len() as u64 + 2) + 3000);
-        let work = session(&mut conn, &self.names.reader, schema, fixture, queries);
+        let work = session(&mut conn, &self.names.reader, fixture, queries);
         match tokio::time::timeout(deadline, work).await {
             Ok(Ok((outcomes, clean))) => {
                 if clean {
@@ -213,6 +221,24 @@ async fn connect_admin(base: &PgConnectOptions) -> Result<PgConnection, SandboxE
     }
 }
 
+/// Creates or checks the database, the secret and the roles, and locks the
+/// database down. Returns the admin's options for the sandbox database and
+/// the login role's password.
+async fn set_up(
+    admin: &mut PgConnection,
+    base: &PgConnectOptions,
+    names: &Names,
+) -> Result<(PgConnectOptions, String), SandboxError> {
+    super::setup::ensure_database(admin, &names.db).await?;
+    let sandbox_admin = base.clone().database(&names.db);
+    let mut conn = open(&sandbox_admin).await.map_err(SandboxError::Setup)?;
+    let (password, fresh) = super::setup::secret(&mut conn, &random_password()).await?;
+    super::setup::ensure_roles(admin, &names.login, &names.reader, &password, fresh).await?;
+    super::setup::harden(&mut conn, &names.db, &names.login, &names.reader).await?;
+    let _ = conn.close().await;
+    Ok((sandbox_admin, password))
+}
+
 fn random_password() -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
@@ -238,30 +264,54 @@ fn rows<'c>(
     sqlx::Executor::fetch_all(conn, sqlx::raw_sql(sql))
 }
 
+/// One statement over the extended protocol, which refuses a second one.
+fn exec_one<'c>(
+    conn: &'c mut PgConnection,
+    sql: &'c str,
+) -> BoxFuture<'c, Result<PgQueryResult, sqlx::Error>> {
+    sqlx::Executor::execute(conn, sqlx::query(sql).persistent(false))
+}
+
 /// One rolled-back transaction. Returns the outcomes and whether the
 /// connection is still in a known state (else the caller terminates it).
 async fn session(
     conn: &mut PgConnection,
     reader: &str,
-    schema: &str,
-    fixture: &str,
+    fixture: &Fixture,
     queries: &[&str],
 ) -> Result<(Vec<Outcome>, bool), SandboxError> {
     let infra = |e: sqlx::Error| SandboxError::Unavailable(e.to_string());
     exec(conn, &format!(
         "BEGIN; SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}; SET LOCAL lock_timeout = 1000; \
-         SET LOCAL idle_in_transaction_session_timeout = 10000; SET LOCAL search_path = pg_temp"
+         SET LOCAL idle_in_transaction_session_timeout = 10000; SET LOCAL search_path = pg_temp; \
+         SET LOCAL ROLE {}", ident(reader)
     ))
     .await
     .map_err(infra)?;
-    let load = |e: sqlx::Error| SandboxError::Fixture(pg_message(&e));
-    exec(conn, schema).await.map_err(load)?;
-    exec(conn, fixture).await.map_err(load)?;
+    let statements = fixture.statements();
+    // Index loops: a slice iterator held across the await trips the same
+    // higher-ranked Send check as above.
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..statements.len() {
+        if let Err(e) = exec_one(conn, &statements[i]).await {
+            return Err(SandboxError::Fixture(format!(
+                "statement {}: {}",
+                i + 1,
+                pg_message(&e)
+            )));
+        }
+        // Belt and braces behind Fixture::parse: had a statement ended the
+        // transaction or switched role, stop before the next one runs.
+        if current_user(conn).await?.as_deref() != Some(reader) {
+            return Err(SandboxError::Fixture(format!(
+                "statement {} left the sandbox transaction",
+                i + 1
+            )));
+        }
+    }
     lock_down(conn, reader).await?;
     let mut outcomes = Vec::new();
     let mut clean = true;
-    // An index loop: a slice iterator held across the await trips the same
-    // higher-ranked Send check as above.
     #[allow(clippy::needless_range_loop)]
     for i in 0..queries.len() {
         let (outcome, ok) = fetch(conn, i, queries[i]).await?;
@@ -278,42 +328,21 @@ async fn session(
     Ok((outcomes, clean))
 }
 
-/// Grants the reader SELECT on the session's temp tables, makes the
-/// transaction read-only, becomes the reader, and checks all of it.
+/// Makes the transaction read-only and checks that it is, and that the
+/// session is still the reader's inside the sandbox transaction.
 async fn lock_down(conn: &mut PgConnection, reader: &str) -> Result<(), SandboxError> {
     let infra = |e: sqlx::Error| SandboxError::Unavailable(e.to_string());
-    let tables: Vec<String> = rows(
-        conn,
-        "SELECT quote_ident(relname) FROM pg_class \
-         WHERE relnamespace = pg_my_temp_schema() AND relkind IN ('r', 'p', 'v', 'm')",
-    )
-    .await
-    .map_err(infra)?
-    .iter()
-    .map(|r| r.try_get::<String, _>(0))
-    .collect::<Result<_, _>>()
-    .map_err(infra)?;
-    if !tables.is_empty() {
-        let grant = format!("GRANT SELECT ON {} TO {}", tables.join(", "), ident(reader));
-        exec(conn, &grant).await.map_err(infra)?;
-    }
-    let lock = format!(
-        "SET LOCAL transaction_read_only = on; SET LOCAL ROLE {}",
-        ident(reader)
-    );
-    exec(conn, &lock).await.map_err(infra)?;
-    let check = rows(
-        conn,
-        "SELECT current_user::text, current_setting('transaction_read_only')",
-    )
-    .await
-    .map_err(infra)?;
-    let row = check
+    exec(conn, "SET LOCAL transaction_read_only = on")
+        .await
+        .map_err(infra)?;
+    // SHOW rather than current_setting(): the sandbox revokes the function.
+    let read_only = rows(conn, "SHOW transaction_read_only")
+        .await
+        .map_err(infra)?;
+    let read_only = read_only
         .first()
-        .ok_or_else(|| SandboxError::Unavailable("no row".into()))?;
-    let user: String = row.try_get(0).map_err(infra)?;
-    let read_only: String = row.try_get(1).map_err(infra)?;
-    if user != reader || read_only != "on" {
+        .and_then(|r| r.try_get::<String, _>(0).ok());
+    if current_user(conn).await?.as_deref() != Some(reader) || read_only.as_deref() != Some("on") {
         return Err(SandboxError::Fixture(
             "the schema or fixture ended the sandbox transaction".into(),
         ));
@@ -321,51 +350,9 @@ async fn lock_down(conn: &mut PgConnection, reader: &str) -> Result<(), SandboxE
     Ok(())
 }
 
-/// Runs one query through a cursor. The flag is false when the connection
-/// was left mid-result and must be thrown away.
-async fn fetch(
-    conn: &mut PgConnection,
-    i: usize,
-    query: &str,
-) -> Result<(Outcome, bool), SandboxError> {
-    use futures::TryStreamExt;
-    let declare = format!("DECLARE prepbot_q{i} NO SCROLL CURSOR FOR {query}\n");
-    if let Err(e) =
-        sqlx::Executor::execute(&mut *conn, sqlx::query(&declare).persistent(false)).await
-    {
-        return user_error(e).map(|r| (Err(r), true));
-    }
-    let fetch = format!("FETCH FORWARD {} FROM prepbot_q{i}", MAX_ROWS + 1);
-    let mut stream = sqlx::Executor::fetch(&mut *conn, sqlx::raw_sql(&fetch));
-    let mut out = ResultSet::default();
-    let mut bytes = 0usize;
-    loop {
-        let row = match stream.try_next().await {
-            Ok(Some(row)) => row,
-            Ok(None) => break,
-            Err(e) => return user_error(e).map(|r| (Err(r), true)),
-        };
-        let mut cells = Vec::with_capacity(row.len());
-        for (k, col) in row.columns().iter().enumerate() {
-            let raw = row
-                .try_get_raw(k)
-                .map_err(|e| SandboxError::Unavailable(e.to_string()))?;
-            let text = if raw.is_null() {
-                None
-            } else {
-                raw.as_str().ok()
-            };
-            bytes += text.map_or(4, str::len);
-            cells.push(Cell::from_text(text, col.type_info().name()));
-        }
-        out.columns = Some(cells.len());
-        out.rows.push(cells);
-        if bytes > MAX_BYTES {
-            return Ok((Err(RunError::TooLarge), false));
-        }
-        if out.rows.len() > MAX_ROWS {
-            return Ok((Err(RunError::TooManyRows), false));
-        }
-    }
-    Ok((Ok(out), true))
+async fn current_user(conn: &mut PgConnection) -> Result<Option<String>, SandboxError> {
+    let user = rows(conn, "SELECT current_user::text")
+        .await
+        .map_err(|e| SandboxError::Unavailable(e.to_string()))?;
+    Ok(user.first().and_then(|r| r.try_get::<String, _>(0).ok()))
 }
