@@ -22,7 +22,8 @@ Everyone:
 Admins (Manage Server):
   /daily setup time:HH:MM tz:Area/City [reveal:HH:MM] [days:daily|weekdays] [topics:a,b]
   /daily post | status | pause | resume
-  /questions add FILE | disable-topic T | enable-topic T | list
+  /questions add FILE [replace:true]   replace:true overwrites questions with the same id
+  /questions remove id:ID | disable-topic T | enable-topic T | list
   /flags                   open appeals;  /regrade ANSWER-ID correct|partial|incorrect [note]
 
 Rules: your first answer to a question stands. Daily answers before the reveal earn points

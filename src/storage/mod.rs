@@ -5,12 +5,14 @@
 
 mod answers;
 mod boards;
+mod custom;
 mod daily;
 mod places;
 mod posts;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};
 pub use boards::{BoardQuery, TopicStats};
+pub use custom::CustomAdd;
 pub use daily::{ChannelSchedule, DailyRow};
 pub use places::Ctx;
 pub use posts::{PostKind, PostRow};
