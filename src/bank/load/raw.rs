@@ -348,3 +348,47 @@ impl<'a, 'p> Fields<'a, 'p> {
 fn span_line(lines: &Lines, span: Option<std::ops::Range<usize>>, fallback: usize) -> usize {
     span.map(|s| lines.line(s.start)).unwrap_or(fallback)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The old way: count the newlines before the offset.
+    fn counted(text: &str, offset: usize) -> usize {
+        text.as_bytes()[..offset.min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_counting_newlines_at_every_offset() {
+        let text = "a = 1\n\nprompt = \"Ελληνικά 日本語 🐍\"\r\nx\n\n";
+        let lines = Lines::new(text);
+        for offset in 0..=text.len() + 3 {
+            assert_eq!(lines.line(offset), counted(text, offset), "offset {offset}");
+        }
+        assert_eq!(Lines::new("").line(0), 1);
+    }
+
+    #[test]
+    fn problems_deep_in_a_large_file_are_reported_at_their_own_lines() {
+        let one = |i: usize| {
+            format!(
+                "[[question]]\nid = \"q-{i:05}\"\ntopic = \"t\"\ndifficulty = \"easy\"\n\
+                 format = \"open\"\nprompt = \"p\"\nanswer = \"a\"\nexplanation = \"e\"\n"
+            )
+        };
+        let mut text: String = (0..3000).map(one).collect();
+        // 3000 questions of 8 lines: the new key is on line 24,001.
+        text.push_str("[[question]]\nbogus = 1\n");
+        let mut p = Problems::default();
+        let raws = parse_file(&text, &mut p);
+        assert_eq!(raws.len(), 3001);
+        assert_eq!(raws[2999].line, 23_993);
+        assert_eq!(raws[3000].line, 24_001);
+        let last = &raws[3000].problems.0;
+        assert!(last.contains(&(24_002, "unknown key `bogus` on a question".into())), "{last:?}");
+    }
+}
