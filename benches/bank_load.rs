@@ -52,11 +52,18 @@ fn median(mut times: Vec<Duration>) -> Duration {
 fn main() {
     let topics = parse_topics("topics.toml", TOPICS).expect("valid topics");
     println!("bank_load: median of runs, generated open questions");
-    println!("{:>9}  {:>9}  {:>5}  {:>10}  {:>12}", "questions", "size", "runs", "median", "per question");
+    println!(
+        "{:>9}  {:>9}  {:>5}  {:>10}  {:>12}",
+        "questions", "size", "runs", "median", "per question"
+    );
     for (n, runs) in [(1_000, 15), (10_000, 9), (100_000, 5)] {
         let text = file(n);
         let (qs, issues) = scan_str("gen.toml", &text, &topics);
-        assert_eq!((qs.len(), issues.len()), (n, 0), "the generated file is valid");
+        assert_eq!(
+            (qs.len(), issues.len()),
+            (n, 0),
+            "the generated file is valid"
+        );
         let times: Vec<Duration> = (0..runs)
             .map(|_| {
                 let start = Instant::now();

@@ -221,7 +221,8 @@ options = [
 
     #[test]
     fn a_list_line_shows_what_a_sql_prompt_asks_not_its_tables_label() {
-        let prompt = "Tables:\n- `customers(customer_id, name)`\n- `orders(order_id, customer_id)`\n\n\
+        let prompt =
+            "Tables:\n- `customers(customer_id, name)`\n- `orders(order_id, customer_id)`\n\n\
                       List every customer with their number of orders.\nColumns: name, orders.";
         assert_eq!(
             headline(prompt, 80),

@@ -26,7 +26,8 @@ struct Upload {
 
 /// Validates an upload (CPU-bound: run it off the async runtime).
 fn parse_upload(text: &str, topics: &[TopicInfo]) -> Result<Upload, String> {
-    let questions = load_str("upload", text, topics).map_err(|e| format!("Nothing was added. {e}"))?;
+    let questions =
+        load_str("upload", text, topics).map_err(|e| format!("Nothing was added. {e}"))?;
     if questions.is_empty() {
         return Err("Nothing was added: the file has no [[question]] tables.".into());
     }
@@ -172,7 +173,11 @@ impl Engine {
             CustomAdd::Added { replaced } => replaced,
         };
         self.forget_custom(ctx.guild_id);
-        let ids: Vec<&str> = upload.questions.iter().map(|l| l.question.id.as_str()).collect();
+        let ids: Vec<&str> = upload
+            .questions
+            .iter()
+            .map(|l| l.question.id.as_str())
+            .collect();
         let mut text = format!(
             "Added {} question(s) to this server's pool: {}",
             ids.len(),
@@ -189,7 +194,11 @@ impl Engine {
     }
 
     async fn remove_custom(&self, ctx: Ctx, id: &QuestionId) -> Result<Response, EngineError> {
-        if self.store.remove_custom_question(ctx.guild_id, id.as_str()).await? {
+        if self
+            .store
+            .remove_custom_question(ctx.guild_id, id.as_str())
+            .await?
+        {
             self.forget_custom(ctx.guild_id);
             return Ok(Response::text(format!(
                 "Removed `{id}` from this server's pool."

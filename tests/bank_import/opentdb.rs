@@ -149,6 +149,9 @@ fn an_opentdb_response_with_bad_entries_imports_the_rest_and_lists_each_skipped_
     assert!(skipped.contains("results[2] \"Water boils at 100 °C at sea level.\": a boolean entry's correct_answer must be True or False"));
     assert!(skipped.contains("results[3] \"Match the pairs.\": unknown difficulty `insane`"));
     let shown = report.to_string();
-    assert!(shown.contains("with 1 question(s)\nskipped 3 entries:\n  results[1]"), "{shown}");
+    assert!(
+        shown.contains("with 1 question(s)\nskipped 3 entries:\n  results[1]"),
+        "{shown}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -9,8 +9,13 @@ use prepbot::grading::{Grader, Grading, Submission, Verdict};
 #[test]
 fn a_red_list_with_bad_entries_imports_the_valid_ones_and_lists_each_skipped_one() {
     let dir = bank("red-some-bad");
-    let report =
-        import_file(ImportFormat::Red, &fixture("bad-entries.yaml"), &dir, &opts()).unwrap();
+    let report = import_file(
+        ImportFormat::Red,
+        &fixture("bad-entries.yaml"),
+        &dir,
+        &opts(),
+    )
+    .unwrap();
     assert_eq!(report.questions, 1);
     by_prompt(&clean_scan(&dir), "What is the capital of France?");
     let skipped = report.skipped.join("\n");
@@ -27,8 +32,7 @@ fn a_red_list_with_bad_entries_imports_the_valid_ones_and_lists_each_skipped_one
 #[test]
 fn a_red_list_without_an_author_imports_with_a_warning() {
     let dir = bank("red-no-author");
-    let report =
-        import_file(ImportFormat::Red, &fixture("no-author.yaml"), &dir, &opts()).unwrap();
+    let report = import_file(ImportFormat::Red, &fixture("no-author.yaml"), &dir, &opts()).unwrap();
     assert_eq!(report.questions, 1);
     assert_eq!(
         report.warnings,
@@ -39,7 +43,9 @@ fn a_red_list_without_an_author_imports_with_a_warning() {
         qs[0].question.source.as_deref(),
         Some("Red-DiscordBot trivia list \"no-author\"")
     );
-    assert!(report.to_string().contains("\nwarning: `AUTHOR` is missing"));
+    assert!(report
+        .to_string()
+        .contains("\nwarning: `AUTHOR` is missing"));
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -75,12 +81,26 @@ fn entries_red_accepts_but_the_bank_cannot_hold_are_skipped_with_their_reason() 
          Who created Linux?:\n- Linus Torvalds\n"
     );
     let dir = bank("red-limits");
-    let report = import_file(ImportFormat::Red, &input("games.yaml", &text), &dir, &opts()).unwrap();
+    let report = import_file(
+        ImportFormat::Red,
+        &input("games.yaml", &text),
+        &dir,
+        &opts(),
+    )
+    .unwrap();
     assert_eq!(report.questions, 2);
     let skipped = report.skipped.join("\n");
     assert_eq!(report.skipped.len(), 3, "{skipped}");
-    assert!(skipped.contains("question 1 \"Name one of the three defenders") && skipped.contains("is 74 characters; use 1..=60"), "{skipped}");
-    assert!(skipped.contains("question 2 \"Name any source port") && skipped.contains("has more than 20 phrasings"), "{skipped}");
+    assert!(
+        skipped.contains("question 1 \"Name one of the three defenders")
+            && skipped.contains("is 74 characters; use 1..=60"),
+        "{skipped}"
+    );
+    assert!(
+        skipped.contains("question 2 \"Name any source port")
+            && skipped.contains("has more than 20 phrasings"),
+        "{skipped}"
+    );
     assert!(skipped.contains(
         "question 4 \"What is D.Va's real name?\": same question as question 3 \"What is D.VA's real name?\""
     ), "{skipped}");
@@ -102,8 +122,15 @@ async fn imported_questions_are_correct_when_answered_with_an_accepted_answer() 
         };
         for accepted in &key_points[0].phrases {
             for text in [accepted.clone(), format!("I think it is {accepted}")] {
-                let g = grading.grade(q, &Submission::Text(text.clone())).await.unwrap();
-                assert_eq!((g.verdict, g.score), (Verdict::Correct, 1.0), "{text}: {g:?}");
+                let g = grading
+                    .grade(q, &Submission::Text(text.clone()))
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    (g.verdict, g.score),
+                    (Verdict::Correct, 1.0),
+                    "{text}: {g:?}"
+                );
             }
         }
         let text = Submission::Text("banana bread".into());

@@ -14,13 +14,17 @@ fn fails(format: ImportFormat, input: &str, opts: &ImportOptions) -> ImportError
 
 #[test]
 fn a_red_list_with_no_valid_entry_is_refused_naming_each_entry() {
-    let text = "AUTHOR: Someone\n\"Name a primary colour:\": red\n\"\": [nothing]\nWhat year?:\n- \n";
+    let text =
+        "AUTHOR: Someone\n\"Name a primary colour:\": red\n\"\": [nothing]\nWhat year?:\n- \n";
     let dir = bank("no-valid");
     let err = import_file(ImportFormat::Red, &input("bad.yaml", text), &dir, &opts())
         .unwrap_err()
         .to_string();
     assert_eq!(files(&dir), ["topics.toml"], "something was written");
-    assert!(err.contains("bad.yaml: no valid entry; 3 bad entries:"), "{err}");
+    assert!(
+        err.contains("bad.yaml: no valid entry; 3 bad entries:"),
+        "{err}"
+    );
     assert!(err
         .contains("question 1 \"Name a primary colour:\": the answers must be a list, found text"));
     assert!(err.contains("question 2: the question text is empty"));

@@ -144,7 +144,11 @@ pub fn import_file(
     if converted.drafts.is_empty() {
         return Err(no_valid_entry(file, converted.skipped));
     }
-    let questions: Vec<Question> = converted.drafts.iter().map(|d| d.question.clone()).collect();
+    let questions: Vec<Question> = converted
+        .drafts
+        .iter()
+        .map(|d| d.question.clone())
+        .collect();
     let toml = to_toml(&converted.header, &questions);
     let replaced = path.exists();
     if replaced && !opts.force {
@@ -317,7 +321,12 @@ impl fmt::Display for ImportReport {
             write!(f, "\nwarning: {w}")?;
         }
         if !self.skipped.is_empty() {
-            write!(f, "\nskipped {} entr{}:", self.skipped.len(), if self.skipped.len() == 1 { "y" } else { "ies" })?;
+            write!(
+                f,
+                "\nskipped {} entr{}:",
+                self.skipped.len(),
+                if self.skipped.len() == 1 { "y" } else { "ies" }
+            )?;
             for s in &self.skipped {
                 write!(f, "\n  {s}")?;
             }

@@ -65,7 +65,9 @@ pub(super) fn convert(
                 Ok(d) => c.drafts.push(d),
                 Err(msg) => c.skipped.push(msg),
             },
-            Err(e) => c.skipped.push(format!("{}: {e}", label_of(i, &raw_question))),
+            Err(e) => c
+                .skipped
+                .push(format!("{}: {e}", label_of(i, &raw_question))),
         }
     }
     Ok(c)

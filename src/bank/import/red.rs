@@ -32,7 +32,9 @@ pub(super) fn convert(
         message,
     })?;
     let author = author(&map, &mut warnings);
-    let by = author.as_ref().map_or(String::new(), |a| format!(" by {a}"));
+    let by = author
+        .as_ref()
+        .map_or(String::new(), |a| format!(" by {a}"));
     let list = List {
         name,
         source: format!("Red-DiscordBot trivia list \"{name}\"{by}"),

@@ -389,6 +389,9 @@ mod tests {
         assert_eq!(raws[2999].line, 23_993);
         assert_eq!(raws[3000].line, 24_001);
         let last = &raws[3000].problems.0;
-        assert!(last.contains(&(24_002, "unknown key `bogus` on a question".into())), "{last:?}");
+        assert!(
+            last.contains(&(24_002, "unknown key `bogus` on a question".into())),
+            "{last:?}"
+        );
     }
 }

@@ -232,7 +232,11 @@ pub async fn add(
         .await;
     };
     let replace = replace.unwrap_or(false);
-    shim::run(ctx, Command::Questions(QuestionsCommand::Add { toml, replace })).await
+    shim::run(
+        ctx,
+        Command::Questions(QuestionsCommand::Add { toml, replace }),
+    )
+    .await
 }
 
 /// Remove one custom question from this server's pool.

@@ -39,13 +39,22 @@ fn case_punctuation_accents_and_articles_are_ignored() {
     assert_eq!(verdict(&["The Beatles"], "beatles"), Verdict::Correct);
     assert_eq!(verdict(&["Beatles"], "The Beatles."), Verdict::Correct);
     assert_eq!(verdict(&["Pokémon"], "POKEMON"), Verdict::Correct);
-    assert_eq!(verdict(&["Guido van Rossum"], "guido-van-rossum"), Verdict::Correct);
+    assert_eq!(
+        verdict(&["Guido van Rossum"], "guido-van-rossum"),
+        Verdict::Correct
+    );
 }
 
 #[test]
 fn an_accepted_answer_inside_a_short_sentence_counts() {
-    assert_eq!(verdict(&["Parquet"], "I think it is Parquet"), Verdict::Correct);
-    assert_eq!(verdict(&["Van Rossum"], "it was van rossum"), Verdict::Correct);
+    assert_eq!(
+        verdict(&["Parquet"], "I think it is Parquet"),
+        Verdict::Correct
+    );
+    assert_eq!(
+        verdict(&["Van Rossum"], "it was van rossum"),
+        Verdict::Correct
+    );
 }
 
 #[test]
