@@ -109,6 +109,20 @@ fn very_short_answers_are_never_correct() {
 }
 
 #[test]
+fn a_brief_answer_capped_to_partial_never_shows_a_full_score() {
+    let g = KeyPointGrader::default();
+    // Covers every key point, but in fewer words than a full answer needs.
+    let brief = grade(
+        &g,
+        &question(None),
+        "Only per partition; use the same key, or one partition which limits throughput.",
+    );
+    assert_eq!(brief.verdict, Verdict::Partial, "{brief:?}");
+    assert_eq!(brief.missed, Vec::<String>::new(), "{brief:?}");
+    assert!(brief.score <= 0.5, "{brief:?}");
+}
+
+#[test]
 fn an_edited_question_is_analysed_again() {
     let g = KeyPointGrader::default();
     let answer = "Ordering is by offset in a log segment, and keys decide the partition so the same key keeps its events together in order.";

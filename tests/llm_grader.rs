@@ -129,7 +129,8 @@ async fn a_good_reply_becomes_the_grade() {
         .unwrap();
     assert_eq!(grade.verdict, Verdict::Partial);
     assert_eq!(grade.covered, vec!["Order is kept only within a partition"]);
-    assert!((grade.score - 2.0 / 3.0).abs() < 1e-6);
+    // 2 of 3 weighted points, but a partial grade shows at most 0.50.
+    assert!((grade.score - 0.5).abs() < 1e-6, "{grade:?}");
     assert_eq!(grade.detail, vec!["Mention keys."]);
     let seen = seen.lock().unwrap();
     assert_eq!(seen[0].0.as_deref(), Some("Bearer sekret"));

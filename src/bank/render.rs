@@ -38,6 +38,39 @@ pub fn first_line(text: &str, max: usize) -> String {
     }
 }
 
+/// The line that says what a prompt asks: its first line, after a leading
+/// setup block such as a `Tables:` list of schemas or a fenced code block
+/// (otherwise every sql question would be listed as "Tables:").
+pub fn headline(prompt: &str, max: usize) -> String {
+    let paragraphs: Vec<&str> = prompt
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let ask = paragraphs
+        .iter()
+        .find(|p| !is_setup(p))
+        .or(paragraphs.first())
+        .copied()
+        .unwrap_or("");
+    first_line(ask, max)
+}
+
+/// A label line ending in ':' followed only by list items, or a code block.
+fn is_setup(paragraph: &str) -> bool {
+    if paragraph.starts_with("```") {
+        return true;
+    }
+    let mut lines = paragraph.lines().map(str::trim);
+    let label = lines.next().unwrap_or("");
+    let items: Vec<&str> = lines.collect();
+    label.ends_with(':')
+        && !items.is_empty()
+        && items
+            .iter()
+            .all(|l| l.starts_with("- ") || l.starts_with("* "))
+}
+
 /// One aligned line per question: id, topic, difficulty, format, prompt.
 pub fn list<'a>(questions: impl IntoIterator<Item = &'a Question>) -> String {
     let qs: Vec<&Question> = questions.into_iter().collect();
@@ -52,7 +85,7 @@ pub fn list<'a>(questions: impl IntoIterator<Item = &'a Question>) -> String {
             q.topic.as_str(),
             q.difficulty.as_str(),
             q.format().as_str(),
-            first_line(&q.prompt, EXCERPT)
+            headline(&q.prompt, EXCERPT)
         );
     }
     out
@@ -184,6 +217,36 @@ options = [
         assert!(text.contains("[x] a. At-least-once\n[ ] b. Exactly-once\n    why: It is opt-in."));
         assert!(text.contains("\nMODEL ANSWER\nAt-least-once.\n"));
         assert!(text.contains("Pick one."));
+    }
+
+    #[test]
+    fn a_list_line_shows_what_a_sql_prompt_asks_not_its_tables_label() {
+        let prompt =
+            "Tables:\n- `customers(customer_id, name)`\n- `orders(order_id, customer_id)`\n\n\
+                      List every customer with their number of orders.\nColumns: name, orders.";
+        assert_eq!(
+            headline(prompt, 80),
+            "List every customer with their number of orders."
+        );
+        let code = "```sql\nCREATE TABLE t (x int);\n```\n\nWhat does this return?";
+        assert_eq!(headline(code, 80), "What does this return?");
+        // A prompt that is all setup still shows its first line.
+        assert_eq!(headline("Tables:\n- `t(x)`", 80), "Tables:");
+        assert_eq!(headline("Why?\n\nExplain.", 80), "Why?");
+        let mut q = question();
+        q.prompt = prompt.into();
+        q.kind = QuestionKind::Sql(SqlTask {
+            schema: "s".into(),
+            fixture: "f".into(),
+            solution: "SELECT 1".into(),
+            order_matters: false,
+        });
+        let line = list([&q]);
+        assert!(
+            line.trim_end()
+                .ends_with("sql        List every customer with their number of orders."),
+            "{line}"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! applying (that is the engine's job), so the grammar is unit-tested on plain
 //! strings.
 
-use crate::bank::{Difficulty, Format, Topic};
+use crate::bank::{Difficulty, Format, QuestionId, Topic};
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 use std::fmt;
@@ -97,8 +97,14 @@ pub enum DailyCommand {
 #[derive(Debug, Clone, PartialEq)]
 pub enum QuestionsCommand {
     /// Adds the questions of a bank file (TOML text) to this server's pool.
+    /// An id the server already has is refused unless `replace` is set.
     Add {
         toml: String,
+        replace: bool,
+    },
+    /// Removes one custom question from this server's pool.
+    Remove {
+        id: QuestionId,
     },
     DisableTopic(Topic),
     EnableTopic(Topic),
@@ -168,6 +174,7 @@ impl Command {
                     | DailyCommand::Post
             ) | Command::Questions(
                 QuestionsCommand::Add { .. }
+                    | QuestionsCommand::Remove { .. }
                     | QuestionsCommand::DisableTopic(_)
                     | QuestionsCommand::EnableTopic(_)
             ) | Command::Flags

@@ -9,17 +9,53 @@
 //! `INSERT … VALUES` with literals, statement by statement), and its reference
 //! solution must run in the sandbox and return rows, before anything is
 //! stored. One server's admin cannot run other SQL with the sandbox's roles.
+//!
+//! An upload is size-checked before it is parsed, and parsed on a blocking
+//! thread, so a large file never stalls the async runtime.
 
 use super::{user, Engine, EngineError};
-use crate::bank::{load_str, Located, Question, QuestionKind};
+use crate::bank::{load_str, Located, Question, QuestionId, QuestionKind, TopicInfo};
 use crate::domain::command::QuestionsCommand;
 use crate::domain::reply::{Body, CustomQuestions, Response};
 use crate::grading::sql::Fixture;
-use crate::storage::Ctx;
+use crate::storage::{Ctx, CustomAdd};
 use std::sync::Arc;
 
 /// Most custom questions one upload may add.
 const MAX_UPLOAD: usize = 200;
+/// Largest upload, in bytes: Discord's attachment cap for bots, 512 KiB.
+pub const MAX_UPLOAD_BYTES: usize = 512 * 1024;
+
+/// A parsed, valid upload: its questions and one TOML document per question.
+struct Upload {
+    questions: Vec<Located>,
+    docs: Vec<(String, String)>,
+}
+
+/// Validates an upload (CPU-bound: run it off the async runtime).
+fn parse_upload(text: &str, topics: &[TopicInfo]) -> Result<Upload, String> {
+    let questions =
+        load_str("upload", text, topics).map_err(|e| format!("Nothing was added. {e}"))?;
+    if questions.is_empty() {
+        return Err("Nothing was added: the file has no [[question]] tables.".into());
+    }
+    if questions.len() > MAX_UPLOAD {
+        return Err(format!(
+            "Nothing was added: at most {MAX_UPLOAD} questions per upload."
+        ));
+    }
+    let mut seen = std::collections::HashMap::new();
+    for l in &questions {
+        if let Some(first) = seen.insert(&l.question.id, l.line) {
+            return Err(format!(
+                "Nothing was added. upload:{}: id `{}` is already used at upload:{first}.",
+                l.line, l.question.id
+            ));
+        }
+    }
+    let docs = split_questions(text).map_err(|e| format!("Nothing was added: {e}"))?;
+    Ok(Upload { questions, docs })
+}
 
 /// Splits a bank file into one TOML document per question, keyed by id.
 fn split_questions(text: &str) -> Result<Vec<(String, String)>, String> {
@@ -97,7 +133,8 @@ impl Engine {
         cmd: QuestionsCommand,
     ) -> Result<Response, EngineError> {
         match cmd {
-            QuestionsCommand::Add { toml } => self.add_custom(ctx, &toml).await,
+            QuestionsCommand::Add { toml, replace } => self.add_custom(ctx, toml, replace).await,
+            QuestionsCommand::Remove { id } => self.remove_custom(ctx, &id).await,
             QuestionsCommand::DisableTopic(t) | QuestionsCommand::EnableTopic(t)
                 if !self.bank.has_topic(t.as_str()) =>
             {
@@ -126,26 +163,35 @@ impl Engine {
         }
     }
 
-    async fn add_custom(&self, ctx: Ctx, text: &str) -> Result<Response, EngineError> {
-        let parsed = match load_str("upload", text, self.bank.topics()) {
-            Ok(qs) => qs,
-            Err(e) => return user(format!("Nothing was added. {e}")),
-        };
-        if parsed.is_empty() {
-            return user("Nothing was added: the file has no [[question]] tables.");
-        }
-        if parsed.len() > MAX_UPLOAD {
+    async fn add_custom(
+        &self,
+        ctx: Ctx,
+        text: String,
+        replace: bool,
+    ) -> Result<Response, EngineError> {
+        if text.len() > MAX_UPLOAD_BYTES {
             return user(format!(
-                "Nothing was added: at most {MAX_UPLOAD} questions per upload."
+                "Nothing was added: the file is {} KiB; uploads are at most {} KiB. Split it into smaller files.",
+                text.len().div_ceil(1024),
+                MAX_UPLOAD_BYTES / 1024
             ));
         }
-        if let Some(dup) = parsed
+        let topics = self.bank.topics().to_vec();
+        let parsed = tokio::task::spawn_blocking(move || parse_upload(&text, &topics))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "parsing an upload failed");
+                EngineError::User("Nothing was added: the file could not be read.".into())
+            })?;
+        let upload = parsed.map_err(EngineError::User)?;
+        if let Some(dup) = upload
+            .questions
             .iter()
             .find(|l| self.bank.get(&l.question.id).is_some())
         {
             return user(format!("Nothing was added. upload:{}: id `{}` is already used by the shipped bank; pick another id.", dup.line, dup.question.id));
         }
-        for l in &parsed {
+        for l in &upload.questions {
             if let Err(e) = self.check_sql(l).await {
                 return user(format!(
                     "Nothing was added. upload:{}: question `{}`: {e}",
@@ -153,21 +199,59 @@ impl Engine {
                 ));
             }
         }
-        let docs = split_questions(text)
-            .map_err(|e| EngineError::User(format!("Nothing was added: {e}")))?;
-        self.store
-            .add_custom_questions(ctx, &docs, self.clock.now())
+        let stored = self
+            .store
+            .add_custom_questions(ctx, &upload.docs, self.clock.now(), replace)
             .await?;
-        self.custom
-            .write()
-            .expect("custom lock")
-            .remove(&ctx.guild_id);
-        let ids: Vec<&str> = parsed.iter().map(|l| l.question.id.as_str()).collect();
-        Ok(Response::text(format!(
+        let replaced = match stored {
+            CustomAdd::Exists(ids) => return user(exists_message(&ids)),
+            CustomAdd::Added { replaced } => replaced,
+        };
+        self.forget_custom(ctx.guild_id);
+        let ids: Vec<&str> = upload
+            .questions
+            .iter()
+            .map(|l| l.question.id.as_str())
+            .collect();
+        let mut text = format!(
             "Added {} question(s) to this server's pool: {}",
             ids.len(),
             ids.join(", ")
-        )))
+        );
+        if !replaced.is_empty() {
+            text.push_str(&format!(
+                "\nReplaced {} existing question(s): {}",
+                replaced.len(),
+                replaced.join(", ")
+            ));
+        }
+        Ok(Response::text(text))
+    }
+
+    async fn remove_custom(&self, ctx: Ctx, id: &QuestionId) -> Result<Response, EngineError> {
+        if self
+            .store
+            .remove_custom_question(ctx.guild_id, id.as_str())
+            .await?
+        {
+            self.forget_custom(ctx.guild_id);
+            return Ok(Response::text(format!(
+                "Removed `{id}` from this server's pool."
+            )));
+        }
+        if self.bank.get(id).is_some() {
+            return user(format!(
+                "`{id}` is a shipped question, not a custom one; /questions disable-topic turns off its whole topic."
+            ));
+        }
+        user(format!(
+            "This server has no custom question `{id}`; /questions list shows them."
+        ))
+    }
+
+    /// Drops the cached custom questions of a guild after a change.
+    fn forget_custom(&self, guild_id: i64) {
+        self.custom.write().expect("custom lock").remove(&guild_id);
     }
 
     /// For a `sql` question: checks its schema and fixture statement by
@@ -202,4 +286,17 @@ impl Engine {
             disabled_topics: disabled,
         })))
     }
+}
+
+/// Why an upload that repeats existing ids was refused.
+fn exists_message(ids: &[String]) -> String {
+    let shown: Vec<String> = ids.iter().take(10).map(|id| format!("`{id}`")).collect();
+    let more = match ids.len() {
+        n if n > 10 => format!(" and {} more", n - 10),
+        _ => String::new(),
+    };
+    format!(
+        "Nothing was added: this server already has {}{more}. Upload again with replace:true to replace them, or remove them with /questions remove id:ID.",
+        shown.join(", ")
+    )
 }

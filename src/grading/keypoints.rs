@@ -97,6 +97,10 @@ impl KeyPointGrader {
         let QuestionKind::Open { key_points } = &question.kind else {
             return Err(GradeError::Unusable("not a free-text question".into()));
         };
+        // One accepted-answer list is not key points: word counts do not apply.
+        if super::short::is_short_answer(question) {
+            return super::short::assess(question, text);
+        }
         let prepared = self.prepared(question, key_points);
         let answer = self.analyzer.analyze(text);
         Ok(self.score(question, key_points, &prepared, &answer))
@@ -192,6 +196,7 @@ impl KeyPointGrader {
         grade.verdict = verdict_for(grade.score);
         let _ = question;
         apply_traps(&mut grade, answer, &copied, got, against);
+        grade.settle_score();
         grade
     }
 }

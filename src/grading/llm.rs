@@ -177,6 +177,7 @@ fn to_grade(content: &str, key_points: &[KeyPoint]) -> Result<Grade, LlmError> {
     if !feedback.is_empty() {
         grade.detail.push(feedback.chars().take(500).collect());
     }
+    grade.settle_score();
     Ok(grade)
 }
 

@@ -4,6 +4,8 @@
 //! for `open` questions ([`KeyPointGrader`], or [`LlmGrader`] when configured,
 //! which falls back to key points), exact matching for `choice`/`truefalse`
 //! ([`ChoiceGrader`]), and running the query for `sql` ([`SqlGrader`]).
+//! `short_answer` questions (imported trivia) are matched against their
+//! accepted answers ([`ShortAnswerGrader`]), whichever `open` grader is set.
 //! [`Grading`] dispatches on the question's format.
 //!
 //! Building one:
@@ -18,12 +20,14 @@ pub mod choice;
 mod keypoints;
 pub mod llm;
 mod matcher;
+pub mod short;
 pub mod sql;
 pub mod text;
 
 pub use choice::ChoiceGrader;
 pub use keypoints::{verdict_for, KeyPointGrader};
 pub use llm::{LlmConfig, LlmGrader};
+pub use short::ShortAnswerGrader;
 pub use sql::{sql_runner, SqlGrader};
 
 use crate::bank::{Question, QuestionKind, SolutionRunner, SqlTask};
@@ -107,7 +111,19 @@ impl Grade {
             detail: vec![],
         }
     }
+
+    /// Keeps the score inside its verdict's band: a verdict capped to
+    /// `partial` (a brief answer, a contradiction, a model's judgement) must
+    /// not read "score 1.00", so it shows at most [`PARTIAL_SCORE_MAX`].
+    pub fn settle_score(&mut self) {
+        if self.verdict == Verdict::Partial {
+            self.score = self.score.min(PARTIAL_SCORE_MAX);
+        }
+    }
 }
+
+/// Highest score a `partial` grade shows: half, as partial earns half the points.
+pub const PARTIAL_SCORE_MAX: f32 = 0.5;
 
 /// Why a submission could not be graded at all (not: why it is wrong).
 #[derive(Debug, thiserror::Error)]
@@ -212,7 +228,10 @@ impl Grader for Grading {
         question: &Question,
         submission: &Submission,
     ) -> Result<Grade, GradeError> {
-        match &question.kind {
+        let mut grade = match &question.kind {
+            QuestionKind::Open { .. } if short::is_short_answer(question) => {
+                ShortAnswerGrader.grade(question, submission).await
+            }
             QuestionKind::Open { .. } => self.open.grade(question, submission).await,
             QuestionKind::Choice { .. } | QuestionKind::Truefalse { .. } => {
                 self.choice.grade(question, submission).await
@@ -223,6 +242,8 @@ impl Grader for Grading {
                     "the SQL sandbox is not configured".into(),
                 )),
             },
-        }
+        }?;
+        grade.settle_score();
+        Ok(grade)
     }
 }

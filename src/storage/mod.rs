@@ -6,12 +6,14 @@
 mod answers;
 mod attempts;
 mod boards;
+mod custom;
 mod daily;
 mod places;
 mod posts;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};
 pub use boards::{BoardQuery, TopicStats};
+pub use custom::CustomAdd;
 pub use daily::{ChannelRef, ChannelSchedule, DailyRow};
 pub use places::Ctx;
 pub use posts::{PostKind, PostRow};

@@ -96,42 +96,4 @@ impl Store {
             .await?;
         Ok(())
     }
-
-    /// A guild's custom questions as `(id, toml)`.
-    pub async fn custom_questions(
-        &self,
-        guild_id: i64,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        Ok(sqlx::query_as("SELECT question_id, toml FROM custom_questions WHERE guild_id = $1 ORDER BY question_id")
-            .bind(guild_id)
-            .fetch_all(&self.pool)
-            .await?)
-    }
-
-    /// Stores custom questions `(id, toml)` for a guild, replacing same ids, in one transaction.
-    pub async fn add_custom_questions(
-        &self,
-        ctx: Ctx,
-        questions: &[(String, String)],
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        for (id, toml) in questions {
-            sqlx::query(
-                "INSERT INTO custom_questions (guild_id, question_id, toml, added_by, added_at)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (guild_id, question_id) DO UPDATE
-                 SET toml = EXCLUDED.toml, added_by = EXCLUDED.added_by, added_at = EXCLUDED.added_at",
-            )
-            .bind(ctx.guild_id)
-            .bind(id)
-            .bind(toml)
-            .bind(ctx.member_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
 }

@@ -4,6 +4,7 @@
 
 mod opentdb;
 mod red;
+mod red_real;
 mod refused;
 
 use prepbot::bank::import::{import_file, ImportError, ImportFormat, ImportOptions};
@@ -28,6 +29,17 @@ fn bank(name: &str) -> PathBuf {
     let topics = Path::new(env!("CARGO_MANIFEST_DIR")).join("questions/topics.toml");
     std::fs::copy(topics, dir.join("topics.toml")).unwrap();
     dir
+}
+
+/// Writes an input file of the given text outside any bank folder.
+fn input(name: &str, text: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("prepbot-input-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
 }
 
 fn opts() -> ImportOptions {

@@ -129,3 +129,29 @@ fn opentdb_boolean_becomes_truefalse() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn an_opentdb_response_with_bad_entries_imports_the_rest_and_lists_each_skipped_one() {
+    let dir = bank("otdb-bad");
+    let report = import_file(
+        ImportFormat::Opentdb,
+        &fixture("bad-entries.json"),
+        &dir,
+        &opts(),
+    )
+    .unwrap();
+    assert_eq!(report.questions, 1);
+    assert_eq!(clean_scan(&dir).len(), 1);
+    let skipped = report.skipped.join("\n");
+    assert_eq!(report.skipped.len(), 3, "{skipped}");
+    assert!(skipped
+        .contains("results[1] \"Which animal says \"moo\"?\": missing field `correct_answer`"));
+    assert!(skipped.contains("results[2] \"Water boils at 100 °C at sea level.\": a boolean entry's correct_answer must be True or False"));
+    assert!(skipped.contains("results[3] \"Match the pairs.\": unknown difficulty `insane`"));
+    let shown = report.to_string();
+    assert!(
+        shown.contains("with 1 question(s)\nskipped 3 entries:\n  results[1]"),
+        "{shown}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

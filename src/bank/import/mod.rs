@@ -2,8 +2,9 @@
 //!
 //! Each importer turns its input into [`Draft`]s (a question plus a label
 //! naming the input entry it came from). Every draft is then validated with
-//! the bank's own loader, so a converted file always passes `bank check`; any
-//! bad entry fails the whole import and nothing is written. See the
+//! the bank's own loader, so a converted file always passes `bank check`. A
+//! bad entry is skipped and listed with its reason; only a malformed file, or
+//! one with no valid entry, is refused, and then nothing is written. See the
 //! "Importing" section of docs/question-format.md for the mappings.
 
 mod opentdb;
@@ -12,7 +13,7 @@ mod write;
 
 pub use write::{to_toml, write_atomic};
 
-use super::load::{load_str, parse_topics, scan_dir};
+use super::load::{load_str, parse_topics, scan_dir, Located};
 use super::types::{Difficulty, Question, QuestionId, Topic, TopicInfo};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -56,11 +57,16 @@ pub struct Draft {
     pub question: Question,
 }
 
-/// A converted input: its questions and the attribution for the file header.
-#[derive(Debug, Clone)]
+/// A converted input: its questions, the attribution for the file header,
+/// and the entries left out.
+#[derive(Debug, Clone, Default)]
 pub struct Converted {
     pub header: String,
     pub drafts: Vec<Draft>,
+    /// Entries left out, each with its reason.
+    pub skipped: Vec<String>,
+    /// Things accepted with a caveat (a repeated key, no author).
+    pub warnings: Vec<String>,
 }
 
 /// Why an import failed. Nothing is written when it does.
@@ -78,8 +84,8 @@ pub enum ImportError {
     },
     #[error("{file}: {message}")]
     Malformed { file: String, message: String },
-    #[error("{file}: {} bad entr{}:\n{}", .entries.len(), if .entries.len() == 1 { "y" } else { "ies" }, lines(.entries))]
-    BadEntries { file: String, entries: Vec<String> },
+    #[error("{file}: no valid entry; {} bad entr{}:\n{}", .entries.len(), if .entries.len() == 1 { "y" } else { "ies" }, lines(.entries))]
+    NoValidEntry { file: String, entries: Vec<String> },
     #[error("{}: {message}", .path.display())]
     Bank { path: PathBuf, message: String },
     #[error("{} already exists; pass --force to replace it", .0.display())]
@@ -96,12 +102,16 @@ fn lines(entries: &[String]) -> String {
         .join("\n")
 }
 
-/// What an import wrote.
+/// What an import wrote, and what it left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
     pub path: PathBuf,
     pub questions: usize,
     pub replaced: bool,
+    /// Entries left out, each with its reason.
+    pub skipped: Vec<String>,
+    /// Things accepted with a caveat.
+    pub warnings: Vec<String>,
 }
 
 /// Converts `input` and writes `<out>/<prefix>-<input stem>.toml` atomically.
@@ -124,13 +134,22 @@ pub fn import_file(
         s => s,
     };
     let file = input.display().to_string();
-    let converted = match format {
+    let mut converted = match format {
         ImportFormat::Red => red::convert(&file, &name, &text, opts)?,
         ImportFormat::Opentdb => opentdb::convert(&file, &text, opts)?,
     };
     let path = out.join(format!("{}-{name}.toml", format.prefix()));
-    let toml = checked_toml(&file, &converted, &topics)?;
-    check_clashes(out, &path, &converted.drafts)?;
+    keep_valid(&mut converted, &topics);
+    skip_clashes(out, &path, &mut converted);
+    if converted.drafts.is_empty() {
+        return Err(no_valid_entry(file, converted.skipped));
+    }
+    let questions: Vec<Question> = converted
+        .drafts
+        .iter()
+        .map(|d| d.question.clone())
+        .collect();
+    let toml = to_toml(&converted.header, &questions);
     let replaced = path.exists();
     if replaced && !opts.force {
         return Err(ImportError::Exists(path));
@@ -143,6 +162,8 @@ pub fn import_file(
         path,
         questions: converted.drafts.len(),
         replaced,
+        skipped: converted.skipped,
+        warnings: converted.warnings,
     })
 }
 
@@ -170,38 +191,37 @@ fn bank_topics(out: &Path, topic: &Topic) -> Result<Vec<TopicInfo>, ImportError>
     Ok(topics)
 }
 
-/// Validates every draft with the bank loader, naming each bad entry, and
-/// returns the whole file's TOML.
-fn checked_toml(file: &str, c: &Converted, topics: &[TopicInfo]) -> Result<String, ImportError> {
-    let mut bad = Vec::new();
+/// Validates every draft with the bank loader; a draft that fails, or that
+/// repeats an earlier question, is moved to `skipped` with its reasons.
+fn keep_valid(c: &mut Converted, topics: &[TopicInfo]) {
     let mut seen = std::collections::HashMap::new();
-    for d in &c.drafts {
-        if let Some(first) = seen.insert(d.question.id.clone(), &d.entry) {
-            bad.push(format!("{}: same question as {first}", d.entry));
+    let mut kept = Vec::with_capacity(c.drafts.len());
+    for d in std::mem::take(&mut c.drafts) {
+        let mut why: Vec<String> = Vec::new();
+        if let Some(first) = seen.get(&d.question.id) {
+            why.push(format!("same question as {first}"));
         }
         let one = to_toml("", std::slice::from_ref(&d.question));
         if let Err(e) = load_str("entry", &one, topics) {
-            bad.extend(
-                e.0.iter()
-                    .map(|i| format!("{}: {}", d.entry, strip_label(&i.message))),
-            );
+            why.extend(e.0.iter().map(|i| strip_label(&i.message).to_owned()));
+        }
+        if why.is_empty() {
+            seen.insert(d.question.id.clone(), d.entry.clone());
+            kept.push(d);
+        } else {
+            c.skipped.push(format!("{}: {}", d.entry, why.join("; ")));
         }
     }
-    if c.drafts.is_empty() {
+    c.drafts = kept;
+}
+
+fn no_valid_entry(file: String, entries: Vec<String>) -> ImportError {
+    if entries.is_empty() {
         let message = "no questions found".to_owned();
-        return Err(ImportError::Malformed {
-            file: file.to_owned(),
-            message,
-        });
+        ImportError::Malformed { file, message }
+    } else {
+        ImportError::NoValidEntry { file, entries }
     }
-    if !bad.is_empty() {
-        return Err(ImportError::BadEntries {
-            file: file.to_owned(),
-            entries: bad,
-        });
-    }
-    let questions: Vec<Question> = c.drafts.iter().map(|d| d.question.clone()).collect();
-    Ok(to_toml(&c.header, &questions))
 }
 
 fn strip_label(message: &str) -> &str {
@@ -211,32 +231,29 @@ fn strip_label(message: &str) -> &str {
     }
 }
 
-/// Refuses ids that another file of the bank already uses.
-fn check_clashes(out: &Path, target: &Path, drafts: &[Draft]) -> Result<(), ImportError> {
+/// Skips drafts whose id another file of the bank already uses.
+fn skip_clashes(out: &Path, target: &Path, c: &mut Converted) {
     let Ok(scan) = scan_dir(out) else {
-        return Ok(());
+        return;
     };
     let target = target.display().to_string();
-    let clashes: Vec<String> = scan
+    let used: std::collections::HashMap<&QuestionId, &Located> = scan
         .questions
         .iter()
         .filter(|l| l.file != target)
-        .filter_map(|l| {
-            let d = drafts.iter().find(|d| d.question.id == l.question.id)?;
-            Some(format!(
-                "{}: id `{}` is already used at {}:{}",
-                d.entry, l.question.id, l.file, l.line
-            ))
-        })
+        .map(|l| (&l.question.id, l))
         .collect();
-    if clashes.is_empty() {
-        Ok(())
-    } else {
-        Err(ImportError::BadEntries {
-            file: target,
-            entries: clashes,
-        })
+    let (kept, clashing): (Vec<Draft>, Vec<Draft>) = std::mem::take(&mut c.drafts)
+        .into_iter()
+        .partition(|d| !used.contains_key(&d.question.id));
+    for d in clashing {
+        let l = used[&d.question.id];
+        c.skipped.push(format!(
+            "{}: id `{}` is already used at {}:{}",
+            d.entry, l.question.id, l.file, l.line
+        ));
     }
+    c.drafts = kept;
 }
 
 fn file_stem(path: &Path) -> String {
@@ -299,6 +316,21 @@ impl fmt::Display for ImportReport {
             "{verb} {} with {} question(s)",
             self.path.display(),
             self.questions
-        )
+        )?;
+        for w in &self.warnings {
+            write!(f, "\nwarning: {w}")?;
+        }
+        if !self.skipped.is_empty() {
+            write!(
+                f,
+                "\nskipped {} entr{}:",
+                self.skipped.len(),
+                if self.skipped.len() == 1 { "y" } else { "ies" }
+            )?;
+            for s in &self.skipped {
+                write!(f, "\n  {s}")?;
+            }
+        }
+        Ok(())
     }
 }

@@ -54,28 +54,23 @@ pub(super) fn convert(
     let Some(results) = response.results else {
         return Err(malformed("no `results` array".into()));
     };
-    let mut drafts = Vec::new();
-    let mut bad = Vec::new();
+    let mut c = Converted {
+        header: format!("Imported with `prepbot bank import --format opentdb`.\nQuestions from the {ATTRIBUTION}."),
+        ..Converted::default()
+    };
     for (i, value) in results.into_iter().enumerate() {
         let raw_question = value.get("question").and_then(|q| q.as_str()).map(decode);
         match serde_json::from_value::<Entry>(value) {
             Ok(e) => match draft(i, e, opts) {
-                Ok(d) => drafts.push(d),
-                Err(msg) => bad.push(msg),
+                Ok(d) => c.drafts.push(d),
+                Err(msg) => c.skipped.push(msg),
             },
-            Err(e) => bad.push(format!("{}: {e}", label_of(i, &raw_question))),
+            Err(e) => c
+                .skipped
+                .push(format!("{}: {e}", label_of(i, &raw_question))),
         }
     }
-    if !bad.is_empty() {
-        return Err(ImportError::BadEntries {
-            file: file.to_owned(),
-            entries: bad,
-        });
-    }
-    Ok(Converted {
-        header: format!("Imported with `prepbot bank import --format opentdb`.\nQuestions from the {ATTRIBUTION}."),
-        drafts,
-    })
+    Ok(c)
 }
 
 fn meaning(code: i64) -> &'static str {

@@ -18,58 +18,104 @@ struct List<'a> {
 }
 
 /// Converts a Red trivia list. `name` is the list's slug (from its file name).
+/// A bad entry is skipped with its reason; only a file that is not a Red
+/// list at all is refused here.
 pub(super) fn convert(
     file: &str,
     name: &str,
     text: &str,
     opts: &ImportOptions,
 ) -> Result<Converted, ImportError> {
-    let (map, author) = parse(text).map_err(|message| ImportError::Malformed {
+    let mut warnings = Vec::new();
+    let map = parse(text, &mut warnings).map_err(|message| ImportError::Malformed {
         file: file.to_owned(),
         message,
     })?;
-    let mut bad = Vec::new();
+    let author = author(&map, &mut warnings);
+    let by = author
+        .as_ref()
+        .map_or(String::new(), |a| format!(" by {a}"));
     let list = List {
         name,
-        source: format!("Red-DiscordBot trivia list \"{name}\" by {author}"),
+        source: format!("Red-DiscordBot trivia list \"{name}\"{by}"),
         difficulty: opts
             .difficulty
-            .or_else(|| config_difficulty(&map, &mut bad))
+            .or_else(|| config_difficulty(&map, &mut warnings))
             .unwrap_or(Difficulty::Medium),
         opts,
     };
-    let mut drafts = Vec::new();
+    let mut converted = Converted {
+        header: header(file, author.as_deref(), map.get("DESCRIPTION")),
+        warnings,
+        ..Converted::default()
+    };
     let entries = map
         .iter()
         .filter(|(k, _)| !k.as_str().is_some_and(|k| RESERVED.contains(&k)));
     for (i, (key, answers)) in entries.enumerate() {
         match entry(i + 1, key, answers) {
-            Ok((prompt, answers)) => drafts.push(draft(i + 1, &list, &prompt, &answers)),
-            Err(e) => bad.push(e),
+            Ok((prompt, answers)) => converted
+                .drafts
+                .push(draft(i + 1, &list, &prompt, &answers)),
+            Err(e) => converted.skipped.push(e),
         }
     }
-    if !bad.is_empty() {
-        let file = file.to_owned();
-        return Err(ImportError::BadEntries { file, entries: bad });
-    }
-    Ok(Converted {
-        header: header(file, &author, map.get("DESCRIPTION")),
-        drafts,
-    })
+    Ok(converted)
 }
 
-/// The list's mapping and its author, or why the file is not a Red list.
-fn parse(text: &str) -> Result<(Mapping, String), String> {
-    let root: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e))?;
-    let Value::Mapping(map) = root else {
-        return Err("a Red trivia list is a mapping of questions to lists of answers".into());
-    };
-    match map.get("AUTHOR") {
-        Some(Value::String(a)) if !a.trim().is_empty() => {
-            let author = a.trim().to_owned();
-            Ok((map, author))
+/// The list's mapping, or why the file is not a Red list. A key written
+/// twice keeps its last value, as Red (PyYAML) does, with a warning.
+fn parse(text: &str, warnings: &mut Vec<String>) -> Result<Mapping, String> {
+    let Pairs(pairs) = serde_yaml::from_str(text).map_err(|e| yaml_error(&e))?;
+    let mut map = Mapping::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        if map.insert(key.clone(), value).is_some() {
+            let what = match key.as_str() {
+                Some(k) if RESERVED.contains(&k) => format!("`{k}`"),
+                Some(k) => format!("question {}", quote(k)),
+                None => format!("key {key:?}"),
+            };
+            warnings.push(format!(
+                "{what} is written more than once; the last one is used, as Red does"
+            ));
         }
-        _ => Err("`AUTHOR` is missing or not text; the attribution is required".into()),
+    }
+    Ok(map)
+}
+
+/// The top-level mapping as written, duplicate keys included (serde_yaml's
+/// own `Mapping` refuses them).
+struct Pairs(Vec<(Value, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Pairs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Red trivia list: a mapping of questions to lists of answers")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Pairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = m.next_entry::<Value, Value>()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// The list's `AUTHOR`. Red does not require one, so a list without it
+/// imports with a warning and no author in the attribution.
+fn author(map: &Mapping, warnings: &mut Vec<String>) -> Option<String> {
+    match map.get("AUTHOR") {
+        Some(Value::String(a)) if !a.trim().is_empty() => Some(a.trim().to_owned()),
+        _ => {
+            warnings.push("`AUTHOR` is missing or not text; the questions name no author".into());
+            None
+        }
     }
 }
 
@@ -78,15 +124,16 @@ fn yaml_error(e: &serde_yaml::Error) -> String {
     format!("invalid YAML: {e}")
 }
 
-/// `CONFIG: {difficulty: easy}`, the one CONFIG key the bank uses.
-fn config_difficulty(map: &Mapping, bad: &mut Vec<String>) -> Option<Difficulty> {
+/// `CONFIG: {difficulty: easy}`, the one CONFIG key the bank uses; any
+/// other value is warned about and the default kept.
+fn config_difficulty(map: &Mapping, warnings: &mut Vec<String>) -> Option<Difficulty> {
     let config = map.get("CONFIG")?;
     let value = config.as_mapping()?.get("difficulty")?;
     match value.as_str().map(str::parse::<Difficulty>) {
         Some(Ok(d)) => Some(d),
         _ => {
-            bad.push(format!(
-                "CONFIG: difficulty {value:?} is not easy, medium or hard"
+            warnings.push(format!(
+                "CONFIG: difficulty {value:?} is not easy, medium or hard; medium is used"
             ));
             None
         }
@@ -196,14 +243,15 @@ fn explanation(answers: &[String]) -> String {
         list.push_str(a);
     }
     format!(
-        "Imported trivia: an answer counts when it contains one of the accepted answers ({list})."
+        "Imported trivia: an answer counts when it matches one of the accepted answers ({list})."
     )
 }
 
-fn header(file: &str, author: &str, description: Option<&Value>) -> String {
+fn header(file: &str, author: Option<&str>, description: Option<&Value>) -> String {
     let name = std::path::Path::new(file)
         .file_name()
         .map_or(file.into(), |n| n.to_string_lossy());
+    let author = author.unwrap_or("(not given)");
     let mut h = format!(
         "Imported with `prepbot bank import --format red` from {name}.\nAUTHOR: {author}\n"
     );

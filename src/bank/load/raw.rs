@@ -92,13 +92,36 @@ pub(crate) struct RawOption {
     pub why: Option<At<String>>,
 }
 
-/// 1-based line number of a byte offset.
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    let mut end = offset.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
+/// Where each line of a text starts, so the line of a byte offset is a
+/// binary search. Counting newlines from the start for every key made
+/// loading quadratic in the file size (issue item 5).
+#[derive(Debug)]
+pub(crate) struct Lines {
+    /// Byte offsets of every '\n', ascending.
+    newlines: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Self {
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        Self { newlines }
     }
-    text[..end].matches('\n').count() + 1
+
+    /// 1-based line number of a byte offset (offsets past the end count as
+    /// the last line).
+    pub fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
+/// 1-based line number of a byte offset, for a one-off lookup.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    Lines::new(text).line(offset)
 }
 
 /// Parses a bank file into raw questions. A TOML syntax error is the only
@@ -112,8 +135,9 @@ pub(crate) fn parse_file(text: &str, p: &mut Problems) -> Vec<RawQuestion> {
             return Vec::new();
         }
     };
+    let lines = Lines::new(text);
     let root = doc.as_table();
-    let mut fields = Fields::new(text, root, 1, p);
+    let mut fields = Fields::new(&lines, root, 1, p);
     fields.unknown(
         &["question"],
         "at the top level (each question starts with `[[question]]`)",
@@ -123,14 +147,14 @@ pub(crate) fn parse_file(text: &str, p: &mut Problems) -> Vec<RawQuestion> {
         .map(|at| at.value)
         .unwrap_or_default()
         .into_iter()
-        .map(|(line, t)| question(text, t, line))
+        .map(|(line, t)| question(&lines, t, line))
         .collect()
 }
 
-fn question(text: &str, t: &dyn TableLike, line: usize) -> RawQuestion {
+fn question(lines: &Lines, t: &dyn TableLike, line: usize) -> RawQuestion {
     let mut problems = Problems::default();
     let p = &mut problems;
-    let mut f = Fields::new(text, t, line, p);
+    let mut f = Fields::new(lines, t, line, p);
     f.unknown(QUESTION_KEYS, "on a question");
     let mut q = RawQuestion {
         line,
@@ -158,7 +182,7 @@ fn question(text: &str, t: &dyn TableLike, line: usize) -> RawQuestion {
         value: at
             .value
             .into_iter()
-            .map(|(l, t)| key_point(text, t, l, p))
+            .map(|(l, t)| key_point(lines, t, l, p))
             .collect(),
     });
     q.options = options.map(|at| At {
@@ -166,15 +190,15 @@ fn question(text: &str, t: &dyn TableLike, line: usize) -> RawQuestion {
         value: at
             .value
             .into_iter()
-            .map(|(l, t)| option(text, t, l, p))
+            .map(|(l, t)| option(lines, t, l, p))
             .collect(),
     });
     q.problems = problems;
     q
 }
 
-fn key_point(text: &str, t: &dyn TableLike, line: usize, p: &mut Problems) -> RawKeyPoint {
-    let mut f = Fields::new(text, t, line, p);
+fn key_point(lines: &Lines, t: &dyn TableLike, line: usize, p: &mut Problems) -> RawKeyPoint {
+    let mut f = Fields::new(lines, t, line, p);
     f.unknown(KEY_POINT_KEYS, "on a key point");
     RawKeyPoint {
         line,
@@ -184,8 +208,8 @@ fn key_point(text: &str, t: &dyn TableLike, line: usize, p: &mut Problems) -> Ra
     }
 }
 
-fn option(text: &str, t: &dyn TableLike, line: usize, p: &mut Problems) -> RawOption {
-    let mut f = Fields::new(text, t, line, p);
+fn option(lines: &Lines, t: &dyn TableLike, line: usize, p: &mut Problems) -> RawOption {
+    let mut f = Fields::new(lines, t, line, p);
     f.unknown(OPTION_KEYS, "on an option");
     RawOption {
         line,
@@ -201,16 +225,16 @@ type LineTable<'a> = (usize, &'a dyn TableLike);
 
 /// Reads typed keys out of one table, reporting problems at the key's line.
 struct Fields<'a, 'p> {
-    text: &'a str,
+    lines: &'a Lines,
     table: &'a dyn TableLike,
     line: usize,
     p: &'p mut Problems,
 }
 
 impl<'a, 'p> Fields<'a, 'p> {
-    fn new(text: &'a str, table: &'a dyn TableLike, line: usize, p: &'p mut Problems) -> Self {
+    fn new(lines: &'a Lines, table: &'a dyn TableLike, line: usize, p: &'p mut Problems) -> Self {
         Self {
-            text,
+            lines,
             table,
             line,
             p,
@@ -223,7 +247,7 @@ impl<'a, 'p> Fields<'a, 'p> {
             .key(key)
             .and_then(|k| k.span())
             .or_else(|| self.table.get(key).and_then(Item::span))
-            .map(|s| line_of(self.text, s.start))
+            .map(|s| self.lines.line(s.start))
             .unwrap_or(self.line)
     }
 
@@ -301,19 +325,19 @@ impl<'a, 'p> Fields<'a, 'p> {
 
     /// An array of tables, written either as `[[a.b]]` or as `b = [{...}]`.
     fn tables(&mut self, key: &str) -> Option<At<Vec<LineTable<'a>>>> {
-        let text = self.text;
+        let lines = self.lines;
         let fallback = self.line;
         self.get(key, "a list of tables", move |item| match item {
             Item::ArrayOfTables(a) => Some(
                 a.iter()
-                    .map(|t| (span_line(text, t.span(), fallback), t as &dyn TableLike))
+                    .map(|t| (span_line(lines, t.span(), fallback), t as &dyn TableLike))
                     .collect(),
             ),
             Item::Value(Value::Array(a)) => a
                 .iter()
                 .map(|v| {
                     let t = v.as_inline_table()?;
-                    Some((span_line(text, t.span(), fallback), t as &dyn TableLike))
+                    Some((span_line(lines, t.span(), fallback), t as &dyn TableLike))
                 })
                 .collect(),
             _ => None,
@@ -321,6 +345,53 @@ impl<'a, 'p> Fields<'a, 'p> {
     }
 }
 
-fn span_line(text: &str, span: Option<std::ops::Range<usize>>, fallback: usize) -> usize {
-    span.map(|s| line_of(text, s.start)).unwrap_or(fallback)
+fn span_line(lines: &Lines, span: Option<std::ops::Range<usize>>, fallback: usize) -> usize {
+    span.map(|s| lines.line(s.start)).unwrap_or(fallback)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The old way: count the newlines before the offset.
+    fn counted(text: &str, offset: usize) -> usize {
+        text.as_bytes()[..offset.min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_counting_newlines_at_every_offset() {
+        let text = "a = 1\n\nprompt = \"Ελληνικά 日本語 🐍\"\r\nx\n\n";
+        let lines = Lines::new(text);
+        for offset in 0..=text.len() + 3 {
+            assert_eq!(lines.line(offset), counted(text, offset), "offset {offset}");
+        }
+        assert_eq!(Lines::new("").line(0), 1);
+    }
+
+    #[test]
+    fn problems_deep_in_a_large_file_are_reported_at_their_own_lines() {
+        let one = |i: usize| {
+            format!(
+                "[[question]]\nid = \"q-{i:05}\"\ntopic = \"t\"\ndifficulty = \"easy\"\n\
+                 format = \"open\"\nprompt = \"p\"\nanswer = \"a\"\nexplanation = \"e\"\n"
+            )
+        };
+        let mut text: String = (0..3000).map(one).collect();
+        // 3000 questions of 8 lines: the new key is on line 24,001.
+        text.push_str("[[question]]\nbogus = 1\n");
+        let mut p = Problems::default();
+        let raws = parse_file(&text, &mut p);
+        assert_eq!(raws.len(), 3001);
+        assert_eq!(raws[2999].line, 23_993);
+        assert_eq!(raws[3000].line, 24_001);
+        let last = &raws[3000].problems.0;
+        assert!(
+            last.contains(&(24_002, "unknown key `bogus` on a question".into())),
+            "{last:?}"
+        );
+    }
 }

@@ -235,23 +235,69 @@ fn daily_setup(rest: &str) -> Result<DailyCommand, ParseError> {
     Ok(DailyCommand::Setup(setup))
 }
 
+const ADD_USAGE: &str =
+    "/questions add FILE [replace:true] (console) or attach a bank file (Discord)";
+const REMOVE_USAGE: &str = "/questions remove id:QUESTION-ID";
+
 fn questions(rest: &str) -> Result<QuestionsCommand, ParseError> {
     let (sub, tail) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     let tail = tail.trim();
     match sub {
-        "add" if tail.is_empty() => {
-            err("usage: /questions add FILE (console) or attach a bank file (Discord)")
-        }
-        "add" => Ok(QuestionsCommand::Add {
-            toml: tail.to_owned(),
-        }),
+        "add" => questions_add(tail),
+        "remove" => questions_remove(tail),
         "disable-topic" => topic(tail).map(QuestionsCommand::DisableTopic),
         "enable-topic" => topic(tail).map(QuestionsCommand::EnableTopic),
         "list" | "" => Ok(QuestionsCommand::List),
         other => err(format!(
-            "unknown `/questions {other}`: use add, disable-topic, enable-topic or list"
+            "unknown `/questions {other}`: use add, remove, disable-topic, enable-topic or list"
         )),
     }
+}
+
+/// `add [replace:B] FILE` or `add FILE [replace:B]`. The file (console) or
+/// TOML text is everything else, so only a first or last word can be the
+/// option: a word inside TOML text never is.
+fn questions_add(tail: &str) -> Result<QuestionsCommand, ParseError> {
+    let first = tail.split_whitespace().next().unwrap_or("");
+    let last = tail.split_whitespace().next_back().unwrap_or("");
+    let (replace, toml) = if let Some(v) = replace_value(first) {
+        (v?, tail[first.len()..].trim())
+    } else if let Some(v) = replace_value(last) {
+        (v?, tail[..tail.len() - last.len()].trim())
+    } else {
+        (false, tail)
+    };
+    if toml.is_empty() {
+        return err(format!("usage: {ADD_USAGE}"));
+    }
+    Ok(QuestionsCommand::Add {
+        toml: toml.to_owned(),
+        replace,
+    })
+}
+
+/// The value of a `replace:` word, if `word` is one.
+fn replace_value(word: &str) -> Option<Result<bool, ParseError>> {
+    let (k, v) = word.split_once(':')?;
+    if !k.eq_ignore_ascii_case("replace") {
+        return None;
+    }
+    Some(match v.to_ascii_lowercase().as_str() {
+        "true" | "yes" => Ok(true),
+        "false" | "no" => Ok(false),
+        _ => err(format!("`replace:{v}`: use replace:true or replace:false")),
+    })
+}
+
+fn questions_remove(tail: &str) -> Result<QuestionsCommand, ParseError> {
+    let mut a = Args::split(tail);
+    let id = a
+        .take("id")?
+        .or_else(|| a.positional())
+        .ok_or_else(|| ParseError(format!("name the question. Usage: {REMOVE_USAGE}")))?;
+    let id = QuestionId::parse(id).map_err(ParseError)?;
+    a.finish(REMOVE_USAGE)?;
+    Ok(QuestionsCommand::Remove { id })
 }
 
 const REGRADE_USAGE: &str = "/regrade ANSWER-ID correct|partial|incorrect [note]";

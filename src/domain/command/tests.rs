@@ -239,3 +239,54 @@ fn a_line_of_only_control_characters_says_so() {
 fn newlines_and_tabs_survive_in_multi_line_answers() {
     assert_eq!(strip_controls("a\n\tb\0"), "a\n\tb");
 }
+
+#[test]
+fn questions_add_takes_replace_true_before_or_after_the_file() {
+    let add = |toml: &str, replace| {
+        Command::Questions(QuestionsCommand::Add {
+            toml: toml.into(),
+            replace,
+        })
+    };
+    assert_eq!(ok("/questions add team.toml"), add("team.toml", false));
+    assert_eq!(
+        ok("/questions add team.toml replace:true"),
+        add("team.toml", true)
+    );
+    assert_eq!(
+        ok("/questions add replace:yes team.toml"),
+        add("team.toml", true)
+    );
+    assert_eq!(
+        ok("/questions add team.toml replace:false"),
+        add("team.toml", false)
+    );
+    assert!(bad("/questions add team.toml replace:maybe").contains("replace:true"));
+    assert!(bad("/questions add replace:true").contains("usage"));
+}
+
+#[test]
+fn a_replace_word_inside_toml_text_is_part_of_the_text() {
+    let toml = "[[question]]\nprompt = \"replace:true or not\"\nid = \"x\"";
+    let Command::Questions(QuestionsCommand::Add { toml: got, replace }) =
+        ok(&format!("/questions add {toml}"))
+    else {
+        panic!()
+    };
+    assert_eq!((got.as_str(), replace), (toml, false));
+}
+
+#[test]
+fn questions_remove_takes_one_question_id() {
+    let remove = |id: &str| {
+        Command::Questions(QuestionsCommand::Remove {
+            id: crate::bank::QuestionId::parse(id).unwrap(),
+        })
+    };
+    assert_eq!(ok("/questions remove id:team-one"), remove("team-one"));
+    assert_eq!(ok("/questions remove team-one"), remove("team-one"));
+    assert!(ok("/questions remove id:team-one").needs_admin());
+    assert!(bad("/questions remove").contains("/questions remove id:"));
+    assert!(bad("/questions remove id:Bad_Id").contains("not a valid question id"));
+    assert!(bad("/questions remove id:team-one extra").contains("unexpected `extra`"));
+}

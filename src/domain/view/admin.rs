@@ -50,7 +50,8 @@ pub fn help(h: &HelpCard, words: &Words) -> View {
     let admins = vec![
         format!("{}: post a question every day", c("daily setup time:HH:MM tz:Area/City [reveal:HH:MM] [days:daily|weekdays] [topics:a,b]")),
         format!("{}", c("daily post | status | pause | resume")),
-        format!("{}: this {}'s own questions and topics", c("questions add FILE | disable-topic T | enable-topic T | list"), words.community),
+        format!("{}: add this {}'s own questions; replace:true overwrites the same ids", c("questions add FILE [replace:true]"), words.community),
+        format!("{}: manage them and the topics", c("questions remove id:ID | disable-topic T | enable-topic T | list")),
         format!("{}: answers people asked to have looked at again", c("flags")),
         format!("{}: change a grade (logged)", c("regrade ANSWER-ID correct|partial|incorrect [note]")),
     ];

@@ -147,7 +147,7 @@ impl Console {
             Ok(c) => c,
             Err(e) => return format!("! {e}"),
         };
-        if let Command::Questions(QuestionsCommand::Add { toml }) = &mut cmd {
+        if let Command::Questions(QuestionsCommand::Add { toml, .. }) = &mut cmd {
             match std::fs::read_to_string(toml.trim()) {
                 Ok(text) => *toml = text,
                 Err(e) => return format!("! cannot read `{}`: {e}", toml.trim()),

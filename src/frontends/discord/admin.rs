@@ -8,6 +8,7 @@
 use super::commands::{topic_list, topics};
 use super::shim::{self, Ctx};
 use super::Error;
+use crate::bank::QuestionId;
 use crate::domain::command::{
     build, Command, DailyCommand, DailySetup, ParseError, QuestionsCommand,
 };
@@ -156,7 +157,7 @@ pub async fn post_now(
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
-    subcommands("add", "disable_topic", "enable_topic", "list"),
+    subcommands("add", "remove", "disable_topic", "enable_topic", "list"),
     subcommand_required
 )]
 pub async fn questions(_ctx: Ctx<'_>) -> Result<(), Error> {
@@ -168,6 +169,9 @@ pub async fn questions(_ctx: Ctx<'_>) -> Result<(), Error> {
 pub async fn add(
     ctx: Ctx<'_>,
     #[description = "A bank file (.toml), see docs/question-format.md"] file: Attachment,
+    #[description = "Replace questions this server already has with the same id"] replace: Option<
+        bool,
+    >,
 ) -> Result<(), Error> {
     if file.size > MAX_BANK_FILE {
         return shim::refuse(
@@ -198,7 +202,24 @@ pub async fn add(
         )
         .await;
     };
-    shim::run(ctx, Ok(Command::Questions(QuestionsCommand::Add { toml }))).await
+    let replace = replace.unwrap_or(false);
+    shim::run(
+        ctx,
+        Ok(Command::Questions(QuestionsCommand::Add { toml, replace })),
+    )
+    .await
+}
+
+/// Remove one custom question from this server's pool.
+#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
+pub async fn remove(
+    ctx: Ctx<'_>,
+    #[description = "The question's id (see /questions list)"] id: String,
+) -> Result<(), Error> {
+    let command = QuestionId::parse(id.trim())
+        .map(|id| Command::Questions(QuestionsCommand::Remove { id }))
+        .map_err(ParseError);
+    shim::run(ctx, command).await
 }
 
 /// Stop drawing questions from a topic in this server.
