@@ -2,20 +2,25 @@
 //! into a daily interview-prep habit.
 //!
 //! # Layout
-//! - [`domain`]: platform-neutral rules with no I/O: the command grammar
-//!   ([`domain::command`]), replies and effects ([`domain::reply`]), text
-//!   rendering, scoring and streaks, schedules in IANA zones, and the clock.
-//! - [`bank`]: question types that validate on construction, and the loader
-//!   for `questions/`.
+//! - [`domain`]: platform-neutral rules with no I/O: the command grammar and
+//!   its validating constructors ([`domain::command`]), replies and effects
+//!   ([`domain::reply`]), the view model every front end maps
+//!   ([`domain::view`]), action ids, platforms, scoring and streaks,
+//!   schedules in IANA zones, and the clock.
+//! - [`bank`]: question types that validate on construction, the loader, and
+//!   the bank compiled into the binary.
 //! - [`grading`]: the `Grader` interface and its strategies (key points,
-//!   choices, SQL, optional LLM).
+//!   short answers, choices, SQL sandbox, optional LLM).
 //! - [`storage`]: PostgreSQL through sqlx; every query lives here.
-//! - [`engine`]: `Engine::handle(actor, place, command)`, where rules meet.
-//! - [`scheduler`]: the loop that claims due posts and reveals and hands them,
-//!   paced, to a front end's `Notifier`.
-//! - [`frontends`]: console (and Discord, behind the `discord` feature).
-//! - [`app`], [`config`], [`telemetry`], [`cli`]: wiring, settings, logs and
-//!   the subcommands the binary runs.
+//! - [`engine`]: `Engine::handle(actor, place, command)`, where rules meet,
+//!   and `Engine::run_due(platforms)`, which claims scheduled work.
+//! - [`runner`]: the one command runner every front end shares.
+//! - [`delivery`]: the router from platform to notifier, paced delivery, and
+//!   the one scheduler loop.
+//! - [`frontends`]: console, and Discord behind the `discord` feature; the
+//!   only modules that name platform types.
+//! - [`app`], [`config`], [`telemetry`], [`cli`]: wiring (the scheduler is
+//!   the application's), settings, logs and the subcommands the binary runs.
 
 pub mod app;
 pub mod bank;

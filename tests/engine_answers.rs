@@ -338,3 +338,10 @@ async fn a_hundred_thousand_character_name_is_stored_cut_to_32_characters(pool: 
             .unwrap();
     assert_eq!(stored, "x".repeat(32));
 }
+
+#[sqlx::test]
+async fn a_page_past_the_end_says_how_many_pages_there_are_in_words(pool: PgPool) {
+    let w = World::new(pool, utc(2026, 11, 24, 10, 0));
+    let r = w.run(&member("ana"), "/leaderboard week page:3").await;
+    assert_eq!(text(&r), "! There is only one page.");
+}

@@ -286,3 +286,26 @@ async fn answer_today(w: &World) {
         .await;
     assert!(matches!(r.reply.body, Body::Feedback(_)), "{}", text(&r));
 }
+
+#[sqlx::test]
+async fn after_a_clock_jump_yesterdays_reveal_comes_before_todays_question(pool: PgPool) {
+    let w = World::new(pool, utc(2026, 11, 24, 9, 5));
+    setup_daily(&w, "/daily setup time:09:00 tz:UTC").await;
+    let first = w.engine.run_due(CONSOLE).await.unwrap();
+    assert_eq!(first.len(), 1);
+    w.engine
+        .delivered(&first[0], Some(&"m1".to_string()))
+        .await
+        .unwrap();
+    // Down from before the reveal until after the next day's post.
+    w.advance_hours(25);
+    let effects = w.engine.run_due(CONSOLE).await.unwrap();
+    let order: Vec<(&str, i64)> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::PostReveal { card, .. } => ("reveal", card.post_id),
+            Effect::PostQuestion { card, .. } => ("post", card.post_id),
+        })
+        .collect();
+    assert_eq!(order, [("reveal", first[0].post_id()), ("post", first[0].post_id() + 1)]);
+}

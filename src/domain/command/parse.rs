@@ -236,7 +236,7 @@ fn daily_setup(rest: &str) -> Result<DailyCommand, ParseError> {
 }
 
 const ADD_USAGE: &str =
-    "/questions add FILE [replace:true] (console) or attach a bank file (Discord)";
+    "/questions add FILE [replace:true] (or attach the bank file to the command)";
 const REMOVE_USAGE: &str = "/questions remove id:QUESTION-ID";
 
 fn questions(rest: &str) -> Result<QuestionsCommand, ParseError> {
