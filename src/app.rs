@@ -6,10 +6,8 @@ use crate::bank::Bank;
 use crate::config::{BankDirArgs, DbArgs, EngineArgs, LlmArgs};
 use crate::delivery::{Delivery, Router, Scheduler, SchedulerConfig};
 use crate::domain::clock::Clock;
-use crate::domain::platform::Platform;
 use crate::engine::Engine;
 use crate::grading::Grading;
-use crate::runner::Runner;
 use crate::storage::Store;
 use anyhow::Context;
 use std::sync::Arc;
@@ -78,7 +76,7 @@ fn router(serve: &Serve) -> Router {
     #[cfg(feature = "discord")]
     if let Some(config) = &serve.discord {
         router = router.with(
-            Platform::Discord,
+            crate::domain::platform::Platform::Discord,
             crate::frontends::discord::notifier(config),
         );
     }
@@ -100,7 +98,8 @@ pub async fn start(engine: Arc<Engine>, serve: Serve) -> anyhow::Result<Running>
     #[cfg(feature = "discord")]
     let discord = match serve.discord {
         Some(config) => {
-            let runner = Runner::new(delivery.clone(), crate::frontends::discord::WORDS);
+            let runner =
+                crate::runner::Runner::new(delivery.clone(), crate::frontends::discord::WORDS);
             Some(crate::frontends::discord::start(runner, config).await?)
         }
         None => None,

@@ -307,5 +307,11 @@ async fn after_a_clock_jump_yesterdays_reveal_comes_before_todays_question(pool:
             Effect::PostQuestion { card, .. } => ("post", card.post_id),
         })
         .collect();
-    assert_eq!(order, [("reveal", first[0].post_id()), ("post", first[0].post_id() + 1)]);
+    assert_eq!(
+        order,
+        [
+            ("reveal", first[0].post_id()),
+            ("post", first[0].post_id() + 1)
+        ]
+    );
 }
