@@ -213,3 +213,24 @@ fn the_apology_is_private_and_carries_the_reference_id() {
         .unwrap()
         .contains("`E7F3A1`"));
 }
+
+#[test]
+fn a_field_too_long_for_discord_moves_into_the_description_whole() {
+    let names = "a\\_very\\_long\\_name, ".repeat(60);
+    let v = View::new(Tone::Success, "Revealed")
+        .field("Answers", "2 answers")
+        .field("Got it right", names.clone());
+    let out = post(&v);
+    let e = &js(&out[0].embeds)[0];
+    assert_eq!(e["fields"].as_array().unwrap().len(), 1);
+    let all: String = js(&out[0].embeds)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["description"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        all.contains("**Got it right**") && all.matches("long").count() == 60,
+        "nothing is cut"
+    );
+}

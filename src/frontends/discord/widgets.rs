@@ -41,9 +41,22 @@ fn colour(tone: Tone) -> u32 {
     }
 }
 
-/// The embeds and components of a view.
+/// The embeds and components of a view. Nothing is dropped: a field too
+/// long for an embed field, or past the 25th, joins the description, and a
+/// title too long for the title slot opens the description in full.
 pub fn view(v: &View) -> Rendered {
-    let text = description(&v.blocks);
+    let (fields, overflow): (Vec<_>, Vec<_>) = v.fields.iter().enumerate().partition(|(i, f)| {
+        *i < FIELDS
+            && f.value.chars().count() <= FIELD_VALUE
+            && f.name.chars().count() <= FIELD_NAME
+    });
+    let mut text = description(&v.blocks);
+    if v.title.chars().count() > TITLE {
+        text = format!("**{}**\n\n{text}", v.title);
+    }
+    for (_, f) in &overflow {
+        text.push_str(&format!("\n\n**{}**\n{}", f.name, f.value));
+    }
     let title = clip(&v.title, TITLE);
     let mut out = Rendered::default();
     for (i, piece) in split_text(&text, EMBED_DESCRIPTION).into_iter().enumerate() {
@@ -57,10 +70,9 @@ pub fn view(v: &View) -> Rendered {
             if !title.is_empty() {
                 e = e.title(title.clone());
             }
-            for f in v.fields.iter().take(FIELDS) {
-                let (name, value) = (clip(&f.name, FIELD_NAME), clip(&f.value, FIELD_VALUE));
-                size += name.chars().count() + value.chars().count();
-                e = e.field(name, value, true);
+            for (_, f) in &fields {
+                size += f.name.chars().count() + f.value.chars().count();
+                e = e.field(f.name.clone(), f.value.clone(), true);
             }
             if let Some(f) = &v.footer {
                 let footer = clip(f, FOOTER);
