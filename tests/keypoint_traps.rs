@@ -10,6 +10,7 @@ fn question(extra_phrase: Option<&str>) -> Question {
         point: point.into(),
         phrases: phrases.iter().map(|p| p.to_string()).collect(),
         weight,
+        about: None,
     };
     let mut order = vec!["within a partition", "per partition", "no global order"];
     order.extend(extra_phrase);
@@ -39,6 +40,8 @@ fn question(extra_phrase: Option<&str>) -> Question {
                     1,
                 ),
             ],
+            misconceptions: vec![],
+            subjects: vec![],
         },
         source: None,
         version_note: None,

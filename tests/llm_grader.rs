@@ -86,6 +86,7 @@ fn question() -> Question {
         point: point.into(),
         phrases: phrases.iter().map(|p| p.to_string()).collect(),
         weight,
+        about: None,
     };
     Question {
         id: QuestionId::parse("stream-ordering").unwrap(),
@@ -108,6 +109,8 @@ fn question() -> Question {
                     1,
                 ),
             ],
+            misconceptions: vec![],
+            subjects: vec![],
         },
         source: None,
         version_note: None,

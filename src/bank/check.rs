@@ -7,6 +7,11 @@ use super::{QuestionKind, SolutionRunner};
 use std::fmt;
 use std::path::Path;
 
+/// Whether `bank check` requires `misconceptions` on every `open` question.
+/// Off while the bank is being filled; switch it on once every open question
+/// has them (see [`require_misconceptions`]).
+pub const REQUIRE_MISCONCEPTIONS: bool = false;
+
 /// Whether the `sql` solutions were run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SqlCheck {
@@ -42,6 +47,10 @@ pub async fn check_dir(
     runner: Option<&dyn SolutionRunner>,
 ) -> Result<CheckReport, ScanError> {
     let mut scan = scan_dir(dir)?;
+    if REQUIRE_MISCONCEPTIONS {
+        let missing = require_misconceptions(&scan.questions);
+        scan.issues.extend(missing);
+    }
     let sql = match runner {
         Some(runner) => {
             let (ran, issues) = run_solutions(&scan.questions, runner).await;
@@ -58,6 +67,25 @@ pub async fn check_dir(
         files: scan.files.len(),
         sql,
     })
+}
+
+/// A problem for every `open` question without `misconceptions` (at its
+/// `[[question]]` line). `bank check` reports these when
+/// [`REQUIRE_MISCONCEPTIONS`] is on.
+pub fn require_misconceptions(questions: &[Located]) -> Vec<BankIssue> {
+    questions
+        .iter()
+        .filter(|l| {
+            matches!(&l.question.kind, QuestionKind::Open { misconceptions, .. } if misconceptions.is_empty())
+        })
+        .map(|l| {
+            let msg = format!(
+                "question `{}`: an open question needs 1..=4 `misconceptions`",
+                l.question.id
+            );
+            BankIssue::new(l.file.clone(), l.line, msg)
+        })
+        .collect()
 }
 
 /// Runs the solution of every `sql` question in `questions`; returns how

@@ -81,7 +81,7 @@ pub fn show(q: &Question) -> String {
     }
     block(&mut out, "PROMPT", &q.prompt);
     match &q.kind {
-        QuestionKind::Open { key_points } => key_points_block(&mut out, key_points),
+        QuestionKind::Open { key_points, .. } => key_points_block(&mut out, key_points),
         QuestionKind::Choice { .. } | QuestionKind::Truefalse { .. } => options_block(&mut out, q),
         QuestionKind::Sql(task) => sql_block(&mut out, task),
     }

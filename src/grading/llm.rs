@@ -158,10 +158,7 @@ fn to_grade(content: &str, key_points: &[KeyPoint]) -> Result<Grade, LlmError> {
     let (mut got, mut total) = (0u32, 0u32);
     let mut grade = Grade {
         verdict,
-        score: 0.0,
-        covered: vec![],
-        missed: vec![],
-        detail: vec![],
+        ..Grade::empty()
     };
     for (i, kp) in key_points.iter().enumerate() {
         total += u32::from(kp.weight);
@@ -187,7 +184,7 @@ impl Grader for LlmGrader {
         question: &Question,
         submission: &Submission,
     ) -> Result<Grade, GradeError> {
-        let QuestionKind::Open { key_points } = &question.kind else {
+        let QuestionKind::Open { key_points, .. } = &question.kind else {
             return Err(GradeError::Unusable("not a free-text question".into()));
         };
         let Submission::Text(text) = submission else {

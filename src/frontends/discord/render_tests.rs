@@ -159,6 +159,7 @@ fn feedback_shows_the_verdict_missed_points_and_model_answer() {
             covered: vec!["ties share a rank".into()],
             missed: vec!["gaps follow ties".into()],
             detail: vec![],
+            misconceptions: vec![],
         },
         points: 5,
         note: None,

@@ -61,6 +61,7 @@ fn verdict(
         covered,
         missed,
         detail,
+        misconceptions: vec![],
     }
 }
 
