@@ -68,7 +68,7 @@ impl Claims {
         };
         (0..self.phrases.len())
             .filter(|&i| {
-                self.phrases[i].iter().filter(|p| !p.echo).any(|p| {
+                self.phrases[i].iter().any(|p| {
                     p.find(index).iter().any(|h| {
                         h.negated == p.expect_negated
                             && !(h.lo..=h.hi).all(|k| copied[k])
