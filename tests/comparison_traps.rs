@@ -118,7 +118,10 @@ fn a_swapped_process_and_thread_answer_is_incorrect() {
          memory with each other and are cheaper to create.",
     );
     assert_eq!(g.verdict, Verdict::Incorrect, "{g:?}");
-    assert!(g.detail.iter().any(|d| d.contains("wrong way round")), "{g:?}");
+    assert!(
+        g.detail.iter().any(|d| d.contains("wrong way round")),
+        "{g:?}"
+    );
 }
 
 #[test]

@@ -139,3 +139,83 @@ fn bounded(p: &mut Problems, field: &str, v: &Option<At<String>>, max: usize) ->
     }
     Some(s.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::bank::{load_str, parse_topics, require_misconceptions, QuestionKind};
+
+    const HEAD: &str = "[[question]]\nid = \"pd-loc\"\ntopic = \"pandas\"\ndifficulty = \"easy\"\n\
+        subjects = [[\"loc\"], [\"iloc\"]]\nformat = \"open\"\nprompt = \"p\"\nanswer = \"a\"\n\
+        explanation = \"e\"\n[[question.key_points]]\npoint = \"loc is by label\"\n\
+        about = \"loc\"\nphrases = [\"by label\"]\n[[question.key_points]]\n\
+        point = \"iloc is by position\"\nphrases = [\"by position\"]\n";
+
+    fn load(extra: &str) -> Result<Vec<crate::bank::Located>, String> {
+        let topics = parse_topics(
+            "t",
+            "[[topic]]\nslug = \"pandas\"\nname = \"P\"\nabout = \"a\"",
+        )
+        .unwrap();
+        load_str("q.toml", &format!("{HEAD}{extra}"), &topics).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn misconceptions_subjects_and_about_load() {
+        let qs = load("[[question.misconceptions]]\nclaim = \"loc is positional\"\nwhy = \"w\"\nphrases = [\"loc by position\"]\n").unwrap();
+        let QuestionKind::Open {
+            key_points,
+            misconceptions,
+            subjects,
+        } = &qs[0].question.kind
+        else {
+            panic!("not open");
+        };
+        assert_eq!(key_points[0].about, Some(0));
+        assert_eq!(misconceptions[0].phrases, ["loc by position"]);
+        assert_eq!(subjects.len(), 2);
+        assert!(require_misconceptions(&qs).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_key_or_a_long_claim_in_a_misconception_is_reported() {
+        let long = "x".repeat(201);
+        let err = load(&format!(
+            "[[question.misconceptions]]\nclaim = \"{long}\"\nwhy = \"w\"\nwhy_not = \"?\"\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.contains("unknown key `why_not` on a misconception"),
+            "{err}"
+        );
+        assert!(err.contains("`claim` is 201 characters"), "{err}");
+        assert!(err.contains("needs 1..=12 phrases"), "{err}");
+    }
+
+    #[test]
+    fn about_must_name_a_subject() {
+        let topics = parse_topics(
+            "t",
+            "[[topic]]\nslug = \"pandas\"\nname = \"P\"\nabout = \"a\"",
+        )
+        .unwrap();
+        let err = load_str(
+            "q.toml",
+            &HEAD.replace("about = \"loc\"", "about = \"at\""),
+            &topics,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("q.toml:12: question `pd-loc`: `about = \"at\"` names none of the `subjects`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_open_question_without_misconceptions_is_reported_when_required() {
+        let qs = load("").unwrap();
+        let issues = require_misconceptions(&qs);
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].message.contains("needs 1..=4 `misconceptions`"));
+    }
+}
