@@ -29,6 +29,17 @@ const REFUTING: &[&str] = &[
 /// Stems that make the rest of a clause hypothetical.
 const HYPOTHETICAL: &[&str] = &["if", "unless", "suppos", "whether"];
 
+/// The feedback line for an asserted misconception: the claim, then why it is wrong.
+pub fn note(m: &Misconception) -> String {
+    let claim = m.claim.trim();
+    let stop = if claim.ends_with(['.', '!', '?']) {
+        ""
+    } else {
+        "."
+    };
+    format!("You said: {claim}{stop} Not so: {}", m.why.trim())
+}
+
 /// A question's misconceptions, analysed once.
 #[derive(Debug, Default)]
 pub struct Claims {

@@ -208,11 +208,7 @@ fn score(rubric: &Rubric, prep: &Prepared, answer: &Analysis) -> Grade {
     for i in prep.claims.asserted(&index, &copied) {
         let m = &rubric.misconceptions[i];
         tally.wrong += 1;
-        grade.detail.push(format!(
-            "You said: {} But {}",
-            with_stop(&m.claim),
-            lower_first(&m.why)
-        ));
+        grade.detail.push(super::claims::note(m));
         grade.misconceptions.push(MisconceptionHit {
             claim: m.claim.clone(),
             why: m.why.clone(),
@@ -277,17 +273,6 @@ fn with_stop(s: &str) -> String {
         s.to_owned()
     } else {
         format!("{s}.")
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.trim().chars();
-    match c.next() {
-        Some(f) if c.clone().next().is_some_and(char::is_lowercase) => {
-            f.to_lowercase().chain(c).collect()
-        }
-        Some(f) => std::iter::once(f).chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -16,6 +16,7 @@
 
 pub mod choice;
 mod claims;
+mod judgement;
 mod keypoints;
 pub mod llm;
 mod matcher;

@@ -206,7 +206,9 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            err.contains("q.toml:12: question `pd-loc`: `about = \"at\"` names none of the `subjects`"),
+            err.contains(
+                "q.toml:12: question `pd-loc`: `about = \"at\"` names none of the `subjects`"
+            ),
             "{err}"
         );
     }
