@@ -122,3 +122,22 @@ fn an_edited_question_is_analysed_again() {
         "{before:?} {after:?}"
     );
 }
+
+#[test]
+fn a_run_of_buzzwords_in_one_sentence_earns_nothing() {
+    let g = KeyPointGrader::default();
+    let q = question(None);
+    let salad = grade(
+        &g,
+        &q,
+        "It is all about the per partition and the same key and a single partition, you see.",
+    );
+    assert_eq!(salad.verdict, Verdict::Incorrect, "{salad:?}");
+    assert!(salad.covered.is_empty(), "{salad:?}");
+    let sentence = grade(
+        &g,
+        &q,
+        "Kafka keeps order per partition, so related events must use the same key; a single partition would limit throughput.",
+    );
+    assert_eq!(sentence.covered.len(), 3, "{sentence:?}");
+}
