@@ -145,14 +145,22 @@ impl KeyPointGrader {
             .map(|kp| {
                 let point = a.analyze(&kp.point);
                 let binding = subjects.bind(&point);
-                kp.phrases
+                let phrases: Vec<Phrase> = kp
+                    .phrases
                     .iter()
-                    .map(|ph| {
-                        let phrase = Phrase::new(&a.analyze(ph), &point, &prompt_index);
-                        let about = kp.about.or_else(|| said_of(&phrase, &point, &binding));
-                        (phrase, about)
-                    })
-                    .collect()
+                    .map(|ph| Phrase::new(&a.analyze(ph), &point, &prompt_index))
+                    .collect();
+                let inferred: Vec<Option<usize>> = phrases
+                    .iter()
+                    .map(|p| said_of(p, &point, &binding))
+                    .collect();
+                // Only a point that states a property of each side ("pandas
+                // is eager; Spark is lazy") binds its phrases by its text.
+                let sides: HashSet<usize> = inferred.iter().flatten().copied().collect();
+                let abouts = inferred
+                    .into_iter()
+                    .map(|s| kp.about.or(s.filter(|_| sides.len() >= 2)));
+                phrases.into_iter().zip(abouts).collect()
             })
             .collect();
         Prepared {

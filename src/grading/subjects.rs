@@ -8,7 +8,8 @@
 //! introduces another subject: "loc uses positions and iloc labels" has two
 //! parts. A part that names no subject takes the subject of the nearest
 //! earlier part of the same sentence ("iloc is positional, so the end is
-//! excluded"). A part that names two subjects is ambiguous and binds to none,
+//! excluded"), unless it is itself a contrast ("..., which differs from
+//! when it happened", "..., unlike the other one"). A part that names two subjects is ambiguous and binds to none,
 //! so only clear statements are judged. A name right after *is*/*are*
 //! ("what you build is at-least-once plus dedupe") is a predicate, not the
 //! subject, and is skipped.
@@ -19,6 +20,10 @@ use super::text::{Analysis, Analyzer, Token};
 const SPLITTERS: &[&str] = &["and", "or", "then", "whilst", "wherea"];
 /// How many tokens after a conjunction the subject may come ("and with iloc").
 const SPLIT_REACH: usize = 3;
+/// Stems that make a part without a subject a contrast, not a continuation.
+const CONTRASTING: &[&str] = &[
+    "unlik", "differ", "opposit", "rather", "instead", "contrast", "compar", "versus", "vs",
+];
 /// Copulas: a name right after one is a predicate.
 const COPULAS: &[&str] = &["is", "are", "was", "were", "be", "becom"];
 
@@ -111,6 +116,12 @@ impl Binding {
     /// The subject the words `lo..=hi` are said of, if clear, and how many
     /// parts back it is named (0: in the same part).
     pub fn subject_of(&self, tokens: &[Token], lo: usize, hi: usize) -> Option<(usize, usize)> {
+        // Words that straddle two parts, or use a subject's own name, are
+        // not clearly said of anything.
+        let names_one = self.mentions.iter().any(|m| m.0 <= hi && lo <= m.1);
+        if self.part[lo] != self.part[hi] || names_one {
+            return None;
+        }
         let sentence = tokens[lo].sentence;
         let mut part = self.part[lo];
         let mut back = 0;
@@ -118,13 +129,18 @@ impl Binding {
             let mut found = self
                 .mentions
                 .iter()
-                .filter(|m| self.part[m.0] == part && (m.1 < lo || m.0 > hi))
+                .filter(|m| self.part[m.0] == part)
                 .map(|m| m.2);
             if let Some(first) = found.next() {
                 return found.all(|s| s == first).then_some((first, back));
             }
             let start = self.part.iter().position(|&p| p == part)?;
-            if start == 0 || tokens[start - 1].sentence != sentence {
+            let contrast = tokens[start..]
+                .iter()
+                .zip(&self.part[start..])
+                .take_while(|(_, p)| **p == part)
+                .any(|(t, _)| CONTRASTING.contains(&t.stem.as_str()));
+            if start == 0 || tokens[start - 1].sentence != sentence || contrast {
                 return None;
             }
             part = self.part[start - 1];
@@ -188,6 +204,10 @@ mod tests {
         );
         assert_eq!(
             subject("iloc is positional. The end is excluded", "excluded"),
+            None
+        );
+        assert_eq!(
+            subject("iloc is positional, which differs from labels", "labels"),
             None
         );
     }
