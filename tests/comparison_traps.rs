@@ -150,3 +150,10 @@ fn a_right_answer_with_an_added_misconception_is_partial() {
     assert_eq!(g.verdict, Verdict::Partial, "{g:?}");
     assert_eq!(g.misconceptions.len(), 1, "{g:?}");
 }
+
+#[test]
+fn a_terse_right_comparison_does_not_trip_the_swap_misconception() {
+    let g = grade("pd-loc-vs-iloc", "loc is by label and iloc is by position.");
+    assert!(g.misconceptions.is_empty(), "{g:?}");
+    assert_eq!(g.verdict, Verdict::Partial, "{g:?}");
+}

@@ -6,6 +6,7 @@
 //! synchronous") or as a hypothetical ("if the queue were synchronous").
 
 use super::matcher::{Index, Phrase};
+use super::subjects::Binding;
 use super::text::Analyzer;
 use crate::bank::Misconception;
 
@@ -24,6 +25,9 @@ const REFUTING: &[&str] = &[
     "fallaci",
     "contrari",
     "misunderstand",
+    "peopl",
+    "belief",
+    "assumpt",
     "confus",
 ];
 /// Stems that make the rest of a clause hypothetical.
@@ -62,7 +66,7 @@ impl Claims {
     }
 
     /// The indexes of the misconceptions the answer asserts.
-    pub fn asserted(&self, index: &Index, copied: &[bool]) -> Vec<usize> {
+    pub fn asserted(&self, index: &Index, copied: &[bool], binding: &Binding) -> Vec<usize> {
         let tokens = index.tokens;
         let refuted = |sentence: u32| {
             tokens
@@ -83,6 +87,7 @@ impl Claims {
                     p.find(index).iter().any(|h| {
                         h.negated == p.expect_negated
                             && !(h.lo..=h.hi).all(|k| copied[k])
+                            && binding.same_part(h.lo, h.hi)
                             && !refuted(tokens[h.lo].sentence)
                             && !hypothetical(h.lo)
                     })
@@ -95,6 +100,7 @@ impl Claims {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grading::subjects::Subjects;
     use crate::grading::text::Analysis;
 
     fn asserts(answer: &str) -> bool {
@@ -111,7 +117,10 @@ mod tests {
         let claims = Claims::new(&a, &[m], &Index::new(&none));
         let text = a.analyze(answer);
         let copied = vec![false; text.tokens.len()];
-        !claims.asserted(&Index::new(&text), &copied).is_empty()
+        let binding = Subjects::new(&a, &[]).bind(&text);
+        !claims
+            .asserted(&Index::new(&text), &copied, &binding)
+            .is_empty()
     }
 
     #[test]
@@ -129,5 +138,8 @@ mod tests {
         ));
         assert!(!asserts("It is a myth that a queue is synchronous."));
         assert!(!asserts("If the queue is synchronous the producer blocks."));
+        assert!(!asserts(
+            "People often think a queue is synchronous, but it is not."
+        ));
     }
 }

@@ -217,7 +217,7 @@ fn score(rubric: &Rubric, prep: &Prepared, answer: &Analysis) -> Grade {
         let c = coverage(h, &negative_claims, &bound);
         record(&mut grade, &mut tally, kp, c, top, rubric.subjects);
     }
-    for i in prep.claims.asserted(&index, &copied) {
+    for i in prep.claims.asserted(&index, &copied, &binding) {
         let m = &rubric.misconceptions[i];
         tally.wrong += 1;
         grade.detail.push(super::claims::note(m));

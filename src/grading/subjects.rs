@@ -113,6 +113,12 @@ impl Subjects {
 }
 
 impl Binding {
+    /// Whether `lo..=hi` lies within one part ("loc is by label and iloc is
+    /// by position": "iloc ... label" does not).
+    pub fn same_part(&self, lo: usize, hi: usize) -> bool {
+        self.part[lo] == self.part[hi]
+    }
+
     /// The subject the words `lo..=hi` are said of, if clear, and how many
     /// parts back it is named (0: in the same part).
     pub fn subject_of(&self, tokens: &[Token], lo: usize, hi: usize) -> Option<(usize, usize)> {
