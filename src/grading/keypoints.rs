@@ -20,11 +20,8 @@
 use super::claims::Claims;
 use super::matcher::{Hit, Index, Phrase};
 use super::subjects::{Binding, Subjects};
-use super::text::{Analysis, Analyzer, GLUE, SKIP};
-
-/// Key points named in one clause with no words of its own: a buzzword run.
-const BUZZ_POINTS: usize = 3;
-use super::traps::{copied_tokens, judge, runs, Tally};
+use super::text::{Analysis, Analyzer};
+use super::traps::{copied_tokens, drop_buzzword_runs, judge, runs, Tally};
 use super::*;
 use crate::bank::{KeyPoint, Misconception, QuestionId};
 use std::collections::hash_map::DefaultHasher;
@@ -285,45 +282,6 @@ fn with_stop(s: &str) -> String {
         s.to_owned()
     } else {
         format!("{s}.")
-    }
-}
-
-/// Clauses made of nothing but the phrases of [`BUZZ_POINTS`] or more key
-/// points and function words ("it is about partitioned logs and fully
-/// managed shard quotas with log compaction") state nothing: the hits that
-/// would cover a point there do not count. Denials are kept, so a
-/// contradiction still shows.
-fn drop_buzzword_runs(hits: &mut [Vec<Found>], answer: &Analysis) {
-    let tokens = &answer.tokens;
-    let mut by_clause: HashMap<u32, (HashSet<usize>, HashSet<usize>)> = HashMap::new();
-    for (point, found) in hits.iter().enumerate() {
-        for (h, _, _) in found
-            .iter()
-            .filter(|(h, p, _)| h.negated == p.expect_negated)
-        {
-            let entry = by_clause.entry(tokens[h.lo].clause).or_default();
-            entry.0.insert(point);
-            entry.1.extend(h.lo..=h.hi);
-        }
-    }
-    let salad: HashSet<u32> = by_clause
-        .into_iter()
-        .filter(|(clause, (points, inside))| {
-            let own = tokens
-                .iter()
-                .enumerate()
-                .filter(|(i, t)| t.clause == *clause && !inside.contains(i) && !t.is(GLUE | SKIP))
-                .count();
-            points.len() >= BUZZ_POINTS && own == 0
-        })
-        .map(|(c, _)| c)
-        .collect();
-    if !salad.is_empty() {
-        for found in hits.iter_mut() {
-            found.retain(|(h, p, _)| {
-                h.negated != p.expect_negated || !salad.contains(&tokens[h.lo].clause)
-            });
-        }
     }
 }
 

@@ -1,11 +1,13 @@
 //! From key-point coverage to a verdict: the score thresholds, and the traps
 //! that override them (too short, pasted question, keyword list, brief,
-//! contradicted or swapped points, asserted misconceptions).
+//! contradicted or swapped points, asserted misconceptions), and buzzword
+//! runs that cover nothing.
 
-use super::text::{Analysis, GLUE};
+use super::matcher::{Hit, Phrase};
+use super::text::{Analysis, GLUE, SKIP};
 use super::{Grade, Verdict};
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 /// Share of the weighted key points needed for `correct`.
@@ -23,6 +25,9 @@ const BRIEF_WORDS: usize = 25;
 const MIN_PROSE: f32 = 0.4;
 /// Copied runs of this many tokens from the prompt do not count.
 pub const COPY_RUN: usize = 5;
+
+/// Key points named in one clause with no words of its own: a buzzword run.
+const BUZZ_POINTS: usize = 3;
 
 /// Feedback for an answer too short to grade.
 pub const TOO_SHORT: &str = "Too short to grade: explain your answer in a sentence or two.";
@@ -124,6 +129,45 @@ pub fn judge(grade: &mut Grade, answer: &Analysis, copied: &[bool], t: &Tally) {
         cap(grade, Verdict::Partial);
         if !t.core {
             grade.verdict = Verdict::Incorrect;
+        }
+    }
+}
+
+/// Clauses made of nothing but the phrases of [`BUZZ_POINTS`] or more key
+/// points and function words ("it is about partitioned logs and fully
+/// managed shard quotas with log compaction") state nothing: the hits that
+/// would cover a point there do not count. Denials are kept, so a
+/// contradiction still shows.
+pub fn drop_buzzword_runs<T>(hits: &mut [Vec<(Hit, &Phrase, T)>], answer: &Analysis) {
+    let tokens = &answer.tokens;
+    let mut by_clause: HashMap<u32, (HashSet<usize>, HashSet<usize>)> = HashMap::new();
+    for (point, found) in hits.iter().enumerate() {
+        for (h, _, _) in found
+            .iter()
+            .filter(|(h, p, _)| h.negated == p.expect_negated)
+        {
+            let entry = by_clause.entry(tokens[h.lo].clause).or_default();
+            entry.0.insert(point);
+            entry.1.extend(h.lo..=h.hi);
+        }
+    }
+    let salad: HashSet<u32> = by_clause
+        .into_iter()
+        .filter(|(clause, (points, inside))| {
+            let own = tokens
+                .iter()
+                .enumerate()
+                .filter(|(i, t)| t.clause == *clause && !inside.contains(i) && !t.is(GLUE | SKIP))
+                .count();
+            points.len() >= BUZZ_POINTS && own == 0
+        })
+        .map(|(c, _)| c)
+        .collect();
+    if !salad.is_empty() {
+        for found in hits.iter_mut() {
+            found.retain(|(h, p, _)| {
+                h.negated != p.expect_negated || !salad.contains(&tokens[h.lo].clause)
+            });
         }
     }
 }
