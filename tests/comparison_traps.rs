@@ -157,3 +157,24 @@ fn a_terse_right_comparison_does_not_trip_the_swap_misconception() {
     assert!(g.misconceptions.is_empty(), "{g:?}");
     assert_eq!(g.verdict, Verdict::Partial, "{g:?}");
 }
+
+/// A model answer is right by definition: if it asserts one of its own
+/// question's misconceptions or reads as a swapped comparison, a phrase or a
+/// subject name is too broad.
+#[test]
+fn no_model_answer_asserts_a_misconception_or_a_swap() {
+    let grader = KeyPointGrader::default();
+    let mut problems = Vec::new();
+    for q in bank().questions() {
+        let Ok(g) = grader.assess(q, &q.answer) else {
+            continue;
+        };
+        for m in &g.misconceptions {
+            problems.push(format!("{}: asserts \"{}\"", q.id, m.claim));
+        }
+        for d in g.detail.iter().filter(|d| d.contains("wrong way round")) {
+            problems.push(format!("{}: {d}", q.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,5 +1,7 @@
 //! `bank check`: everything the loader finds, plus running every `sql`
-//! question's reference solution on its fixture through a [`SolutionRunner`].
+//! question's reference solution on its fixture through a [`SolutionRunner`],
+//! and grading each open question's model answer against its own
+//! misconceptions and subjects (see [`crate::grading::lint`]).
 
 use super::load::{scan_dir, BankIssue, Located, ScanError};
 use super::summary::Summary;
@@ -47,6 +49,8 @@ pub async fn check_dir(
     runner: Option<&dyn SolutionRunner>,
 ) -> Result<CheckReport, ScanError> {
     let mut scan = scan_dir(dir)?;
+    let broad = crate::grading::lint::model_answer_problems(&scan.questions);
+    scan.issues.extend(broad);
     if REQUIRE_MISCONCEPTIONS {
         let missing = require_misconceptions(&scan.questions);
         scan.issues.extend(missing);

@@ -18,6 +18,7 @@ pub mod choice;
 mod claims;
 mod judgement;
 mod keypoints;
+pub mod lint;
 pub mod llm;
 mod matcher;
 pub mod sql;
