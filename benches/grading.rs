@@ -33,6 +33,7 @@ fn question() -> Question {
         point: format!("key point {i} about kafka and kinesis"),
         phrases: (0..7).map(|k| format!("phrase {k} of point {i}")).collect(),
         weight: 1,
+        about: None,
     };
     Question {
         id,
@@ -44,6 +45,8 @@ fn question() -> Question {
         explanation: "e".into(),
         kind: QuestionKind::Open {
             key_points: (0..6).map(point).collect(),
+            misconceptions: vec![],
+            subjects: vec![],
         },
         source: None,
         version_note: None,

@@ -10,6 +10,7 @@ fn question(extra_phrase: Option<&str>) -> Question {
         point: point.into(),
         phrases: phrases.iter().map(|p| p.to_string()).collect(),
         weight,
+        about: None,
     };
     let mut order = vec!["within a partition", "per partition", "no global order"];
     order.extend(extra_phrase);
@@ -39,6 +40,8 @@ fn question(extra_phrase: Option<&str>) -> Question {
                     1,
                 ),
             ],
+            misconceptions: vec![],
+            subjects: vec![],
         },
         source: None,
         version_note: None,
@@ -132,4 +135,23 @@ fn an_edited_question_is_analysed_again() {
         after.covered.len() > before.covered.len(),
         "{before:?} {after:?}"
     );
+}
+
+#[test]
+fn a_run_of_buzzwords_in_one_sentence_earns_nothing() {
+    let g = KeyPointGrader::default();
+    let q = question(None);
+    let salad = grade(
+        &g,
+        &q,
+        "It is all about the per partition and the same key and a single partition, you see.",
+    );
+    assert_eq!(salad.verdict, Verdict::Incorrect, "{salad:?}");
+    assert!(salad.covered.is_empty(), "{salad:?}");
+    let sentence = grade(
+        &g,
+        &q,
+        "Kafka keeps order per partition, so related events must use the same key; a single partition would limit throughput.",
+    );
+    assert_eq!(sentence.covered.len(), 3, "{sentence:?}");
 }

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
-use prepbot::bank::{Difficulty, KeyPoint, Question, QuestionId, QuestionKind, Topic};
+use prepbot::bank::{
+    Difficulty, KeyPoint, Misconception, Question, QuestionId, QuestionKind, Topic,
+};
 use prepbot::grading::llm::FALLBACK_NOTE;
 use prepbot::grading::{Grader, LlmConfig, LlmGrader, Submission, Verdict};
 use serde_json::{json, Value};
@@ -86,6 +88,7 @@ fn question() -> Question {
         point: point.into(),
         phrases: phrases.iter().map(|p| p.to_string()).collect(),
         weight,
+        about: None,
     };
     Question {
         id: QuestionId::parse("stream-ordering").unwrap(),
@@ -108,6 +111,12 @@ fn question() -> Question {
                     1,
                 ),
             ],
+            misconceptions: vec![Misconception {
+                claim: "Kafka orders all messages of a topic globally".into(),
+                why: "Order holds only within one partition.".into(),
+                phrases: vec!["global order".into()],
+            }],
+            subjects: vec![],
         },
         source: None,
         version_note: None,
@@ -119,7 +128,10 @@ const ANSWER: &str = "Kafka keeps the order of messages only within a partition,
 #[tokio::test]
 async fn a_good_reply_becomes_the_grade() {
     let reply = r#"Sure! ```json
-{"covered": [1], "verdict": "partial", "feedback": "Mention keys."}
+{"key_points": [{"index": 0, "covered": true, "evidence": "only within a partition"},
+ {"index": 1, "covered": false, "evidence": ""}],
+ "misconceptions": [{"index": 0, "asserted": false}],
+ "verdict": "partial", "feedback": "Mention keys."}
 ```"#;
     let (url, seen) = serve(Mode::Reply(reply.into())).await;
     let g = grader(url, Some("sekret"));
@@ -135,10 +147,28 @@ async fn a_good_reply_becomes_the_grade() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen[0].0.as_deref(), Some("Bearer sekret"));
     assert_eq!(seen[0].1["model"], "tiny-test-model");
-    assert!(seen[0].1["messages"][1]["content"]
-        .as_str()
-        .unwrap()
-        .contains(ANSWER));
+    let prompt = seen[0].1["messages"][1]["content"].as_str().unwrap();
+    assert!(prompt.contains(ANSWER));
+    assert!(prompt.contains("0. Order is kept only within a partition (weight 2)"));
+    assert!(prompt.contains("0. Kafka orders all messages of a topic globally"));
+}
+
+#[tokio::test]
+async fn an_asserted_misconception_caps_the_llm_verdict_and_is_named() {
+    let reply = r#"{"key_points": [{"index": 0, "covered": true, "evidence": "within a partition"},
+ {"index": 1, "covered": true, "evidence": "the same key"}],
+ "misconceptions": [{"index": 0, "asserted": true}], "verdict": "correct"}"#;
+    let (url, _) = serve(Mode::Reply(reply.into())).await;
+    let grade = grader(url, None)
+        .grade(&question(), &Submission::Text(ANSWER.into()))
+        .await
+        .unwrap();
+    assert_eq!(grade.verdict, Verdict::Partial, "{grade:?}");
+    assert_eq!(
+        grade.misconceptions[0].claim,
+        "Kafka orders all messages of a topic globally"
+    );
+    assert!(grade.detail[0].starts_with("You said: Kafka orders"));
 }
 
 async fn falls_back(mode: Mode) {
@@ -168,13 +198,23 @@ async fn a_timeout_falls_back_to_key_points() {
 async fn a_reply_that_is_not_the_json_asked_for_falls_back() {
     falls_back(Mode::Reply("I think it's pretty good!".into())).await;
     falls_back(Mode::Reply(
-        r#"{"covered": [7], "verdict": "correct"}"#.into(),
+        r#"{"covered": [1], "verdict": "correct"}"#.into(),
     ))
     .await;
-    falls_back(Mode::Reply(
-        r#"{"covered": [1], "verdict": "excellent"}"#.into(),
-    ))
-    .await;
+    let point = |i: usize| format!(r#"{{"index": {i}, "covered": true, "evidence": "x"}}"#);
+    let claims = r#"[{"index": 0, "asserted": false}]"#;
+    for (points, verdict) in [
+        (vec![point(0), point(7)], "correct"),
+        (vec![point(0)], "correct"),
+        (vec![point(0), point(0)], "correct"),
+        (vec![point(0), point(1)], "excellent"),
+    ] {
+        let reply = format!(
+            r#"{{"key_points": [{}], "misconceptions": {claims}, "verdict": "{verdict}"}}"#,
+            points.join(",")
+        );
+        falls_back(Mode::Reply(reply)).await;
+    }
 }
 
 #[tokio::test]

@@ -1,11 +1,18 @@
 //! `bank check`: everything the loader finds, plus running every `sql`
-//! question's reference solution on its fixture through a [`SolutionRunner`].
+//! question's reference solution on its fixture through a [`SolutionRunner`],
+//! and grading each open question's model answer against its own
+//! misconceptions and subjects (see [`crate::grading::lint`]).
 
 use super::load::{BankIssue, Located, ScanError};
 use super::summary::Summary;
 use super::{BankSource, QuestionKind, SolutionRunner};
 use std::fmt;
 use std::path::Path;
+
+/// Whether `bank check` requires `misconceptions` on every `open` question.
+/// Off while the bank is being filled; switch it on once every open question
+/// has them (see [`require_misconceptions`]).
+pub const REQUIRE_MISCONCEPTIONS: bool = false;
 
 /// Whether the `sql` solutions were run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +57,12 @@ pub async fn check_bank(
     runner: Option<&dyn SolutionRunner>,
 ) -> Result<CheckReport, ScanError> {
     let mut scan = source.scan()?;
+    let broad = crate::grading::lint::model_answer_problems(&scan.questions);
+    scan.issues.extend(broad);
+    if REQUIRE_MISCONCEPTIONS {
+        let missing = require_misconceptions(&scan.questions);
+        scan.issues.extend(missing);
+    }
     let sql = match runner {
         Some(runner) => {
             let (ran, issues) = run_solutions(&scan.questions, runner).await;
@@ -66,6 +79,25 @@ pub async fn check_bank(
         files: scan.files.len(),
         sql,
     })
+}
+
+/// A problem for every `open` question without `misconceptions` (at its
+/// `[[question]]` line). `bank check` reports these when
+/// [`REQUIRE_MISCONCEPTIONS`] is on.
+pub fn require_misconceptions(questions: &[Located]) -> Vec<BankIssue> {
+    questions
+        .iter()
+        .filter(|l| {
+            matches!(&l.question.kind, QuestionKind::Open { misconceptions, .. } if misconceptions.is_empty())
+        })
+        .map(|l| {
+            let msg = format!(
+                "question `{}`: an open question needs 1..=4 `misconceptions`",
+                l.question.id
+            );
+            BankIssue::new(l.file.clone(), l.line, msg)
+        })
+        .collect()
 }
 
 /// Runs the solution of every `sql` question in `questions`; returns how

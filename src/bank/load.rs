@@ -3,6 +3,7 @@
 //! all problems in a file are collected, not just the first.
 
 mod raw;
+mod rubric;
 mod validate;
 
 use super::types::*;

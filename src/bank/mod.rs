@@ -13,7 +13,10 @@ mod source;
 mod summary;
 mod types;
 
-pub use check::{check_bank, check_dir, run_solutions, CheckReport, SqlCheck};
+pub use check::{
+    check_bank, check_dir, require_misconceptions, run_solutions, CheckReport, SqlCheck,
+    REQUIRE_MISCONCEPTIONS,
+};
 pub use load::{
     load_dir, load_str, parse_topics, scan_dir, scan_str, BankIssue, LoadError, Located, Scan,
     ScanError,

@@ -1,6 +1,8 @@
 //! Plain-text views of questions for `bank list` and `bank show`.
 
-use super::types::{Difficulty, Format, KeyPoint, Question, QuestionKind, SqlTask, Topic};
+use super::types::{
+    Difficulty, Format, KeyPoint, Misconception, Question, QuestionKind, SqlTask, Topic,
+};
 use std::fmt::Write;
 
 /// Which questions `bank list` shows; `None` matches everything.
@@ -114,7 +116,14 @@ pub fn show(q: &Question) -> String {
     }
     block(&mut out, "PROMPT", &q.prompt);
     match &q.kind {
-        QuestionKind::Open { key_points } => key_points_block(&mut out, key_points),
+        QuestionKind::Open {
+            key_points,
+            misconceptions,
+            subjects,
+        } => {
+            key_points_block(&mut out, key_points, subjects);
+            misconceptions_block(&mut out, misconceptions);
+        }
         QuestionKind::Choice { .. } | QuestionKind::Truefalse { .. } => options_block(&mut out, q),
         QuestionKind::Sql(task) => sql_block(&mut out, task),
     }
@@ -127,7 +136,11 @@ fn block(out: &mut String, title: &str, body: &str) {
     let _ = write!(out, "\n{title}\n{}\n", body.trim_end());
 }
 
-fn key_points_block(out: &mut String, key_points: &[KeyPoint]) {
+fn key_points_block(out: &mut String, key_points: &[KeyPoint], subjects: &[Vec<String>]) {
+    if !subjects.is_empty() {
+        let names: Vec<String> = subjects.iter().map(|s| s.join(" / ")).collect();
+        let _ = write!(out, "\nSUBJECTS\n{}\n", names.join("  vs  "));
+    }
     let _ = write!(out, "\nKEY POINTS\n");
     for (i, k) in key_points.iter().enumerate() {
         let weight = match k.weight {
@@ -135,7 +148,24 @@ fn key_points_block(out: &mut String, key_points: &[KeyPoint]) {
             w => format!(" (weight {w})"),
         };
         let phrases: Vec<String> = k.phrases.iter().map(|p| format!("\"{p}\"")).collect();
-        let _ = writeln!(out, "{}. {}{weight}", i + 1, k.point);
+        let about = k
+            .about
+            .and_then(|s| subjects.get(s)?.first())
+            .map_or(String::new(), |s| format!(" [about {s}]"));
+        let _ = writeln!(out, "{}. {}{weight}{about}", i + 1, k.point);
+        let _ = writeln!(out, "   phrases: {}", phrases.join(", "));
+    }
+}
+
+fn misconceptions_block(out: &mut String, misconceptions: &[Misconception]) {
+    if misconceptions.is_empty() {
+        return;
+    }
+    let _ = write!(out, "\nMISCONCEPTIONS\n");
+    for (i, m) in misconceptions.iter().enumerate() {
+        let phrases: Vec<String> = m.phrases.iter().map(|p| format!("\"{p}\"")).collect();
+        let _ = writeln!(out, "{}. {}", i + 1, m.claim);
+        let _ = writeln!(out, "   why: {}", m.why);
         let _ = writeln!(out, "   phrases: {}", phrases.join(", "));
     }
 }
@@ -258,5 +288,35 @@ options = [
         assert!(f.matches(&q));
         f.difficulty = Some(Difficulty::Hard);
         assert!(!f.matches(&q));
+    }
+
+    #[test]
+    fn show_renders_subjects_about_and_misconceptions_of_an_open_question() {
+        let text = "[[question]]\nid = \"pd-loc\"\ntopic = \"streaming\"\ndifficulty = \"easy\"\n\
+            subjects = [[\"loc\"], [\"iloc\"]]\nformat = \"open\"\nprompt = \"p\"\nanswer = \"a\"\n\
+            explanation = \"e\"\n[[question.key_points]]\npoint = \"loc is by label\"\n\
+            about = \"loc\"\nphrases = [\"by label\"]\n[[question.key_points]]\n\
+            point = \"iloc is by position\"\nphrases = [\"by position\"]\n\
+            [[question.misconceptions]]\nclaim = \"loc is positional\"\nwhy = \"It is by label.\"\n\
+            phrases = [\"loc by position\"]\n";
+        let topics = parse_topics(
+            "t",
+            "[[topic]]\nslug = \"streaming\"\nname = \"S\"\nabout = \"a\"",
+        )
+        .unwrap();
+        let q = load_str("q.toml", text, &topics)
+            .unwrap()
+            .remove(0)
+            .question;
+        let shown = show(&q);
+        assert!(shown.contains("\nSUBJECTS\nloc  vs  iloc\n"), "{shown}");
+        assert!(
+            shown.contains("1. loc is by label [about loc]\n"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("MISCONCEPTIONS\n1. loc is positional\n   why: It is by label.\n"),
+            "{shown}"
+        );
     }
 }

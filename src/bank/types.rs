@@ -20,6 +20,14 @@ pub mod limits {
     pub const MIN_OPTIONS: usize = 2;
     pub const MAX_OPTIONS: usize = 6;
     pub const MAX_TAGS: usize = 8;
+    pub const MISCONCEPTION_CLAIM: usize = 200;
+    pub const MISCONCEPTION_WHY: usize = 300;
+    pub const MISCONCEPTION_PHRASES: usize = 12;
+    pub const MAX_MISCONCEPTIONS: usize = 4;
+    pub const MIN_SUBJECTS: usize = 2;
+    pub const MAX_SUBJECTS: usize = 4;
+    pub const SUBJECT_NAMES: usize = 10;
+    pub const SUBJECT_NAME: usize = 40;
     pub const FIXTURE_ROWS: usize = 60;
 }
 
@@ -184,6 +192,20 @@ pub struct KeyPoint {
     pub point: String,
     pub phrases: Vec<String>,
     pub weight: u8,
+    /// Index into the question's `subjects`: the subject this point's
+    /// property belongs to, in a question that contrasts subjects.
+    pub about: Option<usize>,
+}
+
+/// A common wrong claim on an `open` question, with why it is wrong.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Misconception {
+    /// The wrong claim as a candidate would state it; shown in feedback.
+    pub claim: String,
+    /// Why it is wrong; shown in feedback.
+    pub why: String,
+    /// Phrasings that assert the claim, matched like key-point phrases.
+    pub phrases: Vec<String>,
 }
 
 /// One option of a `choice` or `truefalse` question.
@@ -208,9 +230,20 @@ pub struct SqlTask {
 /// What a question asks for, by format.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum QuestionKind {
-    Open { key_points: Vec<KeyPoint> },
-    Choice { options: Vec<ChoiceOption> },
-    Truefalse { options: Vec<ChoiceOption> },
+    Open {
+        key_points: Vec<KeyPoint>,
+        /// Common wrong claims (optional for now; see `check::REQUIRE_MISCONCEPTIONS`).
+        misconceptions: Vec<Misconception>,
+        /// The things a comparison question contrasts, each a list of names
+        /// ("loc", ".loc"); key points bind to one with `about`.
+        subjects: Vec<Vec<String>>,
+    },
+    Choice {
+        options: Vec<ChoiceOption>,
+    },
+    Truefalse {
+        options: Vec<ChoiceOption>,
+    },
     Sql(SqlTask),
 }
 

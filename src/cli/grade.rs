@@ -60,9 +60,11 @@ struct GradeJson<'a> {
     covered: &'a [String],
     missed: &'a [String],
     detail: &'a [String],
+    misconceptions: &'a [crate::grading::MisconceptionHit],
 }
 
-/// `{"verdict":..., "score":..., "covered":[...], "missed":[...], "detail":[...]}`
+/// `{"verdict":..., "score":..., "covered":[...], "missed":[...], "detail":[...],
+/// "misconceptions":[{"claim":..., "why":...}]}`
 pub fn to_json(grade: &Grade) -> String {
     let shape = GradeJson {
         verdict: grade.verdict,
@@ -70,6 +72,7 @@ pub fn to_json(grade: &Grade) -> String {
         covered: &grade.covered,
         missed: &grade.missed,
         detail: &grade.detail,
+        misconceptions: &grade.misconceptions,
     };
     serde_json::to_string(&shape).unwrap_or_default()
 }

@@ -2,49 +2,34 @@
 //! question's key points it covers, matched on normalised, stemmed words
 //! (see [`super::text`] and [`super::matcher`]).
 //!
-//! On top of coverage it handles the usual traps:
+//! On top of coverage it handles the usual traps (see [`super::traps`]):
 //! - a negated mention does not cover a point, and one that says the opposite
 //!   of a point caps the verdict;
+//! - in a comparison question, a point said of the wrong subject ("loc
+//!   selects by position") is a contradiction (see [`super::subjects`]);
+//! - an answer that asserts one of the question's misconceptions cannot be
+//!   correct (see [`super::claims`]);
 //! - an answer that mostly repeats the question is not graded on the words it
-//!   copied;
-//! - a keyword list with no sentences is marked down;
-//! - a very short answer cannot be fully correct.
+//!   copied; a keyword list with no sentences is marked down;
+//! - a short answer cannot be fully correct, but one that states a core
+//!   point cleanly is partial.
 //!
 //! Each question's phrases are analysed once and cached by question id (with
 //! a fingerprint of the text, so an edited question is re-analysed).
 
+use super::claims::Claims;
 use super::matcher::{Hit, Index, Phrase};
-use super::text::{Analysis, Analyzer, GLUE};
+use super::subjects::{Binding, Subjects};
+use super::text::{Analysis, Analyzer};
+use super::traps::{copied_tokens, drop_buzzword_runs, judge, runs, Tally};
 use super::*;
-use crate::bank::{KeyPoint, QuestionId};
+use crate::bank::{KeyPoint, Misconception, QuestionId};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, RwLock};
 
-/// Share of the weighted key points needed for `correct`.
-pub const CORRECT_AT: f32 = 0.6;
-/// Share of the weighted key points needed for `partial`.
-pub const PARTIAL_AT: f32 = 0.25;
-/// Fewer words than this cannot be graded.
-const MIN_WORDS: usize = 4;
-/// From this many words on, an answer may be judged a keyword list; below
-/// it, a fragment with no glue word at all is just too short.
-const LIST_WORDS: usize = 8;
-/// Fewer words than this cannot be fully correct.
-const BRIEF_WORDS: usize = 25;
-/// Below this share of words in sentences, an answer is a keyword list.
-const MIN_PROSE: f32 = 0.4;
-/// Copied runs of this many tokens from the prompt do not count.
-const COPY_RUN: usize = 5;
-
-/// Feedback for an answer too short to grade.
-pub const TOO_SHORT: &str = "Too short to grade: explain your answer in a sentence or two.";
-/// Feedback for an answer that repeats the question.
-pub const PASTED: &str = "This mostly repeats the question: answer it in your own words.";
-/// Feedback for a keyword list.
-pub const KEYWORDS: &str =
-    "This reads as a list of keywords: explain in sentences how the ideas fit together.";
+pub use super::traps::{verdict_for, KEYWORDS, PASTED, TOO_SHORT};
 
 /// Grades `open` answers by key-point coverage.
 pub struct KeyPointGrader {
@@ -61,11 +46,14 @@ impl Default for KeyPointGrader {
     }
 }
 
-/// A question's key points and prompt, analysed once.
+/// A question's key points, misconceptions and prompt, analysed once.
 struct Prepared {
     fingerprint: u64,
-    points: Vec<(Vec<Phrase>, u8)>,
-    /// Hashes of the prompt's runs of [`COPY_RUN`] stems.
+    /// Each point's phrases, with the subject each phrase is said of.
+    points: Vec<Vec<(Phrase, Option<usize>)>>,
+    claims: Claims,
+    subjects: Subjects,
+    /// Hashes of the prompt's runs of [`traps::COPY_RUN`] stems.
     prompt_runs: HashSet<u64>,
 }
 
@@ -76,8 +64,20 @@ enum Coverage {
     Missed,
     /// Only mentioned the other way round ("does not ...").
     Contradicted,
+    /// Said of another subject than its own (subject indexes).
+    Swapped {
+        own: usize,
+        other: usize,
+    },
     /// Only named with the prompt's own words: half credit, shown as missed.
     Echoed,
+}
+
+/// The open question's parts the grader reads.
+struct Rubric<'q> {
+    key_points: &'q [KeyPoint],
+    misconceptions: &'q [Misconception],
+    subjects: &'q [Vec<String>],
 }
 
 impl KeyPointGrader {
@@ -91,23 +91,33 @@ impl KeyPointGrader {
             .collect()
     }
 
-    /// Grades free text against `key_points` synchronously; `question` gives
-    /// the id, prompt and key points.
+    /// Grades free text against the question's key points and misconceptions
+    /// synchronously.
     pub fn assess(&self, question: &Question, text: &str) -> Result<Grade, GradeError> {
-        let QuestionKind::Open { key_points } = &question.kind else {
+        let QuestionKind::Open {
+            key_points,
+            misconceptions,
+            subjects,
+        } = &question.kind
+        else {
             return Err(GradeError::Unusable("not a free-text question".into()));
         };
         // One accepted-answer list is not key points: word counts do not apply.
         if super::short::is_short_answer(question) {
             return super::short::assess(question, text);
         }
-        let prepared = self.prepared(question, key_points);
+        let rubric = Rubric {
+            key_points,
+            misconceptions,
+            subjects,
+        };
+        let prepared = self.prepared(question, &rubric);
         let answer = self.analyzer.analyze(text);
-        Ok(self.score(question, key_points, &prepared, &answer))
+        Ok(score(&rubric, &prepared, &answer))
     }
 
-    fn prepared(&self, question: &Question, key_points: &[KeyPoint]) -> Arc<Prepared> {
-        let fingerprint = fingerprint(question, key_points);
+    fn prepared(&self, question: &Question, rubric: &Rubric) -> Arc<Prepared> {
+        let fingerprint = fingerprint(question, rubric);
         if let Some(p) = self
             .cache
             .read()
@@ -118,114 +128,233 @@ impl KeyPointGrader {
                 return p;
             }
         }
-        let p = Arc::new(self.prepare(question, key_points, fingerprint));
+        let p = Arc::new(self.prepare(question, rubric, fingerprint));
         if let Ok(mut cache) = self.cache.write() {
             cache.insert(question.id.clone(), p.clone());
         }
         p
     }
 
-    fn prepare(&self, question: &Question, key_points: &[KeyPoint], fingerprint: u64) -> Prepared {
-        let prompt = self.analyzer.analyze(&question.prompt);
+    fn prepare(&self, question: &Question, rubric: &Rubric, fingerprint: u64) -> Prepared {
+        let a = &self.analyzer;
+        let prompt = a.analyze(&question.prompt);
         let prompt_index = Index::new(&prompt);
-        let points = key_points
+        let subjects = Subjects::new(a, rubric.subjects);
+        let points = rubric
+            .key_points
             .iter()
             .map(|kp| {
-                let point = self.analyzer.analyze(&kp.point);
-                let phrases = kp
+                let point = a.analyze(&kp.point);
+                let binding = subjects.bind(&point);
+                let phrases: Vec<Phrase> = kp
                     .phrases
                     .iter()
-                    .map(|ph| Phrase::new(&self.analyzer.analyze(ph), &point, &prompt_index))
+                    .map(|ph| Phrase::new(&a.analyze(ph), &point, &prompt_index))
                     .collect();
-                (phrases, kp.weight)
+                let inferred: Vec<Option<usize>> = phrases
+                    .iter()
+                    .map(|p| said_of(p, &point, &binding))
+                    .collect();
+                // Only a point that states a property of each side ("pandas
+                // is eager; Spark is lazy") binds its phrases by its text.
+                let sides: HashSet<usize> = inferred.iter().flatten().copied().collect();
+                let abouts = inferred
+                    .into_iter()
+                    .map(|s| kp.about.or(s.filter(|_| sides.len() >= 2)));
+                phrases.into_iter().zip(abouts).collect()
             })
             .collect();
         Prepared {
             fingerprint,
             points,
+            claims: Claims::new(a, rubric.misconceptions, &prompt_index),
+            subjects,
             prompt_runs: runs(&prompt).collect(),
         }
     }
+}
 
-    fn score(
-        &self,
-        question: &Question,
-        kps: &[KeyPoint],
-        prep: &Prepared,
-        answer: &Analysis,
-    ) -> Grade {
-        let copied = copied_tokens(answer, &prep.prompt_runs);
-        let index = Index::new(answer);
-        let hits: Vec<Vec<(Hit, &Phrase)>> = prep
-            .points
-            .iter()
-            .map(|(phrases, _)| phrase_hits(phrases, &index, &copied))
-            .collect();
-        let negative_claims: Vec<Hit> = hits
-            .iter()
-            .flatten()
-            .filter(|(h, p)| p.negative() && h.negated == p.expect_negated)
-            .map(|(h, _)| *h)
-            .collect();
-        let coverage: Vec<Coverage> = hits.iter().map(|h| coverage(h, &negative_claims)).collect();
-        let mut grade = Grade::empty();
-        let (mut got, mut total, mut against) = (0f32, 0u32, 0f32);
-        for ((kp, c), (_, w)) in kps.iter().zip(&coverage).zip(&prep.points) {
-            total += u32::from(*w);
-            match c {
-                Coverage::Covered => {
-                    got += f32::from(*w);
-                    grade.covered.push(kp.point.clone());
-                }
-                Coverage::Echoed => {
-                    got += f32::from(*w) / 2.0;
-                    grade.missed.push(kp.point.clone());
-                }
-                Coverage::Missed => grade.missed.push(kp.point.clone()),
-                Coverage::Contradicted => {
-                    against += f32::from(*w);
-                    grade.missed.push(kp.point.clone());
-                    grade.detail.push(format!(
-                        "Your answer seems to say the opposite of: {}",
-                        kp.point
-                    ));
-                }
-            }
+/// The subject a phrase is said of in the key point's own text ("pandas is
+/// eager; Spark is lazy": "lazy" is said of Spark), when that is clear.
+fn said_of(phrase: &Phrase, point: &Analysis, binding: &Binding) -> Option<usize> {
+    let subjects: Vec<Option<usize>> = phrase
+        .find(&Index::new(point))
+        .iter()
+        .map(|h| binding.subject_of(&point.tokens, h.lo, h.hi).map(|s| s.0))
+        .collect();
+    let first = (*subjects.first()?)?;
+    subjects.iter().all(|s| *s == Some(first)).then_some(first)
+}
+
+fn score(rubric: &Rubric, prep: &Prepared, answer: &Analysis) -> Grade {
+    let copied = copied_tokens(answer, &prep.prompt_runs);
+    let index = Index::new(answer);
+    let binding = prep.subjects.bind(answer);
+    let mut hits: Vec<Vec<Found>> = prep
+        .points
+        .iter()
+        .map(|phrases| phrase_hits(phrases, &index, &copied))
+        .collect();
+    drop_buzzword_runs(&mut hits, answer);
+    let negative_claims: Vec<Hit> = hits
+        .iter()
+        .flatten()
+        .filter(|(h, p, _)| p.negative() && h.negated == p.expect_negated)
+        .map(|(h, _, _)| *h)
+        .collect();
+    let top = rubric
+        .key_points
+        .iter()
+        .map(|k| k.weight)
+        .max()
+        .unwrap_or(1);
+    let mut grade = Grade::empty();
+    let mut tally = Tally::default();
+    for (kp, h) in rubric.key_points.iter().zip(&hits) {
+        let bound = Bound {
+            binding: &binding,
+            answer,
+        };
+        let c = coverage(h, &negative_claims, &bound);
+        record(&mut grade, &mut tally, kp, c, top, rubric.subjects);
+    }
+    for i in prep.claims.asserted(&index, &copied, &binding) {
+        let m = &rubric.misconceptions[i];
+        tally.wrong += 1;
+        grade.detail.push(super::claims::note(m));
+        grade.misconceptions.push(MisconceptionHit {
+            claim: m.claim.clone(),
+            why: m.why.clone(),
+        });
+    }
+    judge(&mut grade, answer, &copied, &tally);
+    grade.settle_score();
+    grade
+}
+
+/// Adds one key point's coverage to the grade and the tally.
+fn record(
+    grade: &mut Grade,
+    t: &mut Tally,
+    kp: &KeyPoint,
+    c: Coverage,
+    top: u8,
+    subjects: &[Vec<String>],
+) {
+    let w = f32::from(kp.weight);
+    t.total += u32::from(kp.weight);
+    if c == Coverage::Covered {
+        t.got += w;
+        t.core |= kp.weight == top;
+        grade.covered.push(kp.point.clone());
+        return;
+    }
+    grade.missed.push(kp.point.clone());
+    if kp.weight == top {
+        t.missed_core.push(kp.point.clone());
+    }
+    match c {
+        Coverage::Echoed => t.got += w / 2.0,
+        Coverage::Contradicted => {
+            t.against += w;
+            grade.detail.push(format!(
+                "Your answer seems to say the opposite of: {}",
+                kp.point
+            ));
         }
-        grade.score = got / total.max(1) as f32;
-        grade.verdict = verdict_for(grade.score);
-        let _ = question;
-        apply_traps(&mut grade, answer, &copied, got, against);
-        grade.settle_score();
-        grade
+        Coverage::Swapped { own, other } => {
+            t.against += w;
+            let name = |i: usize| {
+                subjects
+                    .get(i)
+                    .and_then(|s| s.first())
+                    .map_or("", String::as_str)
+            };
+            grade.detail.push(format!(
+                "The wrong way round: you said of {} what is true of {}. {}",
+                name(other),
+                name(own),
+                with_stop(&kp.point)
+            ));
+        }
+        Coverage::Covered | Coverage::Missed => {}
     }
 }
 
+fn with_stop(s: &str) -> String {
+    let s = s.trim();
+    if s.ends_with(['.', '!', '?']) {
+        s.to_owned()
+    } else {
+        format!("{s}.")
+    }
+}
+
+/// A phrase's match, the phrase, and the subject the phrase belongs to.
+type Found<'p> = (Hit, &'p Phrase, Option<usize>);
+
 /// Every hit of a key point's phrases, leaving out text copied from the prompt.
 fn phrase_hits<'p>(
-    phrases: &'p [Phrase],
+    phrases: &'p [(Phrase, Option<usize>)],
     index: &Index,
     copied: &[bool],
-) -> Vec<(Hit, &'p Phrase)> {
+) -> Vec<Found<'p>> {
     phrases
         .iter()
-        .flat_map(|p| p.find(index).into_iter().map(move |h| (h, p)))
-        .filter(|(h, _)| !(h.lo..=h.hi).all(|i| copied[i]))
+        .flat_map(|(p, about)| p.find(index).into_iter().map(move |h| (h, p, *about)))
+        .filter(|(h, _, _)| !(h.lo..=h.hi).all(|i| copied[i]))
         .collect()
 }
 
-/// Whether one key point is covered, missed or contradicted. Phrases that
-/// only echo the prompt count for nothing; a point mentioned with an explicit
-/// negation at least as often as it is affirmed is contradicted, unless that
-/// negation is another point's negative claim ("never goes backwards").
-fn coverage(hits: &[(Hit, &Phrase)], negative_claims: &[Hit]) -> Coverage {
+/// The answer's subject binding.
+struct Bound<'a> {
+    binding: &'a Binding,
+    answer: &'a Analysis,
+}
+
+impl Bound<'_> {
+    /// The other subject a hit is said of, when its phrase belongs to
+    /// `own`. Only a subject named in the hit's own part or the one just
+    /// before it counts: a subject carried further ("Hash: spreads keys, but a
+    /// key range ...") is too weak to call a statement swapped.
+    fn other(&self, hit: &Hit, own: Option<usize>) -> Option<usize> {
+        let own = own?;
+        let (said_of, back) = self
+            .binding
+            .subject_of(&self.answer.tokens, hit.lo, hit.hi)?;
+        (said_of != own && back <= 1).then_some(said_of)
+    }
+}
+
+/// Whether one key point is covered, missed, contradicted or swapped.
+/// Phrases that only echo the prompt count for nothing; a point mentioned
+/// with an explicit negation at least as often as it is affirmed is
+/// contradicted, unless that negation is another point's negative claim
+/// ("never goes backwards") or is said of another subject ("iloc does not
+/// use labels" is true). A point affirmed of another subject at least as
+/// often as of its own is swapped.
+fn coverage(hits: &[Found], negative_claims: &[Hit], bound: &Bound) -> Coverage {
     let (mut affirmed, mut against, mut echoed) = (0usize, 0usize, false);
-    for (hit, p) in hits {
+    let mut swapped: Option<(usize, usize, usize)> = None;
+    for (hit, p, about) in hits {
+        let other = bound.other(hit, *about);
         if hit.negated == p.expect_negated {
+            if let (Some(o), Some(own)) = (other, *about) {
+                swapped = Some((own, o, swapped.map_or(1, |s| s.2 + 1)));
+                continue;
+            }
             affirmed += usize::from(!p.echo);
             echoed |= p.echo;
-        } else if hit.explicit && !negative_claims.iter().any(|c| c.overlaps(hit)) {
+        } else if hit.explicit
+            && other.is_none()
+            && !negative_claims.iter().any(|c| c.overlaps(hit))
+        {
             against += 1;
+        }
+    }
+    if let Some((own, other, n)) = swapped {
+        if n >= affirmed {
+            return Coverage::Swapped { own, other };
         }
     }
     if against > 0 && against >= affirmed {
@@ -239,122 +368,20 @@ fn coverage(hits: &[(Hit, &Phrase)], negative_claims: &[Hit]) -> Coverage {
     }
 }
 
-/// The verdict a share of covered key points earns on its own.
-pub fn verdict_for(score: f32) -> Verdict {
-    if score >= CORRECT_AT {
-        Verdict::Correct
-    } else if score >= PARTIAL_AT {
-        Verdict::Partial
-    } else {
-        Verdict::Incorrect
-    }
-}
-
-fn cap(grade: &mut Grade, at_most: Verdict) {
-    let rank = |v: Verdict| match v {
-        Verdict::Incorrect => 0,
-        Verdict::Partial => 1,
-        Verdict::Correct => 2,
-    };
-    if rank(grade.verdict) > rank(at_most) {
-        grade.verdict = at_most;
-    }
-}
-
-/// Short answers, pasted questions, keyword lists and contradictions.
-fn apply_traps(grade: &mut Grade, answer: &Analysis, copied: &[bool], got: f32, against: f32) {
-    let glue = answer.segments.iter().map(|s| s.glue).sum::<u32>();
-    if answer.words < MIN_WORDS || (answer.words < LIST_WORDS && glue == 0) {
-        grade.score = 0.0;
-        grade.verdict = Verdict::Incorrect;
-        grade
-            .detail
-            .push("Too short to grade: explain your answer in a sentence or two.".into());
-        return;
-    }
-    let own = answer
-        .tokens
-        .iter()
-        .zip(copied)
-        .filter(|(t, c)| !**c && !t.is(GLUE))
-        .count();
-    if copied.iter().filter(|c| **c).count() * 2 > copied.len() && own < 6 {
-        grade.score = 0.0;
-        grade.verdict = Verdict::Incorrect;
-        grade
-            .detail
-            .push("This mostly repeats the question: answer it in your own words.".into());
-        return;
-    }
-    if answer.words >= LIST_WORDS && prose_share(answer) < MIN_PROSE {
-        grade.score *= 0.3;
-        grade.verdict = Verdict::Incorrect;
-        grade.detail.push(
-            "This reads as a list of keywords: explain in sentences how the ideas fit together."
-                .into(),
-        );
-        return;
-    }
-    if answer.words < BRIEF_WORDS {
-        cap(grade, Verdict::Partial);
-    }
-    if against > 0.0 {
-        cap(grade, Verdict::Partial);
-        if against >= got {
-            grade.verdict = Verdict::Incorrect;
-        }
-    }
-}
-
-/// Share of words that sit in sentence-like segments rather than lists.
-fn prose_share(answer: &Analysis) -> f32 {
-    let prose: u32 = answer
-        .segments
-        .iter()
-        .filter(|s| {
-            let glue_ratio = s.glue as f32 / s.words.max(1) as f32;
-            let needed = if s.words >= 8 { 0.2 } else { 0.12 };
-            s.words >= 4 && s.glue >= 1 && glue_ratio >= needed
-        })
-        .map(|s| s.words)
-        .sum();
-    prose as f32 / answer.words.max(1) as f32
-}
-
-fn hash_run(stems: impl Iterator<Item = impl Hash>) -> u64 {
-    let mut h = DefaultHasher::new();
-    for s in stems {
-        s.hash(&mut h);
-    }
-    h.finish()
-}
-
-/// Hashes of every run of [`COPY_RUN`] consecutive stems.
-fn runs(a: &Analysis) -> impl Iterator<Item = u64> + '_ {
-    a.tokens
-        .windows(COPY_RUN)
-        .map(|w| hash_run(w.iter().map(|t| t.stem.as_str())))
-}
-
-/// Marks the answer tokens that belong to a run copied from the prompt.
-fn copied_tokens(answer: &Analysis, prompt_runs: &HashSet<u64>) -> Vec<bool> {
-    let mut copied = vec![false; answer.tokens.len()];
-    for (i, h) in runs(answer).enumerate() {
-        if prompt_runs.contains(&h) {
-            copied[i..i + COPY_RUN].iter_mut().for_each(|c| *c = true);
-        }
-    }
-    copied
-}
-
-fn fingerprint(question: &Question, key_points: &[KeyPoint]) -> u64 {
+fn fingerprint(question: &Question, rubric: &Rubric) -> u64 {
     let mut h = DefaultHasher::new();
     question.prompt.hash(&mut h);
-    for kp in key_points {
+    for kp in rubric.key_points {
         kp.point.hash(&mut h);
         kp.phrases.hash(&mut h);
         kp.weight.hash(&mut h);
+        kp.about.hash(&mut h);
     }
+    for m in rubric.misconceptions {
+        m.claim.hash(&mut h);
+        m.phrases.hash(&mut h);
+    }
+    rubric.subjects.hash(&mut h);
     h.finish()
 }
 

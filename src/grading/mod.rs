@@ -17,12 +17,17 @@
 //!   [`crate::bank::SolutionRunner`] for `bank check`.
 
 pub mod choice;
+mod claims;
+mod judgement;
 mod keypoints;
+pub mod lint;
 pub mod llm;
 mod matcher;
 pub mod short;
 pub mod sql;
+mod subjects;
 pub mod text;
+mod traps;
 
 pub use choice::ChoiceGrader;
 pub use keypoints::{verdict_for, KeyPointGrader};
@@ -98,6 +103,15 @@ pub struct Grade {
     pub missed: Vec<String>,
     /// Further feedback lines: why a chosen option is wrong, how a result differed.
     pub detail: Vec<String>,
+    /// Misconceptions the answer asserted (also explained in `detail`).
+    pub misconceptions: Vec<MisconceptionHit>,
+}
+
+/// A misconception an answer asserted: the wrong claim and why it is wrong.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MisconceptionHit {
+    pub claim: String,
+    pub why: String,
 }
 
 impl Grade {
@@ -109,6 +123,7 @@ impl Grade {
             covered: vec![],
             missed: vec![],
             detail: vec![],
+            misconceptions: vec![],
         }
     }
 

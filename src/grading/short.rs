@@ -32,12 +32,12 @@ pub struct ShortAnswerGrader;
 
 /// Whether `question` is graded as a short answer.
 pub fn is_short_answer(question: &Question) -> bool {
-    matches!(&question.kind, QuestionKind::Open { key_points } if key_points.len() == 1)
+    matches!(&question.kind, QuestionKind::Open { key_points, .. } if key_points.len() == 1)
 }
 
 /// Grades `text` against a `short_answer` question's accepted answers.
 pub fn assess(question: &Question, text: &str) -> Result<Grade, GradeError> {
-    let QuestionKind::Open { key_points } = &question.kind else {
+    let QuestionKind::Open { key_points, .. } = &question.kind else {
         return Err(GradeError::Unusable("not a free-text question".into()));
     };
     let [point] = key_points.as_slice() else {

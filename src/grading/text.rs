@@ -28,6 +28,8 @@ pub struct Token {
     pub clause: u32,
     /// Segment number: punctuation only (commas, full stops, line breaks).
     pub segment: u32,
+    /// Sentence number: full stops, `!`, `?` and line breaks only.
+    pub sentence: u32,
     /// [`GLUE`], [`NEG`], [`NEG_VERB`], [`SKIP`] bits.
     pub flags: u8,
 }
@@ -187,16 +189,18 @@ pub fn normalise(text: &str) -> String {
 enum Break {
     None,
     Segment,
+    Sentence,
 }
 
 fn break_of(c: char, next: Option<char>, word: &str) -> Break {
     match c {
-        ',' | ';' | ':' | '!' | '?' | '\n' | '•' | '·' | '|' => Break::Segment,
+        '!' | '?' | '\n' | '•' => Break::Sentence,
+        ',' | ';' | ':' | '·' | '|' => Break::Segment,
         '.' => {
             let at_end = next.is_none_or(char::is_whitespace);
             let abbrev = matches!(word, "e.g" | "eg" | "i.e" | "ie" | "etc" | "vs" | "g" | "e");
             if at_end && !abbrev {
-                Break::Segment
+                Break::Sentence
             } else {
                 Break::None
             }
@@ -220,7 +224,7 @@ impl Analyzer {
         let text = normalise(text);
         let chars: Vec<char> = text.chars().collect();
         let mut out = Analysis::default();
-        let mut state = (0u32, 0u32); // (clause, segment)
+        let mut state = (0u32, 0u32, 0u32); // (clause, segment, sentence)
         let mut word = String::new();
         let mut last_word = String::new();
         for i in 0..chars.len() {
@@ -237,9 +241,11 @@ impl Analyzer {
                 self.push_word(&word, &mut state, &mut out);
                 last_word = std::mem::take(&mut word);
             }
-            if break_of(c, next, &last_word) == Break::Segment {
+            let b = break_of(c, next, &last_word);
+            if b != Break::None {
                 state.0 += 1;
                 state.1 += 1;
+                state.2 += u32::from(b == Break::Sentence);
                 last_word.clear();
             }
         }
@@ -249,7 +255,7 @@ impl Analyzer {
         out
     }
 
-    fn push_word(&self, word: &str, state: &mut (u32, u32), out: &mut Analysis) {
+    fn push_word(&self, word: &str, state: &mut (u32, u32, u32), out: &mut Analysis) {
         out.words += 1;
         let seg = state.1 as usize;
         if out.segments.len() <= seg {
@@ -278,6 +284,7 @@ impl Analyzer {
                 stem,
                 clause: state.0,
                 segment: state.1,
+                sentence: state.2,
                 flags,
             });
         }

@@ -29,7 +29,7 @@ fn red_answers_become_the_phrases_of_a_single_key_point() {
     import_file(ImportFormat::Red, &fixture("computing.yaml"), &dir, &opts()).unwrap();
     let qs = clean_scan(&dir);
     let python = by_prompt(&qs, "Who designed the Python");
-    let QuestionKind::Open { key_points } = &python.question.kind else {
+    let QuestionKind::Open { key_points, .. } = &python.question.kind else {
         panic!("expected an open question");
     };
     assert_eq!(key_points.len(), 1);
@@ -44,11 +44,11 @@ fn red_answers_become_the_phrases_of_a_single_key_point() {
     // Numbers and booleans in YAML are accepted answers too.
     let port = by_prompt(&qs, "Ports: which TCP port");
     assert!(
-        matches!(&port.question.kind, QuestionKind::Open { key_points } if key_points[0].phrases == ["443"])
+        matches!(&port.question.kind, QuestionKind::Open { key_points, .. } if key_points[0].phrases == ["443"])
     );
     let html = by_prompt(&qs, "True or false: HTML");
     assert!(
-        matches!(&html.question.kind, QuestionKind::Open { key_points } if key_points[0].phrases == ["false", "no"])
+        matches!(&html.question.kind, QuestionKind::Open { key_points, .. } if key_points[0].phrases == ["false", "no"])
     );
     let text = std::fs::read_to_string(dir.join("red-computing.toml")).unwrap();
     assert!(text.contains("short_answer = true"));
@@ -76,7 +76,7 @@ fn red_questions_keep_colons_quotes_backslashes_and_non_ascii_text() {
         "Ruby was created by Yukihiro “Matz” ___? (family name)",
     );
     assert!(
-        matches!(&ruby.question.kind, QuestionKind::Open { key_points } if key_points[0].phrases == ["Matsumoto", "松本"])
+        matches!(&ruby.question.kind, QuestionKind::Open { key_points, .. } if key_points[0].phrases == ["Matsumoto", "松本"])
     );
     by_prompt(
         &qs,

@@ -63,7 +63,7 @@ fn a_question_written_twice_keeps_its_last_answers_as_red_does() {
     let qs = clean_scan(&dir);
     let band = by_prompt(&qs, "Which pop band");
     assert!(
-        matches!(&band.question.kind, QuestionKind::Open { key_points } if key_points[0].phrases == ["The Human League"])
+        matches!(&band.question.kind, QuestionKind::Open { key_points, .. } if key_points[0].phrases == ["The Human League"])
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -117,7 +117,7 @@ async fn imported_questions_are_correct_when_answered_with_an_accepted_answer() 
     let grading = Grading::default();
     for l in clean_scan(&dir) {
         let q = &l.question;
-        let QuestionKind::Open { key_points } = &q.kind else {
+        let QuestionKind::Open { key_points, .. } = &q.kind else {
             panic!("{q:?}")
         };
         for accepted in &key_points[0].phrases {

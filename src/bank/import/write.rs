@@ -2,10 +2,10 @@
 //! colons and non-ASCII text are escaped correctly), and replacing files
 //! atomically so a reader never sees half a file.
 
-use crate::bank::types::{ChoiceOption, KeyPoint, Question, QuestionKind};
+use crate::bank::types::{ChoiceOption, KeyPoint, Misconception, Question, QuestionKind};
 use std::io::Write;
 use std::path::Path;
-use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
+use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table, Value};
 
 /// Renders questions as a bank file. `header` lines become `#` comments.
 /// An `open` question with a single key point is written with
@@ -47,11 +47,24 @@ fn question_table(q: &Question) -> Table {
     t.insert("answer", value(q.answer.as_str()));
     t.insert("explanation", value(q.explanation.as_str()));
     match &q.kind {
-        QuestionKind::Open { key_points } => {
+        QuestionKind::Open {
+            key_points,
+            misconceptions,
+            subjects,
+        } => {
             if key_points.len() == 1 {
                 t.insert("short_answer", value(true));
             }
-            t.insert("key_points", key_points_item(key_points));
+            if !subjects.is_empty() {
+                let lists = subjects
+                    .iter()
+                    .map(|s| Value::Array(s.iter().map(String::as_str).collect()));
+                t.insert("subjects", value(lists.collect::<Array>()));
+            }
+            t.insert("key_points", key_points_item(key_points, subjects));
+            if !misconceptions.is_empty() {
+                t.insert("misconceptions", misconceptions_item(misconceptions));
+            }
         }
         QuestionKind::Choice { options } | QuestionKind::Truefalse { options } => {
             t.insert("options", options_item(options));
@@ -68,11 +81,14 @@ fn question_table(q: &Question) -> Table {
     t
 }
 
-fn key_points_item(key_points: &[KeyPoint]) -> Item {
+fn key_points_item(key_points: &[KeyPoint], subjects: &[Vec<String>]) -> Item {
     let mut list = ArrayOfTables::new();
     for k in key_points {
         let mut t = Table::new();
         t.insert("point", value(k.point.as_str()));
+        if let Some(name) = k.about.and_then(|i| subjects.get(i)?.first()) {
+            t.insert("about", value(name.as_str()));
+        }
         t.insert(
             "phrases",
             value(k.phrases.iter().map(String::as_str).collect::<Array>()),
@@ -80,6 +96,21 @@ fn key_points_item(key_points: &[KeyPoint]) -> Item {
         if k.weight != 1 {
             t.insert("weight", value(i64::from(k.weight)));
         }
+        list.push(t);
+    }
+    Item::ArrayOfTables(list)
+}
+
+fn misconceptions_item(misconceptions: &[Misconception]) -> Item {
+    let mut list = ArrayOfTables::new();
+    for m in misconceptions {
+        let mut t = Table::new();
+        t.insert("claim", value(m.claim.as_str()));
+        t.insert("why", value(m.why.as_str()));
+        t.insert(
+            "phrases",
+            value(m.phrases.iter().map(String::as_str).collect::<Array>()),
+        );
         list.push(t);
     }
     Item::ArrayOfTables(list)

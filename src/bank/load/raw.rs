@@ -44,8 +44,11 @@ const QUESTION_KEYS: &[&str] = &[
     "fixture",
     "solution",
     "order_matters",
+    "subjects",
+    "misconceptions",
 ];
-const KEY_POINT_KEYS: &[&str] = &["point", "phrases", "weight"];
+const KEY_POINT_KEYS: &[&str] = &["point", "phrases", "weight", "about"];
+const MISCONCEPTION_KEYS: &[&str] = &["claim", "why", "phrases"];
 const OPTION_KEYS: &[&str] = &["id", "text", "correct", "why"];
 
 /// One `[[question]]` table as written.
@@ -71,6 +74,17 @@ pub(crate) struct RawQuestion {
     pub fixture: Option<At<String>>,
     pub solution: Option<At<String>>,
     pub order_matters: Option<At<bool>>,
+    pub subjects: Option<At<Vec<Vec<String>>>>,
+    pub misconceptions: Option<At<Vec<RawMisconception>>>,
+}
+
+/// One `[[question.misconceptions]]` table as written.
+#[derive(Debug, Default)]
+pub(crate) struct RawMisconception {
+    pub line: usize,
+    pub claim: Option<At<String>>,
+    pub why: Option<At<String>>,
+    pub phrases: Option<At<Vec<String>>>,
 }
 
 /// One `[[question.key_points]]` table as written.
@@ -80,6 +94,7 @@ pub(crate) struct RawKeyPoint {
     pub point: Option<At<String>>,
     pub phrases: Option<At<Vec<String>>>,
     pub weight: Option<At<i64>>,
+    pub about: Option<At<String>>,
 }
 
 /// One `[[question.options]]` table as written.
@@ -173,10 +188,12 @@ fn question(lines: &Lines, t: &dyn TableLike, line: usize) -> RawQuestion {
         fixture: f.string("fixture"),
         solution: f.string("solution"),
         order_matters: f.boolean("order_matters"),
+        subjects: f.string_lists("subjects"),
         ..RawQuestion::default()
     };
     let key_points = f.tables("key_points");
     let options = f.tables("options");
+    let misconceptions = f.tables("misconceptions");
     q.key_points = key_points.map(|at| At {
         line: at.line,
         value: at
@@ -193,8 +210,32 @@ fn question(lines: &Lines, t: &dyn TableLike, line: usize) -> RawQuestion {
             .map(|(l, t)| option(lines, t, l, p))
             .collect(),
     });
+    q.misconceptions = misconceptions.map(|at| At {
+        line: at.line,
+        value: at
+            .value
+            .into_iter()
+            .map(|(l, t)| misconception(lines, t, l, p))
+            .collect(),
+    });
     q.problems = problems;
     q
+}
+
+fn misconception(
+    lines: &Lines,
+    t: &dyn TableLike,
+    line: usize,
+    p: &mut Problems,
+) -> RawMisconception {
+    let mut f = Fields::new(lines, t, line, p);
+    f.unknown(MISCONCEPTION_KEYS, "on a misconception");
+    RawMisconception {
+        line,
+        claim: f.required_string("claim"),
+        why: f.required_string("why"),
+        phrases: f.strings("phrases"),
+    }
 }
 
 fn key_point(lines: &Lines, t: &dyn TableLike, line: usize, p: &mut Problems) -> RawKeyPoint {
@@ -205,6 +246,7 @@ fn key_point(lines: &Lines, t: &dyn TableLike, line: usize, p: &mut Problems) ->
         point: f.required_string("point"),
         phrases: f.strings("phrases"),
         weight: f.integer("weight"),
+        about: f.string("about"),
     }
 }
 
@@ -319,6 +361,20 @@ impl<'a, 'p> Fields<'a, 'p> {
             i.as_array()?
                 .iter()
                 .map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+    }
+
+    fn string_lists(&mut self, key: &str) -> Option<At<Vec<Vec<String>>>> {
+        self.get(key, "a list of lists of strings", |i| {
+            i.as_array()?
+                .iter()
+                .map(|v| {
+                    v.as_array()?
+                        .iter()
+                        .map(|s| s.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .collect()
         })
     }

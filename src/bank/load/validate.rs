@@ -3,6 +3,7 @@
 //! breaks it; a [`Question`] is built only when nothing is wrong.
 
 use super::raw::{At, Problems, RawKeyPoint, RawOption, RawQuestion};
+use super::rubric;
 use crate::bank::types::*;
 use std::collections::HashSet;
 
@@ -142,6 +143,8 @@ fn kind_of(f: Format, raw: &RawQuestion, p: &mut Problems) -> Option<QuestionKin
     if f != Format::Open {
         forbid(p, f, "short_answer", &raw.short_answer);
         forbid(p, f, "key_points", &raw.key_points);
+        forbid(p, f, "subjects", &raw.subjects);
+        forbid(p, f, "misconceptions", &raw.misconceptions);
     }
     if !matches!(f, Format::Choice | Format::Truefalse) {
         forbid(p, f, "options", &raw.options);
@@ -153,14 +156,29 @@ fn kind_of(f: Format, raw: &RawQuestion, p: &mut Problems) -> Option<QuestionKin
         forbid(p, f, "order_matters", &raw.order_matters);
     }
     match f {
-        Format::Open => key_points(raw, p).map(|key_points| QuestionKind::Open { key_points }),
+        Format::Open => open(raw, p),
         Format::Choice => options(f, raw, p).map(|options| QuestionKind::Choice { options }),
         Format::Truefalse => options(f, raw, p).map(|options| QuestionKind::Truefalse { options }),
         Format::Sql => sql_task(raw, p).map(QuestionKind::Sql),
     }
 }
 
-fn key_points(raw: &RawQuestion, p: &mut Problems) -> Option<Vec<KeyPoint>> {
+fn open(raw: &RawQuestion, p: &mut Problems) -> Option<QuestionKind> {
+    let subjects = rubric::subjects(raw, p);
+    let key_points = key_points(raw, subjects.as_deref(), p);
+    let misconceptions = rubric::misconceptions(raw, p);
+    Some(QuestionKind::Open {
+        key_points: key_points?,
+        misconceptions: misconceptions?,
+        subjects: subjects?,
+    })
+}
+
+fn key_points(
+    raw: &RawQuestion,
+    subjects: Option<&[Vec<String>]>,
+    p: &mut Problems,
+) -> Option<Vec<KeyPoint>> {
     let short = raw.short_answer.as_ref().is_some_and(|s| s.value);
     let (min, max) = if short {
         (1, 1)
@@ -179,10 +197,14 @@ fn key_points(raw: &RawQuestion, p: &mut Problems) -> Option<Vec<KeyPoint>> {
         p.push(line, format!("{need}, found {n}"));
     }
     let points = list.map_or(&[][..], |k| &k.value[..]);
-    points.iter().map(|k| key_point(k, p)).collect()
+    points.iter().map(|k| key_point(k, subjects, p)).collect()
 }
 
-fn key_point(k: &RawKeyPoint, p: &mut Problems) -> Option<KeyPoint> {
+fn key_point(
+    k: &RawKeyPoint,
+    subjects: Option<&[Vec<String>]>,
+    p: &mut Problems,
+) -> Option<KeyPoint> {
     let point = text(p, "point", &k.point, limits::KEY_POINT);
     let label = point
         .clone()
@@ -220,7 +242,9 @@ fn key_point(k: &RawKeyPoint, p: &mut Problems) -> Option<KeyPoint> {
             format!("key point `{label}` has weight {weight}; use 1..=3"),
         );
     }
+    let about = rubric::about(k, subjects, p);
     Some(KeyPoint {
+        about: about?,
         point: point?,
         phrases: phrases.iter().map(|s| s.trim().to_owned()).collect(),
         weight: u8::try_from(weight).ok()?,

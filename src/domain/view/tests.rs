@@ -196,6 +196,7 @@ fn feedback(verdict: Verdict, model: Option<&str>) -> Feedback {
             covered: vec!["ties share a rank".into()],
             missed: vec!["gaps follow ties".into()],
             detail: vec![],
+            misconceptions: vec![],
         },
         points: 10,
         note: None,

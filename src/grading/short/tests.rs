@@ -15,7 +15,10 @@ fn question(answers: &[&str]) -> Question {
                 point: format!("The answer is {}", answers[0]),
                 phrases: answers.iter().map(|a| a.to_string()).collect(),
                 weight: 1,
+                about: None,
             }],
+            misconceptions: vec![],
+            subjects: vec![],
         },
         source: None,
         version_note: None,
@@ -111,7 +114,7 @@ fn any_of_the_accepted_answers_counts() {
 fn only_short_answer_questions_are_short_answers() {
     assert!(is_short_answer(&question(&["x"])));
     let mut q = question(&["x"]);
-    if let QuestionKind::Open { key_points } = &mut q.kind {
+    if let QuestionKind::Open { key_points, .. } = &mut q.kind {
         key_points.push(key_points[0].clone());
     }
     assert!(!is_short_answer(&q));

@@ -72,6 +72,7 @@ fn verdict(
         covered,
         missed,
         detail,
+        misconceptions: vec![],
     }
 }
 
