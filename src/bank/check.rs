@@ -12,7 +12,7 @@ use std::path::Path;
 /// Whether `bank check` requires `misconceptions` on every `open` question.
 /// Off while the bank is being filled; switch it on once every open question
 /// has them (see [`require_misconceptions`]).
-pub const REQUIRE_MISCONCEPTIONS: bool = false;
+pub const REQUIRE_MISCONCEPTIONS: bool = true;
 
 /// Whether the `sql` solutions were run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
