@@ -49,12 +49,12 @@ async fn sql_world(pool: &PgPool) -> (World, Arc<SqlGrader>) {
     )
 }
 
-/// Adds the standard question (again: re-adding replaces it) and gives
-/// `who` a quiz of it.
+/// Adds the standard question (again after a restart: `replace:true`
+/// replaces it) and gives `who` a quiz of it.
 async fn quiz(w: &World, who: &str) {
     let file = sql_file("team-sql-totals", SCHEMA, FIXTURE, SOLUTION);
     let r = w
-        .run(&admin("lead"), &format!("/questions add {file}"))
+        .run(&admin("lead"), &format!("/questions add replace:true {file}"))
         .await;
     assert!(text(&r).contains("Added 1"), "{}", text(&r));
     let r = w.run(&member(who), "/quiz format:sql").await;
