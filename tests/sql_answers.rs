@@ -54,7 +54,10 @@ async fn sql_world(pool: &PgPool) -> (World, Arc<SqlGrader>) {
 async fn quiz(w: &World, who: &str) {
     let file = sql_file("team-sql-totals", SCHEMA, FIXTURE, SOLUTION);
     let r = w
-        .run(&admin("lead"), &format!("/questions add replace:true {file}"))
+        .run(
+            &admin("lead"),
+            &format!("/questions add replace:true {file}"),
+        )
         .await;
     assert!(text(&r).contains("Added 1"), "{}", text(&r));
     let r = w.run(&member(who), "/quiz format:sql").await;

@@ -87,8 +87,11 @@ pub async fn check_bank(
 pub fn require_misconceptions(questions: &[Located]) -> Vec<BankIssue> {
     questions
         .iter()
+        // Imported trivia (`short_answer`) is graded by matching its accepted
+        // answers, so it has no claims to get wrong.
         .filter(|l| {
             matches!(&l.question.kind, QuestionKind::Open { misconceptions, .. } if misconceptions.is_empty())
+                && !crate::grading::short::is_short_answer(&l.question)
         })
         .map(|l| {
             let msg = format!(
