@@ -97,7 +97,8 @@ impl<'a> Target<'a> {
             } else if self.deferred {
                 let edit = EditInteractionResponse::new()
                     .embeds(out.embeds)
-                    .components(out.components);
+                    .components(out.components)
+                    .allowed_mentions(render::no_pings());
                 self.ctx
                     .http
                     .edit_original_interaction_response(&self.token, &edit, vec![])

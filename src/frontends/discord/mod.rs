@@ -167,6 +167,7 @@ fn framework(data: Data, dev_guild: Option<u64>) -> poise::Framework<Data, Error
     let options = poise::FrameworkOptions {
         commands: all_commands(),
         on_error: |e| Box::pin(on_error(e)),
+        allowed_mentions: Some(render::no_pings()),
         event_handler: |ctx, event, _fw, data| Box::pin(interactions::on_event(ctx, event, data)),
         ..Default::default()
     };

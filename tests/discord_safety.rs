@@ -1,0 +1,178 @@
+//! Defects the strict mock exposes, end to end: pings, an apology after a
+//! failed deferred answer, channels where posting cannot work (at set-up, and
+//! when a channel dies later), and commands typed in the discussion thread.
+#![cfg(feature = "discord")]
+
+mod support;
+
+use axum::http::Method;
+use chrono::{TimeZone, Utc};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use support::discord_bot::*;
+use support::discord_events::*;
+use support::discord_mock::{Fault, Recorded};
+
+const DAILY: &str = "810000000000000042";
+
+fn ada() -> Member {
+    Member::new(600_000_000_000_000_001, "Ada")
+}
+
+fn lead() -> Member {
+    Member::admin(600_000_000_000_000_009, "Lead")
+}
+
+fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
+}
+
+/// `/daily setup` for `channel` at 09:00 UTC, reveal 17:00, typed in `CHANNEL`.
+fn daily_setup(who: &Member, channel: &str) -> Pushed {
+    let opts = vec![
+        ch("channel", channel),
+        s("time", "09:00"),
+        s("timezone", "UTC"),
+        s("reveal", "17:00"),
+    ];
+    slash("daily", vec![sub("setup", opts)], who, CHANNEL)
+}
+
+/// The message a request carries, if it carries one.
+fn message_body(r: &Recorded) -> Option<&Value> {
+    let message_path = r.path.starts_with("/webhooks/")
+        || (r.path.starts_with("/channels/") && !r.path.ends_with("/threads"));
+    if r.path.ends_with("/callback") {
+        matches!(r.body["type"].as_u64(), Some(4 | 7)).then(|| &r.body["data"])
+    } else if message_path && matches!(r.method.as_str(), "POST" | "PATCH") {
+        Some(&r.body)
+    } else {
+        None
+    }
+}
+
+#[sqlx::test]
+async fn no_message_the_bot_sends_can_ping_anyone(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    h.interact(&daily_setup(&lead(), DAILY)).await;
+    let quiz = h
+        .interact(&slash(
+            "quiz",
+            vec![s("topic", "streaming")],
+            &ada(),
+            CHANNEL,
+        ))
+        .await;
+    let post = post_id(&quiz);
+    let submit = modal(
+        &format!("prepbot:modal:{post}"),
+        "answer",
+        "ordering",
+        &ada(),
+        CHANNEL,
+    );
+    h.interact_deferred(&submit).await;
+    h.set_time(at(9, 0));
+    h.mock
+        .wait_until("the daily post", || {
+            h.mock.messages_in(DAILY).first().cloned()
+        })
+        .await;
+    h.set_time(at(17, 0));
+    h.mock
+        .wait_for("the reveal", |r| {
+            r.method == "PATCH" && r.path.starts_with(&format!("/channels/{DAILY}/"))
+        })
+        .await;
+    let sent: Vec<(String, Value)> = h
+        .mock
+        .requests()
+        .iter()
+        .filter_map(|r| {
+            message_body(r).map(|b| {
+                (
+                    format!("{} {}", r.method, r.path),
+                    b["allowed_mentions"].clone(),
+                )
+            })
+        })
+        .collect();
+    assert!(
+        sent.len() >= 5,
+        "replies, the deferred answer, the post and the reveal: {sent:#?}"
+    );
+    for (request, mentions) in &sent {
+        let none = |k: &str| mentions[k].as_array().is_none_or(Vec::is_empty);
+        let silent = mentions["parse"] == json!([]) && none("users") && none("roles");
+        assert!(
+            silent && mentions["replied_user"] != true,
+            "{request} may ping: {mentions}"
+        );
+    }
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn an_answer_that_fails_after_the_defer_apologises_by_editing_not_by_a_second_response(
+    pool: PgPool,
+) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let quiz = h
+        .interact(&slash(
+            "quiz",
+            vec![s("topic", "streaming")],
+            &ada(),
+            CHANNEL,
+        ))
+        .await;
+    let post = post_id(&quiz);
+    h.mock
+        .fail_next(Method::PATCH, "/messages/@original", Fault::ServerError, 1);
+    let submit = modal(
+        &format!("prepbot:modal:{post}"),
+        "answer",
+        "ordering",
+        &ada(),
+        CHANNEL,
+    );
+    let defer = h.interact(&submit).await;
+    assert_eq!(defer.body["type"], 5);
+    let edit = format!("{}/messages/@original", submit.webhook_path());
+    let apology = h
+        .mock
+        .wait_until("the apology", || {
+            h.mock
+                .requests_to("PATCH", &edit)
+                .into_iter()
+                .find(|r| r.status == 200)
+        })
+        .await;
+    assert!(text_of(&apology).contains("Sorry"), "{}", text_of(&apology));
+    assert_eq!(h.mock.requests_to("POST", &submit.callback_path()).len(), 1);
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn a_slash_command_that_fails_after_the_defer_apologises_with_a_followup(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    // `/questions add` is deferred (it may run SQL); its reply then fails once.
+    let url = h.mock.attach("empty.toml", b"");
+    let options = vec![file("file", "empty.toml", &url, 0)];
+    let cmd = slash("questions", vec![sub("add", options)], &lead(), CHANNEL);
+    let path = cmd.webhook_path();
+    h.mock.fail_next(Method::POST, &path, Fault::ServerError, 1);
+    let defer = h.interact(&cmd).await;
+    assert_eq!(defer.body["type"], 5, "{:#}", defer.body);
+    let apology = h
+        .mock
+        .wait_until("the apology followup", || {
+            h.mock
+                .requests_to("POST", &path)
+                .into_iter()
+                .find(|r| r.status == 200 && r.path == path)
+        })
+        .await;
+    assert!(text_of(&apology).contains("Sorry"), "{}", text_of(&apology));
+    assert_eq!(h.mock.requests_to("POST", &cmd.callback_path()).len(), 1);
+    h.stop().await;
+}
