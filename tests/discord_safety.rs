@@ -176,3 +176,52 @@ async fn a_slash_command_that_fails_after_the_defer_apologises_with_a_followup(p
     assert_eq!(h.mock.requests_to("POST", &cmd.callback_path()).len(), 1);
     h.stop().await;
 }
+
+/// Lets the scheduler run a few ticks.
+async fn a_few_ticks() {
+    tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+}
+
+#[sqlx::test]
+async fn a_deleted_or_forbidden_channel_is_tried_once_then_paused_with_the_reason(pool: PgPool) {
+    const FORBIDDEN: &str = "810000000000000043";
+    let h = Harness::start(pool, at(8, 0)).await;
+    h.interact(&daily_setup(&lead(), DAILY)).await;
+    h.interact(&daily_setup(&lead(), FORBIDDEN)).await;
+    h.mock.delete_channel(DAILY);
+    let no_send =
+        support::discord_lifecycle::ALL_NEEDED & !support::discord_lifecycle::SEND_MESSAGES;
+    h.mock.add_channel(FORBIDDEN, 0, no_send);
+    // The post time, a redelivery window later, and the reveal time.
+    for t in [at(9, 0), at(9, 5), at(9, 10), at(17, 0), at(17, 5)] {
+        h.set_time(t);
+        a_few_ticks().await;
+    }
+    for (channel, status, words) in [
+        (DAILY, 404, "no longer exists"),
+        (FORBIDDEN, 403, "Send Messages"),
+    ] {
+        let tried: Vec<u16> = h
+            .mock
+            .requests()
+            .iter()
+            .filter(|r| r.path.starts_with(&format!("/channels/{channel}/")))
+            .map(|r| r.status)
+            .collect();
+        assert_eq!(tried, vec![status], "{channel} is tried once");
+        let ask = slash(
+            "daily",
+            vec![sub("status", vec![ch("channel", channel)])],
+            &lead(),
+            CHANNEL,
+        );
+        let r = h.interact(&ask).await;
+        assert!(text_of(&r).contains(words), "{}", text_of(&r));
+    }
+    assert_eq!(
+        h.mock.invalid_requests().len(),
+        1,
+        "one 403 against the budget"
+    );
+    h.stop().await;
+}
