@@ -225,3 +225,63 @@ async fn a_deleted_or_forbidden_channel_is_tried_once_then_paused_with_the_reaso
     );
     h.stop().await;
 }
+
+/// `p` with its frame changed by `edit`, still one serenity reads.
+fn edited(mut p: Pushed, edit: impl FnOnce(&mut Value)) -> Pushed {
+    edit(&mut p.frame["d"]);
+    pinned(&p.frame);
+    p
+}
+
+#[sqlx::test]
+async fn daily_setup_refuses_a_forum_or_a_channel_the_bot_cannot_post_in(pool: PgPool) {
+    const FORUM: &str = "810000000000000044";
+    let h = Harness::start(pool, at(8, 0)).await;
+    let forum = edited(daily_setup(&lead(), FORUM), |d| {
+        d["data"]["resolved"]["channels"][FORUM]["type"] = json!(15);
+    });
+    let r = h.interact(&forum).await;
+    assert!(is_ephemeral(&r));
+    assert!(text_of(&r).contains("is a forum"), "{}", text_of(&r));
+    let view_only = (1u64 << 10).to_string();
+    let mute = edited(daily_setup(&lead(), CHANNEL), |d| {
+        d["app_permissions"] = json!(view_only);
+    });
+    let r = h.interact(&mute).await;
+    assert!(
+        text_of(&r).contains("missing Send Messages, Embed Links"),
+        "{}",
+        text_of(&r)
+    );
+    assert_eq!(h.count("SELECT count(*) FROM daily_settings").await, 0);
+    let fine = h.interact(&daily_setup(&lead(), CHANNEL)).await;
+    assert!(
+        text_of(&fine).contains("Daily question set up"),
+        "{}",
+        text_of(&fine)
+    );
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn a_command_in_the_discussion_thread_acts_on_the_channel_of_the_daily_post(pool: PgPool) {
+    const THREAD: &str = "810000000000000045";
+    let h = Harness::start(pool, at(8, 0)).await;
+    h.interact(&daily_setup(&lead(), DAILY)).await;
+    let in_thread = |sub_name: &str| {
+        let p = slash("daily", vec![sub(sub_name, vec![])], &lead(), THREAD);
+        edited(p, |d| {
+            d["channel"] = json!({"id": THREAD, "type": 11, "name": "Discuss daily question #1", "parent_id": DAILY});
+        })
+    };
+    let r = h.interact(&in_thread("pause")).await;
+    assert!(text_of(&r).contains("paused here"), "{}", text_of(&r));
+    let paused: i64 = h
+        .count(&format!(
+            "SELECT count(*) FROM daily_settings d JOIN channels c ON c.id = d.channel_id
+             WHERE d.paused AND c.external_id = '{DAILY}'"
+        ))
+        .await;
+    assert_eq!(paused, 1, "the parent channel's schedule is paused");
+    h.stop().await;
+}
