@@ -285,3 +285,36 @@ async fn a_command_in_the_discussion_thread_acts_on_the_channel_of_the_daily_pos
     assert_eq!(paused, 1, "the parent channel's schedule is paused");
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn autocomplete_and_the_longest_answer_stay_within_what_discord_accepts(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let focused = json!({"name": "timezone", "type": 3, "value": "", "focused": true});
+    let every_zone = autocomplete("daily", vec![sub("setup", vec![focused])], &lead());
+    let r = h.interact(&every_zone).await;
+    assert_eq!((r.status, r.body["type"].clone()), (204, json!(8)));
+    assert_eq!(r.body["data"]["choices"].as_array().unwrap().len(), 25);
+    let quiz = h
+        .interact(&slash(
+            "quiz",
+            vec![s("topic", "streaming")],
+            &ada(),
+            CHANNEL,
+        ))
+        .await;
+    let post = post_id(&quiz);
+    let longest = "Kafka keeps order per partition. ".repeat(130);
+    let longest = &longest[..4000];
+    let submit = modal(
+        &format!("prepbot:modal:{post}"),
+        "answer",
+        longest,
+        &ada(),
+        CHANNEL,
+    );
+    let (_, done) = h.interact_deferred(&submit).await;
+    assert_eq!(done.status, 200, "{:#}", done.body);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(h.mock.refused().len(), 0, "{:#?}", h.mock.refused());
+    h.stop().await;
+}

@@ -102,7 +102,10 @@ impl Drop for DiscordMock {
         if std::env::var_os("PREPBOT_MOCK_REPORT").is_some() {
             let test = std::thread::current().name().unwrap_or("?").to_owned();
             let invalid = self.invalid_requests().len();
-            eprintln!("MOCK-REPORT {test}: refused={} invalid={invalid}", refused.len());
+            eprintln!(
+                "MOCK-REPORT {test}: refused={} invalid={invalid}",
+                refused.len()
+            );
         }
         if !refused.is_empty()
             && !self.state.refusals_expected.load(Ordering::SeqCst)
