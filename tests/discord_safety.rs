@@ -318,3 +318,42 @@ async fn autocomplete_and_the_longest_answer_stay_within_what_discord_accepts(po
     assert_eq!(h.mock.refused().len(), 0, "{:#?}", h.mock.refused());
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn a_channel_deleted_before_the_reveal_gets_one_edit_attempt_and_is_paused(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    h.interact(&daily_setup(&lead(), DAILY)).await;
+    h.set_time(at(9, 0));
+    h.mock
+        .wait_until("the daily post", || {
+            h.mock.messages_in(DAILY).first().cloned()
+        })
+        .await;
+    a_few_ticks().await;
+    h.mock.delete_channel(DAILY);
+    for t in [at(17, 0), at(17, 5), at(17, 10)] {
+        h.set_time(t);
+        a_few_ticks().await;
+    }
+    let refused: Vec<String> = h
+        .mock
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with(&format!("/channels/{DAILY}/")) && r.status == 404)
+        .map(|r| r.method.clone())
+        .collect();
+    assert_eq!(
+        refused,
+        vec!["PATCH"],
+        "one edit, no new message, no retries"
+    );
+    let ask = slash(
+        "daily",
+        vec![sub("status", vec![ch("channel", DAILY)])],
+        &lead(),
+        CHANNEL,
+    );
+    let r = h.interact(&ask).await;
+    assert!(text_of(&r).contains("no longer exists"), "{}", text_of(&r));
+    h.stop().await;
+}
