@@ -355,5 +355,32 @@ async fn a_channel_deleted_before_the_reveal_gets_one_edit_attempt_and_is_paused
     );
     let r = h.interact(&ask).await;
     assert!(text_of(&r).contains("no longer exists"), "{}", text_of(&r));
+    // Restored (say, from a backup) and resumed: the reveal goes out.
+    let all = support::discord_lifecycle::ALL_NEEDED;
+    h.mock.add_channel(DAILY, 0, all);
+    let resume = slash(
+        "daily",
+        vec![sub("resume", vec![ch("channel", DAILY)])],
+        &lead(),
+        CHANNEL,
+    );
+    h.interact(&resume).await;
+    h.mock
+        .wait_for("the reveal after resume", |r| {
+            r.method == "PATCH" && r.status == 200
+        })
+        .await;
+    let ask = slash(
+        "daily",
+        vec![sub("status", vec![ch("channel", DAILY)])],
+        &lead(),
+        CHANNEL,
+    );
+    let r = h.interact(&ask).await;
+    assert!(
+        !text_of(&r).contains("no longer exists"),
+        "resume clears the reason: {}",
+        text_of(&r)
+    );
     h.stop().await;
 }
