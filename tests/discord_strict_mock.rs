@@ -10,7 +10,9 @@ mod support;
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::discord_events::{button, modal, slash, Member, CHANNEL};
-use support::discord_lifecycle::{Lifetimes, ALL_NEEDED, EMBED_LINKS, SEND_MESSAGES};
+use support::discord_lifecycle::{
+    Lifetimes, ALL_NEEDED, CREATE_PUBLIC_THREADS, EMBED_LINKS, SEND_MESSAGES,
+};
 use support::discord_mock::DiscordMock;
 
 async fn send(mock: &DiscordMock, method: &str, path: &str, body: Value) -> (u16, Value) {
@@ -365,10 +367,16 @@ async fn channels_answer_by_type_and_permission_and_refusals_count_as_invalid_re
         json!([]),
         "embeds are dropped without Embed Links"
     );
+    let thread = format!("/channels/6/messages/{}/threads", m["id"].as_str().unwrap());
+    let (status, answer) = send(&mock, "POST", &thread, json!({"name": "t"})).await;
+    assert_eq!((status, answer["code"].clone()), (201, Value::Null));
+    mock.add_channel("6", 0, ALL_NEEDED & !CREATE_PUBLIC_THREADS);
+    let (status, answer) = send(&mock, "POST", &thread, json!({"name": "t"})).await;
+    assert_eq!((status, answer["code"].clone()), (403, json!(50013)));
     assert_eq!(
         mock.invalid_requests().len(),
-        2,
-        "the two 403s count against the budget"
+        3,
+        "the three 403s count against the budget"
     );
     assert!(
         mock.refused().is_empty(),

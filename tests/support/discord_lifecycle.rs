@@ -14,7 +14,8 @@
 //!   (type 7) in reply to anything but a component click: 400, 50035;
 //! - in a channel: 404 10003 when unknown, 403 50001 without View Channel,
 //!   403 50013 without Send Messages, 400 50008 in a forum or category or
-//!   voice channel; embeds are dropped when Embed Links is missing.
+//!   voice channel, 403 50013 for a thread without Create Public Threads;
+//!   embeds are dropped when Embed Links is missing.
 
 use super::discord_mock::MockState;
 use serde_json::{json, Value};
@@ -144,7 +145,12 @@ impl MockState {
 
     /// Checks a request on a channel's messages or threads; `Some(embeds
     /// allowed)` when it may go ahead. Unregistered channels are open.
-    pub(crate) fn channel_access(&self, channel: &str, post: bool) -> Result<bool, Refusal> {
+    pub(crate) fn channel_access(
+        &self,
+        channel: &str,
+        post: bool,
+        thread: bool,
+    ) -> Result<bool, Refusal> {
         let Some(c) = self.channels.lock().unwrap().get(channel).copied() else {
             return Ok(true);
         };
@@ -162,6 +168,9 @@ impl MockState {
             ));
         }
         if post && c.permissions & SEND_MESSAGES == 0 {
+            return Err(error(403, 50013, "Missing Permissions"));
+        }
+        if thread && c.permissions & CREATE_PUBLIC_THREADS == 0 {
             return Err(error(403, 50013, "Missing Permissions"));
         }
         Ok(c.permissions & EMBED_LINKS != 0)

@@ -129,7 +129,7 @@ fn check(
             if !threads {
                 rules::message(&body, "", &mut v);
             }
-            match state.channel_access(channel, post) {
+            match state.channel_access(channel, post, threads) {
                 Err((status, answer)) => return Err((status, (body, answer), false)),
                 Ok(false) if body.get("embeds").is_some() => {
                     body.as_object_mut().unwrap().remove("embeds");
