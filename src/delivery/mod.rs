@@ -32,6 +32,11 @@ pub enum DeliveryError {
     /// Anything else; a later tick retries.
     #[error("delivery failed: {0}")]
     Failed(String),
+    /// The platform refused for good (the channel is gone, or the bot may
+    /// not see or post in it): retrying cannot help, so the channel's
+    /// schedule is paused with this reason, in words an admin can act on.
+    #[error("delivery impossible: {0}")]
+    Permanent(String),
 }
 
 /// A front end's way of carrying out effects: one attempt per call.

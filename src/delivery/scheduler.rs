@@ -144,6 +144,13 @@ impl Delivery {
                     );
                     pacer.back_off(retry_after);
                 }
+                Err(DeliveryError::Permanent(why)) => {
+                    tracing::warn!(post = effect.post_id(), %why, "delivery impossible; pausing the channel");
+                    if let Err(e) = self.engine.undeliverable(effect, &why).await {
+                        tracing::error!(error = %e, post = effect.post_id(), "could not pause an undeliverable channel");
+                    }
+                    return (false, limited);
+                }
                 Err(DeliveryError::Failed(why)) => {
                     tracing::warn!(post = effect.post_id(), %why, "delivery failed; a later tick retries");
                     return (false, limited);

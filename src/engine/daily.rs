@@ -81,6 +81,7 @@ impl Engine {
             days: s.days.as_str().to_owned(),
             topics: s.topics.iter().map(|t| t.to_string()).collect(),
             paused: false,
+            paused_reason: None,
         };
         self.store.save_daily(&row).await?;
         let mut status = self.status(&row)?;
@@ -116,7 +117,11 @@ impl Engine {
             tz: row.tz.clone(),
             weekdays: row.days == "weekdays",
             topics,
-            paused: row.paused.then(|| "paused by an admin".to_owned()),
+            paused: row.paused.then(|| {
+                row.paused_reason
+                    .clone()
+                    .unwrap_or_else(|| "paused by an admin".to_owned())
+            }),
             next_post: (!row.paused).then(|| next.format("%a %d %b %H:%M %Z").to_string()),
         })
     }
@@ -295,6 +300,16 @@ impl Engine {
             }
             Effect::PostReveal { card, .. } => self.store.mark_revealed(card.post_id, now).await?,
         }
+        Ok(())
+    }
+
+    /// The platform refused `effect` for good (channel deleted, bot not
+    /// allowed there): pauses that channel's schedule with `reason`, so
+    /// delivery stops retrying it until an admin resumes it.
+    pub async fn undeliverable(&self, effect: &Effect, reason: &str) -> Result<(), EngineError> {
+        self.store
+            .pause_undeliverable(effect.post_id(), reason)
+            .await?;
         Ok(())
     }
 

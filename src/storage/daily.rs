@@ -28,6 +28,9 @@ pub struct DailyRow {
     pub days: String,
     pub topics: Vec<String>,
     pub paused: bool,
+    /// Why delivery paused it (the platform refused for good); `None` when
+    /// it runs or an admin paused it.
+    pub paused_reason: Option<String>,
 }
 
 /// A configured channel, as the scheduler sees it.
@@ -47,7 +50,13 @@ const ON_PLATFORMS_3: &str =
     "channel_id IN (SELECT c.id FROM channels c JOIN guilds g ON g.id = c.guild_id
                                 WHERE g.platform = ANY($3))";
 
-const SETTINGS: &str = "d.channel_id, d.post_time, d.reveal_time, d.tz, d.days, d.topics, d.paused";
+const SETTINGS: &str =
+    "d.channel_id, d.post_time, d.reveal_time, d.tz, d.days, d.topics, d.paused, d.paused_reason";
+
+/// Keeps a claim on `posts` away from channels delivery gave up on: their
+/// reveals and redeliveries wait until an admin resumes the channel.
+const NOT_GIVEN_UP: &str =
+    "channel_id NOT IN (SELECT channel_id FROM daily_settings WHERE paused_reason IS NOT NULL)";
 
 impl Store {
     /// Creates or replaces a channel's daily settings (and un-pauses it).
@@ -57,7 +66,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, false, now())
              ON CONFLICT (channel_id) DO UPDATE SET post_time = EXCLUDED.post_time,
                reveal_time = EXCLUDED.reveal_time, tz = EXCLUDED.tz, days = EXCLUDED.days,
-               topics = EXCLUDED.topics, paused = false, updated_at = now()",
+               topics = EXCLUDED.topics, paused = false, paused_reason = NULL, updated_at = now()",
         )
         .bind(s.channel_id)
         .bind(s.post_time)
@@ -83,10 +92,29 @@ impl Store {
     /// Pauses or resumes; false if the channel has no daily settings.
     pub async fn set_paused(&self, channel_id: i64, paused: bool) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE daily_settings SET paused = $2, updated_at = now() WHERE channel_id = $1",
+            "UPDATE daily_settings SET paused = $2, paused_reason = NULL, updated_at = now()
+             WHERE channel_id = $1",
         )
         .bind(channel_id)
         .bind(paused)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Pauses the channel of `post_id` because delivery to it cannot work,
+    /// saying why; false if that channel has no daily settings.
+    pub async fn pause_undeliverable(
+        &self,
+        post_id: i64,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE daily_settings SET paused = true, paused_reason = $2, updated_at = now()
+             WHERE channel_id = (SELECT channel_id FROM posts WHERE id = $1)",
+        )
+        .bind(post_id)
+        .bind(reason)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -165,7 +193,7 @@ impl Store {
             "UPDATE posts SET revealed_at = $1, delivery_attempted_at = $1
              WHERE kind = 'daily' AND revealed_at IS NULL
                AND (($2::bigint IS NULL AND reveal_at <= $1) OR id = $2)
-               AND {ON_PLATFORMS_3}
+               AND {ON_PLATFORMS_3} AND {NOT_GIVEN_UP}
              RETURNING {POST_COLUMNS}"
         ))
         .bind(now)
@@ -188,7 +216,7 @@ impl Store {
              WHERE kind = 'daily' AND delivery_attempted_at < $2
                AND (delivered_at IS NULL OR (revealed_at IS NOT NULL AND reveal_delivered_at IS NULL))
                AND posted_at > $1 - interval '1 day'
-               AND {ON_PLATFORMS_3}
+               AND {ON_PLATFORMS_3} AND {NOT_GIVEN_UP}
              RETURNING {POST_COLUMNS}"
         ))
         .bind(now)

@@ -114,6 +114,7 @@ impl DiscordMock {
             (self.state.events.receiver_count() > 0).then_some(())
         })
         .await;
+        self.state.pushed(&frame);
         self.state
             .events
             .send(frame)

@@ -72,6 +72,18 @@ pub struct MockState {
     pub(crate) events: broadcast::Sender<Value>,
     pub(crate) identifies: Mutex<Vec<Value>>,
     pub(crate) changed: Notify,
+    /// Requests refused by Discord's rules (see `discord_rules.rs` and
+    /// `discord_lifecycle.rs`), not by a scripted fault.
+    pub(crate) refused: Mutex<Vec<Recorded>>,
+    /// Whether refusals are expected (else dropping the mock panics).
+    pub(crate) refusals_expected: AtomicBool,
+    /// interaction id → what Discord remembers of it.
+    pub(crate) interactions: Mutex<HashMap<String, super::discord_lifecycle::Pending>>,
+    pub(crate) lifetimes: Mutex<super::discord_lifecycle::Lifetimes>,
+    /// channel id → its type and the bot's permissions (unlisted: open).
+    pub(crate) channels: Mutex<HashMap<String, super::discord_lifecycle::Channel>>,
+    /// When each (channel, nonce) was first seen, for the nonce lifetime.
+    pub(crate) nonce_times: Mutex<HashMap<(String, String), Instant>>,
 }
 
 /// A running mock; dropping it stops the server.
@@ -82,8 +94,32 @@ pub struct DiscordMock {
 }
 
 impl Drop for DiscordMock {
+    /// A request real Discord would have refused fails the test, unless the
+    /// test said it expects refusals ([`DiscordMock::expect_refusals`]).
     fn drop(&mut self) {
         self.server.abort();
+        let refused = self.refused();
+        if std::env::var_os("PREPBOT_MOCK_REPORT").is_some() {
+            let test = std::thread::current().name().unwrap_or("?").to_owned();
+            let invalid = self.invalid_requests().len();
+            eprintln!(
+                "MOCK-REPORT {test}: refused={} invalid={invalid}",
+                refused.len()
+            );
+        }
+        if !refused.is_empty()
+            && !self.state.refusals_expected.load(Ordering::SeqCst)
+            && !std::thread::panicking()
+        {
+            panic!(
+                "the bot sent {} request(s) Discord would refuse: {:#?}",
+                refused.len(),
+                refused
+                    .iter()
+                    .map(|r| format!("{} {} -> {}: {}", r.method, r.path, r.status, r.body))
+                    .collect::<Vec<_>>()
+            );
+        }
     }
 }
 
@@ -104,6 +140,12 @@ impl DiscordMock {
             events,
             identifies: Mutex::default(),
             changed: Notify::new(),
+            refused: Mutex::default(),
+            refusals_expected: AtomicBool::new(false),
+            interactions: Mutex::default(),
+            lifetimes: Mutex::default(),
+            channels: Mutex::default(),
+            nonce_times: Mutex::default(),
         });
         let app = Router::new()
             .route("/ws", any(super::discord_gateway::upgrade))
@@ -160,6 +202,43 @@ impl DiscordMock {
         self.state.requests.lock().unwrap().clear();
         self.state.messages.lock().unwrap().clear();
         self.state.nonces.lock().unwrap().clear();
+    }
+
+    /// Requests refused because real Discord would refuse them.
+    pub fn refused(&self) -> Vec<Recorded> {
+        self.state.refused.lock().unwrap().clone()
+    }
+
+    /// This test provokes refusals on purpose: dropping the mock with some
+    /// is not a failure.
+    pub fn expect_refusals(&self) {
+        self.state.refusals_expected.store(true, Ordering::SeqCst);
+    }
+
+    /// Shortens (or lengthens) how long interactions, tokens and nonces live.
+    pub fn set_lifetimes(&self, lifetimes: super::discord_lifecycle::Lifetimes) {
+        *self.state.lifetimes.lock().unwrap() = lifetimes;
+    }
+
+    /// Declares a channel: its Discord type (0 text, 2 voice, 4 category,
+    /// 13 stage, 15 forum) and the bot's permission bits there.
+    pub fn add_channel(&self, id: &str, kind: u64, permissions: u64) {
+        let c = super::discord_lifecycle::Channel { kind, permissions };
+        self.state.channels.lock().unwrap().insert(id.to_owned(), c);
+    }
+
+    /// Deletes a channel: requests to it get 404 Unknown Channel.
+    pub fn delete_channel(&self, id: &str) {
+        self.add_channel(id, u64::MAX, 0);
+    }
+
+    /// Answers that count against Discord's invalid-request budget (10,000
+    /// per 10 minutes per IP): 401, 403 and 429.
+    pub fn invalid_requests(&self) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| matches!(r.status, 401 | 403 | 429))
+            .collect()
     }
 
     /// Every request so far.

@@ -69,11 +69,84 @@ pub async fn rest(
         state.record(&method, &path, body, response.status().as_u16());
         return response;
     }
+    let body = match check(&state, &method, &path, body) {
+        Ok(body) => body,
+        Err((status, reply, refusal)) => {
+            state.record(&method, &path, reply.0.clone(), status);
+            if refusal {
+                let mut r = state.requests.lock().unwrap().last().cloned().unwrap();
+                r.body = json!({"sent": reply.0, "answer": reply.1});
+                state.refused.lock().unwrap().push(r);
+            }
+            let status = StatusCode::from_u16(status).unwrap();
+            return (status, axum::Json(reply.1)).into_response();
+        }
+    };
     let (status, reply) = route(&state, &method, &path, &body);
     state.record(&method, &path, body, status.as_u16());
     match reply {
         Some(v) => (status, axum::Json(v)).into_response(),
         None => status.into_response(),
+    }
+}
+
+/// Why a request is refused: status, (sent body, answer), and whether it is
+/// the bot's mistake (a refusal the test fails on) rather than the state of
+/// the channel.
+type Refused = (u16, (Value, Value), bool);
+
+/// Applies Discord's rules (`discord_rules.rs`, `discord_lifecycle.rs`):
+/// the body to route (embeds dropped without Embed Links), or the refusal.
+fn check(
+    state: &MockState,
+    method: &Method,
+    path: &str,
+    mut body: Value,
+) -> Result<Value, Refused> {
+    use super::discord_rules as rules;
+    let seg: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut v = rules::Violations::default();
+    let lifecycle = match (method.as_str(), seg.as_slice()) {
+        ("PUT", ["applications", .., "commands"]) => {
+            rules::commands(&body, &mut v);
+            None
+        }
+        ("POST", ["interactions", id, _, "callback"]) => {
+            rules::callback(&body, &mut v);
+            if v.is_empty() {
+                state.initial_response(id, &body)
+            } else {
+                None
+            }
+        }
+        ("POST", ["webhooks", _, token]) | ("PATCH", ["webhooks", _, token, "messages", _]) => {
+            rules::message(&body, "", &mut v);
+            state.webhook(token)
+        }
+        ("POST" | "PATCH", ["channels", channel, "messages", ..]) => {
+            let post = seg.len() == 3;
+            let threads = seg.last() == Some(&"threads");
+            if !threads {
+                rules::message(&body, "", &mut v);
+            }
+            match state.channel_access(channel, post, threads) {
+                Err((status, answer)) => return Err((status, (body, answer), false)),
+                Ok(false) if body.get("embeds").is_some() => {
+                    body.as_object_mut().unwrap().remove("embeds");
+                    None
+                }
+                Ok(_) => None,
+            }
+        }
+        _ => None,
+    };
+    if !v.is_empty() {
+        let answer = v.body();
+        return Err((400, (body, answer), true));
+    }
+    match lifecycle {
+        Some((status, answer)) => Err((status, (body, answer), true)),
+        None => Ok(body),
     }
 }
 
@@ -232,6 +305,17 @@ fn create_message(state: &MockState, channel: &str, body: &Value) -> Value {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     if let (Some(n), true) = (&nonce, enforce) {
+        let key = (channel.to_owned(), n.clone());
+        let lifetime = state.lifetimes.lock().unwrap().nonce;
+        let fresh = state
+            .nonce_times
+            .lock()
+            .unwrap()
+            .get(&key)
+            .is_some_and(|at| at.elapsed() <= lifetime);
+        if !fresh {
+            state.nonces.lock().unwrap().remove(&key);
+        }
         if let Some(existing) = state
             .nonces
             .lock()
@@ -243,6 +327,11 @@ fn create_message(state: &MockState, channel: &str, body: &Value) -> Value {
     }
     let m = message(state, channel, body, nonce.as_deref());
     if let (Some(n), true) = (nonce, enforce) {
+        state
+            .nonce_times
+            .lock()
+            .unwrap()
+            .insert((channel.to_owned(), n.clone()), Instant::now());
         state
             .nonces
             .lock()

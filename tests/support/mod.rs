@@ -9,6 +9,10 @@ pub mod discord_events;
 #[cfg(feature = "discord")]
 pub mod discord_gateway;
 #[cfg(feature = "discord")]
+pub mod discord_lifecycle;
+#[cfg(feature = "discord")]
 pub mod discord_mock;
 #[cfg(feature = "discord")]
 pub mod discord_routes;
+#[cfg(feature = "discord")]
+pub mod discord_rules;

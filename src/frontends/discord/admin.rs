@@ -5,6 +5,7 @@
 //! that, so the engine checks again ([`Command::needs_admin`]) from the
 //! interaction's computed permissions and refuses clearly.
 
+use super::channels;
 use super::commands::{topic_list, topics};
 use super::shim::{self, Ctx};
 use super::Error;
@@ -108,7 +109,25 @@ pub async fn setup(
         days.map(DaysChoice::as_str),
         topics.as_deref(),
     );
+    if let Some(why) = unusable(ctx, channel) {
+        return shim::refuse(ctx, why).await;
+    }
     daily_in(ctx, Some(channel), setup.map(DailyCommand::Setup)).await
+}
+
+/// Why the daily question cannot go to `channel`, from the interaction's
+/// resolved channel and (for this channel) the bot's `app_permissions`.
+fn unusable(ctx: Ctx<'_>, channel: ChannelId) -> Option<String> {
+    let poise::Context::Application(app) = ctx else {
+        return None;
+    };
+    let i = &app.interaction;
+    let target = i.data.resolved.channels.get(&channel)?;
+    let bot = (channel == i.channel_id)
+        .then_some(i.app_permissions)
+        .flatten();
+    let name = target.name.as_deref().unwrap_or("that channel");
+    channels::setup_problem(name, target.kind, bot)
 }
 
 /// Stop posting the daily question until resumed.

@@ -9,6 +9,7 @@
 //! remembers whether it was acknowledged, so even an apology after a failure
 //! goes through the right endpoint.
 
+use super::channels::schedule_channel;
 use super::render::{self, Outgoing};
 use super::shim::{actor_of, place_of, reference};
 use super::{Data, Error};
@@ -97,7 +98,8 @@ impl<'a> Target<'a> {
             } else if self.deferred {
                 let edit = EditInteractionResponse::new()
                     .embeds(out.embeds)
-                    .components(out.components);
+                    .components(out.components)
+                    .allowed_mentions(render::no_pings());
                 self.ctx
                     .http
                     .edit_original_interaction_response(&self.token, &edit, vec![])
@@ -173,7 +175,10 @@ async fn component(
 ) -> Result<(), Error> {
     let who = (
         actor_of(&c.user, c.member.as_ref()),
-        place_of(c.guild_id, c.channel_id),
+        place_of(
+            c.guild_id,
+            schedule_channel(c.channel_id, c.channel.as_ref()),
+        ),
     );
     let action = ActionId::parse(&c.data.custom_id);
     match &action {
@@ -210,7 +215,10 @@ fn own_message(c: &ComponentInteraction) -> bool {
 async fn modal(data: &Data, target: &mut Target<'_>, m: &ModalInteraction) -> Result<(), Error> {
     let who = (
         actor_of(&m.user, m.member.as_ref()),
-        place_of(m.guild_id, m.channel_id),
+        place_of(
+            m.guild_id,
+            schedule_channel(m.channel_id, m.channel.as_ref()),
+        ),
     );
     let text = modal_text(m).unwrap_or_default();
     let command = match ActionId::parse(&m.data.custom_id) {

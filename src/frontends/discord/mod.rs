@@ -4,6 +4,8 @@
 //! - [`commands`], [`admin`]: slash commands as shims (options → `Command` →
 //!   `Engine::handle` → rendered reply), following poise's unit-testing advice:
 //!   the logic is in the core and in pure helpers tested here.
+//! - [`channels`]: a thread stands for its parent channel; where the daily
+//!   question cannot be posted.
 //! - [`interactions`]: buttons, selects and modals (their `custom_id`s are
 //!   the core's [`crate::domain::action::ActionId`]s).
 //! - [`widgets`], [`render`]: the view model mapped onto embeds and
@@ -33,6 +35,7 @@
 //! only to build `Http`, whose `Debug` redacts it, and never logged.
 
 pub mod admin;
+pub mod channels;
 pub mod commands;
 pub mod interactions;
 pub mod notifier;
@@ -167,6 +170,7 @@ fn framework(data: Data, dev_guild: Option<u64>) -> poise::Framework<Data, Error
     let options = poise::FrameworkOptions {
         commands: all_commands(),
         on_error: |e| Box::pin(on_error(e)),
+        allowed_mentions: Some(render::no_pings()),
         event_handler: |ctx, event, _fw, data| Box::pin(interactions::on_event(ctx, event, data)),
         ..Default::default()
     };

@@ -13,6 +13,10 @@
 //! requests (post + thread) still keeps the process under Discord's global
 //! 50 requests/s.
 //!
+//! A 404 Unknown Channel, 403 Missing Access or Missing Permissions, or 400
+//! "not a text channel" is [`DeliveryError::Permanent`]: the scheduler
+//! pauses the channel with the reason instead of retrying it all day.
+//!
 //! Posts carry `nonce = "p<post id>"` with `enforce_nonce: true`: if a post
 //! went through but its answer was lost, the retry gets the same message back
 //! instead of a second post.
@@ -189,7 +193,7 @@ impl DiscordNotifier {
                     return Ok(None);
                 }
                 // The post was deleted: publish the reveal as a new message.
-                Err(f) if f.status == 404 => {
+                Err(f) if f.status == 404 && !matches!(f.error, DeliveryError::Permanent(_)) => {
                     tracing::info!("original post is gone; posting the reveal")
                 }
                 Err(f) => return Err(f.error),
@@ -283,7 +287,25 @@ pub fn classify(status: u16, headers: &reqwest::header::HeaderMap, body: &[u8]) 
         };
     }
     let message = json["message"].as_str().unwrap_or("no message");
+    if let Some(reason) = permanent(status, json["code"].as_u64()) {
+        return DeliveryError::Permanent(format!("{reason} (Discord: {message})"));
+    }
     DeliveryError::Failed(format!("Discord answered {status}: {message}"))
+}
+
+/// Answers no retry can change, and what an admin should do about them.
+/// (403 50013 on opening a thread is not one of these: the notifier treats
+/// threads as optional before this is consulted.)
+fn permanent(status: u16, code: Option<u64>) -> Option<&'static str> {
+    Some(match (status, code?) {
+        (404, 10003) => "the channel no longer exists; run /daily setup in another channel",
+        (403, 50001) => {
+            "the bot cannot see this channel; give it View Channel here, then run /daily resume"
+        }
+        (403, 50013) => "the bot may not post here; give it Send Messages and Embed Links here, then run /daily resume",
+        (400, 50008) => "this channel does not take messages; run /daily setup in a text channel",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -326,6 +348,24 @@ mod tests {
             e,
             DeliveryError::Failed("Discord answered 500: 500: Internal Server Error".into())
         );
+    }
+
+    #[test]
+    fn a_deleted_or_forbidden_channel_is_permanent_and_says_what_to_do() {
+        let answer = |code: u64| format!(r#"{{"message": "m", "code": {code}}}"#);
+        for (status, code, words) in [
+            (404, 10003, "no longer exists"),
+            (403, 50001, "View Channel"),
+            (403, 50013, "Send Messages"),
+            (400, 50008, "text channel"),
+        ] {
+            match classify(status, &HeaderMap::new(), answer(code).as_bytes()) {
+                DeliveryError::Permanent(why) => assert!(why.contains(words), "{why}"),
+                other => panic!("{status} {code}: {other:?}"),
+            }
+        }
+        let unknown_message = classify(404, &HeaderMap::new(), answer(10008).as_bytes());
+        assert!(matches!(unknown_message, DeliveryError::Failed(_)));
     }
 
     #[test]

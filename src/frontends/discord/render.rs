@@ -14,8 +14,9 @@ use crate::domain::reply::{Body, Visibility};
 use crate::domain::view::{self, View};
 use crate::runner::Shown;
 use poise::serenity_prelude::{
-    CreateActionRow, CreateEmbed, CreateInputText, CreateInteractionResponseFollowup,
-    CreateInteractionResponseMessage, CreateMessage, CreateModal, EditMessage, InputTextStyle,
+    CreateActionRow, CreateAllowedMentions, CreateEmbed, CreateInputText,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
+    CreateModal, EditMessage, InputTextStyle,
 };
 
 /// Longest embed description.
@@ -139,12 +140,19 @@ fn byte_at_char(s: &str, n: usize) -> usize {
     s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
 }
 
+/// No pings: a question or answer quoting `@everyone` or `<@id>` must not
+/// notify anyone (`{"parse": []}`).
+pub fn no_pings() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+}
+
 impl Outgoing {
     /// For poise's `ctx.send` (initial response or followup alike).
     pub fn into_reply(self) -> poise::CreateReply {
         let mut r = poise::CreateReply::default()
             .ephemeral(self.ephemeral)
-            .components(self.components);
+            .components(self.components)
+            .allowed_mentions(no_pings());
         r.embeds = self.embeds;
         r
     }
@@ -155,6 +163,7 @@ impl Outgoing {
             .embeds(self.embeds)
             .components(self.components)
             .ephemeral(self.ephemeral)
+            .allowed_mentions(no_pings())
     }
 
     /// For a followup after a deferred response.
@@ -163,6 +172,7 @@ impl Outgoing {
             .embeds(self.embeds)
             .components(self.components)
             .ephemeral(self.ephemeral)
+            .allowed_mentions(no_pings())
     }
 
     /// For a new channel message.
@@ -170,6 +180,7 @@ impl Outgoing {
         CreateMessage::new()
             .embeds(self.embeds)
             .components(self.components)
+            .allowed_mentions(no_pings())
     }
 
     /// For editing a posted message (replaces embeds and components).
@@ -177,6 +188,7 @@ impl Outgoing {
         EditMessage::new()
             .embeds(self.embeds)
             .components(self.components)
+            .allowed_mentions(no_pings())
     }
 }
 

@@ -36,15 +36,20 @@ pub fn place_of(guild: Option<GuildId>, channel: ChannelId) -> Place {
     }
 }
 
-/// The actor and place of a slash command.
+/// The actor and place of a slash command (a thread's parent channel when
+/// typed in a thread).
 pub fn who_and_where(ctx: Ctx<'_>) -> (Actor, Place) {
-    let member = match ctx {
-        poise::Context::Application(a) => a.interaction.member.as_deref(),
-        poise::Context::Prefix(_) => None,
+    let (member, channel) = match ctx {
+        poise::Context::Application(a) => (
+            a.interaction.member.as_deref(),
+            a.interaction.channel.as_ref(),
+        ),
+        poise::Context::Prefix(_) => (None, None),
     };
+    let channel = super::channels::schedule_channel(ctx.channel_id(), channel);
     (
         actor_of(ctx.author(), member),
-        place_of(ctx.guild_id(), ctx.channel_id()),
+        place_of(ctx.guild_id(), channel),
     )
 }
 
