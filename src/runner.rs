@@ -47,10 +47,6 @@ impl Runner {
         self.delivery.engine()
     }
 
-    pub fn words(&self) -> &Words {
-        &self.words
-    }
-
     /// Runs `command` for `actor` at `place` and shows the reply on `surface`;
     /// then delivers the effects (an admin's post-now, an early reveal).
     #[tracing::instrument(skip_all, fields(platform = %place.platform, guild = %place.guild, user = %actor.user_id))]

@@ -5,6 +5,7 @@
 //! continues in further embeds (see [`super::render`]), so nothing is lost.
 
 use super::render::{split_text, Rendered, EMBED_DESCRIPTION};
+pub use crate::domain::view::clip;
 use crate::domain::view::{Block, Control, Emphasis, Mark, Tone, View};
 use poise::serenity_prelude::{
     ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter, CreateSelectMenu,
@@ -24,11 +25,6 @@ const ROWS: usize = 5;
 const SELECT_OPTIONS: usize = 25;
 const SELECT_TEXT: usize = 100;
 const PLACEHOLDER: usize = 150;
-
-/// Cuts `s` to at most `n` characters, ending with `…` when cut.
-pub fn clip(s: &str, n: usize) -> String {
-    crate::domain::view::clip(s, n)
-}
 
 fn colour(tone: Tone) -> u32 {
     match tone {
