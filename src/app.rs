@@ -13,7 +13,6 @@ use crate::http;
 use crate::storage::Store;
 use anyhow::Context;
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -108,6 +107,7 @@ pub async fn start_with_http(
     if router.platforms().is_empty() {
         tracing::warn!("no chat front end is configured: set DISCORD_TOKEN, or try `prepbot console`; serving health and metrics only");
     }
+    #[allow(unused_mut)] // only a front end adds to it
     let mut health = http::Health::new(engine.store().clone(), crate::meters::install());
     let delivery = Arc::new(Delivery::new(engine, router, serve.scheduler.clone()));
     let (shutdown, stop) = watch::channel(false);
@@ -120,7 +120,10 @@ pub async fn start_with_http(
             let bot = crate::frontends::discord::start(runner, config).await?;
             // The gateway counts as connected once it has started: the
             // front end does not expose its READY event (yet).
-            health = health.with_front_end("discord", Arc::new(AtomicBool::new(true)));
+            health = health.with_front_end(
+                "discord",
+                Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            );
             Some(bot)
         }
         None => None,
