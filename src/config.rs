@@ -81,7 +81,7 @@ pub struct DiscordArgs {
 /// The HTTP server of `prepbot run`.
 #[derive(Debug, Clone, Args)]
 pub struct HttpArgs {
-    /// Address for /healthz, /readyz and /metrics (and, later, Slack's requests).
+    /// Address for the HTTP endpoints: /healthz, /readyz and /metrics.
     #[arg(long, env = "PREPBOT_HTTP_ADDR", default_value = "127.0.0.1:8080")]
     pub http_addr: std::net::SocketAddr,
 }
