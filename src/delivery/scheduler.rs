@@ -116,8 +116,11 @@ impl Delivery {
     /// counts it in the metrics.
     async fn deliver_one(&self, effect: &Effect) -> (bool, usize) {
         let (sent, limited, attempts) = self.try_deliver(effect).await;
-        let platform = effect.platform().as_str();
-        crate::meters::delivery(platform, sent, limited, attempts.saturating_sub(1));
+        // No attempt made: released at shutdown before its turn, not a failure.
+        if attempts > 0 {
+            let platform = effect.platform().as_str();
+            crate::meters::delivery(platform, sent, limited, attempts - 1);
+        }
         (sent, limited)
     }
 
