@@ -219,6 +219,39 @@ async fn metrics_count_commands_deliveries_answers_ticks_and_the_pool(pool: PgPo
     assert!(m.contains("prepbot_db_pool_idle_connections "), "{m}");
 }
 
+/// Refuses every delivery.
+struct Refusing;
+
+#[async_trait]
+impl Notifier for Refusing {
+    async fn deliver(&self, _: &Effect) -> Result<Option<String>, DeliveryError> {
+        Err(DeliveryError::Failed("channel gone".into()))
+    }
+}
+
+#[sqlx::test]
+async fn a_delivery_that_fails_is_counted_as_a_failed_post(pool: PgPool) {
+    let h = health(&pool);
+    let w = World::new(pool, utc(2026, 11, 24, 9, 0));
+    let r = runner(&w, Arc::new(Refusing));
+    let lead = admin("lead");
+    r.run(
+        &lead,
+        &w.place,
+        command("/daily setup time:09:00 tz:UTC"),
+        &mut NoSurface,
+    )
+    .await
+    .unwrap();
+    let report = r
+        .run(&lead, &w.place, command("/daily post-now"), &mut NoSurface)
+        .await
+        .unwrap();
+    assert_eq!(report.failed, 1);
+    let m = h.render_metrics();
+    assert!(sample(&m, r#"prepbot_posts_failed_total{platform="console"}"#) >= 1.0);
+}
+
 /// A port free a moment ago on 127.0.0.1.
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
