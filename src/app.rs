@@ -1,6 +1,7 @@
 //! Wiring: builds the one [`Engine`] every front end shares from settings,
 //! and starts the application: the one scheduler, the delivery router with
-//! a notifier per served platform, and the chat front ends.
+//! a notifier per served platform, the chat front ends, and the HTTP server
+//! (health, readiness, metrics).
 
 use crate::bank::Bank;
 use crate::config::{BankDirArgs, DbArgs, EngineArgs, LlmArgs};
@@ -8,8 +9,10 @@ use crate::delivery::{Delivery, Router, Scheduler, SchedulerConfig};
 use crate::domain::clock::Clock;
 use crate::engine::Engine;
 use crate::grading::Grading;
+use crate::http;
 use crate::storage::Store;
 use anyhow::Context;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -61,10 +64,12 @@ pub struct Serve {
     pub scheduler: SchedulerConfig,
 }
 
-/// A running application: the one scheduler and the chat front ends.
+/// A running application: the one scheduler, the HTTP server and the chat
+/// front ends.
 pub struct Running {
     shutdown: watch::Sender<bool>,
     scheduler: JoinHandle<()>,
+    http: Option<(SocketAddr, JoinHandle<std::io::Result<()>>)>,
     #[cfg(feature = "discord")]
     discord: Option<crate::frontends::discord::Bot>,
 }
@@ -84,35 +89,79 @@ fn router(serve: &Serve) -> Router {
     router
 }
 
-/// Starts the scheduler and every configured front end, all sharing one
-/// delivery router. The scheduler claims only the work of these platforms.
+/// Starts the scheduler, the HTTP server and every configured front end,
+/// all sharing one delivery router. The scheduler claims only the work of
+/// these platforms: with none configured it claims nothing, and `/readyz`
+/// says why the process is not ready.
 pub async fn start(engine: Arc<Engine>, serve: Serve) -> anyhow::Result<Running> {
+    start_with_http(engine, serve, None).await
+}
+
+/// [`start`], plus health, readiness and metrics served on `http`.
+pub async fn start_with_http(
+    engine: Arc<Engine>,
+    serve: Serve,
+    http: Option<SocketAddr>,
+) -> anyhow::Result<Running> {
     let router = router(&serve);
-    anyhow::ensure!(
-        !router.platforms().is_empty(),
-        "no chat front end is configured: set DISCORD_TOKEN, or try `prepbot console`"
-    );
+    if router.platforms().is_empty() {
+        tracing::warn!("no chat front end is configured: set DISCORD_TOKEN, or try `prepbot console`; serving health and metrics only");
+    }
+    #[allow(unused_mut)] // only a front end adds to it
+    let mut health = http::Health::new(engine.store().clone(), crate::meters::install());
     let delivery = Arc::new(Delivery::new(engine, router, serve.scheduler.clone()));
     let (shutdown, stop) = watch::channel(false);
-    let scheduler = tokio::spawn(Scheduler::new(delivery.clone()).run(stop));
+    let scheduler = tokio::spawn(Scheduler::new(delivery.clone()).run(stop.clone()));
     #[cfg(feature = "discord")]
     let discord = match serve.discord {
         Some(config) => {
             let runner =
                 crate::runner::Runner::new(delivery.clone(), crate::frontends::discord::WORDS);
-            Some(crate::frontends::discord::start(runner, config).await?)
+            let bot = crate::frontends::discord::start(runner, config).await?;
+            // The gateway counts as connected once it has started: the
+            // front end does not expose its READY event (yet).
+            health = health.with_front_end(
+                "discord",
+                Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            );
+            Some(bot)
         }
+        None => None,
+    };
+    let http = match http {
+        Some(addr) => Some(serve_http(addr, health, stop).await?),
         None => None,
     };
     Ok(Running {
         shutdown,
         scheduler,
+        http,
         #[cfg(feature = "discord")]
         discord,
     })
 }
 
+/// Binds `addr` and serves health, readiness and metrics until shutdown.
+async fn serve_http(
+    addr: SocketAddr,
+    health: http::Health,
+    stop: watch::Receiver<bool>,
+) -> anyhow::Result<(SocketAddr, JoinHandle<std::io::Result<()>>)> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr} (PREPBOT_HTTP_ADDR)"))?;
+    let bound = listener.local_addr()?;
+    tracing::info!(addr = %bound, "serving /healthz, /readyz and /metrics");
+    let server = tokio::spawn(http::serve(listener, Arc::new(health), stop));
+    Ok((bound, server))
+}
+
 impl Running {
+    /// The address the HTTP server listens on, if it runs.
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http.as_ref().map(|(addr, _)| *addr)
+    }
+
     /// Waits until a front end stops by itself (the gateway gave up).
     pub async fn wait(&mut self) {
         #[cfg(feature = "discord")]
@@ -133,6 +182,9 @@ impl Running {
                 bot.stop().await;
             }
             let _ = self.scheduler.await;
+            if let Some((_, server)) = self.http {
+                let _ = server.await;
+            }
         };
         if tokio::time::timeout(grace, drain).await.is_err() {
             tracing::warn!(?grace, "shutdown took too long; exiting anyway");

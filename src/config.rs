@@ -78,6 +78,14 @@ pub struct DiscordArgs {
     pub fanout_rate: u32,
 }
 
+/// The HTTP server of `prepbot run`.
+#[derive(Debug, Clone, Args)]
+pub struct HttpArgs {
+    /// Address for the HTTP endpoints: /healthz, /readyz and /metrics.
+    #[arg(long, env = "PREPBOT_HTTP_ADDR", default_value = "127.0.0.1:8080")]
+    pub http_addr: std::net::SocketAddr,
+}
+
 /// Everything needed to build the engine: database, bank and grader settings.
 /// Shared by `prepbot run`, `console` and `grade`.
 #[derive(Debug, Clone, Args)]

@@ -19,6 +19,8 @@
 //!   the one scheduler loop.
 //! - [`frontends`]: console, and Discord behind the `discord` feature; the
 //!   only modules that name platform types.
+//! - [`http`], [`meters`]: `prepbot run`'s health, readiness and
+//!   Prometheus metrics, and the metric names the core records.
 //! - [`app`], [`config`], [`telemetry`], [`cli`]: wiring (the scheduler is
 //!   the application's), settings, logs and the subcommands the binary runs.
 
@@ -31,6 +33,8 @@ pub mod domain;
 pub mod engine;
 pub mod frontends;
 pub mod grading;
+pub mod http;
+pub mod meters;
 pub mod runner;
 pub mod storage;
 pub mod telemetry;

@@ -60,7 +60,21 @@ impl Runner {
         if self.engine().is_slow(&command) {
             surface.defer().await?;
         }
-        let response = self.engine().handle(actor, place, command).await;
+        let name = command.name();
+        let started = std::time::Instant::now();
+        let (response, outcome) = self
+            .engine()
+            .handle_with_outcome(actor, place, command)
+            .await;
+        let took = started.elapsed();
+        crate::meters::command(name, outcome.as_str(), took);
+        // Names and outcomes only: never a command's arguments (an answer's text).
+        tracing::info!(
+            command = name,
+            outcome = outcome.as_str(),
+            took_ms = took.as_millis() as u64,
+            "command handled"
+        );
         surface.show(self.shown(&response.reply)).await?;
         Ok(self.deliver(response.effects).await)
     }

@@ -51,6 +51,8 @@ fn bot(dir: &std::path::Path, url: &str, mock: &DiscordMock) -> Child {
         .env("DISCORD_API_BASE", mock.base_url())
         // Slow enough that a stop lands in the middle of the fan-out.
         .env("PREPBOT_FANOUT_RATE", "4")
+        // Any free port: tests of other binaries may hold the default one.
+        .env("PREPBOT_HTTP_ADDR", "127.0.0.1:0")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()

@@ -2,7 +2,7 @@
 //! until SIGTERM or Ctrl-C, then a clean drain.
 
 use crate::app::{self, Serve};
-use crate::config::{DiscordArgs, EngineArgs};
+use crate::config::{DiscordArgs, EngineArgs, HttpArgs};
 use crate::delivery::SchedulerConfig;
 use crate::domain::clock::SystemClock;
 use clap::Args;
@@ -20,6 +20,8 @@ pub struct RunArgs {
     pub engine: EngineArgs,
     #[command(flatten)]
     pub discord: DiscordArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 /// The front ends the settings turn on.
@@ -56,7 +58,7 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
 pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let serve = serve(&args)?;
     let engine = app::engine(&args.engine, Arc::new(SystemClock), rand::random()).await?;
-    let mut running = app::start(engine, serve).await?;
+    let mut running = app::start_with_http(engine, serve, Some(args.http.http_addr)).await?;
     let stopped_by_itself = tokio::select! {
         signal = stop_signal() => {
             tracing::info!(%signal, "stopping");

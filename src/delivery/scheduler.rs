@@ -112,8 +112,20 @@ impl Delivery {
         report
     }
 
-    /// One effect, retried after 429s; returns (delivered, 429s seen).
+    /// One effect, retried after 429s; returns (delivered, 429s seen), and
+    /// counts it in the metrics.
     async fn deliver_one(&self, effect: &Effect) -> (bool, usize) {
+        let (sent, limited, attempts) = self.try_deliver(effect).await;
+        // No attempt made: released at shutdown before its turn, not a failure.
+        if attempts > 0 {
+            let platform = effect.platform().as_str();
+            crate::meters::delivery(platform, sent, limited, attempts - 1);
+        }
+        (sent, limited)
+    }
+
+    /// Returns (delivered, 429s seen, attempts made).
+    async fn try_deliver(&self, effect: &Effect) -> (bool, usize, usize) {
         let platform = effect.platform();
         let (Some(notifier), Some(pacer)) =
             (self.router.notifier(platform), self.pacers.get(&platform))
@@ -121,20 +133,20 @@ impl Delivery {
             // Claims are filtered by platform, so this is a wiring bug: the
             // post stays unconfirmed for the process that serves it.
             tracing::error!(post = effect.post_id(), %platform, "no notifier for this platform");
-            return (false, 0);
+            return (false, 0, 0);
         };
         let mut limited = 0;
-        for _ in 0..self.config.attempts {
+        for attempt in 0..self.config.attempts as usize {
             tokio::select! {
                 biased;
                 _ = self.stopped() => {
                     self.release(effect).await;
-                    return (false, limited);
+                    return (false, limited, attempt);
                 }
                 _ = pacer.wait() => {}
             }
             match self.attempt(notifier.as_ref(), effect).await {
-                Ok(()) => return (true, limited),
+                Ok(()) => return (true, limited, attempt + 1),
                 Err(DeliveryError::RateLimited { retry_after }) => {
                     limited += 1;
                     tracing::warn!(
@@ -153,11 +165,11 @@ impl Delivery {
                 }
                 Err(DeliveryError::Failed(why)) => {
                     tracing::warn!(post = effect.post_id(), %why, "delivery failed; a later tick retries");
-                    return (false, limited);
+                    return (false, limited, attempt + 1);
                 }
             }
         }
-        (false, limited)
+        (false, limited, self.config.attempts as usize)
     }
 
     /// Gives a claimed but unsent effect back, so whichever process starts
@@ -191,11 +203,15 @@ impl Scheduler {
     }
 
     /// Claims and delivers everything due now on this process's platforms.
+    /// Its duration is recorded as the scheduler's lag.
     #[tracing::instrument(skip(self))]
     pub async fn tick(&self) -> Result<TickReport, EngineError> {
+        let started = std::time::Instant::now();
         let platforms = self.delivery.platforms();
         let effects = self.delivery.engine.run_due(&platforms).await?;
-        Ok(self.delivery.deliver_all(effects).await)
+        let report = self.delivery.deliver_all(effects).await;
+        crate::meters::tick(started.elapsed());
+        Ok(report)
     }
 
     /// Ticks until `shutdown` turns true. Then delivery stops: requests in

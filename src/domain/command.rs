@@ -163,6 +163,25 @@ pub enum Command {
 }
 
 impl Command {
+    /// The command's name, for metrics and logs (never its arguments).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Help => "help",
+            Command::Quiz(_) => "quiz",
+            Command::Answer { .. } => "answer",
+            Command::Choose { .. } => "choose",
+            Command::Reveal => "reveal",
+            Command::Flag { .. } => "flag",
+            Command::Leaderboard { .. } => "leaderboard",
+            Command::Stats { .. } => "stats",
+            Command::Streak => "streak",
+            Command::Daily(_) => "daily",
+            Command::Questions(_) => "questions",
+            Command::Flags => "flags",
+            Command::Regrade { .. } => "regrade",
+        }
+    }
+
     /// Whether only server admins may run this command.
     pub fn needs_admin(&self) -> bool {
         matches!(

@@ -125,6 +125,18 @@ impl Engine {
                 post.id
             ));
         };
+        crate::meters::answer(if ungraded {
+            "ungraded"
+        } else {
+            grade.verdict.as_str()
+        });
+        // The answer's text stays out of info logs: it is the member's own words.
+        tracing::info!(
+            post = post.id,
+            answer = answer_id,
+            verdict = new.verdict.unwrap_or("ungraded"),
+            "answer recorded"
+        );
         if ungraded {
             return Ok(Response::text(format!(
                 "Your answer to #{} is saved (answer {answer_id}), but it cannot be graded right now. An admin can /regrade it; nothing is lost.",

@@ -69,6 +69,26 @@ pub enum EngineError {
     Store(#[from] StoreError),
 }
 
+/// How a command went, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// Refused with a reason the person can act on (or not an admin).
+    UserError,
+    /// Failed on our side (the database).
+    Internal,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::UserError => "user_error",
+            Outcome::Internal => "internal",
+        }
+    }
+}
+
 pub(crate) fn user<T>(msg: impl Into<String>) -> Result<T, EngineError> {
     Err(EngineError::User(msg.into()))
 }
@@ -130,16 +150,32 @@ impl Engine {
     }
 
     /// Applies a command. Never fails: errors become a private reply.
-    #[tracing::instrument(skip(self, command), fields(platform = place.platform.as_str(), guild = %place.guild, user = %actor.user_id))]
     pub async fn handle(&self, actor: &Actor, place: &Place, command: Command) -> Response {
+        self.handle_with_outcome(actor, place, command).await.0
+    }
+
+    /// [`Engine::handle`], also saying how it went (for metrics).
+    #[tracing::instrument(skip(self, command), fields(platform = place.platform.as_str(), guild = %place.guild, user = %actor.user_id))]
+    pub async fn handle_with_outcome(
+        &self,
+        actor: &Actor,
+        place: &Place,
+        command: Command,
+    ) -> (Response, Outcome) {
         let echo = match &command {
             Command::Answer { text, .. } => Some(text.clone()),
             _ => None,
         };
         match self.apply(actor, place, command).await {
-            Ok(response) => response,
-            Err(EngineError::User(msg)) => Response::private(Body::Error(msg)),
-            Err(EngineError::Store(e)) => Response::private(Body::Error(internal_error(&e, echo))),
+            Ok(r) if matches!(r.reply.body, Body::AdminOnly) => (r, Outcome::UserError),
+            Ok(response) => (response, Outcome::Ok),
+            Err(EngineError::User(msg)) => {
+                (Response::private(Body::Error(msg)), Outcome::UserError)
+            }
+            Err(EngineError::Store(e)) => (
+                Response::private(Body::Error(internal_error(&e, echo))),
+                Outcome::Internal,
+            ),
         }
     }
 

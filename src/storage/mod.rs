@@ -94,6 +94,24 @@ impl Store {
         Ok(())
     }
 
+    /// Whether PostgreSQL answers `SELECT 1` within `limit` (readiness).
+    pub async fn ping(&self, limit: Duration) -> bool {
+        let query = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&self.pool);
+        matches!(tokio::time::timeout(limit, query).await, Ok(Ok(1)))
+    }
+
+    /// Whether every migration embedded in this binary is applied here.
+    pub async fn migrations_applied(&self) -> Result<bool, StoreError> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .all(|m| applied.contains(&m.version)))
+    }
+
     /// The pool, for the grading sandbox and tests.
     pub fn pool(&self) -> &PgPool {
         &self.pool

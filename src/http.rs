@@ -1,0 +1,119 @@
+//! The HTTP server of `prepbot run` (the same one that will take Slack's
+//! requests): `/healthz` (the process runs), `/readyz` (the database answers,
+//! migrations are applied, every front end is connected) and `/metrics`
+//! (Prometheus text). It stops on the scheduler's shutdown signal.
+
+use crate::storage::Store;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Json;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// How long `/readyz` waits for `SELECT 1`: a probe must answer quickly.
+const DB_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A chat front end as readiness sees it: connected or not.
+#[derive(Debug, Clone)]
+pub struct FrontEnd {
+    pub name: &'static str,
+    pub connected: Arc<AtomicBool>,
+}
+
+/// What the endpoints read: the store, the front ends and the metrics.
+#[derive(Clone)]
+pub struct Health {
+    store: Store,
+    front_ends: Vec<FrontEnd>,
+    metrics: PrometheusHandle,
+}
+
+impl Health {
+    pub fn new(store: Store, metrics: PrometheusHandle) -> Self {
+        Self {
+            store,
+            front_ends: Vec::new(),
+            metrics,
+        }
+    }
+
+    /// Adds a front end whose `connected` flag readiness checks.
+    pub fn with_front_end(mut self, name: &'static str, connected: Arc<AtomicBool>) -> Self {
+        self.front_ends.push(FrontEnd { name, connected });
+        self
+    }
+
+    /// Why this process is not ready; empty when it is.
+    pub async fn not_ready(&self) -> Vec<String> {
+        let mut reasons = Vec::new();
+        if self.front_ends.is_empty() {
+            reasons.push("no chat front end is configured".to_owned());
+        }
+        if !self.store.ping(DB_PROBE_TIMEOUT).await {
+            reasons.push("database unreachable".to_owned());
+        } else if !self.store.migrations_applied().await.unwrap_or(false) {
+            reasons.push("migrations not applied".to_owned());
+        }
+        for f in &self.front_ends {
+            if !f.connected.load(Ordering::Relaxed) {
+                reasons.push(format!("{} gateway not connected", f.name));
+            }
+        }
+        reasons
+    }
+
+    /// The metrics in Prometheus text, with the pool sampled now.
+    pub fn render_metrics(&self) -> String {
+        let pool = self.store.pool();
+        crate::meters::pool(pool.size(), pool.num_idle());
+        self.metrics.run_upkeep();
+        self.metrics.render()
+    }
+}
+
+/// The routes, over `health`.
+pub fn routes(health: Arc<Health>) -> axum::Router {
+    axum::Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .with_state(health)
+}
+
+async fn readyz(State(health): State<Arc<Health>>) -> impl IntoResponse {
+    let reasons = health.not_ready().await;
+    let status = if reasons.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({ "ready": reasons.is_empty(), "reasons": reasons });
+    (status, Json(body))
+}
+
+async fn metrics(State(health): State<Arc<Health>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        health.render_metrics(),
+    )
+}
+
+/// Serves the routes on `listener` until `shutdown` turns true.
+pub async fn serve(
+    listener: TcpListener,
+    health: Arc<Health>,
+    mut shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let stop = async move {
+        let _ = shutdown.wait_for(|s| *s).await;
+    };
+    axum::serve(listener, routes(health))
+        .with_graceful_shutdown(stop)
+        .await
+}
