@@ -161,7 +161,7 @@ impl Delivery {
                     if let Err(e) = self.engine.undeliverable(effect, &why).await {
                         tracing::error!(error = %e, post = effect.post_id(), "could not pause an undeliverable channel");
                     }
-                    return (false, limited);
+                    return (false, limited, attempt + 1);
                 }
                 Err(DeliveryError::Failed(why)) => {
                     tracing::warn!(post = effect.post_id(), %why, "delivery failed; a later tick retries");
