@@ -18,10 +18,12 @@
 //! `DISCORD_API_BASE` is set: serenity then replaces `https://discord.com`
 //! in every route with that base (`http/request.rs`), so REST goes to e.g.
 //! `http://127.0.0.1:PORT/api/v10/...`. With a proxy, serenity's own rate
-//! limiter is disabled (`ratelimiter_disabled(true)`): the proxy (or, in
-//! tests, the mock) answers 429s directly, so prepbot paces its fan-out
-//! itself (the scheduler's pacer and the notifier's) and honours
-//! `retry_after`.
+//! limiter must be disabled (`ratelimiter_disabled(true)`): serenity 0.12's
+//! `Ratelimiter::perform` builds every request with no proxy
+//! (`http/ratelimiting.rs`, `req.build(.., None)`), so with the limiter on,
+//! requests would bypass the base and go to discord.com. The proxy (or, in
+//! tests, the mock) answers 429s directly; prepbot paces its fan-out itself
+//! (the scheduler's pacer and the notifier's) and honours `retry_after`.
 //!
 //! The gateway URL is not configured: `ClientBuilder` asks `GET /gateway`
 //! and `start_autosharded` asks `GET /gateway/bot` for the URL and shard
