@@ -384,3 +384,37 @@ async fn a_channel_deleted_before_the_reveal_gets_one_edit_attempt_and_is_paused
     );
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn removing_the_bot_from_a_server_pauses_its_schedules_and_nothing_is_posted(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    h.interact(&daily_setup(&lead(), DAILY)).await;
+    // An outage first (unavailable: true) changes nothing.
+    h.mock
+        .push(json!({"op": 0, "t": "GUILD_DELETE", "d": {"id": GUILD, "unavailable": true}}))
+        .await;
+    a_few_ticks().await;
+    let paused = "SELECT count(*) FROM daily_settings WHERE paused";
+    assert_eq!(h.count(paused).await, 0, "an outage is not a removal");
+    h.mock
+        .push(json!({"op": 0, "t": "GUILD_DELETE", "d": {"id": GUILD}}))
+        .await;
+    for _ in 0..40 {
+        if h.count(paused).await == 1 {
+            break;
+        }
+        a_few_ticks().await;
+    }
+    let reason: String = sqlx::query_scalar("SELECT paused_reason FROM daily_settings")
+        .fetch_one(&h.pool)
+        .await
+        .unwrap();
+    assert_eq!(reason, "the bot was removed from this server");
+    h.set_time(at(9, 5));
+    a_few_ticks().await;
+    assert!(
+        h.mock.messages_in(DAILY).is_empty(),
+        "nothing is posted where the bot was removed"
+    );
+    h.stop().await;
+}

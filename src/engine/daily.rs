@@ -13,6 +13,9 @@ use std::sync::Arc;
 /// A claimed delivery is retried after this long without confirmation.
 const REDELIVER_AFTER: Duration = Duration::minutes(2);
 
+/// Why a server's schedules paused when the bot left it.
+pub const SERVER_LEFT: &str = "the bot was removed from this server";
+
 /// Most names listed in a reveal.
 const MAX_NAMES: i64 = 25;
 
@@ -311,6 +314,16 @@ impl Engine {
             .pause_undeliverable(effect.post_id(), reason)
             .await?;
         Ok(())
+    }
+
+    /// The bot was removed from a server: its schedules pause with the
+    /// reason (shown by `/daily status`), so nothing is posted, or retried,
+    /// where it can no longer post. Setting up again or resuming clears it.
+    pub async fn server_left(&self, platform: Platform, server: &str) -> Result<u64, EngineError> {
+        Ok(self
+            .store
+            .pause_server(platform, server, SERVER_LEFT)
+            .await?)
     }
 
     /// Gives back the claim of an effect that was never sent (shutdown), so

@@ -120,6 +120,27 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Pauses every scheduled channel of one server, saying why (the bot was
+    /// removed from it); returns how many were paused.
+    pub async fn pause_server(
+        &self,
+        platform: Platform,
+        server: &str,
+        reason: &str,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE daily_settings d SET paused = true, paused_reason = $3, updated_at = now()
+             FROM channels c JOIN guilds g ON g.id = c.guild_id
+             WHERE d.channel_id = c.id AND g.platform = $1 AND g.external_id = $2",
+        )
+        .bind(platform.as_str())
+        .bind(server)
+        .bind(reason)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Every un-paused channel of `platforms` with its latest daily post date.
     pub async fn active_schedules(
         &self,

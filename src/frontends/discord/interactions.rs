@@ -22,13 +22,16 @@ use poise::serenity_prelude::{
     ActionRowComponent, ComponentInteraction, ComponentInteractionDataKind, Context,
     CreateInteractionResponse, CreateInteractionResponseMessage, EditInteractionResponse,
     FullEvent, Interaction, InteractionId, MessageFlags, MessageInteractionMetadata,
-    ModalInteraction,
+    ModalInteraction, UnavailableGuild,
 };
 
-/// poise's event handler: routes component and modal interactions.
+/// poise's event handler: routes component and modal interactions, and
+/// notices when the bot is removed from a server.
 pub async fn on_event(ctx: &Context, event: &FullEvent, data: &Data) -> Result<(), Error> {
-    let FullEvent::InteractionCreate { interaction } = event else {
-        return Ok(());
+    let interaction = match event {
+        FullEvent::InteractionCreate { interaction } => interaction,
+        FullEvent::GuildDelete { incomplete, .. } => return left(data, incomplete).await,
+        _ => return Ok(()),
     };
     let (mut target, outcome) = match interaction {
         Interaction::Component(c) => {
@@ -50,6 +53,22 @@ pub async fn on_event(ctx: &Context, event: &FullEvent, data: &Data) -> Result<(
             tracing::error!(error = %e, %reference, "could not send the apology");
         }
     }
+    Ok(())
+}
+
+/// GUILD_DELETE: with `unavailable` it is an outage and changes nothing;
+/// without, the bot was removed (kicked, or the server deleted), so that
+/// server's schedules pause with the reason instead of failing every day.
+async fn left(data: &Data, guild: &UnavailableGuild) -> Result<(), Error> {
+    if guild.unavailable {
+        return Ok(());
+    }
+    let paused = data
+        .runner
+        .engine()
+        .server_left(crate::engine::Platform::Discord, &guild.id.to_string())
+        .await?;
+    tracing::info!(guild = %guild.id, paused, "removed from a server; its schedules are paused");
     Ok(())
 }
 
