@@ -392,11 +392,7 @@ impl Grader for KeyPointGrader {
         question: &Question,
         submission: &Submission,
     ) -> Result<Grade, GradeError> {
-        let Submission::Text(text) = submission else {
-            return Err(GradeError::Unusable(
-                "this question takes a written answer".into(),
-            ));
-        };
+        let text = submission.written()?;
         self.assess(question, text)
     }
 }

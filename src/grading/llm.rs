@@ -168,11 +168,7 @@ impl Grader for LlmGrader {
         else {
             return Err(GradeError::Unusable("not a free-text question".into()));
         };
-        let Submission::Text(text) = submission else {
-            return Err(GradeError::Unusable(
-                "this question takes a written answer".into(),
-            ));
-        };
+        let text = submission.written()?;
         let by_points = self.fallback.assess(question, text)?;
         let trapped = by_points
             .detail

@@ -52,6 +52,18 @@ pub enum Submission {
     Choices(Vec<String>),
 }
 
+impl Submission {
+    /// The written text, for graders of free text; option picks are unusable.
+    pub fn written(&self) -> Result<&str, GradeError> {
+        match self {
+            Submission::Text(text) => Ok(text),
+            Submission::Choices(_) => Err(GradeError::Unusable(
+                "this question takes a written answer".into(),
+            )),
+        }
+    }
+}
+
 /// The outcome a fair interviewer would give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -153,11 +153,7 @@ impl Grader for ShortAnswerGrader {
         question: &Question,
         submission: &Submission,
     ) -> Result<Grade, GradeError> {
-        let Submission::Text(text) = submission else {
-            return Err(GradeError::Unusable(
-                "this question takes a written answer".into(),
-            ));
-        };
+        let text = submission.written()?;
         assess(question, text)
     }
 }
