@@ -97,20 +97,9 @@ impl DiscordNotifier {
     ) -> Result<Option<MessageRef>, DeliveryError> {
         let post = effect.post_id();
         let mut messages = render::post(&view::post(effect, &super::WORDS)).into_iter();
-        let message = messages
-            .next()
-            .unwrap_or_default()
-            .into_message()
-            .nonce(Nonce::String(format!("p{post}")))
-            .enforce_nonce(true);
+        let first = messages.next().unwrap_or_default();
         let posted = self
-            .call(
-                Route::ChannelMessages {
-                    channel_id: channel,
-                },
-                LightMethod::Post,
-                &message,
-            )
+            .post_message(channel, first, format!("p{post}"))
             .await?;
         let id = posted["id"]
             .as_str()
@@ -124,6 +113,24 @@ impl DiscordNotifier {
         Ok(Some(id.to_owned()))
     }
 
+    /// Posts one message with `nonce` enforced, so a retry after a lost
+    /// answer gets the same message back instead of a second post.
+    async fn post_message(
+        &self,
+        channel: ChannelId,
+        out: render::Outgoing,
+        nonce: String,
+    ) -> Result<Value, DeliveryError> {
+        let message = out
+            .into_message()
+            .nonce(Nonce::String(nonce))
+            .enforce_nonce(true);
+        let route = Route::ChannelMessages {
+            channel_id: channel,
+        };
+        Ok(self.call(route, LightMethod::Post, &message).await?)
+    }
+
     /// The continuation messages of a long post, each with its own nonce so
     /// a retry cannot post them twice.
     async fn post_rest(
@@ -133,18 +140,8 @@ impl DiscordNotifier {
         nonce: &str,
     ) -> Result<(), DeliveryError> {
         for (i, out) in rest.enumerate() {
-            let message = out
-                .into_message()
-                .nonce(Nonce::String(format!("{nonce}-{}", i + 2)))
-                .enforce_nonce(true);
-            self.call(
-                Route::ChannelMessages {
-                    channel_id: channel,
-                },
-                LightMethod::Post,
-                &message,
-            )
-            .await?;
+            self.post_message(channel, out, format!("{nonce}-{}", i + 2))
+                .await?;
         }
         Ok(())
     }
@@ -199,18 +196,7 @@ impl DiscordNotifier {
                 Err(f) => return Err(f.error),
             }
         }
-        let message = out
-            .into_message()
-            .nonce(Nonce::String(format!("r{post}")))
-            .enforce_nonce(true);
-        self.call(
-            Route::ChannelMessages {
-                channel_id: channel,
-            },
-            LightMethod::Post,
-            &message,
-        )
-        .await?;
+        self.post_message(channel, out, format!("r{post}")).await?;
         self.post_rest(channel, messages, &format!("r{post}"))
             .await?;
         Ok(None)
