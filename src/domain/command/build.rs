@@ -16,6 +16,11 @@ pub fn topic(v: Option<&str>) -> Result<Option<Topic>, ParseError> {
     }
 }
 
+/// A topic that must be given (`/questions disable-topic T`).
+pub fn required_topic(v: &str) -> Result<Topic, ParseError> {
+    topic(Some(v))?.ok_or_else(|| ParseError("name a topic".into()))
+}
+
 /// A comma-separated topic list, as `/daily setup topics:a,b` takes it.
 pub fn topic_list(v: Option<&str>) -> Result<Vec<Topic>, ParseError> {
     v.unwrap_or_default()

@@ -82,11 +82,6 @@ pub fn parse_tz(v: &str) -> Result<Tz, ParseError> {
     })
 }
 
-/// A required topic (`/questions disable-topic T`).
-fn topic(v: &str) -> Result<Topic, ParseError> {
-    build::topic(Some(v))?.ok_or_else(|| ParseError("name a topic".into()))
-}
-
 /// Parses one line of text into a [`Command`].
 pub fn parse(line: &str) -> Result<Command, ParseError> {
     let cleaned = strip_controls(line);
@@ -147,7 +142,7 @@ const QUIZ_USAGE: &str =
 fn quiz(rest: &str) -> Result<Command, ParseError> {
     let mut a = Args::split(rest);
     let filter = QuizFilter {
-        topic: a.take("topic")?.map(topic).transpose()?,
+        topic: a.take("topic")?.map(build::required_topic).transpose()?,
         difficulty: a.take("difficulty")?.map(parse_with).transpose()?,
         format: a.take("format")?.map(parse_with).transpose()?,
     };
@@ -174,7 +169,7 @@ fn leaderboard(rest: &str) -> Result<Command, ParseError> {
         Some(p) => parse_with(p)?,
         None => Period::Week,
     };
-    let topic = a.take("topic")?.map(topic).transpose()?;
+    let topic = a.take("topic")?.map(build::required_topic).transpose()?;
     let page = match a.take("page")? {
         Some(p) => p
             .parse::<u32>()
@@ -245,8 +240,8 @@ fn questions(rest: &str) -> Result<QuestionsCommand, ParseError> {
     match sub {
         "add" => questions_add(tail),
         "remove" => questions_remove(tail),
-        "disable-topic" => topic(tail).map(QuestionsCommand::DisableTopic),
-        "enable-topic" => topic(tail).map(QuestionsCommand::EnableTopic),
+        "disable-topic" => build::required_topic(tail).map(QuestionsCommand::DisableTopic),
+        "enable-topic" => build::required_topic(tail).map(QuestionsCommand::EnableTopic),
         "list" | "" => Ok(QuestionsCommand::List),
         other => err(format!(
             "unknown `/questions {other}`: use add, remove, disable-topic, enable-topic or list"

@@ -254,13 +254,8 @@ pub async fn disable_topic(
     #[autocomplete = "topics"]
     topic: String,
 ) -> Result<(), Error> {
-    let topic =
-        build::topic(Some(&topic)).and_then(|t| t.ok_or_else(|| ParseError("name a topic".into())));
-    shim::run(
-        ctx,
-        topic.map(|t| Command::Questions(QuestionsCommand::DisableTopic(t))),
-    )
-    .await
+    let command = build::required_topic(&topic).map(QuestionsCommand::DisableTopic);
+    shim::run(ctx, command.map(Command::Questions)).await
 }
 
 /// Draw questions from a disabled topic again.
@@ -276,13 +271,8 @@ pub async fn enable_topic(
     #[autocomplete = "topics"]
     topic: String,
 ) -> Result<(), Error> {
-    let topic =
-        build::topic(Some(&topic)).and_then(|t| t.ok_or_else(|| ParseError("name a topic".into())));
-    shim::run(
-        ctx,
-        topic.map(|t| Command::Questions(QuestionsCommand::EnableTopic(t))),
-    )
-    .await
+    let command = build::required_topic(&topic).map(QuestionsCommand::EnableTopic);
+    shim::run(ctx, command.map(Command::Questions)).await
 }
 
 /// This server's custom questions and disabled topics.
