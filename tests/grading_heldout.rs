@@ -10,60 +10,29 @@
 //! floor measured when docs/grading.md was written, or if more answers
 //! labelled incorrect are graded correct than then.
 
+mod labels;
+
+use labels::{idx, render};
 use prepbot::bank::{BankSource, QuestionId};
 use prepbot::grading::{KeyPointGrader, Verdict};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// Exact agreement measured on the held-out set (docs/grading.md).
-const MIN_AGREEMENT: f64 = 0.622;
+const MIN_AGREEMENT: f64 = 0.645;
 /// Answers labelled incorrect that were graded correct, at most.
-const MAX_WRONG_CORRECT: usize = 25;
-
-#[derive(Deserialize)]
-struct LabelFile {
-    case: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    question_id: String,
-    kind: String,
-    label: String,
-    answer: String,
-}
-
-const VERDICTS: [Verdict; 3] = [Verdict::Correct, Verdict::Partial, Verdict::Incorrect];
-
-fn idx(v: Verdict) -> usize {
-    VERDICTS.iter().position(|x| *x == v).unwrap()
-}
-
-fn cases() -> Vec<Case> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/grading/heldout");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the held-out folder")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .flat_map(|f| {
-            let text = std::fs::read_to_string(f).unwrap();
-            let parsed: LabelFile =
-                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-            parsed.case
-        })
-        .collect()
-}
+const MAX_WRONG_CORRECT: usize = 16;
 
 #[test]
 fn the_grader_agrees_with_a_fair_interviewer_on_answers_it_was_never_tuned_on() {
-    let bank = BankSource::Builtin.load().expect("the bank loads");
+    // The folder, not the built-in copy: what is measured is what is in
+    // questions/ now, whatever build.rs last embedded.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("questions");
+    let bank = BankSource::Dir(dir).load().expect("the bank loads");
     let grader = KeyPointGrader::default();
-    let cases = cases();
+    let cases: Vec<_> = labels::load("heldout")
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
     let mut matrix = [[0usize; 3]; 3];
     let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let questions: BTreeSet<&str> = cases.iter().map(|c| c.question_id.as_str()).collect();
@@ -81,13 +50,7 @@ fn the_grader_agrees_with_a_fair_interviewer_on_answers_it_was_never_tuned_on() 
     let agree: usize = (0..3).map(|i| matrix[i][i]).sum();
     let rate = agree as f64 / cases.len() as f64;
     println!("{} answers over {} questions", cases.len(), questions.len());
-    println!("| label \\ graded | correct | partial | incorrect |\n| --- | --- | --- | --- |");
-    for (i, v) in VERDICTS.iter().enumerate() {
-        println!(
-            "| {v} | {} | {} | {} |",
-            matrix[i][0], matrix[i][1], matrix[i][2]
-        );
-    }
+    println!("{}", render(&matrix));
     for (k, (ok, n)) in &by_kind {
         println!("{k}: {ok}/{n}");
     }

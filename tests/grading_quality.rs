@@ -6,69 +6,24 @@
 //! Run with `cargo test --test grading_quality -- --nocapture` to see the
 //! confusion matrix and every disagreement.
 
+mod labels;
+
+use labels::{idx, render, Case};
 use prepbot::bank::{load_dir, Bank, QuestionId};
 use prepbot::grading::{KeyPointGrader, Verdict};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Exact verdict agreement measured when docs/grading.md was written.
 const MIN_AGREEMENT: f64 = 0.941;
 
-#[derive(Deserialize)]
-struct LabelFile {
-    case: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-struct Case {
-    question_id: String,
-    kind: String,
-    label: String,
-    answer: String,
-}
-
-const VERDICTS: [Verdict; 3] = [Verdict::Correct, Verdict::Partial, Verdict::Incorrect];
-
 fn load_cases() -> Vec<(String, Case)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/grading/labels");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("labels folder")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        let parsed: LabelFile =
-            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        let name = f.file_name().unwrap().to_string_lossy().into_owned();
-        out.extend(parsed.case.into_iter().map(|c| (name.clone(), c)));
-    }
-    out
+    labels::load("labels")
 }
 
 fn bank() -> Bank {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("questions");
     load_dir(&dir).unwrap_or_else(|e| panic!("the question bank does not load: {e}"))
-}
-
-fn idx(v: Verdict) -> usize {
-    VERDICTS.iter().position(|x| *x == v).unwrap()
-}
-
-fn render(matrix: &[[usize; 3]; 3]) -> String {
-    let mut s = String::from(
-        "| label \\ graded | correct | partial | incorrect |\n| --- | --- | --- | --- |\n",
-    );
-    for (i, v) in VERDICTS.iter().enumerate() {
-        s += &format!(
-            "| {v} | {} | {} | {} |\n",
-            matrix[i][0], matrix[i][1], matrix[i][2]
-        );
-    }
-    s
 }
 
 #[test]
