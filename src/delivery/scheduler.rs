@@ -193,13 +193,11 @@ impl Delivery {
 /// The scheduler loop: claims due work for the router's platforms.
 pub struct Scheduler {
     delivery: Arc<Delivery>,
-    every: Duration,
 }
 
 impl Scheduler {
     pub fn new(delivery: Arc<Delivery>) -> Self {
-        let every = delivery.config.every;
-        Self { delivery, every }
+        Self { delivery }
     }
 
     /// Claims and delivers everything due now on this process's platforms.
@@ -218,7 +216,7 @@ impl Scheduler {
     /// flight finish and are recorded, claims not yet sent are released for
     /// the next start, and it returns.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        tracing::info!(every = ?self.every, platforms = ?self.delivery.platforms(), "scheduler started");
+        tracing::info!(every = ?self.delivery.config.every, platforms = ?self.delivery.platforms(), "scheduler started");
         let delivery = self.delivery.clone();
         let stop = async move {
             let _ = shutdown.wait_for(|s| *s).await;
@@ -234,7 +232,7 @@ impl Scheduler {
                     }
                 }
                 tokio::select! {
-                    _ = tokio::time::sleep(self.every) => {}
+                    _ = tokio::time::sleep(self.delivery.config.every) => {}
                     _ = self.delivery.stopped() => return,
                 }
                 if *self.delivery.stopping.borrow() {
