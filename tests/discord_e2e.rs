@@ -6,7 +6,6 @@
 mod common;
 mod support;
 
-use chrono::{TimeZone, Utc};
 use common::bad_answer;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -33,33 +32,6 @@ fn good_answer(question_id: &str) -> &'static str {
         }
         other => common::good_answer(other),
     }
-}
-
-fn ada() -> Member {
-    Member::new(600_000_000_000_000_001, "Ada")
-}
-
-fn grace() -> Member {
-    Member::new(600_000_000_000_000_002, "Grace")
-}
-
-fn lead() -> Member {
-    Member::admin(600_000_000_000_000_009, "Lead")
-}
-
-fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
-}
-
-/// `/daily setup` for `channel` at 09:00 UTC, reveal 17:00.
-fn daily_setup(who: &Member, channel: &str) -> Pushed {
-    let opts = vec![
-        ch("channel", channel),
-        s("time", "09:00"),
-        s("timezone", "UTC"),
-        s("reveal", "17:00"),
-    ];
-    slash("daily", vec![sub("setup", opts)], who, CHANNEL)
 }
 
 /// Lets the scheduler run a few ticks.

@@ -6,21 +6,13 @@
 mod support;
 
 use axum::http::Method;
-use chrono::{NaiveTime, TimeZone, Utc};
+use chrono::NaiveTime;
 use prepbot::domain::command::{Command, DailyCommand, DailySetup, Days};
 use sqlx::PgPool;
 use std::time::Duration;
 use support::discord_bot::*;
 use support::discord_events::*;
 use support::discord_mock::Fault;
-
-fn lead() -> Member {
-    Member::admin(600_000_000_000_000_009, "Lead")
-}
-
-fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
-}
 
 fn channels(n: u64) -> Vec<String> {
     (0..n)

@@ -12,10 +12,6 @@ use sqlx::PgPool;
 use support::discord_bot::*;
 use support::discord_events::*;
 
-fn lead() -> Member {
-    Member::admin(600_000_000_000_000_009, "Lead")
-}
-
 /// A one-question bank file: the test bank's choice question under a new id.
 fn bank_file() -> String {
     let bank = std::fs::read_to_string(concat!(

@@ -6,7 +6,6 @@
 mod support;
 
 use axum::http::Method;
-use chrono::{TimeZone, Utc};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use support::discord_bot::*;
@@ -14,29 +13,6 @@ use support::discord_events::*;
 use support::discord_mock::{Fault, Recorded};
 
 const DAILY: &str = "810000000000000042";
-
-fn ada() -> Member {
-    Member::new(600_000_000_000_000_001, "Ada")
-}
-
-fn lead() -> Member {
-    Member::admin(600_000_000_000_000_009, "Lead")
-}
-
-fn at(h: u32, m: u32) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
-}
-
-/// `/daily setup` for `channel` at 09:00 UTC, reveal 17:00, typed in `CHANNEL`.
-fn daily_setup(who: &Member, channel: &str) -> Pushed {
-    let opts = vec![
-        ch("channel", channel),
-        s("time", "09:00"),
-        s("timezone", "UTC"),
-        s("reveal", "17:00"),
-    ];
-    slash("daily", vec![sub("setup", opts)], who, CHANNEL)
-}
 
 /// The message a request carries, if it carries one.
 fn message_body(r: &Recorded) -> Option<&Value> {

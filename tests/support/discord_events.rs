@@ -206,3 +206,34 @@ pub fn modal(custom_id: &str, field: &str, value: &str, who: &Member, channel: &
     });
     build("interaction_modal", who, channel, data)
 }
+
+/// The members the Discord tests play.
+pub fn ada() -> Member {
+    Member::new(600_000_000_000_000_001, "Ada")
+}
+
+pub fn grace() -> Member {
+    Member::new(600_000_000_000_000_002, "Grace")
+}
+
+/// A server admin (Manage Server).
+pub fn lead() -> Member {
+    Member::admin(600_000_000_000_000_009, "Lead")
+}
+
+/// `h:m` UTC on the tests' day, Tuesday 24 Nov 2026.
+pub fn at(h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
+}
+
+/// `/daily setup` for `channel` at 09:00 UTC, reveal 17:00, typed in `CHANNEL`.
+pub fn daily_setup(who: &Member, channel: &str) -> Pushed {
+    let opts = vec![
+        ch("channel", channel),
+        s("time", "09:00"),
+        s("timezone", "UTC"),
+        s("reveal", "17:00"),
+    ];
+    slash("daily", vec![sub("setup", opts)], who, CHANNEL)
+}
