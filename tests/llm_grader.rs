@@ -53,7 +53,7 @@ async fn complete(
             Json(json!({"error": "boom"})),
         ),
         Mode::Slow => {
-            tokio::time::sleep(Duration::from_secs(5)).await;
+            tokio::time::sleep(Duration::from_secs(120)).await;
             (StatusCode::OK, Json(json!({})))
         }
     }
@@ -191,7 +191,8 @@ async fn a_server_error_falls_back_to_key_points() {
 async fn a_timeout_falls_back_to_key_points() {
     let start = std::time::Instant::now();
     falls_back(Mode::Slow).await;
-    assert!(start.elapsed() < Duration::from_secs(3));
+    // Far below the server's 120 s: the 500 ms timeout, not the reply, ended it.
+    assert!(start.elapsed() < Duration::from_secs(60));
 }
 
 #[tokio::test]

@@ -298,7 +298,7 @@ async fn a_query_over_a_resource_limit_is_graded_incorrect_and_recorded(pool: Pg
     let (w, g) = sql_world(&pool).await;
     quiz(&w, "ana").await;
     let r = w
-        .run(&member("ana"), "/answer select count(*) from generate_series(1,100000000) a, generate_series(1,100000000) b")
+        .run(&member("ana"), "/answer select count(*) from (select g, repeat('x', 8000) r from generate_series(1, 100000) g order by r, g desc) s")
         .await;
     let Body::Feedback(f) = &r.reply.body else {
         panic!("{}", text(&r))

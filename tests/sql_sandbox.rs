@@ -324,7 +324,7 @@ async fn hostile_queries_fail_safely_and_leave_the_bots_tables_alone(pool: PgPoo
     limited(&g, &q, forever, "longer than 2 s").await;
     limited(&g, &q, "SELECT count(*) FROM orders a, orders b, orders c, orders d, orders e, orders f, orders g, orders h, orders i, orders j, orders k, orders l, orders m, orders n, orders o", "longer than 2 s").await;
     assert!(
-        start.elapsed() < Duration::from_secs(12),
+        start.elapsed() < Duration::from_secs(40),
         "timeouts took {:?}",
         start.elapsed()
     );
