@@ -50,6 +50,8 @@ fn question() -> Question {
         },
         source: None,
         version_note: None,
+        summary: None,
+        hint: None,
     }
 }
 

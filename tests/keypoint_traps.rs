@@ -45,6 +45,8 @@ fn question(extra_phrase: Option<&str>) -> Question {
         },
         source: None,
         version_note: None,
+        summary: None,
+        hint: None,
     }
 }
 

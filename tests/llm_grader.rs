@@ -120,6 +120,8 @@ fn question() -> Question {
         },
         source: None,
         version_note: None,
+        summary: None,
+        hint: None,
     }
 }
 

@@ -34,6 +34,8 @@ fn question(id: &str, solution: &str, order_matters: bool) -> Question {
         }),
         source: None,
         version_note: None,
+        summary: None,
+        hint: None,
     }
 }
 

@@ -34,6 +34,8 @@ fn question(solution: &str) -> prepbot::bank::Question {
         kind: QuestionKind::Sql(task(solution)),
         source: None,
         version_note: None,
+        summary: None,
+        hint: None,
     }
 }
 

@@ -29,6 +29,10 @@ pub mod limits {
     pub const SUBJECT_NAMES: usize = 10;
     pub const SUBJECT_NAME: usize = 40;
     pub const FIXTURE_ROWS: usize = 60;
+    /// The chat-sized answer a reveal leads with.
+    pub const SUMMARY: usize = 300;
+    /// One sentence that points the way without giving the answer away.
+    pub const HINT: usize = 200;
 }
 
 /// Checks a slug: lowercase ASCII letters, digits and '-', not starting or
@@ -260,6 +264,11 @@ pub struct Question {
     pub kind: QuestionKind,
     pub source: Option<String>,
     pub version_note: Option<String>,
+    /// Two or three sentences a strong candidate would say (<= 300 chars);
+    /// the reveal leads with it and keeps `answer` one step away.
+    pub summary: Option<String>,
+    /// One sentence that points the way without giving the answer away.
+    pub hint: Option<String>,
 }
 
 impl Question {

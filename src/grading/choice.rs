@@ -105,6 +105,8 @@ mod tests {
             },
             source: None,
             version_note: None,
+            summary: None,
+            hint: None,
         }
     }
 

@@ -117,6 +117,8 @@ fn draft(i: usize, e: Entry, opts: &ImportOptions) -> Result<Draft, String> {
         kind,
         source: Some(ATTRIBUTION.to_owned()),
         version_note: None,
+        summary: None,
+        hint: None,
     };
     Ok(Draft {
         entry: label,

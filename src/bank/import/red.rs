@@ -225,6 +225,8 @@ fn draft(n: usize, list: &List<'_>, prompt: &str, answers: &[String]) -> Draft {
         },
         source: Some(list.source.clone()),
         version_note: None,
+        summary: None,
+        hint: None,
     };
     Draft {
         entry: format!("question {n} {}", quote(prompt)),

@@ -46,6 +46,8 @@ const QUESTION_KEYS: &[&str] = &[
     "order_matters",
     "subjects",
     "misconceptions",
+    "summary",
+    "hint",
 ];
 const KEY_POINT_KEYS: &[&str] = &["point", "phrases", "weight", "about"];
 const MISCONCEPTION_KEYS: &[&str] = &["claim", "why", "phrases"];
@@ -76,6 +78,8 @@ pub(crate) struct RawQuestion {
     pub order_matters: Option<At<bool>>,
     pub subjects: Option<At<Vec<Vec<String>>>>,
     pub misconceptions: Option<At<Vec<RawMisconception>>>,
+    pub summary: Option<At<String>>,
+    pub hint: Option<At<String>>,
 }
 
 /// One `[[question.misconceptions]]` table as written.
@@ -189,6 +193,8 @@ fn question(lines: &Lines, t: &dyn TableLike, line: usize) -> RawQuestion {
         solution: f.string("solution"),
         order_matters: f.boolean("order_matters"),
         subjects: f.string_lists("subjects"),
+        summary: f.string("summary"),
+        hint: f.string("hint"),
         ..RawQuestion::default()
     };
     let key_points = f.tables("key_points");

@@ -22,6 +22,8 @@ pub(crate) fn validate(
     let answer = text(p, "answer", &raw.answer, limits::ANSWER);
     let explanation = text(p, "explanation", &raw.explanation, limits::EXPLANATION);
     let tags = tags(&raw, p);
+    let summary = optional_text(p, "summary", &raw.summary, limits::SUMMARY);
+    let hint = optional_text(p, "hint", &raw.hint, limits::HINT);
     let kind = format.and_then(|f| kind_of(f, &raw, p));
     if p.0.len() > before {
         return None;
@@ -37,7 +39,20 @@ pub(crate) fn validate(
         kind: kind?,
         source: raw.source.map(|s| s.value.trim().to_owned()),
         version_note: raw.version_note.map(|s| s.value.trim().to_owned()),
+        summary,
+        hint,
     })
+}
+
+/// A field that may be absent, checked like [`text`] when present.
+fn optional_text(
+    p: &mut Problems,
+    field: &str,
+    v: &Option<At<String>>,
+    max: usize,
+) -> Option<String> {
+    v.as_ref()?;
+    text(p, field, v, max)
 }
 
 /// Parses a present value, reporting a failure at its line.

@@ -22,6 +22,8 @@ fn question(answers: &[&str]) -> Question {
         },
         source: None,
         version_note: None,
+        summary: None,
+        hint: None,
     }
 }
 
