@@ -252,3 +252,37 @@ async fn a_server_that_forbids_threads_still_gets_its_daily_post(pool: PgPool) {
     }
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn people_with_embeds_turned_off_still_read_the_daily_question_and_its_reveal(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let chans = channels(1);
+    set_up(&h, &chans).await;
+    h.set_time(at(9, 0));
+    all_posted(&h, &chans).await;
+    let post = h.mock.messages_in(&chans[0])[0].clone();
+    let content = post["content"].as_str().unwrap_or_default();
+    let prompt = post["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
+    let opening: String = prompt.chars().take(40).collect();
+    assert!(content.starts_with("Daily question #"), "{content}");
+    assert!(
+        content.contains(opening.trim()),
+        "the prompt is in the text: {content}"
+    );
+
+    h.set_time(at(17, 0));
+    let id = post["id"].as_str().unwrap();
+    let path = format!("/channels/{}/messages/{id}", chans[0]);
+    let edit = h
+        .mock
+        .wait_for("the reveal edit", |r| r.method == "PATCH" && r.path == path)
+        .await;
+    let content = edit.body["content"].as_str().unwrap_or_default();
+    assert!(
+        content.starts_with("Revealed: daily question #"),
+        "{content}"
+    );
+    h.stop().await;
+}

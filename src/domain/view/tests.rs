@@ -400,3 +400,31 @@ fn custom_questions_count_in_words_and_list_disabled_topics() {
     assert!(text_of(&v).contains("1 custom question."));
     assert_eq!(v.fields[0].value, "none");
 }
+
+#[test]
+fn a_question_has_a_plain_text_fallback_with_its_title_and_prompt() {
+    let v = cards::question(&card(Format::Open, &[], false), &WORDS);
+    let f = v
+        .fallback()
+        .expect("a question must be readable without embeds");
+    assert!(f.starts_with("Daily question #12\n"), "{f}");
+    assert!(f.contains("What does RANK() do with ties?"), "{f}");
+    assert!(!f.contains("**"), "markup is removed: {f}");
+}
+
+#[test]
+fn a_fallback_stays_short_however_long_the_view_is() {
+    let long = "word ".repeat(2_000);
+    let v = View::new(Tone::Success, "Title")
+        .text(long)
+        .field("Points", "+3");
+    let f = v.fallback().unwrap();
+    assert!(f.chars().count() <= FALLBACK_CHARS, "{}", f.chars().count());
+    assert!(f.contains("Points: +3"), "fields survive the cut: {f}");
+}
+
+#[test]
+fn help_and_boards_have_no_fallback_line() {
+    assert_eq!(View::new(Tone::Neutral, "Help").text("x").fallback(), None);
+    assert_eq!(View::new(Tone::Trophy, "Board").text("x").fallback(), None);
+}
