@@ -242,6 +242,10 @@ pub enum Effect {
         platform: Platform,
         channel: String,
         card: QuestionCard,
+        /// A claim taken over after an earlier attempt went unrecorded: the
+        /// post may already be in the channel (the process died before it
+        /// saw the answer), so the notifier looks before posting again.
+        redelivery: bool,
     },
     /// Publish a reveal: edit or reply to the original post.
     PostReveal {

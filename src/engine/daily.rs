@@ -193,6 +193,7 @@ impl Engine {
             platform,
             channel: channel.to_owned(),
             card: self.card(post_id, &q, Some((reveal_at, sched.tz))),
+            redelivery: false,
         }))
     }
 
@@ -253,6 +254,7 @@ impl Engine {
                 platform: platform_of(&at)?,
                 channel: at.external_id,
                 card,
+                redelivery: true,
             });
         }
         if post.revealed_at.is_some() && post.reveal_delivered_at.is_none() {
