@@ -200,12 +200,20 @@ pub struct Words {
     pub command_prefix: &'static str,
     /// The community a bot is installed in: "server", "workspace".
     pub community: &'static str,
+    /// How a channel is named in text, `{}` standing for its id: `<#{}>`
+    /// on Discord and Slack, where it becomes a link.
+    pub channel: &'static str,
 }
 
 impl Words {
     /// `name` as typed on this platform, e.g. `/daily setup`.
     pub fn cmd(&self, name: &str) -> String {
         format!("{}{name}", self.command_prefix)
+    }
+
+    /// The channel with this platform id, as text.
+    pub fn channel(&self, id: &str) -> String {
+        self.channel.replace("{}", id)
     }
 }
 
@@ -258,6 +266,7 @@ pub fn post(effect: &Effect, words: &Words) -> View {
     match effect {
         Effect::PostQuestion { card, .. } => cards::question(card, words),
         Effect::PostReveal { card, .. } => cards::reveal(card),
+        Effect::TellAdmin { card, .. } => admin::paused_by_delivery(card, words),
     }
 }
 

@@ -244,11 +244,32 @@ fn route(
             thread(state, channel, id, body)
         }
         ("GET", ["users", "@me"]) => (StatusCode::OK, Some(super::discord_events::bot_user())),
+        ("POST", ["users", "@me", "channels"]) => dm_channel(body),
         _ => (
             StatusCode::NOT_FOUND,
             Some(json!({"message": "404: Not Found (mock)", "code": 0})),
         ),
     }
+}
+
+/// Create DM: `recipient_id` must be a snowflake string; the same person
+/// always gets the same DM channel, as on Discord.
+fn dm_channel(body: &Value) -> (StatusCode, Option<Value>) {
+    let Some(user) = body["recipient_id"]
+        .as_str()
+        .filter(|id| id.parse::<u64>().is_ok())
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Some(json!({"message": "Invalid Form Body", "code": 50035,
+                "errors": {"recipient_id": {"_errors": [{"code": "NUMBER_TYPE_COERCE", "message": "Value is not snowflake."}]}}})),
+        );
+    };
+    let id = format!("9{}", &user[1..]);
+    (
+        StatusCode::OK,
+        Some(json!({"id": id, "type": 1, "recipients": [{"id": user, "username": "someone"}]})),
+    )
 }
 
 /// Get Channel Messages: newest first, `limit` 1..=100 (default 50). Without

@@ -12,12 +12,14 @@ const WORDS: Words = Words {
     become_admin: None,
     command_prefix: "/",
     community: "server",
+    channel: "<#{}>",
 };
 const SLACK: Words = Words {
     admins: "workspace admins",
     become_admin: None,
     command_prefix: "/prep ",
     community: "workspace",
+    channel: "<#{}>",
 };
 
 fn card(format: Format, options: &[(&str, &str)], multi: bool) -> QuestionCard {
@@ -427,4 +429,18 @@ fn a_fallback_stays_short_however_long_the_view_is() {
 fn help_and_boards_have_no_fallback_line() {
     assert_eq!(View::new(Tone::Neutral, "Help").text("x").fallback(), None);
     assert_eq!(View::new(Tone::Trophy, "Board").text("x").fallback(), None);
+}
+
+#[test]
+fn the_pause_note_names_the_channel_the_reason_and_the_way_back() {
+    let card = PauseCard {
+        post_id: 7,
+        channel: "123".into(),
+        reason: "the channel no longer exists".into(),
+    };
+    let v = admin::paused_by_delivery(&card, &SLACK);
+    let t = text_of(&v);
+    assert!(t.contains("#7") && t.contains("<#123>"), "{t}");
+    assert!(t.contains("no longer exists"), "{t}");
+    assert!(t.contains("/prep daily resume"), "{t}");
 }

@@ -233,6 +233,42 @@ impl DiscordNotifier {
         }
     }
 
+    /// Opens (or reuses) the direct-message channel with `user` and posts
+    /// the effect's view there. Discord answers 50007 when the person
+    /// closed their DMs or shares no server with the bot any more.
+    #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
+    async fn direct_message(
+        &self,
+        user: &str,
+        effect: &Effect,
+    ) -> Result<Option<MessageRef>, DeliveryError> {
+        if user.parse::<u64>().is_err() {
+            return Err(DeliveryError::Failed(format!(
+                "`{user}` is not a Discord user id"
+            )));
+        }
+        let dm = self
+            .call(
+                Route::UserMeDmChannels,
+                LightMethod::Post,
+                &json!({ "recipient_id": user }),
+            )
+            .await?;
+        let channel = dm["id"]
+            .as_str()
+            .and_then(|id| id.parse::<u64>().ok())
+            .ok_or_else(|| DeliveryError::Failed("the DM channel has no id".into()))?;
+        let note = render::post(&view::post(effect, &super::WORDS));
+        for out in note {
+            let route = Route::ChannelMessages {
+                channel_id: ChannelId::new(channel),
+            };
+            self.call(route, LightMethod::Post, &out.into_message())
+                .await?;
+        }
+        Ok(None)
+    }
+
     #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
     async fn post_reveal(
         &self,
@@ -284,6 +320,7 @@ impl Notifier for DiscordNotifier {
                 self.post_reveal(channel_id(channel)?, original.as_ref(), effect)
                     .await
             }
+            Effect::TellAdmin { admin, .. } => self.direct_message(admin, effect).await,
         }
     }
 }
