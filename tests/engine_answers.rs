@@ -345,3 +345,19 @@ async fn a_page_past_the_end_says_how_many_pages_there_are_in_words(pool: PgPool
     let r = w.run(&member("ana"), "/leaderboard week page:3").await;
     assert_eq!(text(&r), "! There is only one page.");
 }
+
+#[sqlx::test]
+async fn a_member_who_changes_their_name_appears_under_the_new_one(pool: PgPool) {
+    let w = World::new(pool.clone(), utc(2026, 11, 24, 9, 0));
+    quiz_and_answer(&w, "ana", "format:open", true).await;
+    let renamed = prepbot::engine::Actor::new("u-ana", "Ana Lovelace", false);
+    let r = w.run(&renamed, "/leaderboard all").await;
+    let (rows, _) = standings(&r);
+    assert_eq!(rows.len(), 1, "the same member, not a new one");
+    assert_eq!(rows[0].1, "Ana Lovelace");
+    let members: i64 = sqlx::query_scalar("SELECT count(*) FROM members")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(members, 1);
+}

@@ -12,8 +12,65 @@ pub struct Ctx {
 }
 
 impl Store {
-    /// Upserts the guild, channel and member in one round trip.
+    /// The internal ids of the place and person behind a command, creating
+    /// them on first sight.
+    ///
+    /// Almost every command comes from a member already known: that is one
+    /// read with no write, no commit and no row lock (during the daily burst
+    /// every answer used to upsert the guild row, and each upsert's row lock
+    /// queued behind the others' foreign-key checks). A renamed member costs
+    /// one update of their own row; only a new guild, channel or member
+    /// takes the upsert.
     pub async fn resolve(
+        &self,
+        platform: &str,
+        guild: &str,
+        channel: &str,
+        user: &str,
+        name: &DisplayName,
+    ) -> Result<Ctx, StoreError> {
+        let known: Option<(i64, i64, i64, String)> = sqlx::query_as(
+            "SELECT g.id, c.id, m.id, m.display_name FROM guilds g
+             JOIN channels c ON c.guild_id = g.id AND c.external_id = $3
+             JOIN members m ON m.guild_id = g.id AND m.external_id = $4
+             WHERE g.platform = $1 AND g.external_id = $2",
+        )
+        .bind(platform)
+        .bind(guild)
+        .bind(channel)
+        .bind(user)
+        .fetch_optional(&self.pool)
+        .await?;
+        match known {
+            Some((guild_id, channel_id, member_id, old)) => {
+                if old != name.as_str() {
+                    self.rename(member_id, name).await?;
+                }
+                Ok(Ctx {
+                    guild_id,
+                    channel_id,
+                    member_id,
+                })
+            }
+            None => {
+                self.create_place(platform, guild, channel, user, name)
+                    .await
+            }
+        }
+    }
+
+    async fn rename(&self, member_id: i64, name: &DisplayName) -> Result<(), StoreError> {
+        sqlx::query("UPDATE members SET display_name = $2 WHERE id = $1")
+            .bind(member_id)
+            .bind(name.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// First sight of a guild, channel or member: upserts all three in one
+    /// round trip.
+    async fn create_place(
         &self,
         platform: &str,
         guild: &str,

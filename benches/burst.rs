@@ -1,0 +1,210 @@
+//! The daily burst: N members answer the daily question at once, through
+//! `Engine::handle` with real PostgreSQL, and pgbench's single-row insert
+//! rate measured in the same run as the limit it is set beside.
+//!
+//! `cargo bench --bench burst` runs 1,000 and 10,000 concurrent answers
+//! (three runs each, the median run reported) and prints answers/s, p50 and
+//! p99 latency, how many were saved (every one must be), peak RSS, and the
+//! ratio to pgbench (16 clients, 5 s of single-row inserts). Needs
+//! PostgreSQL at `DATABASE_URL` (default: the local server); makes its own
+//! `prepbot_bench_burst` database afresh each run. Under `cargo test` it
+//! runs once with 50 answers and no pgbench.
+
+use chrono::{TimeZone, Utc};
+use prepbot::bank::{load_dir, Bank, Format, QuestionId};
+use prepbot::domain::clock::ManualClock;
+use prepbot::domain::command::parse;
+use prepbot::domain::platform::Platform;
+use prepbot::engine::{Actor, Engine, Place};
+use prepbot::grading::Grading;
+use prepbot::storage::Store;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn server() -> String {
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    url.rsplit_once('/')
+        .map(|(s, _)| s.to_owned())
+        .unwrap_or(url)
+}
+
+async fn fresh_store(name: &str) -> Store {
+    let admin = sqlx::PgPool::connect(&format!("{}/postgres", server()))
+        .await
+        .expect("PostgreSQL");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .expect("dropping the bench database");
+    Store::connect(&format!("{}/{name}", server()))
+        .await
+        .expect("PostgreSQL")
+}
+
+fn bank() -> Arc<Bank> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank");
+    Arc::new(load_dir(&dir).expect("the test bank loads"))
+}
+
+/// One burst's numbers.
+struct Burst {
+    answers_per_s: f64,
+    p50: Duration,
+    p99: Duration,
+    saved: i64,
+}
+
+/// Sets up a daily question in a fresh database, then has `n` members
+/// answer it at once.
+async fn burst(n: usize) -> Burst {
+    let store = fresh_store("prepbot_bench_burst").await;
+    let pool = store.pool().clone();
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap(),
+    ));
+    let bank = bank();
+    let engine = Arc::new(Engine::new(
+        store,
+        bank.clone(),
+        clock.clone(),
+        1,
+        Arc::new(Grading::default()),
+    ));
+    let place = Place {
+        platform: Platform::Console,
+        guild: "bench".into(),
+        channel: "daily".into(),
+    };
+    let admin = Actor::new("admin", "Admin", true);
+    let setup = parse("/daily setup time:09:00 tz:UTC reveal:17:00").unwrap();
+    engine.handle(&admin, &place, setup).await;
+    clock.set(Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap());
+    engine.run_due(&[Platform::Console]).await.expect("posted");
+    let qid: String = sqlx::query_scalar("SELECT question_id FROM posts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let q = bank
+        .get(&QuestionId::parse(&qid).unwrap())
+        .expect("a bank question");
+    let text = match q.format() {
+        Format::Choice | Format::Truefalse => "/answer a".to_owned(),
+        _ => format!("/answer {}", q.answer.replace('\n', " ")),
+    };
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (engine, place, text) = (engine.clone(), place.clone(), text.clone());
+            tokio::spawn(async move {
+                let who = Actor::new(format!("u{i}"), &format!("member {i}"), false);
+                let t = Instant::now();
+                engine.handle(&who, &place, parse(&text).unwrap()).await;
+                t.elapsed()
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(n);
+    for t in tasks {
+        latencies.push(t.await.unwrap());
+    }
+    let wall = started.elapsed();
+    latencies.sort();
+    let saved: i64 = sqlx::query_scalar("SELECT count(*) FROM answers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    Burst {
+        answers_per_s: n as f64 / wall.as_secs_f64(),
+        p50: latencies[n / 2],
+        p99: latencies[(n * 99 / 100).min(n - 1)],
+        saved,
+    }
+}
+
+/// pgbench's single-row inserts per second with 16 clients for 5 s, on a
+/// scratch database of the same server: the limit the burst is set beside.
+fn pgbench_inserts_per_s() -> Option<f64> {
+    let server = server();
+    let db = format!("{server}/prepbot_bench_pgbench");
+    let sh = |sql: &str| {
+        std::process::Command::new("psql")
+            .args([&format!("{server}/postgres"), "-qc", sql])
+            .status()
+            .ok()
+    };
+    sh("DROP DATABASE IF EXISTS prepbot_bench_pgbench WITH (FORCE)")?;
+    sh("CREATE DATABASE prepbot_bench_pgbench")?;
+    std::process::Command::new("psql")
+        .args([
+            &db,
+            "-qc",
+            "CREATE TABLE t (id bigserial PRIMARY KEY, v double precision)",
+        ])
+        .status()
+        .ok()?;
+    let script = std::env::temp_dir().join("prepbot_insert.sql");
+    std::fs::write(&script, "INSERT INTO t (v) VALUES (random());\n").ok()?;
+    let out = std::process::Command::new("pgbench")
+        .args(["-n", "-c", "16", "-j", "2", "-T", "5", "-f"])
+        .arg(&script)
+        .arg(&db)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let tps = text
+        .lines()
+        .find(|l| l.starts_with("tps = "))?
+        .split_whitespace()
+        .nth(2)?
+        .parse()
+        .ok();
+    sh("DROP DATABASE IF EXISTS prepbot_bench_pgbench WITH (FORCE)");
+    tps
+}
+
+/// The process's peak resident memory (VmHWM), in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let bench = std::env::args().any(|a| a == "--bench");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    if !bench {
+        let b = rt.block_on(burst(50));
+        assert_eq!(b.saved, 50, "every answer of the burst is saved");
+        return;
+    }
+    let limit = pgbench_inserts_per_s();
+    println!("command: cargo bench --bench burst");
+    match limit {
+        Some(tps) => println!("pgbench single-row inserts (16 clients, 5 s): {tps:.0}/s"),
+        None => println!("pgbench: not available"),
+    }
+    for n in [1_000, 10_000] {
+        let mut runs: Vec<Burst> = (0..3).map(|_| rt.block_on(burst(n))).collect();
+        runs.sort_by(|a, b| a.answers_per_s.total_cmp(&b.answers_per_s));
+        let all_saved = runs.iter().all(|r| r.saved == n as i64);
+        let m = &runs[1];
+        let ratio = limit.map_or(String::new(), |tps| {
+            format!(", {:.2}x pgbench", m.answers_per_s / tps)
+        });
+        println!(
+            "{n} concurrent answers (median of 3): {:.0} answers/s{ratio}, p50 {:?}, p99 {:?}, saved {}/{n} in every run: {all_saved}, peak RSS {:.0} MB",
+            m.answers_per_s,
+            m.p50,
+            m.p99,
+            m.saved,
+            peak_rss_mb()
+        );
+    }
+}
