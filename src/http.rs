@@ -10,6 +10,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Json;
 use metrics_exporter_prometheus::PrometheusHandle;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -116,4 +117,25 @@ pub async fn serve(
     axum::serve(listener, routes(health))
         .with_graceful_shutdown(stop)
         .await
+}
+
+/// The URL of `path` on a server listening on `addr`, as seen from this
+/// host: an unspecified address (`0.0.0.0`, `::`) is reached on loopback.
+pub fn local_url(addr: SocketAddr, path: &str) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{addr}{path}")
+}
+
+/// `prepbot healthcheck`: the status `GET path` gets from the server on
+/// `addr` within `limit`. Images without curl (distroless) probe with this.
+pub async fn probe(addr: SocketAddr, path: &str, limit: Duration) -> Result<u16, reqwest::Error> {
+    let client = reqwest::Client::builder().timeout(limit).build()?;
+    let response = client.get(local_url(addr, path)).send().await?;
+    Ok(response.status().as_u16())
 }

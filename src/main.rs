@@ -27,6 +27,8 @@ enum Command {
     Bank(cli::bank::BankArgs),
     /// Grade one answer to one question.
     Grade(cli::grade::GradeArgs),
+    /// Exit 0 if the local `prepbot run` answers 200 on /healthz (or --path).
+    Healthcheck(cli::run::ProbeArgs),
     /// List every setting (environment variable) with its default and doc.
     Settings,
 }
@@ -36,7 +38,11 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet = matches!(
         cli.command,
-        Command::Console(_) | Command::Bank(_) | Command::Grade(_) | Command::Settings
+        Command::Console(_)
+            | Command::Bank(_)
+            | Command::Grade(_)
+            | Command::Settings
+            | Command::Healthcheck(_)
     );
     prepbot::telemetry::init(if quiet { "warn" } else { "info" });
     let result = match cli.command {
@@ -45,6 +51,7 @@ async fn main() -> ExitCode {
         Command::Migrate(db) => migrate(db).await,
         Command::Bank(args) => cli::bank::run(args).await,
         Command::Grade(args) => cli::grade::run(args).await,
+        Command::Healthcheck(args) => cli::run::healthcheck(args).await,
         Command::Settings => {
             print!("{}", prepbot::config::describe(|n| std::env::var(n).ok()));
             Ok(ExitCode::SUCCESS)
