@@ -27,6 +27,10 @@ enum Command {
     Bank(cli::bank::BankArgs),
     /// Grade one answer to one question.
     Grade(cli::grade::GradeArgs),
+    /// Write one server's data (settings, questions, answers, points) as JSON.
+    Export(cli::export::ExportArgs),
+    /// Load a server written by `prepbot export` into this database.
+    Import(cli::export::ImportArgs),
     /// Exit 0 if the local `prepbot run` answers 200 on /healthz (or --path).
     Healthcheck(cli::run::ProbeArgs),
     /// List every setting (environment variable) with its default and doc.
@@ -43,6 +47,8 @@ async fn main() -> ExitCode {
             | Command::Grade(_)
             | Command::Settings
             | Command::Healthcheck(_)
+            | Command::Export(_)
+            | Command::Import(_)
     );
     prepbot::telemetry::init(if quiet { "warn" } else { "info" });
     let result = match cli.command {
@@ -51,6 +57,8 @@ async fn main() -> ExitCode {
         Command::Migrate(db) => migrate(db).await,
         Command::Bank(args) => cli::bank::run(args).await,
         Command::Grade(args) => cli::grade::run(args).await,
+        Command::Export(args) => cli::export::export(args).await,
+        Command::Import(args) => cli::export::import(args).await,
         Command::Healthcheck(args) => cli::run::healthcheck(args).await,
         Command::Settings => {
             print!("{}", prepbot::config::describe(|n| std::env::var(n).ok()));
