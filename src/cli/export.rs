@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// Arguments of `prepbot export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The server, as PLATFORM:ID (discord:123..., slack:T..., console:NAME).
+    /// The server, as PLATFORM:ID (e.g. discord:123456789012345678, console:NAME).
     #[arg(long, value_name = "PLATFORM:ID")]
     pub guild: String,
     /// Write here instead of to standard output.
