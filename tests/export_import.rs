@@ -205,6 +205,7 @@ async fn a_server_exported_and_imported_into_a_fresh_database_exports_the_same_a
     let moved = World::with_clock(target.pool().clone(), w.clock.clone());
     assert_eq!(standings(&w).await, standings(&moved).await);
     drop_database(target, &target_url).await;
+    std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
 }
 
 #[sqlx::test]
@@ -349,4 +350,42 @@ async fn exporting_an_unknown_server_names_the_servers_there_are(pool: PgPool) {
         err.contains("no server discord:42") && err.contains("console:g1"),
         "{err}"
     );
+}
+
+/// Runs a PostgreSQL client tool; panics unless it succeeds.
+fn pg_tool(program: &str, args: &[&str]) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} (PostgreSQL's client tools): {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{program} {args:?}: {stderr}");
+}
+
+#[sqlx::test]
+async fn the_readme_pg_dump_and_pg_restore_steps_bring_back_the_same_server(pool: PgPool) {
+    let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
+    build(&w).await;
+    let dump = temp_file("prepbot.dump");
+    let dump = dump.to_str().unwrap();
+    pg_tool("pg_dump", &["-Fc", "-d", &url_of(&pool).await, "-f", dump]);
+    let name = format!("prepbot_restore_{:08x}", rand::random::<u32>());
+    pg_tool("createdb", &["-h", "127.0.0.1", "-U", "postgres", &name]);
+    let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+    pg_tool("pg_restore", &["--no-owner", "-d", &url, dump]);
+    // prepbot starts on the restored database as on the old one.
+    let restored = Store::connect(&url).await.unwrap();
+    let before = w
+        .engine
+        .store()
+        .export_guild("console", "g1")
+        .await
+        .unwrap();
+    let after = restored.export_guild("console", "g1").await.unwrap();
+    assert!(before.is_some());
+    assert_eq!(before, after);
+    let moved = World::with_clock(restored.pool().clone(), w.clock.clone());
+    assert_eq!(standings(&w).await, standings(&moved).await);
+    drop_database(restored, &url).await;
+    std::fs::remove_dir_all(std::path::Path::new(dump).parent().unwrap()).unwrap();
 }
