@@ -4,8 +4,11 @@
 //! [`SETTINGS`] is the one registry of every variable the binary reads: the
 //! deploy files, the example config and `prepbot settings` are checked
 //! against it, and a test walks the CLI so no flag reads a variable it does
-//! not list (nor with another default). A front end adds its variables here,
-//! one [`Setting`] each with `feature: Some("its-feature")`.
+//! not list (nor with another default), and one scans `src/` for direct
+//! reads. A front end adds its variables here, one [`Setting`] each marked
+//! `.feature("its-feature")`, and one arm to [`Setting::built`]; a front
+//! end that keeps its own list of names checks it with [`unregistered`]
+//! (the Slack entries below were added ahead of its front end).
 
 use clap::Args;
 use secrecy::SecretString;
