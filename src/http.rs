@@ -139,3 +139,16 @@ pub async fn probe(addr: SocketAddr, path: &str, limit: Duration) -> Result<u16,
     let response = client.get(local_url(addr, path)).send().await?;
     Ok(response.status().as_u16())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::local_url;
+
+    #[test]
+    fn a_server_on_every_interface_is_probed_on_loopback() {
+        let url = |addr: &str| local_url(addr.parse().unwrap(), "/healthz");
+        assert_eq!(url("0.0.0.0:8080"), "http://127.0.0.1:8080/healthz");
+        assert_eq!(url("[::]:9000"), "http://[::1]:9000/healthz");
+        assert_eq!(url("10.0.0.5:8080"), "http://10.0.0.5:8080/healthz");
+    }
+}
