@@ -304,3 +304,15 @@ mod k8s;
 /// The binary itself: `prepbot settings` and `prepbot healthcheck`.
 #[path = "deploy/binary.rs"]
 mod binary;
+
+#[test]
+fn the_readme_names_every_setting_this_build_reads() {
+    let readme = read("README.md");
+    for s in SETTINGS.iter().filter(|s| s.built()) {
+        assert!(
+            readme.contains(&format!("`{}`", s.name)),
+            "README.md does not mention `{}`",
+            s.name
+        );
+    }
+}
