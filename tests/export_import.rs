@@ -389,3 +389,28 @@ async fn the_readme_pg_dump_and_pg_restore_steps_bring_back_the_same_server(pool
     drop_database(restored, &url).await;
     std::fs::remove_dir_all(std::path::Path::new(dump).parent().unwrap()).unwrap();
 }
+
+#[tokio::test]
+async fn exporting_from_a_database_that_does_not_exist_creates_none() {
+    let name = format!("prepbot_missing_{:08x}", rand::random::<u32>());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prepbot"))
+        .args(["export", "--guild", "console:g1"])
+        .env_clear()
+        .env(
+            "DATABASE_URL",
+            format!("postgres://postgres@127.0.0.1:5432/{name}"),
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let admin = sqlx::PgPool::connect("postgres://postgres@127.0.0.1:5432/postgres")
+        .await
+        .unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&admin)
+            .await
+            .unwrap();
+    assert!(!exists, "export created {name}");
+}

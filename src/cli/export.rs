@@ -41,13 +41,31 @@ async fn store(db: &DbArgs) -> anyhow::Result<Store> {
         .context("connecting to PostgreSQL (see DATABASE_URL)")
 }
 
+/// The source of an export: an existing database, used as it is (an
+/// export must not create a database because of a typo in its name).
+async fn existing_store(db: &DbArgs) -> anyhow::Result<Store> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(db.timeout())
+        .connect(&db.database_url)
+        .await
+        .context("connecting to the database to export from (see DATABASE_URL)")?;
+    let store = Store::from_pool(pool);
+    if !store.migrations_applied().await.unwrap_or(false) {
+        anyhow::bail!(
+            "this database is not at this prepbot's schema: run `prepbot migrate` on it first"
+        );
+    }
+    Ok(store)
+}
+
 /// Runs `prepbot export`.
 pub async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let (platform, id) = args
         .guild
         .split_once(':')
         .with_context(|| format!("--guild {}: expected PLATFORM:ID", args.guild))?;
-    let store = store(&args.db).await?;
+    let store = existing_store(&args.db).await?;
     let Some(doc) = store.export_guild(platform, id).await? else {
         let known = store.guild_keys().await?;
         anyhow::bail!(
