@@ -75,6 +75,17 @@ fn example_entries() -> Vec<(String, String, bool)> {
 
 #[test]
 fn the_example_config_documents_every_setting_and_only_settings() {
+    // systemd's EnvironmentFile= and compose's env_file: take VAR=value
+    // as is: no `export`, and quotes would become part of the value.
+    for line in read("deploy/prepbot.env.example").lines() {
+        assert!(!line.starts_with("export "), "{line}");
+        if !line.starts_with('#') {
+            assert!(
+                !line.contains('"') && !line.contains('\''),
+                "quoted: {line}"
+            );
+        }
+    }
     let entries = example_entries();
     for (name, value, commented) in &entries {
         assert_registered(name, "deploy/prepbot.env.example");

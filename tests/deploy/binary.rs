@@ -59,6 +59,9 @@ async fn healthcheck_passes_on_a_running_bot_and_readyz_fails_without_a_front_en
         ("PREPBOT_HTTP_ADDR", bind.as_str()),
         ("RUST_LOG", "warn"),
     ];
+    // Nothing listens yet: the check fails rather than hangs.
+    let nothing = prepbot(&["healthcheck"], &env).output().unwrap();
+    assert!(!nothing.status.success());
     let mut bot = tokio::process::Command::from(prepbot(&["run"], &env))
         .kill_on_drop(true)
         .spawn()
