@@ -10,6 +10,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Json;
 use metrics_exporter_prometheus::PrometheusHandle;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -116,4 +117,38 @@ pub async fn serve(
     axum::serve(listener, routes(health))
         .with_graceful_shutdown(stop)
         .await
+}
+
+/// The URL of `path` on a server listening on `addr`, as seen from this
+/// host: an unspecified address (`0.0.0.0`, `::`) is reached on loopback.
+pub fn local_url(addr: SocketAddr, path: &str) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{addr}{path}")
+}
+
+/// `prepbot healthcheck`: the status `GET path` gets from the server on
+/// `addr` within `limit`. Images without curl (distroless) probe with this.
+pub async fn probe(addr: SocketAddr, path: &str, limit: Duration) -> Result<u16, reqwest::Error> {
+    let client = reqwest::Client::builder().timeout(limit).build()?;
+    let response = client.get(local_url(addr, path)).send().await?;
+    Ok(response.status().as_u16())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_url;
+
+    #[test]
+    fn a_server_on_every_interface_is_probed_on_loopback() {
+        let url = |addr: &str| local_url(addr.parse().unwrap(), "/healthz");
+        assert_eq!(url("0.0.0.0:8080"), "http://127.0.0.1:8080/healthz");
+        assert_eq!(url("[::]:9000"), "http://[::1]:9000/healthz");
+        assert_eq!(url("10.0.0.5:8080"), "http://10.0.0.5:8080/healthz");
+    }
 }

@@ -27,6 +27,14 @@ enum Command {
     Bank(cli::bank::BankArgs),
     /// Grade one answer to one question.
     Grade(cli::grade::GradeArgs),
+    /// Write one server's data (settings, questions, answers, points) as JSON.
+    Export(cli::export::ExportArgs),
+    /// Load a server written by `prepbot export` into this database.
+    Import(cli::export::ImportArgs),
+    /// Exit 0 if the local `prepbot run` answers 200 on /healthz (or --path).
+    Healthcheck(cli::run::ProbeArgs),
+    /// List every setting (environment variable) with its default and doc.
+    Settings,
 }
 
 #[tokio::main]
@@ -34,7 +42,13 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet = matches!(
         cli.command,
-        Command::Console(_) | Command::Bank(_) | Command::Grade(_)
+        Command::Console(_)
+            | Command::Bank(_)
+            | Command::Grade(_)
+            | Command::Settings
+            | Command::Healthcheck(_)
+            | Command::Export(_)
+            | Command::Import(_)
     );
     prepbot::telemetry::init(if quiet { "warn" } else { "info" });
     let result = match cli.command {
@@ -43,6 +57,13 @@ async fn main() -> ExitCode {
         Command::Migrate(db) => migrate(db).await,
         Command::Bank(args) => cli::bank::run(args).await,
         Command::Grade(args) => cli::grade::run(args).await,
+        Command::Export(args) => cli::export::export(args).await,
+        Command::Import(args) => cli::export::import(args).await,
+        Command::Healthcheck(args) => cli::run::healthcheck(args).await,
+        Command::Settings => {
+            print!("{}", prepbot::config::describe(|n| std::env::var(n).ok()));
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -60,4 +81,75 @@ async fn migrate(db: DbArgs) -> anyhow::Result<ExitCode> {
         .context("migrating")?;
     println!("database is up to date");
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+    use prepbot::config::{setting, SETTINGS};
+
+    /// Every argument of every subcommand, with the subcommand's path.
+    fn args(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Arg)>) {
+        for a in cmd.get_arguments() {
+            out.push((path.to_owned(), a.clone()));
+        }
+        for sub in cmd.get_subcommands() {
+            args(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    fn all_args() -> Vec<(String, clap::Arg)> {
+        let mut out = Vec::new();
+        args(&Cli::command(), "prepbot", &mut out);
+        out
+    }
+
+    #[test]
+    fn every_variable_a_flag_reads_is_registered_with_the_same_default() {
+        for (path, arg) in all_args() {
+            let Some(env) = arg.get_env() else { continue };
+            let name = env.to_string_lossy();
+            let s = setting(&name).unwrap_or_else(|| {
+                panic!(
+                    "{path} --{}: {name} is not in config::SETTINGS",
+                    arg.get_id()
+                )
+            });
+            let default: Vec<_> = arg
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy())
+                .collect();
+            assert_eq!(
+                default.first().map(|d| d.as_ref()),
+                s.default,
+                "{path}: default of {name}"
+            );
+            assert_eq!(
+                arg.is_hide_env_values_set(),
+                s.secret,
+                "{path}: {name} secret or not"
+            );
+        }
+    }
+
+    #[test]
+    fn every_registered_setting_this_build_has_is_read_by_a_flag() {
+        let read: Vec<String> = all_args()
+            .iter()
+            .filter_map(|(_, a)| a.get_env().map(|e| e.to_string_lossy().into_owned()))
+            .collect();
+        // RUST_LOG is read by the log filter, not by a flag.
+        for s in SETTINGS
+            .iter()
+            .filter(|s| s.built() && s.name != "RUST_LOG")
+        {
+            assert!(
+                read.iter().any(|r| r == s.name),
+                "{} is registered but nothing reads it",
+                s.name
+            );
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod bank;
 pub mod console;
+pub mod export;
 pub mod grade;
 pub mod run;
 pub mod tempdb;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// How long in-flight work may take to finish after a stop signal.
-const GRACE: Duration = Duration::from_secs(8);
+pub const GRACE: Duration = Duration::from_secs(8);
 
 /// Arguments of `prepbot run`.
 #[derive(Debug, Args)]
@@ -95,5 +95,32 @@ async fn stop_signal() -> &'static str {
     {
         let _ = tokio::signal::ctrl_c().await;
         "Ctrl-C"
+    }
+}
+
+/// Arguments of `prepbot healthcheck`.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    #[command(flatten)]
+    pub http: HttpArgs,
+    /// The path to GET: /healthz (alive) or /readyz (ready for work).
+    #[arg(long, default_value = "/healthz")]
+    pub path: String,
+}
+
+/// `prepbot healthcheck`: exit 0 when the local `prepbot run` answers 200
+/// on the path, 1 otherwise (a container HEALTHCHECK needs no curl).
+pub async fn healthcheck(args: ProbeArgs) -> anyhow::Result<ExitCode> {
+    let url = crate::http::local_url(args.http.http_addr, &args.path);
+    match crate::http::probe(args.http.http_addr, &args.path, Duration::from_secs(3)).await {
+        Ok(200) => Ok(ExitCode::SUCCESS),
+        Ok(status) => {
+            eprintln!("{url} answered {status}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => {
+            eprintln!("{url}: {e}");
+            Ok(ExitCode::FAILURE)
+        }
     }
 }

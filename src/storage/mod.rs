@@ -8,6 +8,7 @@ mod attempts;
 mod boards;
 mod custom;
 mod daily;
+pub mod export;
 mod places;
 mod posts;
 

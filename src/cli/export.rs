@@ -1,0 +1,116 @@
+//! `prepbot export --guild` and `prepbot import`: move one server's data
+//! between databases as JSON (see [`crate::storage::export`] for the
+//! format). A whole database is better copied with pg_dump (README).
+
+use crate::config::DbArgs;
+use crate::storage::export::{ImportError, Imported};
+use crate::storage::Store;
+use anyhow::Context;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `prepbot export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The server, as PLATFORM:ID (e.g. discord:123456789012345678, console:NAME).
+    #[arg(long, value_name = "PLATFORM:ID")]
+    pub guild: String,
+    /// Write here instead of to standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Arguments of `prepbot import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A file written by `prepbot export`.
+    pub file: PathBuf,
+    /// Overwrite the server if this database already holds different data for it.
+    #[arg(long)]
+    pub replace: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+async fn store(db: &DbArgs) -> anyhow::Result<Store> {
+    Store::connect_within(&db.database_url, db.timeout())
+        .await
+        .context("connecting to PostgreSQL (see DATABASE_URL)")
+}
+
+/// The source of an export: an existing database, used as it is (an
+/// export must not create a database because of a typo in its name).
+async fn existing_store(db: &DbArgs) -> anyhow::Result<Store> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(db.timeout())
+        .connect(&db.database_url)
+        .await
+        .context("connecting to the database to export from (see DATABASE_URL)")?;
+    let store = Store::from_pool(pool);
+    if !store.migrations_applied().await.unwrap_or(false) {
+        anyhow::bail!(
+            "this database is not at this prepbot's schema: run `prepbot migrate` on it first"
+        );
+    }
+    Ok(store)
+}
+
+/// Runs `prepbot export`.
+pub async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let (platform, id) = args
+        .guild
+        .split_once(':')
+        .with_context(|| format!("--guild {}: expected PLATFORM:ID", args.guild))?;
+    let store = existing_store(&args.db).await?;
+    let Some(doc) = store.export_guild(platform, id).await? else {
+        let known = store.guild_keys().await?;
+        anyhow::bail!(
+            "no server {} in this database; it has: {}",
+            args.guild,
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        );
+    };
+    let text = serde_json::to_string_pretty(&doc)? + "\n";
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `prepbot import`.
+pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    let doc: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not JSON", args.file.display()))?;
+    let store = store(&args.db).await?;
+    let server = format!(
+        "{}:{}",
+        doc["guild"]["platform"].as_str().unwrap_or("?"),
+        doc["guild"]["external_id"].as_str().unwrap_or("?")
+    );
+    match store.import_guild(&doc, args.replace).await {
+        Ok(Imported::Created) => println!("imported {server}"),
+        Ok(Imported::Unchanged) => {
+            println!("{server} is already here with the same data; nothing changed")
+        }
+        Ok(Imported::Replaced) => println!("replaced {server} with the file's data"),
+        Err(e @ ImportError::Conflict(_)) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e).with_context(|| format!("importing {}", args.file.display())),
+    }
+    Ok(ExitCode::SUCCESS)
+}

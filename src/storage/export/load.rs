@@ -1,0 +1,137 @@
+//! The import half of [`super`]: loads a checked document into the current
+//! transaction. Each statement reads one array of the document (`$1`) in
+//! file order and maps platform ids and file-local numbers to the new
+//! server's rows (`$2` is its id); a row whose reference does not resolve
+//! is a bad file, caught by comparing rows written with rows given.
+
+use super::ImportError;
+use serde_json::Value;
+use sqlx::types::Json;
+use sqlx::{Postgres, Transaction};
+
+/// The rows of the array `key` in file order, as `e(v, n)` and `x(...)`.
+macro_rules! rows {
+    ($key:literal, $cols:literal) => {
+        concat!(
+            " FROM jsonb_array_elements($1->'",
+            $key,
+            "') WITH ORDINALITY AS e(v, n)",
+            " CROSS JOIN LATERAL jsonb_to_record(e.v) AS x(",
+            $cols,
+            ")"
+        )
+    };
+}
+
+const MEMBER: &str = "JOIN members m ON m.guild_id = $2 AND m.external_id = x.member";
+const CHANNEL: &str = "JOIN channels c ON c.guild_id = $2 AND c.external_id = x.channel";
+
+/// `(array, statement)`, in an order where every reference is already loaded.
+fn statements() -> Vec<(&'static str, String)> {
+    vec![
+        ("members", format!("INSERT INTO members (guild_id, external_id, display_name) SELECT $2, x.external_id, x.display_name {} ORDER BY e.n",
+            rows!("members", "external_id text, display_name text"))),
+        ("channels", format!("INSERT INTO channels (guild_id, external_id) SELECT $2, x.external_id {} ORDER BY e.n",
+            rows!("channels", "external_id text"))),
+        ("daily", "INSERT INTO daily_settings (channel_id, post_time, reveal_time, tz, days, topics, paused, updated_at, paused_reason)
+            SELECT c.id, d.post_time, d.reveal_time, d.tz, d.days, d.topics, d.paused, d.updated_at, d.paused_reason
+            FROM (SELECT v FROM jsonb_array_elements($1->'channels') AS v WHERE jsonb_typeof(v->'daily') = 'object') AS e
+            CROSS JOIN LATERAL jsonb_to_record(e.v->'daily') AS d(post_time time, reveal_time time, tz text, days text,
+                topics text[], paused boolean, updated_at timestamptz, paused_reason text)
+            JOIN channels c ON c.guild_id = $2 AND c.external_id = e.v->>'external_id'".to_owned()),
+        ("custom_questions", format!("INSERT INTO custom_questions (guild_id, question_id, toml, added_by, added_at)
+            SELECT $2, x.question_id, x.toml, m.id, x.added_at {}
+            LEFT JOIN members m ON m.guild_id = $2 AND m.external_id = x.added_by ORDER BY e.n",
+            rows!("custom_questions", "question_id text, toml text, added_by text, added_at timestamptz"))),
+        ("posts", format!("INSERT INTO import_posts (ref, id) SELECT x.ref, nextval(pg_get_serial_sequence('posts', 'id')) {} ORDER BY e.n",
+            rows!("posts", "ref bigint"))),
+        ("posts", format!("INSERT INTO posts (id, channel_id, question_id, topic, kind, member_id, local_date, posted_at, reveal_at,
+                revealed_at, message_ref, delivered_at, reveal_delivered_at, delivery_attempted_at)
+            SELECT i.id, c.id, x.question_id, x.topic, x.kind, m.id, x.local_date, x.posted_at, x.reveal_at,
+                x.revealed_at, x.message_ref, x.delivered_at, x.reveal_delivered_at, x.delivery_attempted_at
+            {} JOIN import_posts i ON i.ref = x.ref {CHANNEL} LEFT {MEMBER} ORDER BY e.n",
+            rows!("posts", "ref bigint, channel text, member text, question_id text, topic text, kind text, local_date date,
+                posted_at timestamptz, reveal_at timestamptz, revealed_at timestamptz, message_ref text,
+                delivered_at timestamptz, reveal_delivered_at timestamptz, delivery_attempted_at timestamptz"))),
+        ("answers", format!("INSERT INTO import_answers (ref, id) SELECT x.ref, nextval(pg_get_serial_sequence('answers', 'id')) {} ORDER BY e.n",
+            rows!("answers", "ref bigint"))),
+        ("answers", format!("INSERT INTO answers (id, post_id, member_id, body, verdict, score, feedback, points, counting,
+                answered_at, local_day, flagged_at, flag_closed_at)
+            SELECT i.id, p.id, m.id, x.body, x.verdict, x.score, x.feedback, x.points, x.counting,
+                x.answered_at, x.local_day, x.flagged_at, x.flag_closed_at
+            {} JOIN import_answers i ON i.ref = x.ref JOIN import_posts p ON p.ref = x.post {MEMBER} ORDER BY e.n",
+            rows!("answers", "ref bigint, post bigint, member text, body text, verdict text, score real, feedback jsonb,
+                points integer, counting text, answered_at timestamptz, local_day date, flagged_at timestamptz,
+                flag_closed_at timestamptz"))),
+        ("point_events", format!("INSERT INTO point_events (guild_id, member_id, answer_id, topic, delta, local_day, at)
+            SELECT $2, m.id, a.id, x.topic, x.delta, x.local_day, x.at
+            {} {MEMBER} JOIN import_answers a ON a.ref = x.answer ORDER BY e.n",
+            rows!("point_events", "member text, answer bigint, topic text, delta integer, local_day date, at timestamptz"))),
+        ("board_totals", format!("INSERT INTO board_totals (guild_id, scope, member_id, points)
+            SELECT $2, x.scope, m.id, x.points {} {MEMBER} ORDER BY e.n",
+            rows!("board_totals", "scope text, member text, points bigint"))),
+        ("streaks", format!("INSERT INTO streaks (channel_id, member_id, current, best, last_date)
+            SELECT c.id, m.id, x.current, x.best, x.last_date {} {CHANNEL} {MEMBER} ORDER BY e.n",
+            rows!("streaks", "channel text, member text, current integer, best integer, last_date date"))),
+        ("regrades", format!("INSERT INTO regrades (answer_id, by_member, old_verdict, new_verdict, old_points, new_points, note, at)
+            SELECT a.id, m.id, x.old_verdict, x.new_verdict, x.old_points, x.new_points, x.note, x.at
+            {} JOIN import_answers a ON a.ref = x.answer
+            LEFT JOIN members m ON m.guild_id = $2 AND m.external_id = x.by_member ORDER BY e.n",
+            rows!("regrades", "answer bigint, by_member text, old_verdict text, new_verdict text, old_points integer,
+                new_points integer, note text, at timestamptz"))),
+        ("sql_attempts", format!("INSERT INTO sql_attempts (member_id, question_id, tries, last_at)
+            SELECT m.id, x.question_id, x.tries, x.last_at {} {MEMBER} ORDER BY e.n",
+            rows!("sql_attempts", "member text, question_id text, tries integer, last_at timestamptz"))),
+    ]
+}
+
+/// How many rows the document gives for `key`.
+fn expected(doc: &Value, key: &str) -> Result<u64, ImportError> {
+    let array = |k: &str| {
+        doc[k]
+            .as_array()
+            .ok_or_else(|| ImportError::BadFile(format!("\"{k}\" is not a list")))
+    };
+    Ok(match key {
+        "daily" => array("channels")?
+            .iter()
+            .filter(|c| c["daily"].is_object())
+            .count(),
+        k => array(k)?.len(),
+    } as u64)
+}
+
+/// Writes the server of `doc` and everything it holds.
+pub async fn load(tx: &mut Transaction<'static, Postgres>, doc: &Value) -> Result<(), ImportError> {
+    let guild_id: i64 = sqlx::query_scalar(
+        "INSERT INTO guilds (platform, external_id, disabled_topics, created_at)
+         SELECT x.platform, x.external_id, x.disabled_topics, x.created_at
+         FROM jsonb_to_record($1->'guild') AS x(platform text, external_id text,
+             disabled_topics text[], created_at timestamptz)
+         RETURNING id",
+    )
+    .bind(Json(doc))
+    .fetch_one(&mut **tx)
+    .await?;
+    for table in ["import_posts", "import_answers"] {
+        let sql = format!(
+            "CREATE TEMP TABLE {table} (ref bigint PRIMARY KEY, id bigint NOT NULL) ON COMMIT DROP"
+        );
+        sqlx::query(&sql).execute(&mut **tx).await?;
+    }
+    for (key, sql) in statements() {
+        let want = expected(doc, key)?;
+        let wrote = sqlx::query(&sql)
+            .bind(Json(doc))
+            .bind(guild_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if wrote != want {
+            return Err(ImportError::BadFile(format!(
+                "{key}: the file gives {want}, but only {wrote} refer to members, channels, posts or answers it holds"
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! The binary the deploy files run: `prepbot settings` hides secrets, and
+//! `prepbot healthcheck` (the image's HEALTHCHECK) reaches a bot bound to
+//! every interface.
+
+use prepbot::config::SETTINGS;
+
+const BIN: &str = env!("CARGO_BIN_EXE_prepbot");
+
+/// The binary with a clean environment.
+fn prepbot(args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
+    let mut c = std::process::Command::new(BIN);
+    c.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null());
+    c
+}
+
+#[test]
+fn prepbot_settings_lists_every_setting_and_hides_secrets() {
+    let out = prepbot(
+        &["settings"],
+        &[
+            ("DISCORD_TOKEN", "tok-very-secret"),
+            ("DATABASE_URL", "postgres://u:pw-very-secret@h/db"),
+            ("PREPBOT_FANOUT_RATE", "12"),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for s in SETTINGS {
+        assert!(text.contains(s.name), "{} missing:\n{text}", s.name);
+    }
+    assert!(!text.contains("very-secret"), "{text}");
+    assert!(text.contains("set to 12"), "{text}");
+}
+
+#[sqlx::test]
+async fn healthcheck_passes_on_a_running_bot_and_readyz_fails_without_a_front_end(
+    pool: sqlx::PgPool,
+) {
+    let db: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // 0.0.0.0, as in the image: healthcheck must reach it on loopback.
+    let bind = format!("0.0.0.0:{port}");
+    let url = format!("postgres://postgres@127.0.0.1:5432/{db}");
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("PREPBOT_HTTP_ADDR", bind.as_str()),
+        ("RUST_LOG", "warn"),
+    ];
+    // Nothing listens yet: the check fails rather than hangs.
+    let nothing = prepbot(&["healthcheck"], &env).output().unwrap();
+    assert!(!nothing.status.success());
+    let mut bot = tokio::process::Command::from(prepbot(&["run"], &env))
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let check = |path: &'static str| async move {
+        tokio::process::Command::from(prepbot(&["healthcheck", "--path", path], &env))
+            .output()
+            .await
+            .unwrap()
+    };
+    // Poll until the server is up (the binary migrates first).
+    let mut alive = false;
+    for _ in 0..150 {
+        if check("/healthz").await.status.success() {
+            alive = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(alive, "prepbot healthcheck never passed");
+    let ready = check("/readyz").await;
+    assert!(!ready.status.success());
+    assert!(String::from_utf8_lossy(&ready.stderr).contains("503"));
+    let _ = bot.start_kill();
+    let _ = bot.wait().await;
+    // The binary made a SQL grading sandbox; sqlx::test drops only its own database.
+    // It also made two server-wide roles.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS \"{db}_sandbox\" WITH (FORCE)"),
+        format!("DROP ROLE IF EXISTS \"{db}_sandbox\", \"{db}_sandbox_ro\""),
+    ] {
+        sqlx::query(&sql).execute(&pool).await.ok();
+    }
+}
