@@ -43,7 +43,7 @@ pub async fn engine(
 ) -> anyhow::Result<Arc<Engine>> {
     let EngineArgs { db, bank, llm } = args;
     let bank = load_bank(bank)?;
-    let store = Store::connect_within(&db.database_url, db.timeout())
+    let store = Store::connect_sized(&db.database_url, db.timeout(), db.db_pool)
         .await
         .context("connecting to PostgreSQL (is it running? see DATABASE_URL)")?;
     let grading = grading(db, llm).await?;

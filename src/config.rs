@@ -87,6 +87,11 @@ pub const SETTINGS: &[Setting] = &[
         "seconds to wait for PostgreSQL to answer before giving up",
     ),
     Setting::new(
+        "PREPBOT_DB_POOL",
+        Some("20"),
+        "most PostgreSQL connections this process holds (a burst queues for them)",
+    ),
+    Setting::new(
         "PREPBOT_QUESTIONS",
         None,
         "a bank folder to use instead of the bank built into the binary",
@@ -232,6 +237,9 @@ pub struct DbArgs {
     /// Seconds to wait for PostgreSQL to answer before giving up.
     #[arg(long, env = "PREPBOT_DB_TIMEOUT_SECS", default_value_t = 10)]
     pub db_timeout_secs: u64,
+    /// Most PostgreSQL connections this process holds.
+    #[arg(long, env = "PREPBOT_DB_POOL", default_value_t = crate::storage::DEFAULT_POOL)]
+    pub db_pool: u32,
 }
 
 impl DbArgs {

@@ -54,6 +54,7 @@ pub const COVERED: &[(&str, &[&str])] = &[
             "paused",
             "updated_at",
             "paused_reason",
+            "set_by",
         ],
     ),
     (
@@ -188,7 +189,9 @@ SELECT jsonb_build_object(
   'members', (SELECT coalesce(jsonb_agg(jsonb_build_object('external_id', external_id,
             'display_name', display_name) ORDER BY id), '[]') FROM m),
   'channels', (SELECT coalesce(jsonb_agg(jsonb_build_object('external_id', c.external_id,
-            'daily', (SELECT to_jsonb(d) - 'channel_id' FROM daily_settings d WHERE d.channel_id = c.id))
+            'daily', (SELECT to_jsonb(d) - 'channel_id' - 'set_by'
+              || jsonb_build_object('set_by', (SELECT s.external_id FROM members s WHERE s.id = d.set_by))
+              FROM daily_settings d WHERE d.channel_id = c.id))
             ORDER BY c.id), '[]') FROM c),
   'custom_questions', (SELECT coalesce(jsonb_agg(jsonb_build_object('question_id', q.question_id,
             'toml', q.toml, 'added_by', m.external_id, 'added_at', q.added_at)

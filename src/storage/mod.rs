@@ -46,6 +46,15 @@ pub enum StoreError {
     Invalid(String),
 }
 
+/// Connections a process holds by default (`PREPBOT_DB_POOL`): each answer
+/// holds one for a few milliseconds, and PostgreSQL's own default limit of
+/// 100 connections leaves room for several replicas, the SQL sandbox and an
+/// admin's psql.
+pub const DEFAULT_POOL: u32 = 20;
+
+/// How long a command waits for a free connection before giving up.
+pub const ACQUIRE_WAIT: Duration = Duration::from_secs(30);
+
 /// The handle to PostgreSQL shared by the engine, scheduler and front ends.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -64,6 +73,20 @@ impl Store {
     /// startup forever.
     #[tracing::instrument(skip_all)]
     pub async fn connect_within(url: &str, limit: Duration) -> Result<Self, StoreError> {
+        Self::connect_sized(url, limit, DEFAULT_POOL).await
+    }
+
+    /// Like [`Store::connect_within`], with at most `pool` connections.
+    ///
+    /// A command waits up to [`ACQUIRE_WAIT`] for a connection rather than
+    /// `limit`: in the daily burst thousands of answers arrive within
+    /// seconds, and an answer refused because the pool was busy is an answer
+    /// lost. Front ends defer slow commands (Discord allows 15 minutes, a
+    /// Slack `response_url` 30), so queueing fits their windows; a database
+    /// that is really down still fails after `limit` at startup and after
+    /// the wait per command.
+    #[tracing::instrument(skip_all)]
+    pub async fn connect_sized(url: &str, limit: Duration, pool: u32) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?;
         let server = server_label(&options);
         let timed_out = || StoreError::TimedOut {
@@ -74,10 +97,12 @@ impl Store {
             .await
             .map_err(|_| timed_out())??;
         let pool = PgPoolOptions::new()
-            .max_connections(10)
-            .acquire_timeout(limit)
-            .connect_with(options)
+            .max_connections(pool.max(1))
+            .acquire_timeout(limit.max(ACQUIRE_WAIT))
+            .connect_with(options);
+        let pool = tokio::time::timeout(limit, pool)
             .await
+            .map_err(|_| timed_out())?
             .map_err(|e| unavailable(&server, e))?;
         let store = Self::from_pool(pool);
         store.migrate().await?;

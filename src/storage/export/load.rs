@@ -33,12 +33,13 @@ fn statements() -> Vec<(&'static str, String)> {
             rows!("members", "external_id text, display_name text"))),
         ("channels", format!("INSERT INTO channels (guild_id, external_id) SELECT $2, x.external_id {} ORDER BY e.n",
             rows!("channels", "external_id text"))),
-        ("daily", "INSERT INTO daily_settings (channel_id, post_time, reveal_time, tz, days, topics, paused, updated_at, paused_reason)
-            SELECT c.id, d.post_time, d.reveal_time, d.tz, d.days, d.topics, d.paused, d.updated_at, d.paused_reason
+        ("daily", "INSERT INTO daily_settings (channel_id, post_time, reveal_time, tz, days, topics, paused, updated_at, paused_reason, set_by)
+            SELECT c.id, d.post_time, d.reveal_time, d.tz, d.days, d.topics, d.paused, d.updated_at, d.paused_reason, s.id
             FROM (SELECT v FROM jsonb_array_elements($1->'channels') AS v WHERE jsonb_typeof(v->'daily') = 'object') AS e
             CROSS JOIN LATERAL jsonb_to_record(e.v->'daily') AS d(post_time time, reveal_time time, tz text, days text,
-                topics text[], paused boolean, updated_at timestamptz, paused_reason text)
-            JOIN channels c ON c.guild_id = $2 AND c.external_id = e.v->>'external_id'".to_owned()),
+                topics text[], paused boolean, updated_at timestamptz, paused_reason text, set_by text)
+            JOIN channels c ON c.guild_id = $2 AND c.external_id = e.v->>'external_id'
+            LEFT JOIN members s ON s.guild_id = $2 AND s.external_id = d.set_by".to_owned()),
         ("custom_questions", format!("INSERT INTO custom_questions (guild_id, question_id, toml, added_by, added_at)
             SELECT $2, x.question_id, x.toml, m.id, x.added_at {}
             LEFT JOIN members m ON m.guild_id = $2 AND m.external_id = x.added_by ORDER BY e.n",
