@@ -8,7 +8,11 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("questions");
+    // Read at run time, not baked in with env!: a build script compiled for
+    // one checkout must not read another checkout's questions when target
+    // folders are shared (CI reuses one for every fresh clone).
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&root).join("questions");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("the questions/ folder")
