@@ -109,8 +109,10 @@ pub async fn start_with_http(
     }
     #[allow(unused_mut)] // only a front end adds to it
     let mut health = http::Health::new(engine.store().clone(), crate::meters::install());
-    let delivery = Arc::new(Delivery::new(engine, router, serve.scheduler.clone()));
     let (shutdown, stop) = watch::channel(false);
+    // Other replicas' custom-question changes reach this process's cache.
+    tokio::spawn(engine.clone().follow_custom_changes(stop.clone()));
+    let delivery = Arc::new(Delivery::new(engine, router, serve.scheduler.clone()));
     let scheduler = tokio::spawn(Scheduler::new(delivery.clone()).run(stop.clone()));
     #[cfg(feature = "discord")]
     let discord = match serve.discord {

@@ -184,3 +184,51 @@ async fn an_upload_over_512_kib_is_refused_before_it_is_parsed(pool: PgPool) {
     assert!(msg.contains("uploads are at most 512 KiB"), "{msg}");
     assert!(text(&w.run(&admin("lead"), "/questions list").await).contains("0 custom questions"));
 }
+
+/// What `/questions list` shows an admin through `w`.
+async fn listed(w: &World) -> String {
+    text(&w.run(&admin("lead"), "/questions list").await)
+}
+
+#[sqlx::test]
+async fn a_question_added_through_one_replica_is_seen_by_another_that_had_cached_the_list(
+    pool: PgPool,
+) {
+    let a = World::new(pool.clone(), utc(2026, 11, 24, 9, 0));
+    let b = World::with_clock(pool.clone(), a.clock.clone());
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let follower = tokio::spawn(b.engine.clone().follow_custom_changes(stop));
+    // B caches the server's (empty) list before A changes it.
+    assert!(!listed(&b).await.contains("replica-q"));
+    let added = a
+        .run(
+            &admin("lead"),
+            &format!("/questions add {}", file("replica-q", "1")),
+        )
+        .await;
+    assert!(!text(&added).contains("Can't"), "{}", text(&added));
+    let mut seen = false;
+    for _ in 0..100 {
+        if listed(&b).await.contains("replica-q") {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        seen,
+        "B dropped its cached list when A announced the change"
+    );
+    a.run(&admin("lead"), "/questions remove replica-q").await;
+    let mut gone = false;
+    for _ in 0..100 {
+        if !listed(&b).await.contains("replica-q") {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(gone, "and again when A removed it");
+    stop_tx.send(true).unwrap();
+    follower.await.unwrap();
+}

@@ -20,6 +20,8 @@ use crate::domain::reply::{Body, CustomQuestions, Response};
 use crate::grading::sql::Fixture;
 use crate::storage::{Ctx, CustomAdd};
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
 
 /// Most custom questions one upload may add.
 const MAX_UPLOAD: usize = 200;
@@ -207,7 +209,7 @@ impl Engine {
             CustomAdd::Exists(ids) => return user(exists_message(&ids)),
             CustomAdd::Added { replaced } => replaced,
         };
-        self.forget_custom(ctx.guild_id);
+        self.forget_custom(ctx.guild_id).await;
         let ids: Vec<&str> = upload
             .questions
             .iter()
@@ -234,7 +236,7 @@ impl Engine {
             .remove_custom_question(ctx.guild_id, id.as_str())
             .await?
         {
-            self.forget_custom(ctx.guild_id);
+            self.forget_custom(ctx.guild_id).await;
             return Ok(Response::text(format!(
                 "Removed `{id}` from this server's pool."
             )));
@@ -250,8 +252,49 @@ impl Engine {
     }
 
     /// Drops the cached custom questions of a guild after a change.
-    fn forget_custom(&self, guild_id: i64) {
+    /// Drops this process's cached copy and tells the other processes on
+    /// the database to drop theirs (see [`Engine::follow_custom_changes`]).
+    async fn forget_custom(&self, guild_id: i64) {
         self.custom.write().expect("custom lock").remove(&guild_id);
+        if let Err(e) = self.store.announce_custom_change(guild_id).await {
+            tracing::warn!(guild_id, error = %e, "could not tell other replicas that custom questions changed");
+        }
+    }
+
+    /// Keeps this process's custom-question cache in step with changes made
+    /// by other processes on the same database (replicas, or a console
+    /// beside the bot), through PostgreSQL's LISTEN/NOTIFY. When the
+    /// listening connection drops, notifications may have been missed, so
+    /// the whole cache is dropped. Runs until `stop` turns true.
+    pub async fn follow_custom_changes(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        loop {
+            let mut listener = match self.store.custom_changes().await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for custom-question changes; retrying");
+                    tokio::select! {
+                        _ = stop.changed() => return,
+                        _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
+                    }
+                }
+            };
+            self.custom.write().expect("custom lock").clear();
+            loop {
+                let next = tokio::select! {
+                    _ = stop.changed() => return,
+                    next = listener.try_recv() => next,
+                };
+                match next {
+                    Ok(Some(n)) => match n.payload().parse::<i64>() {
+                        Ok(guild) => drop(self.custom.write().expect("custom lock").remove(&guild)),
+                        Err(_) => self.custom.write().expect("custom lock").clear(),
+                    },
+                    // The connection dropped: anything sent meanwhile is lost.
+                    Ok(None) => self.custom.write().expect("custom lock").clear(),
+                    Err(_) => break,
+                }
+            }
+        }
     }
 
     /// For a `sql` question: checks its schema and fixture statement by

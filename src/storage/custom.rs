@@ -1,6 +1,7 @@
 //! Per-server custom questions, stored as one-question bank files.
 
 use super::{Ctx, Store, StoreError};
+use sqlx::postgres::PgListener;
 
 /// What storing an upload did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,4 +88,25 @@ impl Store {
                 .await?;
         Ok(done.rows_affected() > 0)
     }
+
+    /// Tells every process on this database that `guild_id`'s custom
+    /// questions changed, so each drops its cached copy.
+    pub async fn announce_custom_change(&self, guild_id: i64) -> Result<(), StoreError> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CUSTOM_CHANGED)
+            .bind(guild_id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A connection listening for [`Store::announce_custom_change`].
+    pub async fn custom_changes(&self) -> Result<PgListener, StoreError> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(CUSTOM_CHANGED).await?;
+        Ok(listener)
+    }
 }
+
+/// The NOTIFY channel for custom-question changes.
+const CUSTOM_CHANGED: &str = "prepbot_custom_questions";
