@@ -5,7 +5,7 @@
 
 use crate::bank::Bank;
 use crate::config::{BankDirArgs, DbArgs, EngineArgs, LlmArgs};
-use crate::delivery::{Delivery, Router, Scheduler, SchedulerConfig};
+use crate::delivery::{share, Delivery, Router, Scheduler, SchedulerConfig};
 use crate::domain::clock::Clock;
 use crate::engine::Engine;
 use crate::grading::Grading;
@@ -112,6 +112,13 @@ pub async fn start_with_http(
     let (shutdown, stop) = watch::channel(false);
     // Other replicas' custom-question changes reach this process's cache.
     tokio::spawn(engine.clone().follow_custom_changes(stop.clone()));
+    if !router.platforms().is_empty() {
+        // Counted by the other replicas before the first request goes out.
+        let platforms = router.platforms();
+        let names = platforms.iter().map(|p| p.as_str().to_owned()).collect();
+        let me = share::Membership::join(engine.store().clone(), names).await;
+        tokio::spawn(me.keep(stop.clone()));
+    }
     let delivery = Arc::new(Delivery::new(engine, router, serve.scheduler.clone()));
     let scheduler = tokio::spawn(Scheduler::new(delivery.clone()).run(stop.clone()));
     #[cfg(feature = "discord")]

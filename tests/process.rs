@@ -45,12 +45,17 @@ fn prepbot(dir: &std::path::Path, url: &str) -> Command {
 }
 
 fn bot(dir: &std::path::Path, url: &str, mock: &DiscordMock) -> Child {
+    // Slow enough that a stop lands in the middle of the fan-out.
+    bot_at(dir, url, mock, 4)
+}
+
+/// `prepbot run` against the mock, delivering at most `rate` requests/s.
+fn bot_at(dir: &std::path::Path, url: &str, mock: &DiscordMock, rate: u32) -> Child {
     prepbot(dir, url)
         .arg("run")
         .env("DISCORD_TOKEN", "mock-token")
         .env("DISCORD_API_BASE", mock.base_url())
-        // Slow enough that a stop lands in the middle of the fan-out.
-        .env("PREPBOT_FANOUT_RATE", "4")
+        .env("PREPBOT_FANOUT_RATE", rate.to_string())
         // Any free port: tests of other binaries may hold the default one.
         .env("PREPBOT_HTTP_ADDR", "127.0.0.1:0")
         .stdout(Stdio::null())
@@ -74,6 +79,11 @@ fn channel(i: u64) -> String {
 
 /// Sets every channel's daily question to a minute ago, UTC, so it is due.
 async fn schedule_due(pool: &PgPool) {
+    schedule_due_in(pool, CHANNELS).await
+}
+
+/// [`schedule_due`] for the first `channels` channels.
+async fn schedule_due_in(pool: &PgPool, channels: u64) {
     let mut now = Utc::now();
     if now.hour() == 0 && now.minute() < 2 {
         tokio::time::sleep(Duration::from_secs(150)).await;
@@ -88,7 +98,7 @@ async fn schedule_due(pool: &PgPool) {
         Arc::new(Grading::default()),
     );
     let lead = Actor::new("600000000000000009", "Lead", true);
-    for i in 0..CHANNELS {
+    for i in 0..channels {
         let place = Place {
             platform: Platform::Discord,
             guild: "700000000000000001".into(),
@@ -105,7 +115,12 @@ async fn schedule_due(pool: &PgPool) {
 
 /// Posts (not thread creations) each channel received.
 fn posts(mock: &DiscordMock) -> Vec<usize> {
-    (0..CHANNELS)
+    posts_in(mock, CHANNELS)
+}
+
+/// [`posts`] for the first `channels` channels.
+fn posts_in(mock: &DiscordMock, channels: u64) -> Vec<usize> {
+    (0..channels)
         .map(|i| {
             let path = format!("/channels/{}/messages", channel(i));
             mock.requests()
@@ -220,4 +235,40 @@ async fn drop_sandbox(pool: &PgPool, url: &str) {
     .execute(pool)
     .await
     .ok();
+}
+
+#[sqlx::test]
+async fn three_replicas_on_one_database_post_once_per_channel_within_discords_global_limit(
+    pool: PgPool,
+) {
+    const MANY: u64 = 150;
+    let url = url_of(&pool).await;
+    let dir = tempdir();
+    schedule_due_in(&pool, MANY).await;
+    let mock = DiscordMock::start().await;
+    // Each at 30 requests/s on its own (90 together): only sharing keeps
+    // the three under the 50 requests/s Discord allows a bot. (30 rather
+    // than the default 40 leaves room for scheduling jitter on a busy
+    // machine, so the test measures sharing, not the machine.)
+    let mut bots: Vec<Child> = (0..3).map(|_| bot_at(&dir, &url, &mock, 30)).collect();
+    mock.wait_until("every channel's post", || {
+        posts_in(&mock, MANY).iter().all(|&n| n >= 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for b in &bots {
+        sigterm(b);
+    }
+    for b in &mut bots {
+        assert!(exits_within(b, Duration::from_secs(10)).await.success());
+    }
+    assert_eq!(
+        posts_in(&mock, MANY),
+        vec![1; MANY as usize],
+        "exactly one post per channel"
+    );
+    let peak = mock.peak_rate(Duration::from_secs(1), |r| r.path.starts_with("/channels/"));
+    assert!(peak <= 50, "{peak} requests in one second");
+    eprintln!("three replicas: peak {peak} requests/s");
+    drop_sandbox(&pool, &url).await;
 }

@@ -9,9 +9,12 @@
 //!   `/daily post-now` goes out the same way as a scheduled post).
 //! - [`Scheduler`]: the one loop, owned by the application, that claims due
 //!   work for the router's platforms and hands it to [`Delivery`].
+//! - [`share`]: replicas on one database divide each platform's request
+//!   budget between them, so every pacer here runs at its share.
 
 mod pacer;
 mod scheduler;
+pub mod share;
 
 pub use pacer::Pacer;
 pub use scheduler::{Delivery, Scheduler, SchedulerConfig, TickReport};

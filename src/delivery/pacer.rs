@@ -1,5 +1,6 @@
-//! A pacer: request start times at most `rate` per second, pushed back as a
-//! whole when the platform answers 429.
+//! A pacer: request start times at most `rate` per second (divided by the
+//! number of replicas sharing the platform, see [`super::share`]), pushed
+//! back as a whole when the platform answers 429.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -26,7 +27,7 @@ impl Pacer {
         let slot = {
             let mut next = self.next.lock().expect("pacer lock");
             let slot = (*next).max(Instant::now());
-            *next = slot + self.gap;
+            *next = slot + self.gap * super::share::sharers();
             slot
         };
         tokio::time::sleep_until(slot).await;

@@ -140,7 +140,7 @@ pub const COVERED: &[(&str, &[&str])] = &[
 ];
 
 /// Tables that hold no server's data: not exported.
-pub const NOT_SERVER_DATA: &[&str] = &["_sqlx_migrations"];
+pub const NOT_SERVER_DATA: &[&str] = &["_sqlx_migrations", "replicas"];
 
 /// Why an import did not happen.
 #[derive(Debug, thiserror::Error)]

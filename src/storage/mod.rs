@@ -11,6 +11,7 @@ mod daily;
 pub mod export;
 mod places;
 mod posts;
+mod replicas;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};
 pub use boards::{BoardQuery, TopicStats};
