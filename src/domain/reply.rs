@@ -125,6 +125,9 @@ pub struct RevealCard {
     pub prompt: String,
     pub answer: String,
     pub explanation: String,
+    /// `(shown id, text, correct)` of a choice or true/false question's
+    /// options, in the order the post showed them.
+    pub options: Vec<(String, String, bool)>,
     pub answers: i64,
     pub correct: i64,
     /// Display names of those who got it right (at most 25).

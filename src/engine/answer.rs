@@ -37,11 +37,17 @@ impl Engine {
             return user("There is no open question for you here. Try /quiz, or wait for the daily question.");
         };
         let q = self.question(ctx.guild_id, &post.question_id).await?;
-        let submission = match q.format() {
-            Format::Choice | Format::Truefalse => Submission::Choices(options_from_text(text)),
-            _ => Submission::Text(text.to_owned()),
-        };
-        self.submit(ctx, &post, &q, submission, text).await
+        match q.format() {
+            // Letters are read in the order this post showed the options.
+            Format::Choice | Format::Truefalse => {
+                self.submit_choices(ctx, &post, &q, options_from_text(text))
+                    .await
+            }
+            _ => {
+                self.submit(ctx, &post, &q, Submission::Text(text.to_owned()), text)
+                    .await
+            }
+        }
     }
 
     pub(super) async fn choose(
@@ -54,9 +60,29 @@ impl Engine {
             return user(format!("There is no question #{post} here."));
         };
         let q = self.question(ctx.guild_id, &post.question_id).await?;
-        let body = options.join(",");
-        self.submit(ctx, &post, &q, Submission::Choices(options), &body)
-            .await
+        self.submit_choices(ctx, &post, &q, options).await
+    }
+
+    /// Grades options picked from the post's shown order, and records them
+    /// by the bank's option ids so stored answers mean the same whatever
+    /// order each post showed.
+    async fn submit_choices(
+        &self,
+        ctx: Ctx,
+        post: &PostRow,
+        q: &Question,
+        picked: Vec<String>,
+    ) -> Result<Response, EngineError> {
+        let shown = Self::shown(post, q);
+        let body = shown.stored_ids(&picked).join(",");
+        self.submit(
+            ctx,
+            post,
+            &shown.question,
+            Submission::Choices(picked),
+            &body,
+        )
+        .await
     }
 
     /// Grades and records one answer, with its points, in one transaction.

@@ -181,8 +181,11 @@ pub fn reveal(card: &RevealCard) -> View {
     .block(Block::Section {
         heading: "Question".into(),
         text: card.prompt.clone(),
-    })
-    .block(Block::Section {
+    });
+    if !card.options.is_empty() {
+        v = v.block(revealed_options(card));
+    }
+    v = v.block(Block::Section {
         heading: "Answer".into(),
         text: card.answer.clone(),
     });
@@ -211,4 +214,29 @@ pub fn reveal(card: &RevealCard) -> View {
             ),
         )
         .field("Got it right", names)
+}
+
+/// The options in the order the post showed them, the correct ones marked,
+/// so the reveal reads with the letters people picked.
+fn revealed_options(card: &RevealCard) -> Block {
+    Block::List {
+        heading: Some("Options".into()),
+        mark: Mark::Lettered,
+        items: card
+            .options
+            .iter()
+            .map(|(id, text, correct)| {
+                let name = if id.eq_ignore_ascii_case(text) {
+                    text.clone()
+                } else {
+                    format!("{}. {text}", id.to_uppercase())
+                };
+                if *correct {
+                    format!("{name} ✓ correct")
+                } else {
+                    name
+                }
+            })
+            .collect(),
+    }
 }

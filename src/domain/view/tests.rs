@@ -240,6 +240,7 @@ fn feedback_lists_what_was_covered_and_missed_with_points_and_streak() {
 #[test]
 fn a_reveal_counts_answers_in_words_and_escapes_the_names_of_those_right() {
     let r = RevealCard {
+        options: vec![],
         post_id: 3,
         question_id: QuestionId::parse("sql-window-rank").unwrap(),
         prompt: "Q".into(),
