@@ -224,3 +224,99 @@ async fn a_restarted_engine_keeps_each_posts_order(pool: PgPool) {
         .collect();
     assert_eq!(shown, card.options);
 }
+
+/// The text of a reply, failing on anything but plain text.
+fn plain(r: &prepbot::domain::reply::Response) -> String {
+    match &r.reply.body {
+        Body::Text(t) => t.clone(),
+        _ => panic!("expected text: {}", text(r)),
+    }
+}
+
+#[sqlx::test]
+async fn the_reveal_leads_with_the_summary_and_the_full_answer_is_one_command_away(pool: PgPool) {
+    let clock = Arc::new(ManualClock::new(utc(2026, 11, 24, 9, 0)));
+    let w = world(pool, clock, 42);
+    let card = daily_post(&w).await;
+    let full = option_bank().get(&card.question_id).unwrap().answer.clone();
+    let early = w.run(&member("ana"), "/full-answer").await;
+    assert!(
+        matches!(early.reply.body, Body::Error(_)),
+        "{}",
+        text(&early)
+    );
+
+    w.clock.set(utc(2026, 11, 24, 17, 0));
+    let reveal = revealed(&w.engine.run_due(CONSOLE).await.unwrap());
+    let view = prepbot::domain::view::post(
+        &Effect::PostReveal {
+            platform: prepbot::engine::Platform::Console,
+            channel: "c1".into(),
+            original: None,
+            card: reveal.clone(),
+        },
+        &prepbot::frontends::console::WORDS,
+    );
+    let shown = prepbot::frontends::console::render(&Body::Reveal(reveal));
+    assert!(
+        !shown.contains(&full),
+        "the reveal leads with the summary: {shown}"
+    );
+    assert!(shown.contains("/full-answer"), "{shown}");
+    let action = view
+        .controls
+        .iter()
+        .find_map(|c| match c {
+            prepbot::domain::view::Control::Button { action, .. } => Some(action.encode()),
+            _ => None,
+        })
+        .expect("a full answer button");
+    // The button's id becomes the same command a person can type.
+    let cmd = prepbot::domain::action::ActionId::parse(&action)
+        .unwrap()
+        .command(prepbot::domain::action::Input::None)
+        .unwrap()
+        .unwrap();
+    let clicked = w.engine.handle(&member("ben"), &w.place, cmd).await;
+    assert_eq!(
+        clicked.reply.visibility,
+        prepbot::domain::reply::Visibility::Private
+    );
+    assert!(plain(&clicked).contains(&full), "{}", plain(&clicked));
+    let typed = w.run(&member("ana"), "/full-answer").await;
+    assert_eq!(plain(&typed), plain(&clicked));
+}
+
+#[sqlx::test]
+async fn quiz_feedback_shows_the_summary_and_only_the_quiz_taker_opens_the_full_answer(
+    pool: PgPool,
+) {
+    let clock = Arc::new(ManualClock::new(utc(2026, 11, 24, 9, 0)));
+    let w = world(pool, clock, 42);
+    let r = w.run(&member("ana"), "/quiz").await;
+    let Body::Question(card) = &r.reply.body else {
+        panic!("{}", text(&r))
+    };
+    let q = option_bank().get(&card.question_id).unwrap().clone();
+    let line = format!("/full-answer {}", card.post_id);
+    let before = w.run(&member("ana"), &line).await;
+    assert!(
+        matches!(before.reply.body, Body::Error(_)),
+        "not before answering"
+    );
+    let r = w
+        .run(
+            &member("ana"),
+            &format!("/answer {}", correct_letters(card)),
+        )
+        .await;
+    let shown = text(&r);
+    assert!(shown.contains(q.summary.as_deref().unwrap()), "{shown}");
+    assert!(!shown.contains(&q.answer), "{shown}");
+    assert!(plain(&w.run(&member("ana"), &line).await).contains(&q.answer));
+    let other = w.run(&member("ben"), &line).await;
+    assert!(
+        matches!(other.reply.body, Body::Error(_)),
+        "someone else's quiz stays closed"
+    );
+}

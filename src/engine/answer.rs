@@ -178,6 +178,7 @@ impl Engine {
             points,
             note: note_for(counting, post),
             model_answer: revealed.then(|| q.answer.clone()),
+            summary: q.summary.clone(),
             streak: streak.map(|s| s.current),
         })))
     }
@@ -221,6 +222,45 @@ impl Engine {
             }
             PostKind::Quiz => Counting::FirstQuiz,
         })
+    }
+
+    /// The full model answer, privately, once the person may see it: after
+    /// a daily question's reveal, or after answering their own quiz.
+    pub(super) async fn full_answer(
+        &self,
+        ctx: Ctx,
+        post: Option<i64>,
+    ) -> Result<Response, EngineError> {
+        let post = match post {
+            Some(id) => self.store.post(id, ctx.guild_id).await?,
+            None => self.store.latest_daily(ctx.channel_id).await?,
+        };
+        let Some(post) = post else {
+            return user("There is no such question here.");
+        };
+        let open = match post.kind() {
+            PostKind::Daily => post.revealed_at.is_some(),
+            PostKind::Quiz => {
+                post.member_id == Some(ctx.member_id)
+                    && self
+                        .store
+                        .answer_of(post.id, ctx.member_id)
+                        .await?
+                        .is_some()
+            }
+        };
+        if !open {
+            return user(format!(
+                "The answer to #{} is not out yet: it comes with the reveal (or once you answer your quiz).",
+                post.id
+            ));
+        }
+        let q = self.question(ctx.guild_id, &post.question_id).await?;
+        let mut text = format!("**Full answer to #{}**\n{}", post.id, q.answer);
+        if !q.explanation.is_empty() {
+            text.push_str(&format!("\n\n**Why it matters:** {}", q.explanation));
+        }
+        Ok(Response::text(text))
     }
 
     pub(super) async fn flag(&self, ctx: Ctx, post: Option<i64>) -> Result<Response, EngineError> {

@@ -292,6 +292,7 @@ impl Engine {
             question_id: q.id.clone(),
             prompt: q.prompt.clone(),
             answer: q.answer.clone(),
+            summary: q.summary.clone(),
             explanation: q.explanation.clone(),
             answers: stats.answers,
             correct: stats.correct,
