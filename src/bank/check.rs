@@ -1,8 +1,11 @@
 //! `bank check`: everything the loader finds, plus running every `sql`
 //! question's reference solution on its fixture through a [`SolutionRunner`],
 //! and grading each open question's model answer against its own
-//! misconceptions and subjects (see [`crate::grading::lint`]).
+//! misconceptions and subjects (see [`crate::grading::lint`]). It reports
+//! the balances of the choices and fails on answers that name options by
+//! letter (see [`super::balance`]).
 
+use super::balance::{letter_reference_problems, Balance};
 use super::load::{BankIssue, Located, ScanError};
 use super::summary::Summary;
 use super::{BankSource, QuestionKind, SolutionRunner};
@@ -13,6 +16,11 @@ use std::path::Path;
 /// Off while the bank is being filled; switch it on once every open question
 /// has them (see [`require_misconceptions`]).
 pub const REQUIRE_MISCONCEPTIONS: bool = true;
+
+/// Whether `bank check` requires a `summary` and a `hint` on every question.
+/// Off while the content is being written; switched on once every question
+/// has both (see [`require_summary_and_hint`]).
+pub const REQUIRE_SUMMARY_AND_HINT: bool = false;
 
 /// Whether the `sql` solutions were run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +38,8 @@ pub struct CheckReport {
     pub issues: Vec<BankIssue>,
     /// Counts over the valid questions.
     pub summary: Summary,
+    /// True/false share, correct positions, longest options, summaries.
+    pub balance: Balance,
     /// The question files read.
     pub files: usize,
     pub sql: SqlCheck,
@@ -63,6 +73,12 @@ pub async fn check_bank(
         let missing = require_misconceptions(&scan.questions);
         scan.issues.extend(missing);
     }
+    if REQUIRE_SUMMARY_AND_HINT {
+        let missing = require_summary_and_hint(&scan.questions);
+        scan.issues.extend(missing);
+    }
+    let letters = letter_reference_problems(&scan.questions);
+    scan.issues.extend(letters);
     let sql = match runner {
         Some(runner) => {
             let (ran, issues) = run_solutions(&scan.questions, runner).await;
@@ -75,6 +91,7 @@ pub async fn check_bank(
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Ok(CheckReport {
         summary: Summary::of(&scan.topics, scan.questions.iter().map(|l| &l.question)),
+        balance: Balance::of(scan.questions.iter().map(|l| &l.question)),
         issues: scan.issues,
         files: scan.files.len(),
         sql,
@@ -101,6 +118,28 @@ pub fn require_misconceptions(questions: &[Located]) -> Vec<BankIssue> {
             BankIssue::new(l.file.clone(), l.line, msg)
         })
         .collect()
+}
+
+/// A problem for every question without a `summary` or a `hint` (at its
+/// `[[question]]` line). `bank check` reports these when
+/// [`REQUIRE_SUMMARY_AND_HINT`] is on.
+pub fn require_summary_and_hint(questions: &[Located]) -> Vec<BankIssue> {
+    let mut out = Vec::new();
+    for l in questions {
+        for (field, missing) in [
+            ("summary", l.question.summary.is_none()),
+            ("hint", l.question.hint.is_none()),
+        ] {
+            if missing {
+                let msg = format!(
+                    "question `{}`: every question needs a `{field}`",
+                    l.question.id
+                );
+                out.push(BankIssue::new(l.file.clone(), l.line, msg));
+            }
+        }
+    }
+    out
 }
 
 /// Runs the solution of every `sql` question in `questions`; returns how
@@ -137,6 +176,7 @@ impl fmt::Display for CheckReport {
         }
         writeln!(f, "{} question file(s)", self.files)?;
         write!(f, "{}", self.summary)?;
+        write!(f, "{}", self.balance)?;
         match self.sql {
             SqlCheck::Skipped => writeln!(f, "sql solutions: not run (--no-sql)")?,
             SqlCheck::Ran(n) => writeln!(f, "sql solutions: {n} run on PostgreSQL")?,
@@ -185,6 +225,24 @@ mod tests {
         )
         .unwrap();
         load_str("sql.toml", text, &topics).unwrap()
+    }
+
+    #[test]
+    fn a_question_without_a_summary_or_hint_is_reported_when_they_are_required() {
+        let text = sql_question("sql-bare", "SELECT x FROM t")
+            + &sql_question("sql-full", "SELECT x FROM t").replace(
+                "explanation = \"e\"\n",
+                "explanation = \"e\"\nsummary = \"s\"\nhint = \"h\"\n",
+            );
+        let issues = require_summary_and_hint(&located(&text));
+        let messages: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "question `sql-bare`: every question needs a `summary`",
+                "question `sql-bare`: every question needs a `hint`"
+            ]
+        );
     }
 
     #[tokio::test]

@@ -5,6 +5,7 @@
 //! engine. Every constructor here validates, so a `Question` that exists is a
 //! question that can be posted, graded and revealed.
 
+pub mod balance;
 mod check;
 pub mod import;
 mod load;
@@ -14,8 +15,8 @@ mod summary;
 mod types;
 
 pub use check::{
-    check_bank, check_dir, require_misconceptions, run_solutions, CheckReport, SqlCheck,
-    REQUIRE_MISCONCEPTIONS,
+    check_bank, check_dir, require_misconceptions, require_summary_and_hint, run_solutions,
+    CheckReport, SqlCheck, REQUIRE_MISCONCEPTIONS, REQUIRE_SUMMARY_AND_HINT,
 };
 pub use load::{
     load_dir, load_str, parse_topics, scan_dir, scan_str, BankIssue, LoadError, Located, Scan,
