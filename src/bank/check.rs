@@ -8,7 +8,8 @@
 use super::balance::{letter_reference_problems, Balance};
 use super::load::{BankIssue, Located, ScanError};
 use super::summary::Summary;
-use super::{BankSource, QuestionKind, SolutionRunner};
+use super::{limits, BankSource, QuestionKind, SolutionRunner};
+use crate::grading::sql::fixture_order::rows_per_table;
 use std::fmt;
 use std::path::Path;
 
@@ -79,6 +80,8 @@ pub async fn check_bank(
     }
     let letters = letter_reference_problems(&scan.questions);
     scan.issues.extend(letters);
+    let rows = fixture_row_problems(&scan.questions);
+    scan.issues.extend(rows);
     let sql = match runner {
         Some(runner) => {
             let (ran, issues) = run_solutions(&scan.questions, runner).await;
@@ -142,6 +145,37 @@ pub fn require_summary_and_hint(questions: &[Located]) -> Vec<BankIssue> {
     out
 }
 
+/// Fewest rows a fixture table may have: with fewer, the usual wrong
+/// readings (ties, NULLs, wrong denominators) cannot give a different result.
+pub const MIN_FIXTURE_ROWS: usize = 3;
+
+/// A problem for every `sql` question with a table of fewer than
+/// [`MIN_FIXTURE_ROWS`] or more than [`limits::FIXTURE_ROWS`] rows: small
+/// enough to read in chat, big enough to tell wrong queries apart.
+pub fn fixture_row_problems(questions: &[Located]) -> Vec<BankIssue> {
+    let mut out = Vec::new();
+    for l in questions {
+        let QuestionKind::Sql(task) = &l.question.kind else {
+            continue;
+        };
+        let counts = match rows_per_table(&task.schema, &task.fixture) {
+            Ok(c) => c,
+            Err(e) => vec![(e, 0)],
+        };
+        for (table, n) in counts {
+            if !(MIN_FIXTURE_ROWS..=limits::FIXTURE_ROWS).contains(&n) {
+                let msg = format!(
+                    "question `{}`: the fixture gives table `{table}` {n} row(s); use {MIN_FIXTURE_ROWS}..={}",
+                    l.question.id,
+                    limits::FIXTURE_ROWS
+                );
+                out.push(BankIssue::new(l.file.clone(), l.line, msg));
+            }
+        }
+    }
+    out
+}
+
 /// Runs the solution of every `sql` question in `questions`; returns how
 /// many ran and a problem for each one that failed or returned no rows.
 pub async fn run_solutions(
@@ -157,7 +191,14 @@ pub async fn run_solutions(
         ran += 1;
         let problem = match runner.run_solution(task).await {
             Ok(0) => "the reference solution returns no rows on its fixture".to_owned(),
-            Ok(_) => continue,
+            Ok(_) => match runner.tie_order_differences(task).await {
+                Ok(diff) if diff.is_empty() => continue,
+                Ok(diff) => format!(
+                    "the reference solution's result depends on the order of rows that tie: with the fixture's rows inserted in another order, {}",
+                    diff.iter().take(2).cloned().collect::<Vec<_>>().join(" ")
+                ),
+                Err(e) => format!("the reference solution fails on its reordered fixture: {}", e.trim()),
+            },
             Err(e) => format!("the reference solution fails on its fixture: {}", e.trim()),
         };
         let msg = format!("question `{}`: {problem}", l.question.id);
@@ -241,6 +282,29 @@ mod tests {
             [
                 "question `sql-bare`: every question needs a `summary`",
                 "question `sql-bare`: every question needs a `hint`"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fixture_table_with_too_few_or_too_many_rows_is_a_problem() {
+        let rows = |n: usize| {
+            let values: Vec<String> = (0..n).map(|i| format!("({i})")).collect();
+            format!("INSERT INTO t VALUES {};", values.join(", "))
+        };
+        let text = [1, 3, 60, 61]
+            .map(|n| {
+                sql_question(&format!("sql-rows-{n}"), "SELECT x FROM t")
+                    .replace("INSERT INTO t VALUES (1);", &rows(n))
+            })
+            .concat();
+        let issues = fixture_row_problems(&located(&text));
+        let messages: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "question `sql-rows-1`: the fixture gives table `t` 1 row(s); use 3..=60",
+                "question `sql-rows-61`: the fixture gives table `t` 61 row(s); use 3..=60"
             ]
         );
     }

@@ -36,6 +36,15 @@ use std::sync::Arc;
 pub trait SolutionRunner: Send + Sync {
     /// Returns how many rows the solution produced, or why it failed.
     async fn run_solution(&self, task: &SqlTask) -> Result<usize, String>;
+
+    /// How the solution's result changes when the fixture's rows are
+    /// inserted in another order, reversed or interleaved (empty: it does not), compared in order
+    /// when the question's order matters and as a multiset otherwise. A
+    /// difference means the expected result hangs on the order of rows that
+    /// tie. Runners that cannot tell report none.
+    async fn tie_order_differences(&self, _task: &SqlTask) -> Result<Vec<String>, String> {
+        Ok(Vec::new())
+    }
 }
 
 /// The shipped question bank: topics plus questions, indexed by id.
