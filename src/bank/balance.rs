@@ -132,7 +132,7 @@ impl fmt::Display for Balance {
     }
 }
 
-/// A problem for every answer, explanation or option `why` of a choice or
+/// A problem for every answer, explanation, summary, hint or option `why` of a choice or
 /// true/false question that names an option by its letter: options are
 /// shuffled per post, so the letter points elsewhere for most readers.
 pub fn letter_reference_problems(questions: &[Located]) -> Vec<BankIssue> {
@@ -152,6 +152,10 @@ pub fn letter_reference_problems(questions: &[Located]) -> Vec<BankIssue> {
             ("answer", q.answer.as_str()),
             ("explanation", q.explanation.as_str()),
         ];
+        // The summary leads the reveal and the hint is read before
+        // answering: both are shown with the shuffled options too.
+        texts.extend(q.summary.as_deref().map(|s| ("summary", s)));
+        texts.extend(q.hint.as_deref().map(|h| ("hint", h)));
         texts.extend(
             q.options()
                 .iter()

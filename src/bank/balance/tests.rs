@@ -147,8 +147,16 @@ fn an_answer_naming_an_option_by_letter_is_a_problem_but_the_prompts_own_list_is
         ),
     ]
     .concat();
-    let issues = letter_reference_problems(&located(&text));
-    assert_eq!(issues.len(), 1, "{issues:?}");
+    let hinted = choice("c-hint", &[0], "Short wins.", "p").replace(
+        "explanation = \"e\"",
+        "explanation = \"e\"\nhint = \"Think about option B.\"",
+    );
+    let issues = letter_reference_problems(&located(&(text + &hinted)));
+    assert_eq!(issues.len(), 2, "{issues:?}");
+    assert!(
+        issues[1].message.contains("`c-hint`: the hint names"),
+        "{issues:?}"
+    );
     assert!(issues[0]
         .message
         .contains("`c-bad`: the answer names an option by its letter (\"Option (a)\")"));
