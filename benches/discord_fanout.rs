@@ -59,6 +59,7 @@ fn effects(channels: u64) -> Vec<Effect> {
                 reveals_at: Some(1_800_000_000),
                 reveal_label: Some("17:00 UTC".into()),
             },
+            redelivery: false,
         })
         .collect()
 }

@@ -252,3 +252,98 @@ async fn a_server_that_forbids_threads_still_gets_its_daily_post(pool: PgPool) {
     }
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn people_with_embeds_turned_off_still_read_the_daily_question_and_its_reveal(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let chans = channels(1);
+    set_up(&h, &chans).await;
+    h.set_time(at(9, 0));
+    all_posted(&h, &chans).await;
+    let post = h.mock.messages_in(&chans[0])[0].clone();
+    let content = post["content"].as_str().unwrap_or_default();
+    let prompt = post["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
+    let opening: String = prompt.chars().take(40).collect();
+    assert!(content.starts_with("Daily question #"), "{content}");
+    assert!(
+        content.contains(opening.trim()),
+        "the prompt is in the text: {content}"
+    );
+
+    h.set_time(at(17, 0));
+    let id = post["id"].as_str().unwrap();
+    let path = format!("/channels/{}/messages/{id}", chans[0]);
+    let edit = h
+        .mock
+        .wait_for("the reveal edit", |r| r.method == "PATCH" && r.path == path)
+        .await;
+    let content = edit.body["content"].as_str().unwrap_or_default();
+    assert!(
+        content.starts_with("Revealed: daily question #"),
+        "{content}"
+    );
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn a_redelivery_after_discord_forgot_the_nonce_finds_the_earlier_post_and_posts_nothing(
+    pool: PgPool,
+) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let chans = channels(2);
+    set_up(&h, &chans).await;
+    let (lost, open) = (&chans[0], &chans[1]);
+    // Discord forgets a nonce after a few minutes; the redelivery comes later.
+    h.mock.set_lifetimes(support::discord_lifecycle::Lifetimes {
+        nonce: Duration::ZERO,
+        ..Default::default()
+    });
+    h.mock
+        .add_channel(lost, 0, support::discord_lifecycle::ALL_NEEDED);
+    h.mock.fail_next(
+        Method::POST,
+        &format!("/channels/{lost}/messages"),
+        Fault::LostAnswer,
+        1,
+    );
+    h.set_time(at(9, 0));
+    all_posted(&h, &chans).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        h.count("SELECT count(*) FROM posts WHERE delivered_at IS NULL")
+            .await,
+        1,
+        "the lost answer left the post unrecorded"
+    );
+
+    h.set_time(at(9, 5));
+    h.mock
+        .wait_for("the look at the channel", |r| {
+            r.method == "GET" && r.path == format!("/channels/{lost}/messages")
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(h.mock.messages_in(lost).len(), 1, "no second post");
+    assert_eq!(posts_to(&h, lost).len(), 1);
+    assert_eq!(h.mock.messages_in(open).len(), 1);
+    assert_eq!(
+        h.count("SELECT count(*) FROM posts WHERE delivered_at IS NULL")
+            .await,
+        0
+    );
+
+    h.set_time(at(17, 0));
+    let id = h.mock.messages_in(lost)[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/channels/{lost}/messages/{id}");
+    h.mock
+        .wait_for("the reveal edits the post it found", |r| {
+            r.method == "PATCH" && r.path == path
+        })
+        .await;
+    h.stop().await;
+}

@@ -199,6 +199,26 @@ async fn a_deleted_or_forbidden_channel_is_tried_once_then_paused_with_the_reaso
         1,
         "one 403 against the budget"
     );
+    // The admin who set them up is told once per channel, by direct message.
+    let dms = h.mock.requests_to("POST", "/users/@me/channels");
+    assert_eq!(dms.len(), 2, "one note per paused channel");
+    assert!(dms
+        .iter()
+        .all(|r| r.body["recipient_id"] == lead().id.as_str()));
+    let dm = format!("9{}", &lead().id[1..]);
+    let notes: Vec<String> = h
+        .mock
+        .messages_in(&dm)
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(notes.len(), 2);
+    assert!(notes.iter().any(|n| n.contains(&format!("<#{DAILY}>"))
+        && n.contains("no longer exists")
+        && n.contains("/daily resume")));
+    assert!(notes
+        .iter()
+        .any(|n| n.contains(&format!("<#{FORBIDDEN}>")) && n.contains("Send Messages")));
     h.stop().await;
 }
 

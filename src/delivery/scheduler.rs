@@ -158,8 +158,15 @@ impl Delivery {
                 }
                 Err(DeliveryError::Permanent(why)) => {
                     tracing::warn!(post = effect.post_id(), %why, "delivery impossible; pausing the channel");
-                    if let Err(e) = self.engine.undeliverable(effect, &why).await {
-                        tracing::error!(error = %e, post = effect.post_id(), "could not pause an undeliverable channel");
+                    match self.engine.undeliverable(effect, &why).await {
+                        Ok(Some(note)) => {
+                            pacer.wait().await;
+                            tell_admin(notifier.as_ref(), &note).await;
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            tracing::error!(error = %e, post = effect.post_id(), "could not pause an undeliverable channel")
+                        }
                     }
                     return (false, limited, attempt + 1);
                 }
@@ -187,6 +194,21 @@ impl Delivery {
             tracing::error!(error = %e, post = effect.post_id(), "could not record a delivery");
         }
         Ok(())
+    }
+}
+
+/// One try at telling an admin that a schedule paused: a direct message can
+/// be refused (closed DMs, no shared server), and the reason stays in
+/// `/daily status` either way, so a failure is only logged.
+async fn tell_admin(notifier: &dyn Notifier, note: &Effect) {
+    match notifier.deliver(note).await {
+        Ok(_) => tracing::info!(
+            post = note.post_id(),
+            "told the admin why the schedule paused"
+        ),
+        Err(e) => {
+            tracing::info!(post = note.post_id(), error = %e, "could not tell the admin; /daily status says why")
+        }
     }
 }
 

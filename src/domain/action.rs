@@ -59,6 +59,20 @@ fn period_slug(p: Period) -> &'static str {
 }
 
 impl ActionId {
+    /// The post this control belongs to, if any: lets a front end recognise
+    /// its own earlier post among a channel's messages.
+    pub fn post(&self) -> Option<i64> {
+        match self {
+            ActionId::Choose { post, .. }
+            | ActionId::OpenAnswer { post }
+            | ActionId::Pick { post } => Some(*post),
+            ActionId::SubmitAnswer { post } => *post,
+            // Only on a reveal or feedback, never on the question's own post:
+            // it must not make a question look delivered.
+            ActionId::FullAnswer { .. } | ActionId::Leaderboard { .. } => None,
+        }
+    }
+
     /// The `custom_id` for this action.
     pub fn encode(&self) -> String {
         match self {

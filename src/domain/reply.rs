@@ -252,6 +252,10 @@ pub enum Effect {
         platform: Platform,
         channel: String,
         card: QuestionCard,
+        /// A claim taken over after an earlier attempt went unrecorded: the
+        /// post may already be in the channel (the process died before it
+        /// saw the answer), so the notifier looks before posting again.
+        redelivery: bool,
     },
     /// Publish a reveal: edit or reply to the original post.
     PostReveal {
@@ -260,6 +264,25 @@ pub enum Effect {
         original: Option<MessageRef>,
         card: RevealCard,
     },
+    /// Tell the admin who set a schedule up, privately and once, that
+    /// delivery had to pause it.
+    TellAdmin {
+        platform: Platform,
+        /// The admin's id on the platform.
+        admin: String,
+        card: PauseCard,
+    },
+}
+
+/// Why an admin is being told that a schedule stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PauseCard {
+    /// The post whose delivery failed.
+    pub post_id: i64,
+    /// The channel's id on its platform.
+    pub channel: String,
+    /// What went wrong and what to do about it.
+    pub reason: String,
 }
 
 impl Effect {
@@ -267,15 +290,16 @@ impl Effect {
         match self {
             Effect::PostQuestion { card, .. } => card.post_id,
             Effect::PostReveal { card, .. } => card.post_id,
+            Effect::TellAdmin { card, .. } => card.post_id,
         }
     }
 
     /// The platform that delivers this effect.
     pub fn platform(&self) -> Platform {
         match self {
-            Effect::PostQuestion { platform, .. } | Effect::PostReveal { platform, .. } => {
-                *platform
-            }
+            Effect::PostQuestion { platform, .. }
+            | Effect::PostReveal { platform, .. }
+            | Effect::TellAdmin { platform, .. } => *platform,
         }
     }
 }

@@ -16,6 +16,7 @@ mod boards;
 mod cards;
 
 use crate::domain::action::ActionId;
+use crate::domain::markup;
 use crate::domain::reply::{Body, Effect};
 
 /// The feel of a view: front ends pick a colour or an icon from it.
@@ -144,7 +145,49 @@ impl View {
         self.footer = Some(footer.into());
         self
     }
+
+    /// The view as a few lines of plain text, for readers that show no rich
+    /// layout: Discord users who turned embeds off, notification previews,
+    /// screen readers. The title, the start of the first prose block, and
+    /// the fields on one line; at most [`FALLBACK_CHARS`] characters, so it
+    /// stays a summary beside the full layout rather than a second copy.
+    ///
+    /// Only replies a person must not miss have one: questions, grades,
+    /// reveals and refusals. Help, boards and status are long tables whose
+    /// first line alone would mislead; they stay layout only.
+    pub fn fallback(&self) -> Option<String> {
+        if matches!(self.tone, Tone::Neutral | Tone::Trophy) {
+            return None;
+        }
+        let lead = self.blocks.iter().find_map(|b| match b {
+            Block::Text(t) | Block::Section { text: t, .. } if !t.trim().is_empty() => {
+                Some(t.as_str())
+            }
+            _ => None,
+        });
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|f| format!("{}: {}", f.name, f.value))
+            .collect();
+        let lines = [
+            self.title.clone(),
+            clip(lead.unwrap_or_default(), FALLBACK_LEAD_CHARS),
+            fields.join(" · "),
+        ];
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| markup::to_plain(l).trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect();
+        Some(clip(&text.join("\n"), FALLBACK_CHARS))
+    }
 }
+
+/// Longest [`View::fallback`].
+pub const FALLBACK_CHARS: usize = 500;
+/// How much of the first prose block a fallback carries.
+const FALLBACK_LEAD_CHARS: usize = 300;
 
 /// The words a platform uses, so the core's layout reads naturally on each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,12 +200,20 @@ pub struct Words {
     pub command_prefix: &'static str,
     /// The community a bot is installed in: "server", "workspace".
     pub community: &'static str,
+    /// How a channel is named in text, `{}` standing for its id: `<#{}>`
+    /// on Discord and Slack, where it becomes a link.
+    pub channel: &'static str,
 }
 
 impl Words {
     /// `name` as typed on this platform, e.g. `/daily setup`.
     pub fn cmd(&self, name: &str) -> String {
         format!("{}{name}", self.command_prefix)
+    }
+
+    /// The channel with this platform id, as text.
+    pub fn channel(&self, id: &str) -> String {
+        self.channel.replace("{}", id)
     }
 }
 
@@ -215,6 +266,7 @@ pub fn post(effect: &Effect, words: &Words) -> View {
     match effect {
         Effect::PostQuestion { card, .. } => cards::question(card, words),
         Effect::PostReveal { card, .. } => cards::reveal(card, words),
+        Effect::TellAdmin { card, .. } => admin::paused_by_delivery(card, words),
     }
 }
 

@@ -4,7 +4,9 @@ use super::{user, Engine, EngineError, Place, Platform};
 use crate::bank::Question;
 use crate::bank::Topic;
 use crate::domain::command::{DailyCommand, DailySetup, Days};
-use crate::domain::reply::{Body, DailyStatus, Effect, MessageRef, Response, RevealCard};
+use crate::domain::reply::{
+    Body, DailyStatus, Effect, MessageRef, PauseCard, Response, RevealCard,
+};
 use crate::domain::schedule::{default_reveal, Schedule};
 use crate::storage::{ChannelRef, Ctx, DailyRow, PostRow};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -86,7 +88,7 @@ impl Engine {
             paused: false,
             paused_reason: None,
         };
-        self.store.save_daily(&row).await?;
+        self.store.save_daily(&row, ctx.member_id).await?;
         let mut status = self.status(&row)?;
         status.headline = Some("Daily question set up.".into());
         Ok(Response::private(Body::DailyStatus(status)))
@@ -197,6 +199,7 @@ impl Engine {
             platform,
             channel: channel.to_owned(),
             card: self.card(post_id, &shown.question, Some((reveal_at, sched.tz))),
+            redelivery: false,
         }))
     }
 
@@ -258,6 +261,7 @@ impl Engine {
                 platform: platform_of(&at)?,
                 channel: at.external_id,
                 card,
+                redelivery: true,
             });
         }
         if post.revealed_at.is_some() && post.reveal_delivered_at.is_none() {
@@ -315,18 +319,38 @@ impl Engine {
                     .await?
             }
             Effect::PostReveal { card, .. } => self.store.mark_revealed(card.post_id, now).await?,
+            // Best effort and never retried: nothing to record.
+            Effect::TellAdmin { .. } => {}
         }
         Ok(())
     }
 
     /// The platform refused `effect` for good (channel deleted, bot not
     /// allowed there): pauses that channel's schedule with `reason`, so
-    /// delivery stops retrying it until an admin resumes it.
-    pub async fn undeliverable(&self, effect: &Effect, reason: &str) -> Result<(), EngineError> {
-        self.store
+    /// delivery stops retrying it until an admin resumes it. The first
+    /// time, it also returns the note that tells the admin who set the
+    /// schedule up (when that admin is known).
+    pub async fn undeliverable(
+        &self,
+        effect: &Effect,
+        reason: &str,
+    ) -> Result<Option<Effect>, EngineError> {
+        if matches!(effect, Effect::TellAdmin { .. }) {
+            return Ok(None);
+        }
+        let notice = self
+            .store
             .pause_undeliverable(effect.post_id(), reason)
             .await?;
-        Ok(())
+        Ok(notice.map(|n| Effect::TellAdmin {
+            platform: effect.platform(),
+            admin: n.admin,
+            card: PauseCard {
+                post_id: effect.post_id(),
+                channel: n.channel,
+                reason: reason.to_owned(),
+            },
+        }))
     }
 
     /// The bot was removed from a server: its schedules pause with the
@@ -342,6 +366,9 @@ impl Engine {
     /// Gives back the claim of an effect that was never sent (shutdown), so
     /// the next scheduler tick, in any process, delivers it at once.
     pub async fn release(&self, effect: &Effect) -> Result<(), EngineError> {
+        if matches!(effect, Effect::TellAdmin { .. }) {
+            return Ok(());
+        }
         Ok(self.store.release_claim(effect.post_id()).await?)
     }
 

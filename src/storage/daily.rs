@@ -58,15 +58,26 @@ const SETTINGS: &str =
 const NOT_GIVEN_UP: &str =
     "channel_id NOT IN (SELECT channel_id FROM daily_settings WHERE paused_reason IS NOT NULL)";
 
+/// Who to tell that delivery paused a schedule.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PauseNotice {
+    /// The channel's id on its platform.
+    pub channel: String,
+    /// The admin's id on the platform.
+    pub admin: String,
+}
+
 impl Store {
-    /// Creates or replaces a channel's daily settings (and un-pauses it).
-    pub async fn save_daily(&self, s: &DailyRow) -> Result<(), StoreError> {
+    /// Creates or replaces a channel's daily settings (and un-pauses it);
+    /// `set_by` is told if delivery later has to pause it.
+    pub async fn save_daily(&self, s: &DailyRow, set_by: i64) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO daily_settings (channel_id, post_time, reveal_time, tz, days, topics, paused, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, false, now())
+            "INSERT INTO daily_settings (channel_id, post_time, reveal_time, tz, days, topics, paused, updated_at, set_by)
+             VALUES ($1, $2, $3, $4, $5, $6, false, now(), $7)
              ON CONFLICT (channel_id) DO UPDATE SET post_time = EXCLUDED.post_time,
                reveal_time = EXCLUDED.reveal_time, tz = EXCLUDED.tz, days = EXCLUDED.days,
-               topics = EXCLUDED.topics, paused = false, paused_reason = NULL, updated_at = now()",
+               topics = EXCLUDED.topics, paused = false, paused_reason = NULL, updated_at = now(),
+               set_by = EXCLUDED.set_by",
         )
         .bind(s.channel_id)
         .bind(s.post_time)
@@ -74,6 +85,7 @@ impl Store {
         .bind(&s.tz)
         .bind(&s.days)
         .bind(&s.topics)
+        .bind(set_by)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -103,21 +115,28 @@ impl Store {
     }
 
     /// Pauses the channel of `post_id` because delivery to it cannot work,
-    /// saying why; false if that channel has no daily settings.
+    /// saying why. Only the first such pause returns who to tell (the
+    /// channel's external id and the external id of the admin who set it
+    /// up), so a second failing delivery tells nobody again.
     pub async fn pause_undeliverable(
         &self,
         post_id: i64,
         reason: &str,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE daily_settings SET paused = true, paused_reason = $2, updated_at = now()
-             WHERE channel_id = (SELECT channel_id FROM posts WHERE id = $1)",
+    ) -> Result<Option<PauseNotice>, StoreError> {
+        Ok(sqlx::query_as(
+            "WITH paused AS (
+               UPDATE daily_settings SET paused = true, paused_reason = $2, updated_at = now()
+               WHERE channel_id = (SELECT channel_id FROM posts WHERE id = $1)
+                 AND paused_reason IS NULL
+               RETURNING channel_id, set_by)
+             SELECT c.external_id AS channel, m.external_id AS admin
+             FROM paused p JOIN channels c ON c.id = p.channel_id
+             JOIN members m ON m.id = p.set_by",
         )
         .bind(post_id)
         .bind(reason)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// Pauses every scheduled channel of one server, saying why (the bot was

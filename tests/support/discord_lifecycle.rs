@@ -63,9 +63,14 @@ pub const SEND_MESSAGES: u64 = 1 << 11;
 pub const EMBED_LINKS: u64 = 1 << 14;
 pub const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
 pub const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
-/// Everything prepbot needs.
-pub const ALL_NEEDED: u64 =
-    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | CREATE_PUBLIC_THREADS | SEND_MESSAGES_IN_THREADS;
+pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
+/// Everything prepbot's invite asks for.
+pub const ALL_NEEDED: u64 = VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | READ_MESSAGE_HISTORY
+    | CREATE_PUBLIC_THREADS
+    | SEND_MESSAGES_IN_THREADS;
 
 /// A refusal: status and Discord's body.
 pub type Refusal = (u16, Value);
@@ -141,6 +146,16 @@ impl MockState {
             return Some(error(401, 50027, "Invalid Webhook Token"));
         }
         None
+    }
+
+    /// Whether the bot may read `channel`'s earlier messages (unregistered
+    /// channels are open).
+    pub(crate) fn can_read_history(&self, channel: &str) -> bool {
+        self.channels
+            .lock()
+            .unwrap()
+            .get(channel)
+            .is_none_or(|c| c.permissions & READ_MESSAGE_HISTORY != 0)
     }
 
     /// Checks a request on a channel's messages or threads; `Some(embeds

@@ -45,6 +45,9 @@ pub enum Fault {
     RateLimited { retry_after: f64, global: bool },
     /// 500 with a JSON error body.
     ServerError,
+    /// The request takes effect, but its answer is lost (a 500 comes back),
+    /// as when the bot dies or times out mid-request.
+    LostAnswer,
 }
 
 #[derive(Debug)]

@@ -64,8 +64,9 @@ pub async fn rest(
             None => StatusCode::NOT_FOUND.into_response(),
         };
     }
-    if let Some(fault) = state.take_fault(&method, &path) {
-        let response = fault_response(&fault);
+    let fault = state.take_fault(&method, &path);
+    if let Some(fault) = fault.as_ref().filter(|f| !matches!(f, Fault::LostAnswer)) {
+        let response = fault_response(fault);
         state.record(&method, &path, body, response.status().as_u16());
         return response;
     }
@@ -82,7 +83,11 @@ pub async fn rest(
             return (status, axum::Json(reply.1)).into_response();
         }
     };
-    let (status, reply) = route(&state, &method, &path, &body);
+    let (status, reply) = route(&state, &method, (&path, uri.query()), &body);
+    if fault.is_some() {
+        state.record(&method, &path, body, 500);
+        return fault_response(&Fault::ServerError);
+    }
     state.record(&method, &path, body, status.as_u16());
     match reply {
         Some(v) => (status, axum::Json(v)).into_response(),
@@ -122,6 +127,12 @@ fn check(
         ("POST", ["webhooks", _, token]) | ("PATCH", ["webhooks", _, token, "messages", _]) => {
             rules::message(&body, "", &mut v);
             state.webhook(token)
+        }
+        ("GET", ["channels", channel, "messages"]) => {
+            if let Err((status, answer)) = state.channel_access(channel, false, false) {
+                return Err((status, (body, answer), false));
+            }
+            None
         }
         ("POST" | "PATCH", ["channels", channel, "messages", ..]) => {
             let post = seg.len() == 3;
@@ -180,7 +191,7 @@ fn fault_response(fault: &Fault) -> Response {
             }
             (StatusCode::TOO_MANY_REQUESTS, headers, axum::Json(body)).into_response()
         }
-        Fault::ServerError => {
+        Fault::ServerError | Fault::LostAnswer => {
             let body = json!({"message": "500: Internal Server Error", "code": 0});
             (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
         }
@@ -190,7 +201,7 @@ fn fault_response(fault: &Fault) -> Response {
 fn route(
     state: &MockState,
     method: &Method,
-    path: &str,
+    (path, query): (&str, Option<&str>),
     body: &Value,
 ) -> (StatusCode, Option<Value>) {
     let seg: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -219,6 +230,7 @@ fn route(
         ("POST", ["channels", channel, "messages"]) => {
             (StatusCode::OK, Some(create_message(state, channel, body)))
         }
+        ("GET", ["channels", channel, "messages"]) => recent_messages(state, channel, query),
         ("PATCH", ["channels", channel, "messages", id]) => {
             match edit_message(state, channel, id, body) {
                 Some(m) => (StatusCode::OK, Some(m)),
@@ -232,11 +244,63 @@ fn route(
             thread(state, channel, id, body)
         }
         ("GET", ["users", "@me"]) => (StatusCode::OK, Some(super::discord_events::bot_user())),
+        ("POST", ["users", "@me", "channels"]) => dm_channel(body),
         _ => (
             StatusCode::NOT_FOUND,
             Some(json!({"message": "404: Not Found (mock)", "code": 0})),
         ),
     }
+}
+
+/// Create DM: `recipient_id` must be a snowflake string; the same person
+/// always gets the same DM channel, as on Discord.
+fn dm_channel(body: &Value) -> (StatusCode, Option<Value>) {
+    let Some(user) = body["recipient_id"]
+        .as_str()
+        .filter(|id| id.parse::<u64>().is_ok())
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Some(json!({"message": "Invalid Form Body", "code": 50035,
+                "errors": {"recipient_id": {"_errors": [{"code": "NUMBER_TYPE_COERCE", "message": "Value is not snowflake."}]}}})),
+        );
+    };
+    let id = format!("9{}", &user[1..]);
+    (
+        StatusCode::OK,
+        Some(json!({"id": id, "type": 1, "recipients": [{"id": user, "username": "someone"}]})),
+    )
+}
+
+/// Get Channel Messages: newest first, `limit` 1..=100 (default 50). Without
+/// Read Message History Discord answers with no messages rather than an
+/// error.
+fn recent_messages(
+    state: &MockState,
+    channel: &str,
+    query: Option<&str>,
+) -> (StatusCode, Option<Value>) {
+    let limit = query
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("limit="))
+        .map_or(Ok(50), str::parse::<usize>);
+    let Ok(limit @ 1..=100) = limit else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Some(json!({"message": "Invalid Form Body", "code": 50035,
+                "errors": {"limit": {"_errors": [{"code": "NUMBER_TYPE_MAX", "message": "int value should be between 1 and 100."}]}}})),
+        );
+    };
+    if !state.can_read_history(channel) {
+        return (StatusCode::OK, Some(json!([])));
+    }
+    let all = state.messages.lock().unwrap();
+    let newest: Vec<Value> = all
+        .get(channel)
+        .map(|m| m.iter().rev().take(limit).cloned().collect())
+        .unwrap_or_default();
+    (StatusCode::OK, Some(Value::Array(newest)))
 }
 
 fn gateway_bot(ws: &str) -> Value {

@@ -2,7 +2,27 @@
 
 use super::{count, Block, Mark, Tone, View, Words};
 use crate::domain::markup::escape;
-use crate::domain::reply::{CustomQuestions, DailyStatus, FlagLine, HelpCard};
+use crate::domain::reply::{CustomQuestions, DailyStatus, FlagLine, HelpCard, PauseCard};
+
+/// The private note to the admin who set a schedule up: delivery stopped
+/// it, why, and how to start it again. Sent once per pause.
+pub fn paused_by_delivery(card: &PauseCard, words: &Words) -> View {
+    View::new(Tone::Error, "Daily question paused")
+        .text(format!(
+            "prepbot could not deliver daily question #{} to {} and has paused the daily question there.",
+            card.post_id,
+            words.channel(&card.channel)
+        ))
+        .block(Block::Section {
+            heading: "Why".into(),
+            text: escape(&card.reason),
+        })
+        .text(format!(
+            "Once it is fixed, run {} in that channel; {} shows this reason until then.",
+            words.cmd("daily resume"),
+            words.cmd("daily status")
+        ))
+}
 
 /// "Only admins can do that", in the platform's words.
 pub fn admin_only(words: &Words) -> View {

@@ -12,12 +12,14 @@ const WORDS: Words = Words {
     become_admin: None,
     command_prefix: "/",
     community: "server",
+    channel: "<#{}>",
 };
 const SLACK: Words = Words {
     admins: "workspace admins",
     become_admin: None,
     command_prefix: "/prep ",
     community: "workspace",
+    channel: "<#{}>",
 };
 
 fn card(format: Format, options: &[(&str, &str)], multi: bool) -> QuestionCard {
@@ -457,4 +459,46 @@ fn quiz_feedback_with_a_summary_shows_it_as_the_model_answer_with_the_full_one_a
         !shown.contains("The short answer"),
         "no answer before the reveal: {shown}"
     );
+}
+
+#[test]
+fn a_question_has_a_plain_text_fallback_with_its_title_and_prompt() {
+    let v = cards::question(&card(Format::Open, &[], false), &WORDS);
+    let f = v
+        .fallback()
+        .expect("a question must be readable without embeds");
+    assert!(f.starts_with("Daily question #12\n"), "{f}");
+    assert!(f.contains("What does RANK() do with ties?"), "{f}");
+    assert!(!f.contains("**"), "markup is removed: {f}");
+}
+
+#[test]
+fn a_fallback_stays_short_however_long_the_view_is() {
+    let long = "word ".repeat(2_000);
+    let v = View::new(Tone::Success, "Title")
+        .text(long)
+        .field("Points", "+3");
+    let f = v.fallback().unwrap();
+    assert!(f.chars().count() <= FALLBACK_CHARS, "{}", f.chars().count());
+    assert!(f.contains("Points: +3"), "fields survive the cut: {f}");
+}
+
+#[test]
+fn help_and_boards_have_no_fallback_line() {
+    assert_eq!(View::new(Tone::Neutral, "Help").text("x").fallback(), None);
+    assert_eq!(View::new(Tone::Trophy, "Board").text("x").fallback(), None);
+}
+
+#[test]
+fn the_pause_note_names_the_channel_the_reason_and_the_way_back() {
+    let card = PauseCard {
+        post_id: 7,
+        channel: "123".into(),
+        reason: "the channel no longer exists".into(),
+    };
+    let v = admin::paused_by_delivery(&card, &SLACK);
+    let t = text_of(&v);
+    assert!(t.contains("#7") && t.contains("<#123>"), "{t}");
+    assert!(t.contains("no longer exists"), "{t}");
+    assert!(t.contains("/prep daily resume"), "{t}");
 }

@@ -26,6 +26,7 @@ pub const WORDS: Words = Words {
     become_admin: Some("Switch to an admin with /as NAME admin."),
     command_prefix: "/",
     community: "server",
+    channel: "#{}",
 };
 
 /// A reply body as the console shows it.
@@ -40,12 +41,17 @@ struct Channel(Mutex<Vec<String>>);
 #[async_trait]
 impl Notifier for Channel {
     async fn deliver(&self, effect: &Effect) -> Result<Option<String>, DeliveryError> {
-        let (Effect::PostQuestion { channel, .. } | Effect::PostReveal { channel, .. }) = effect;
+        let place = match effect {
+            Effect::PostQuestion { channel, .. } | Effect::PostReveal { channel, .. } => {
+                format!("#{channel}")
+            }
+            Effect::TellAdmin { admin, .. } => format!("to {admin}"),
+        };
         let post = text::view(&view::post(effect, &WORDS));
         self.0
             .lock()
             .expect("channel lock")
-            .push(format!("[#{channel}] {post}"));
+            .push(format!("[{place}] {post}"));
         Ok(Some(format!("console-{}", effect.post_id())))
     }
 }

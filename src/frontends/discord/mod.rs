@@ -73,6 +73,7 @@ pub const WORDS: Words = Words {
     become_admin: None,
     command_prefix: "/",
     community: "server",
+    channel: "<#{}>",
 };
 
 /// What every command and interaction handler gets: the shared runner

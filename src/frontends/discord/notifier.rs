@@ -19,10 +19,14 @@
 //!
 //! Posts carry `nonce = "p<post id>"` with `enforce_nonce: true`: if a post
 //! went through but its answer was lost, the retry gets the same message back
-//! instead of a second post.
+//! instead of a second post. Discord keeps a nonce for a few minutes only,
+//! so a redelivery (a claim taken over after the 2-minute lease, when a
+//! process died mid-request) first looks for its post among the channel's
+//! last 50 messages.
 
 use super::render;
 use crate::delivery::{DeliveryError, Notifier, Pacer};
+use crate::domain::action::ActionId;
 use crate::domain::reply::{Effect, MessageRef};
 use crate::domain::view;
 use async_trait::async_trait;
@@ -33,6 +37,8 @@ use std::time::Duration;
 
 /// Requests per second the notifier allows itself (Discord's global cap is 50).
 pub const DEFAULT_RATE: u32 = 40;
+/// How many recent messages a redelivery looks through for its own post.
+const LOOK_BACK: u32 = 50;
 
 /// Delivers daily posts and reveals to Discord channels.
 pub struct DiscordNotifier {
@@ -69,6 +75,11 @@ impl DiscordNotifier {
             .body(Some(bytes))
             .build(&self.client, self.http.token(), self.http.proxy.as_deref())
             .map_err(|e| Failure::other(format!("building request: {e}")))?;
+        self.send(request).await
+    }
+
+    /// Sends a built request once its turn on the pacer comes.
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, Failure> {
         self.pacer.wait().await;
         let response = request
             .send()
@@ -96,6 +107,21 @@ impl DiscordNotifier {
         effect: &Effect,
     ) -> Result<Option<MessageRef>, DeliveryError> {
         let post = effect.post_id();
+        if matches!(
+            effect,
+            Effect::PostQuestion {
+                redelivery: true,
+                ..
+            }
+        ) {
+            if let Some(id) = self.already_posted(channel, post).await? {
+                tracing::info!(
+                    post,
+                    "found the earlier post in the channel; not posting again"
+                );
+                return Ok(Some(id));
+            }
+        }
         let mut messages = render::post(&view::post(effect, &super::WORDS)).into_iter();
         let first = messages.next().unwrap_or_default();
         let posted = self
@@ -111,6 +137,48 @@ impl DiscordNotifier {
                 .await;
         }
         Ok(Some(id.to_owned()))
+    }
+
+    /// The id of a message in `channel` that is already daily post `post`:
+    /// one of the last [`LOOK_BACK`] messages whose buttons belong to it.
+    /// Discord keeps `enforce_nonce` for a few minutes only, and a
+    /// redelivery comes later, so this look is what prevents a double post.
+    /// Without Read Message History Discord returns no messages, and the
+    /// post goes out again (docs/discord.md says so).
+    async fn already_posted(
+        &self,
+        channel: ChannelId,
+        post: i64,
+    ) -> Result<Option<MessageRef>, DeliveryError> {
+        let route = Route::ChannelMessages {
+            channel_id: channel,
+        };
+        let recent = self
+            .get(route, vec![("limit", LOOK_BACK.to_string())])
+            .await?;
+        let ours = recent.as_array().into_iter().flatten().find(|m| {
+            m["components"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|row| row["components"].as_array().into_iter().flatten())
+                .filter_map(|c| c["custom_id"].as_str().and_then(ActionId::parse))
+                .any(|a| a.post() == Some(post))
+        });
+        Ok(ours.and_then(|m| m["id"].as_str().map(str::to_owned)))
+    }
+
+    /// One paced GET with query parameters.
+    async fn get(
+        &self,
+        route: Route<'_>,
+        params: Vec<(&'static str, String)>,
+    ) -> Result<Value, Failure> {
+        let request = Request::new(route, LightMethod::Get)
+            .params(Some(params))
+            .build(&self.client, self.http.token(), self.http.proxy.as_deref())
+            .map_err(|e| Failure::other(format!("building request: {e}")))?;
+        self.send(request).await
     }
 
     /// Posts one message with `nonce` enforced, so a retry after a lost
@@ -165,6 +233,42 @@ impl DiscordNotifier {
         }
     }
 
+    /// Opens (or reuses) the direct-message channel with `user` and posts
+    /// the effect's view there. Discord answers 50007 when the person
+    /// closed their DMs or shares no server with the bot any more.
+    #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
+    async fn direct_message(
+        &self,
+        user: &str,
+        effect: &Effect,
+    ) -> Result<Option<MessageRef>, DeliveryError> {
+        if user.parse::<u64>().is_err() {
+            return Err(DeliveryError::Failed(format!(
+                "`{user}` is not a Discord user id"
+            )));
+        }
+        let dm = self
+            .call(
+                Route::UserMeDmChannels,
+                LightMethod::Post,
+                &json!({ "recipient_id": user }),
+            )
+            .await?;
+        let channel = dm["id"]
+            .as_str()
+            .and_then(|id| id.parse::<u64>().ok())
+            .ok_or_else(|| DeliveryError::Failed("the DM channel has no id".into()))?;
+        let note = render::post(&view::post(effect, &super::WORDS));
+        for out in note {
+            let route = Route::ChannelMessages {
+                channel_id: ChannelId::new(channel),
+            };
+            self.call(route, LightMethod::Post, &out.into_message())
+                .await?;
+        }
+        Ok(None)
+    }
+
     #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
     async fn post_reveal(
         &self,
@@ -216,6 +320,7 @@ impl Notifier for DiscordNotifier {
                 self.post_reveal(channel_id(channel)?, original.as_ref(), effect)
                     .await
             }
+            Effect::TellAdmin { admin, .. } => self.direct_message(admin, effect).await,
         }
     }
 }

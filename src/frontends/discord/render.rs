@@ -29,6 +29,9 @@ pub const MESSAGE_EMBEDS: usize = 10;
 /// One Discord message to send.
 #[derive(Debug, Clone, Default)]
 pub struct Outgoing {
+    /// Plain text shown above the embeds: the view's fallback, so people
+    /// who turned embeds off still see the question, grade or reveal.
+    pub content: Option<String>,
     pub embeds: Vec<CreateEmbed>,
     pub components: Vec<CreateActionRow>,
     pub ephemeral: bool,
@@ -45,16 +48,27 @@ pub struct Rendered {
 /// A reply to the person who asked, as one or more messages (the first is
 /// the interaction response, the rest followups).
 pub fn shown(shown: &Shown) -> Vec<Outgoing> {
-    pack(
-        widgets::view(&shown.view),
-        shown.visibility == Visibility::Private,
+    with_fallback(
+        pack(
+            widgets::view(&shown.view),
+            shown.visibility == Visibility::Private,
+        ),
+        &shown.view,
     )
 }
 
 /// A post in a channel (the daily question, a reveal), as one or more
 /// messages: a long one continues in further messages, nothing is dropped.
 pub fn post(view: &View) -> Vec<Outgoing> {
-    pack(widgets::view(view), false)
+    with_fallback(pack(widgets::view(view), false), view)
+}
+
+/// Puts the view's plain-text fallback on the first message.
+fn with_fallback(mut out: Vec<Outgoing>, view: &View) -> Vec<Outgoing> {
+    if let Some(first) = out.first_mut() {
+        first.content = view.fallback();
+    }
+    out
 }
 
 /// The apology for an internal error, with the id to report.
@@ -151,6 +165,7 @@ impl Outgoing {
     pub fn into_reply(self) -> poise::CreateReply {
         let mut r = poise::CreateReply::default()
             .ephemeral(self.ephemeral)
+            .content(self.content.unwrap_or_default())
             .components(self.components)
             .allowed_mentions(no_pings());
         r.embeds = self.embeds;
@@ -160,6 +175,7 @@ impl Outgoing {
     /// For `CreateInteractionResponse::Message` / `UpdateMessage`.
     pub fn into_response(self) -> CreateInteractionResponseMessage {
         CreateInteractionResponseMessage::new()
+            .content(self.content.unwrap_or_default())
             .embeds(self.embeds)
             .components(self.components)
             .ephemeral(self.ephemeral)
@@ -169,6 +185,7 @@ impl Outgoing {
     /// For a followup after a deferred response.
     pub fn into_followup(self) -> CreateInteractionResponseFollowup {
         CreateInteractionResponseFollowup::new()
+            .content(self.content.unwrap_or_default())
             .embeds(self.embeds)
             .components(self.components)
             .ephemeral(self.ephemeral)
@@ -178,6 +195,7 @@ impl Outgoing {
     /// For a new channel message.
     pub fn into_message(self) -> CreateMessage {
         CreateMessage::new()
+            .content(self.content.unwrap_or_default())
             .embeds(self.embeds)
             .components(self.components)
             .allowed_mentions(no_pings())
@@ -186,6 +204,7 @@ impl Outgoing {
     /// For editing a posted message (replaces embeds and components).
     pub fn into_edit(self) -> EditMessage {
         EditMessage::new()
+            .content(self.content.unwrap_or_default())
             .embeds(self.embeds)
             .components(self.components)
             .allowed_mentions(no_pings())
