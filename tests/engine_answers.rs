@@ -13,12 +13,7 @@ async fn quiz_and_answer(w: &World, who: &str, filter: &str, correct: bool) -> i
     let Body::Question(card) = &r.reply.body else {
         panic!("{}", text(&r))
     };
-    let q = card.question_id.as_str();
-    let answer = if correct {
-        good_answer(q)
-    } else {
-        bad_answer(q)
-    };
+    let answer = answer_to(card, correct);
     let r = w.run(&member(who), &format!("/answer {answer}")).await;
     let Body::Feedback(f) = &r.reply.body else {
         panic!("{}", text(&r))

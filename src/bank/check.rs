@@ -1,11 +1,15 @@
 //! `bank check`: everything the loader finds, plus running every `sql`
 //! question's reference solution on its fixture through a [`SolutionRunner`],
 //! and grading each open question's model answer against its own
-//! misconceptions and subjects (see [`crate::grading::lint`]).
+//! misconceptions and subjects (see [`crate::grading::lint`]). It reports
+//! the balances of the choices and fails on answers that name options by
+//! letter (see [`super::balance`]).
 
+use super::balance::{letter_reference_problems, Balance};
 use super::load::{BankIssue, Located, ScanError};
 use super::summary::Summary;
-use super::{BankSource, QuestionKind, SolutionRunner};
+use super::{limits, BankSource, QuestionKind, SolutionRunner};
+use crate::grading::sql::fixture_order::rows_per_table;
 use std::fmt;
 use std::path::Path;
 
@@ -13,6 +17,11 @@ use std::path::Path;
 /// Off while the bank is being filled; switch it on once every open question
 /// has them (see [`require_misconceptions`]).
 pub const REQUIRE_MISCONCEPTIONS: bool = true;
+
+/// Whether `bank check` requires a `summary` and a `hint` on every question.
+/// Off while the content is being written; switched on once every question
+/// has both (see [`require_summary_and_hint`]).
+pub const REQUIRE_SUMMARY_AND_HINT: bool = false;
 
 /// Whether the `sql` solutions were run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +39,8 @@ pub struct CheckReport {
     pub issues: Vec<BankIssue>,
     /// Counts over the valid questions.
     pub summary: Summary,
+    /// True/false share, correct positions, longest options, summaries.
+    pub balance: Balance,
     /// The question files read.
     pub files: usize,
     pub sql: SqlCheck,
@@ -63,6 +74,14 @@ pub async fn check_bank(
         let missing = require_misconceptions(&scan.questions);
         scan.issues.extend(missing);
     }
+    if REQUIRE_SUMMARY_AND_HINT {
+        let missing = require_summary_and_hint(&scan.questions);
+        scan.issues.extend(missing);
+    }
+    let letters = letter_reference_problems(&scan.questions);
+    scan.issues.extend(letters);
+    let rows = fixture_row_problems(&scan.questions);
+    scan.issues.extend(rows);
     let sql = match runner {
         Some(runner) => {
             let (ran, issues) = run_solutions(&scan.questions, runner).await;
@@ -75,6 +94,7 @@ pub async fn check_bank(
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Ok(CheckReport {
         summary: Summary::of(&scan.topics, scan.questions.iter().map(|l| &l.question)),
+        balance: Balance::of(scan.questions.iter().map(|l| &l.question)),
         issues: scan.issues,
         files: scan.files.len(),
         sql,
@@ -103,6 +123,59 @@ pub fn require_misconceptions(questions: &[Located]) -> Vec<BankIssue> {
         .collect()
 }
 
+/// A problem for every question without a `summary` or a `hint` (at its
+/// `[[question]]` line). `bank check` reports these when
+/// [`REQUIRE_SUMMARY_AND_HINT`] is on.
+pub fn require_summary_and_hint(questions: &[Located]) -> Vec<BankIssue> {
+    let mut out = Vec::new();
+    for l in questions {
+        for (field, missing) in [
+            ("summary", l.question.summary.is_none()),
+            ("hint", l.question.hint.is_none()),
+        ] {
+            if missing {
+                let msg = format!(
+                    "question `{}`: every question needs a `{field}`",
+                    l.question.id
+                );
+                out.push(BankIssue::new(l.file.clone(), l.line, msg));
+            }
+        }
+    }
+    out
+}
+
+/// Fewest rows a fixture table may have: with fewer, the usual wrong
+/// readings (ties, NULLs, wrong denominators) cannot give a different result.
+pub const MIN_FIXTURE_ROWS: usize = 3;
+
+/// A problem for every `sql` question with a table of fewer than
+/// [`MIN_FIXTURE_ROWS`] or more than [`limits::FIXTURE_ROWS`] rows: small
+/// enough to read in chat, big enough to tell wrong queries apart.
+pub fn fixture_row_problems(questions: &[Located]) -> Vec<BankIssue> {
+    let mut out = Vec::new();
+    for l in questions {
+        let QuestionKind::Sql(task) = &l.question.kind else {
+            continue;
+        };
+        let counts = match rows_per_table(&task.schema, &task.fixture) {
+            Ok(c) => c,
+            Err(e) => vec![(e, 0)],
+        };
+        for (table, n) in counts {
+            if !(MIN_FIXTURE_ROWS..=limits::FIXTURE_ROWS).contains(&n) {
+                let msg = format!(
+                    "question `{}`: the fixture gives table `{table}` {n} row(s); use {MIN_FIXTURE_ROWS}..={}",
+                    l.question.id,
+                    limits::FIXTURE_ROWS
+                );
+                out.push(BankIssue::new(l.file.clone(), l.line, msg));
+            }
+        }
+    }
+    out
+}
+
 /// Runs the solution of every `sql` question in `questions`; returns how
 /// many ran and a problem for each one that failed or returned no rows.
 pub async fn run_solutions(
@@ -118,7 +191,14 @@ pub async fn run_solutions(
         ran += 1;
         let problem = match runner.run_solution(task).await {
             Ok(0) => "the reference solution returns no rows on its fixture".to_owned(),
-            Ok(_) => continue,
+            Ok(_) => match runner.tie_order_differences(task).await {
+                Ok(diff) if diff.is_empty() => continue,
+                Ok(diff) => format!(
+                    "the reference solution's result depends on the order of rows that tie: with the fixture's rows inserted in another order, {}",
+                    diff.iter().take(2).cloned().collect::<Vec<_>>().join(" ")
+                ),
+                Err(e) => format!("the reference solution fails on its reordered fixture: {}", e.trim()),
+            },
             Err(e) => format!("the reference solution fails on its fixture: {}", e.trim()),
         };
         let msg = format!("question `{}`: {problem}", l.question.id);
@@ -137,6 +217,7 @@ impl fmt::Display for CheckReport {
         }
         writeln!(f, "{} question file(s)", self.files)?;
         write!(f, "{}", self.summary)?;
+        write!(f, "{}", self.balance)?;
         match self.sql {
             SqlCheck::Skipped => writeln!(f, "sql solutions: not run (--no-sql)")?,
             SqlCheck::Ran(n) => writeln!(f, "sql solutions: {n} run on PostgreSQL")?,
@@ -185,6 +266,47 @@ mod tests {
         )
         .unwrap();
         load_str("sql.toml", text, &topics).unwrap()
+    }
+
+    #[test]
+    fn a_question_without_a_summary_or_hint_is_reported_when_they_are_required() {
+        let text = sql_question("sql-bare", "SELECT x FROM t")
+            + &sql_question("sql-full", "SELECT x FROM t").replace(
+                "explanation = \"e\"\n",
+                "explanation = \"e\"\nsummary = \"s\"\nhint = \"h\"\n",
+            );
+        let issues = require_summary_and_hint(&located(&text));
+        let messages: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "question `sql-bare`: every question needs a `summary`",
+                "question `sql-bare`: every question needs a `hint`"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fixture_table_with_too_few_or_too_many_rows_is_a_problem() {
+        let rows = |n: usize| {
+            let values: Vec<String> = (0..n).map(|i| format!("({i})")).collect();
+            format!("INSERT INTO t VALUES {};", values.join(", "))
+        };
+        let text = [1, 3, 60, 61]
+            .map(|n| {
+                sql_question(&format!("sql-rows-{n}"), "SELECT x FROM t")
+                    .replace("INSERT INTO t VALUES (1);", &rows(n))
+            })
+            .concat();
+        let issues = fixture_row_problems(&located(&text));
+        let messages: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "question `sql-rows-1`: the fixture gives table `t` 1 row(s); use 3..=60",
+                "question `sql-rows-61`: the fixture gives table `t` 61 row(s); use 3..=60"
+            ]
+        );
     }
 
     #[tokio::test]

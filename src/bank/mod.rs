@@ -5,6 +5,7 @@
 //! engine. Every constructor here validates, so a `Question` that exists is a
 //! question that can be posted, graded and revealed.
 
+pub mod balance;
 mod check;
 pub mod import;
 mod load;
@@ -14,8 +15,8 @@ mod summary;
 mod types;
 
 pub use check::{
-    check_bank, check_dir, require_misconceptions, run_solutions, CheckReport, SqlCheck,
-    REQUIRE_MISCONCEPTIONS,
+    check_bank, check_dir, require_misconceptions, require_summary_and_hint, run_solutions,
+    CheckReport, SqlCheck, REQUIRE_MISCONCEPTIONS, REQUIRE_SUMMARY_AND_HINT,
 };
 pub use load::{
     load_dir, load_str, parse_topics, scan_dir, scan_str, BankIssue, LoadError, Located, Scan,
@@ -35,6 +36,15 @@ use std::sync::Arc;
 pub trait SolutionRunner: Send + Sync {
     /// Returns how many rows the solution produced, or why it failed.
     async fn run_solution(&self, task: &SqlTask) -> Result<usize, String>;
+
+    /// How the solution's result changes when the fixture's rows are
+    /// inserted in another order, reversed or interleaved (empty: it does not), compared in order
+    /// when the question's order matters and as a multiset otherwise. A
+    /// difference means the expected result hangs on the order of rows that
+    /// tie. Runners that cannot tell report none.
+    async fn tie_order_differences(&self, _task: &SqlTask) -> Result<Vec<String>, String> {
+        Ok(Vec::new())
+    }
 }
 
 /// The shipped question bank: topics plus questions, indexed by id.

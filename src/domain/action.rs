@@ -9,6 +9,8 @@
 //!   person's current question, as `/answer` without a number)
 //! - `prepbot:pick:<post>`: a select menu of options ("select all that
 //!   apply"); the picked values arrive with the click
+//! - `prepbot:full:<post>`: the full model answer, privately (a reveal
+//!   leads with the summary)
 //! - `prepbot:lb:<period>:<topic or ->:<page>`: a leaderboard page
 //!
 //! Discord caps a `custom_id` at 100 characters and Slack an `action_id` at
@@ -37,6 +39,10 @@ pub enum ActionId {
     SubmitAnswer {
         post: Option<i64>,
     },
+    /// The full model answer behind a reveal's summary.
+    FullAnswer {
+        post: i64,
+    },
     Leaderboard {
         period: Period,
         topic: Option<Topic>,
@@ -61,7 +67,9 @@ impl ActionId {
             | ActionId::OpenAnswer { post }
             | ActionId::Pick { post } => Some(*post),
             ActionId::SubmitAnswer { post } => *post,
-            ActionId::Leaderboard { .. } => None,
+            // Only on a reveal or feedback, never on the question's own post:
+            // it must not make a question look delivered.
+            ActionId::FullAnswer { .. } | ActionId::Leaderboard { .. } => None,
         }
     }
 
@@ -73,6 +81,7 @@ impl ActionId {
             ActionId::Pick { post } => format!("prepbot:pick:{post}"),
             ActionId::SubmitAnswer { post: Some(post) } => format!("prepbot:modal:{post}"),
             ActionId::SubmitAnswer { post: None } => "prepbot:modal:-".to_owned(),
+            ActionId::FullAnswer { post } => format!("prepbot:full:{post}"),
             ActionId::Leaderboard {
                 period,
                 topic,
@@ -97,6 +106,9 @@ impl ActionId {
                 post: post.parse().ok()?,
             }),
             ["pick", post] => Some(ActionId::Pick {
+                post: post.parse().ok()?,
+            }),
+            ["full", post] => Some(ActionId::FullAnswer {
                 post: post.parse().ok()?,
             }),
             ["modal", "-"] => Some(ActionId::SubmitAnswer { post: None }),
@@ -125,6 +137,7 @@ impl ActionId {
                 build::choose(*post, values.to_vec())
             }
             (ActionId::SubmitAnswer { post }, Input::Text(text)) => build::answer(*post, text),
+            (ActionId::FullAnswer { post }, _) => Ok(Command::FullAnswer { post: Some(*post) }),
             (
                 ActionId::Leaderboard {
                     period,
@@ -169,6 +182,7 @@ mod tests {
             ActionId::Pick { post: 9 },
             ActionId::SubmitAnswer { post: Some(7) },
             ActionId::SubmitAnswer { post: None },
+            ActionId::FullAnswer { post: 12 },
             ActionId::Leaderboard {
                 period: Period::Week,
                 topic: None,
@@ -194,6 +208,7 @@ mod tests {
             "prepbot:choose:x:a",
             "prepbot:choose:1:",
             "prepbot:lb:year:-:1",
+            "prepbot:full:x",
             "prepbot:lb:week:Bad Topic:1",
         ] {
             assert_eq!(ActionId::parse(id), None, "{id}");
@@ -214,6 +229,10 @@ mod tests {
             }))
         );
         assert_eq!(ActionId::OpenAnswer { post: 3 }.command(Input::None), None);
+        assert_eq!(
+            ActionId::FullAnswer { post: 3 }.command(Input::None),
+            Some(Ok(Command::FullAnswer { post: Some(3) }))
+        );
         let submit = ActionId::SubmitAnswer { post: Some(3) };
         assert_eq!(
             submit.command(Input::Text("  a long answer \n")),

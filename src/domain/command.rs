@@ -137,6 +137,12 @@ pub enum Command {
         options: Vec<String>,
     },
     Reveal,
+    /// The full model answer of a revealed (or answered quiz) question,
+    /// privately: the reveal leads with the summary. `None`: the channel's
+    /// latest daily question.
+    FullAnswer {
+        post: Option<i64>,
+    },
     /// "I think my answer was right": asks an admin to look again.
     Flag {
         post: Option<i64>,
@@ -171,6 +177,7 @@ impl Command {
             Command::Answer { .. } => "answer",
             Command::Choose { .. } => "choose",
             Command::Reveal => "reveal",
+            Command::FullAnswer { .. } => "full-answer",
             Command::Flag { .. } => "flag",
             Command::Leaderboard { .. } => "leaderboard",
             Command::Stats { .. } => "stats",

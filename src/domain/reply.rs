@@ -114,6 +114,10 @@ pub struct Feedback {
     pub note: Option<String>,
     /// The model answer, shown at once for quiz questions.
     pub model_answer: Option<String>,
+    /// The question's chat-sized summary: when the model answer is shown
+    /// and this is set, feedback leads with it and the full answer is one
+    /// step away.
+    pub summary: Option<String>,
     pub streak: Option<i32>,
 }
 
@@ -124,7 +128,13 @@ pub struct RevealCard {
     pub question_id: QuestionId,
     pub prompt: String,
     pub answer: String,
+    /// The chat-sized answer the reveal leads with, when the question has
+    /// one; the full answer is then one step away.
+    pub summary: Option<String>,
     pub explanation: String,
+    /// `(shown id, text, correct)` of a choice or true/false question's
+    /// options, in the order the post showed them.
+    pub options: Vec<(String, String, bool)>,
     pub answers: i64,
     pub correct: i64,
     /// Display names of those who got it right (at most 25).

@@ -251,7 +251,7 @@ pub fn build(body: &Body, words: &Words) -> View {
         Body::Help(h) => admin::help(h, words),
         Body::Question(c) => cards::question(c, words),
         Body::Feedback(f) => cards::feedback(f, words),
-        Body::Reveal(r) => cards::reveal(r),
+        Body::Reveal(r) => cards::reveal(r, words),
         Body::Leaderboard(l) => boards::leaderboard(l),
         Body::Stats(s) => boards::stats(s),
         Body::Streak(s) => boards::streak(s),
@@ -265,7 +265,7 @@ pub fn build(body: &Body, words: &Words) -> View {
 pub fn post(effect: &Effect, words: &Words) -> View {
     match effect {
         Effect::PostQuestion { card, .. } => cards::question(card, words),
-        Effect::PostReveal { card, .. } => cards::reveal(card),
+        Effect::PostReveal { card, .. } => cards::reveal(card, words),
         Effect::TellAdmin { card, .. } => admin::paused_by_delivery(card, words),
     }
 }

@@ -37,11 +37,17 @@ impl Engine {
             return user("There is no open question for you here. Try /quiz, or wait for the daily question.");
         };
         let q = self.question(ctx.guild_id, &post.question_id).await?;
-        let submission = match q.format() {
-            Format::Choice | Format::Truefalse => Submission::Choices(options_from_text(text)),
-            _ => Submission::Text(text.to_owned()),
-        };
-        self.submit(ctx, &post, &q, submission, text).await
+        match q.format() {
+            // Letters are read in the order this post showed the options.
+            Format::Choice | Format::Truefalse => {
+                self.submit_choices(ctx, &post, &q, options_from_text(text))
+                    .await
+            }
+            _ => {
+                self.submit(ctx, &post, &q, Submission::Text(text.to_owned()), text)
+                    .await
+            }
+        }
     }
 
     pub(super) async fn choose(
@@ -54,9 +60,29 @@ impl Engine {
             return user(format!("There is no question #{post} here."));
         };
         let q = self.question(ctx.guild_id, &post.question_id).await?;
-        let body = options.join(",");
-        self.submit(ctx, &post, &q, Submission::Choices(options), &body)
-            .await
+        self.submit_choices(ctx, &post, &q, options).await
+    }
+
+    /// Grades options picked from the post's shown order, and records them
+    /// by the bank's option ids so stored answers mean the same whatever
+    /// order each post showed.
+    async fn submit_choices(
+        &self,
+        ctx: Ctx,
+        post: &PostRow,
+        q: &Question,
+        picked: Vec<String>,
+    ) -> Result<Response, EngineError> {
+        let shown = Self::shown(post, q);
+        let body = shown.stored_ids(&picked).join(",");
+        self.submit(
+            ctx,
+            post,
+            &shown.question,
+            Submission::Choices(picked),
+            &body,
+        )
+        .await
     }
 
     /// Grades and records one answer, with its points, in one transaction.
@@ -152,6 +178,7 @@ impl Engine {
             points,
             note: note_for(counting, post),
             model_answer: revealed.then(|| q.answer.clone()),
+            summary: q.summary.clone(),
             streak: streak.map(|s| s.current),
         })))
     }
@@ -195,6 +222,45 @@ impl Engine {
             }
             PostKind::Quiz => Counting::FirstQuiz,
         })
+    }
+
+    /// The full model answer, privately, once the person may see it: after
+    /// a daily question's reveal, or after answering their own quiz.
+    pub(super) async fn full_answer(
+        &self,
+        ctx: Ctx,
+        post: Option<i64>,
+    ) -> Result<Response, EngineError> {
+        let post = match post {
+            Some(id) => self.store.post(id, ctx.guild_id).await?,
+            None => self.store.latest_daily(ctx.channel_id).await?,
+        };
+        let Some(post) = post else {
+            return user("There is no such question here.");
+        };
+        let open = match post.kind() {
+            PostKind::Daily => post.revealed_at.is_some(),
+            PostKind::Quiz => {
+                post.member_id == Some(ctx.member_id)
+                    && self
+                        .store
+                        .answer_of(post.id, ctx.member_id)
+                        .await?
+                        .is_some()
+            }
+        };
+        if !open {
+            return user(format!(
+                "The answer to #{} is not out yet: it comes with the reveal (or once you answer your quiz).",
+                post.id
+            ));
+        }
+        let q = self.question(ctx.guild_id, &post.question_id).await?;
+        let mut text = format!("**Full answer to #{}**\n{}", post.id, q.answer);
+        if !q.explanation.is_empty() {
+            text.push_str(&format!("\n\n**Why it matters:** {}", q.explanation));
+        }
+        Ok(Response::text(text))
     }
 
     pub(super) async fn flag(&self, ctx: Ctx, post: Option<i64>) -> Result<Response, EngineError> {

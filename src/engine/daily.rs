@@ -191,10 +191,14 @@ impl Engine {
                 reveal_at,
             )
             .await?;
-        Ok(claimed.map(|post_id| Effect::PostQuestion {
+        let Some(post_id) = claimed else {
+            return Ok(None);
+        };
+        let shown = self.shuffle_for(post_id, &q).await?;
+        Ok(Some(Effect::PostQuestion {
             platform,
             channel: channel.to_owned(),
-            card: self.card(post_id, &q, Some((reveal_at, sched.tz))),
+            card: self.card(post_id, &shown.question, Some((reveal_at, sched.tz))),
             redelivery: false,
         }))
     }
@@ -251,7 +255,8 @@ impl Engine {
         if post.delivered_at.is_none() {
             let q = self.question(at.guild_id, &post.question_id).await?;
             let tz = self.channel_tz(post.channel_id).await?;
-            let card = self.card(post.id, &q, post.reveal_at.map(|t| (t, tz)));
+            let shown = Self::shown(post, &q);
+            let card = self.card(post.id, &shown.question, post.reveal_at.map(|t| (t, tz)));
             out.push(Effect::PostQuestion {
                 platform: platform_of(&at)?,
                 channel: at.external_id,
@@ -279,11 +284,19 @@ impl Engine {
         let at = self.store.channel_ref(post.channel_id).await?;
         let q = self.question(at.guild_id, &post.question_id).await?;
         let stats = self.store.reveal_stats(post.id, MAX_NAMES).await?;
+        let shown = Self::shown(post, &q);
         Ok(RevealCard {
+            options: shown
+                .question
+                .options()
+                .iter()
+                .map(|o| (o.id.clone(), o.text.clone(), o.correct))
+                .collect(),
             post_id: post.id,
             question_id: q.id.clone(),
             prompt: q.prompt.clone(),
             answer: q.answer.clone(),
+            summary: q.summary.clone(),
             explanation: q.explanation.clone(),
             answers: stats.answers,
             correct: stats.correct,

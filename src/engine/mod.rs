@@ -213,6 +213,7 @@ impl Engine {
             Command::Choose { post, options } => self.choose(ctx, post, options).await,
             Command::Reveal => self.reveal_command(ctx, actor, place.platform).await,
             Command::Flag { post } => self.flag(ctx, post).await,
+            Command::FullAnswer { post } => self.full_answer(ctx, post).await,
             Command::Flags => self.flags(ctx).await,
             Command::Regrade {
                 answer,

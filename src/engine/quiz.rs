@@ -4,7 +4,8 @@ use super::{user, Engine, EngineError};
 use crate::bank::{Question, Topic};
 use crate::domain::command::QuizFilter;
 use crate::domain::reply::{Body, QuestionCard, Response};
-use crate::storage::Ctx;
+use crate::grading::choice::Shown;
+use crate::storage::{Ctx, PostRow};
 use rand::Rng;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -47,6 +48,36 @@ impl Engine {
         pick_least_used(pool, used, &mut *rng).cloned()
     }
 
+    /// A fresh seed for the order `post_id` shows its options in. It comes
+    /// from a copy of the pick generator moved to the post's own stream, so
+    /// it follows the engine's injected seed and differs per post, while the
+    /// sequence of question picks (which replays and tests rely on) is
+    /// left exactly as it was.
+    pub(super) fn option_seed(&self, post_id: i64) -> i64 {
+        let mut fork = self.rng.lock().expect("rng lock").clone();
+        fork.set_stream(post_id as u64);
+        fork.gen()
+    }
+
+    /// Gives `post_id` its option order (once) and returns the question as
+    /// that post shows it.
+    pub(super) async fn shuffle_for(
+        &self,
+        post_id: i64,
+        q: &Question,
+    ) -> Result<Shown, EngineError> {
+        let seed = self
+            .store
+            .set_option_seed(post_id, self.option_seed(post_id))
+            .await?;
+        Ok(Shown::new(q, Some(seed)))
+    }
+
+    /// The question as `post` shows it, in the order stored with the post.
+    pub(super) fn shown(post: &PostRow, q: &Question) -> Shown {
+        Shown::new(q, post.option_seed)
+    }
+
     /// The topic's display name.
     pub(super) fn topic_name(&self, topic: &Topic) -> String {
         self.bank
@@ -57,7 +88,8 @@ impl Engine {
             .unwrap_or_else(|| topic.to_string())
     }
 
-    /// A question as shown before the reveal.
+    /// A question as shown before the reveal; `q` is already in the post's
+    /// option order (see [`Shown`]).
     pub(super) fn card(
         &self,
         post_id: i64,
@@ -124,9 +156,12 @@ impl Engine {
                 now,
             )
             .await?;
-        Ok(Response::private(Body::Question(
-            self.card(post_id, &q, None),
-        )))
+        let shown = self.shuffle_for(post_id, &q).await?;
+        Ok(Response::private(Body::Question(self.card(
+            post_id,
+            &shown.question,
+            None,
+        ))))
     }
 
     /// Topic slugs, comma-separated, for error messages.

@@ -27,6 +27,8 @@ pub struct PostRow {
     pub message_ref: Option<String>,
     pub delivered_at: Option<DateTime<Utc>>,
     pub reveal_delivered_at: Option<DateTime<Utc>>,
+    /// Seeds the shown order of the question's options; `None`: file order.
+    pub option_seed: Option<i64>,
 }
 
 impl PostRow {
@@ -41,7 +43,7 @@ impl PostRow {
 
 pub(super) const POST_COLUMNS: &str =
     "id, channel_id, question_id, topic, kind, member_id, local_date, \
-     posted_at, reveal_at, revealed_at, message_ref, delivered_at, reveal_delivered_at";
+     posted_at, reveal_at, revealed_at, message_ref, delivered_at, reveal_delivered_at, option_seed";
 
 impl Store {
     /// Records a quiz question given to one member.
@@ -62,6 +64,18 @@ impl Store {
         .bind(topic)
         .bind(member_id)
         .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Stores the seed of the order `post_id` shows its options in. Only
+    /// the first seed counts: a post never changes order once shown.
+    pub async fn set_option_seed(&self, post_id: i64, seed: i64) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "UPDATE posts SET option_seed = coalesce(option_seed, $2) WHERE id = $1 RETURNING option_seed",
+        )
+        .bind(post_id)
+        .bind(seed)
         .fetch_one(&self.pool)
         .await?)
     }

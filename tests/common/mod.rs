@@ -116,3 +116,38 @@ pub fn posted_question(effect: &prepbot::domain::reply::Effect) -> String {
         other => panic!("not a post: {other:?}"),
     }
 }
+
+/// A correct (or wrong) answer to `card` as a person would type it: for a
+/// choice question, the letters of the right (or a wrong) option in the
+/// order this post shows them, which the post's seed shuffled.
+pub fn answer_to(card: &prepbot::domain::reply::QuestionCard, correct: bool) -> String {
+    let id = card.question_id.as_str();
+    if card.format != prepbot::bank::Format::Choice {
+        return if correct {
+            good_answer(id)
+        } else {
+            bad_answer(id)
+        }
+        .to_owned();
+    }
+    let bank = test_bank();
+    let q = bank
+        .get(&card.question_id)
+        .unwrap_or_else(|| panic!("{id} is in the test bank"));
+    let right: Vec<&str> = q
+        .options()
+        .iter()
+        .filter(|o| o.correct)
+        .map(|o| o.text.as_str())
+        .collect();
+    let shown = card
+        .options
+        .iter()
+        .filter(|(_, text)| right.contains(&text.as_str()) == correct);
+    let ids: Vec<&str> = shown.map(|(shown_id, _)| shown_id.as_str()).collect();
+    if correct {
+        ids.join(",")
+    } else {
+        ids[0].to_owned()
+    }
+}

@@ -102,6 +102,9 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "quiz" => quiz(rest),
         "answer" => answer(rest),
         "reveal" => no_args(rest, Command::Reveal, "/reveal"),
+        "full-answer" | "answer-full" | "full" => Ok(Command::FullAnswer {
+            post: optional_id(rest, "/full-answer [post-id]")?,
+        }),
         "flag" => Ok(Command::Flag {
             post: optional_id(rest, "/flag [post-id]")?,
         }),

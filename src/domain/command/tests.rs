@@ -290,3 +290,17 @@ fn questions_remove_takes_one_question_id() {
     assert!(bad("/questions remove id:Bad_Id").contains("not a valid question id"));
     assert!(bad("/questions remove id:team-one extra").contains("unexpected `extra`"));
 }
+
+#[test]
+fn the_full_answer_is_asked_for_with_or_without_a_post() {
+    assert_eq!(ok("/full-answer"), Command::FullAnswer { post: None });
+    assert_eq!(
+        ok("/full-answer #12"),
+        Command::FullAnswer { post: Some(12) }
+    );
+    assert_eq!(
+        ok("/answer-full 12"),
+        Command::FullAnswer { post: Some(12) }
+    );
+    assert!(bad("/full-answer twelve").contains("/full-answer [post-id]"));
+}

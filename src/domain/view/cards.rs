@@ -152,12 +152,19 @@ pub fn feedback(f: &Feedback, words: &Words) -> View {
             });
         }
     }
-    v = match &f.model_answer {
-        Some(answer) => v.block(Block::Section {
+    v = match (&f.model_answer, &f.summary) {
+        (Some(_), Some(summary)) => {
+            let v = v.block(Block::Section {
+                heading: "Model answer".into(),
+                text: summary.clone(),
+            });
+            with_full_answer(v, f.post_id, words)
+        }
+        (Some(answer), None) => v.block(Block::Section {
             heading: "Model answer".into(),
             text: answer.clone(),
         }),
-        None => v.text("The model answer comes with the reveal."),
+        (None, _) => v.text("The model answer comes with the reveal."),
     };
     v = v.field("Points", format!("+{}", f.points));
     if let Some(s) = f.streak {
@@ -173,7 +180,7 @@ pub fn feedback(f: &Feedback, words: &Words) -> View {
 }
 
 /// The reveal of a daily question: the model answer and how the channel did.
-pub fn reveal(card: &RevealCard) -> View {
+pub fn reveal(card: &RevealCard, words: &Words) -> View {
     let mut v = View::new(
         Tone::Success,
         format!("Revealed: daily question #{}", card.post_id),
@@ -181,11 +188,19 @@ pub fn reveal(card: &RevealCard) -> View {
     .block(Block::Section {
         heading: "Question".into(),
         text: card.prompt.clone(),
-    })
-    .block(Block::Section {
-        heading: "Answer".into(),
-        text: card.answer.clone(),
     });
+    if !card.options.is_empty() {
+        v = v.block(revealed_options(card));
+    }
+    // A reveal is read in a busy channel: it leads with the summary, and
+    // the full answer is one click (or command) away.
+    v = v.block(Block::Section {
+        heading: "Answer".into(),
+        text: card.summary.as_ref().unwrap_or(&card.answer).clone(),
+    });
+    if card.summary.is_some() {
+        v = with_full_answer(v, card.post_id, words);
+    }
     if !card.explanation.is_empty() {
         v = v.block(Block::Section {
             heading: "Why it matters".into(),
@@ -211,4 +226,45 @@ pub fn reveal(card: &RevealCard) -> View {
             ),
         )
         .field("Got it right", names)
+}
+
+/// The options in the order the post showed them, the correct ones marked,
+/// so the reveal reads with the letters people picked.
+fn revealed_options(card: &RevealCard) -> Block {
+    Block::List {
+        heading: Some("Options".into()),
+        mark: Mark::Lettered,
+        items: card
+            .options
+            .iter()
+            .map(|(id, text, correct)| {
+                let name = if id.eq_ignore_ascii_case(text) {
+                    text.clone()
+                } else {
+                    format!("{}. {text}", id.to_uppercase())
+                };
+                if *correct {
+                    format!("{name} ✓ correct")
+                } else {
+                    name
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Offers the full model answer behind a summary: a button, or the command
+/// to type where there are no buttons.
+fn with_full_answer(mut v: View, post: i64, words: &Words) -> View {
+    v.controls.push(Control::Button {
+        action: ActionId::FullAnswer { post },
+        label: "Full answer".into(),
+        emphasis: Emphasis::Secondary,
+        disabled: false,
+    });
+    v.typed = Some(format!(
+        "The full answer: {} {post}",
+        words.cmd("full-answer")
+    ));
+    v
 }

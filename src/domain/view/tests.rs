@@ -203,6 +203,7 @@ fn feedback(verdict: Verdict, model: Option<&str>) -> Feedback {
         points: 10,
         note: None,
         model_answer: model.map(Into::into),
+        summary: None,
         streak: Some(3),
     }
 }
@@ -242,10 +243,12 @@ fn feedback_lists_what_was_covered_and_missed_with_points_and_streak() {
 #[test]
 fn a_reveal_counts_answers_in_words_and_escapes_the_names_of_those_right() {
     let r = RevealCard {
+        options: vec![],
         post_id: 3,
         question_id: QuestionId::parse("sql-window-rank").unwrap(),
         prompt: "Q".into(),
         answer: "A".into(),
+        summary: None,
         explanation: "E".into(),
         answers: 1,
         correct: 1,
@@ -401,6 +404,61 @@ fn custom_questions_count_in_words_and_list_disabled_topics() {
     let v = build(&Body::CustomQuestions(c), &WORDS);
     assert!(text_of(&v).contains("1 custom question."));
     assert_eq!(v.fields[0].value, "none");
+}
+
+#[test]
+fn a_reveal_with_a_summary_leads_with_it_and_offers_the_full_answer() {
+    let r = RevealCard {
+        options: vec![],
+        post_id: 3,
+        question_id: QuestionId::parse("sql-window-rank").unwrap(),
+        prompt: "Q".into(),
+        answer: "The long answer".into(),
+        summary: Some("The short answer".into()),
+        explanation: "E".into(),
+        answers: 0,
+        correct: 0,
+        correct_names: vec![],
+        version_note: None,
+    };
+    let v = build(&Body::Reveal(r), &WORDS);
+    let shown = text_of(&v);
+    assert!(shown.contains("The short answer"), "{shown}");
+    assert!(!shown.contains("The long answer"), "{shown}");
+    assert!(v.controls.iter().any(|c| matches!(
+        c,
+        Control::Button {
+            action: ActionId::FullAnswer { post: 3 },
+            ..
+        }
+    )));
+    assert!(v.typed.as_deref().unwrap().contains("full-answer 3"));
+}
+
+#[test]
+fn quiz_feedback_with_a_summary_shows_it_as_the_model_answer_with_the_full_one_a_click_away() {
+    let mut f = feedback(Verdict::Correct, Some("The long answer"));
+    f.summary = Some("The short answer".into());
+    let v = build(&Body::Feedback(f), &WORDS);
+    let shown = text_of(&v);
+    assert!(
+        shown.contains("The short answer") && !shown.contains("The long answer"),
+        "{shown}"
+    );
+    assert!(v.controls.iter().any(|c| matches!(
+        c,
+        Control::Button {
+            action: ActionId::FullAnswer { post: 6 },
+            ..
+        }
+    )));
+    let mut f = feedback(Verdict::Correct, None);
+    f.summary = Some("The short answer".into());
+    let shown = text_of(&build(&Body::Feedback(f), &WORDS));
+    assert!(
+        !shown.contains("The short answer"),
+        "no answer before the reveal: {shown}"
+    );
 }
 
 #[test]

@@ -24,6 +24,7 @@ mod compare;
 mod cursor;
 mod error;
 pub mod fixture;
+pub mod fixture_order;
 mod guard;
 mod lexer;
 pub mod sandbox;
@@ -235,5 +236,28 @@ impl SolutionRunner for SqlGrader {
             Some(Err(e)) => Err(e.to_string()),
             None => Err("no result".into()),
         }
+    }
+
+    async fn tie_order_differences(&self, task: &SqlTask) -> Result<Vec<String>, String> {
+        let query = guard::check(&task.solution).map_err(|e| e.to_string())?;
+        let mut fixtures = vec![task.fixture.clone()];
+        for how in fixture_order::Reorder::ALL {
+            fixtures.push(fixture_order::reordered(&task.fixture, how)?);
+        }
+        let mut results = Vec::with_capacity(fixtures.len());
+        for rows in &fixtures {
+            let fixture = Fixture::parse(&task.schema, rows).map_err(|e| e.to_string())?;
+            let outcome = self.sandbox.run(&fixture, &[query]).await;
+            match outcome.map_err(|e| e.to_string())?.into_iter().next() {
+                Some(Ok(rs)) => results.push(rs),
+                Some(Err(e)) => return Err(e.to_string()),
+                None => return Err("no result".into()),
+            }
+        }
+        Ok(results[1..]
+            .iter()
+            .map(|other| differences(&results[0], other, task.order_matters))
+            .find(|d| !d.is_empty())
+            .unwrap_or_default())
     }
 }
