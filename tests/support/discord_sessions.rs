@@ -191,10 +191,12 @@ impl DiscordMock {
     /// unless refusals are expected.
     pub(crate) fn refuse_gateway(state: &super::discord_mock::MockState, frame: &Value, code: u16) {
         state.gateway.lock().unwrap().closes.push(code);
+        let mut body = frame.clone();
+        body["d"]["token"] = json!("[redacted]");
         state.refused.lock().unwrap().push(Recorded {
             method: "GATEWAY".into(),
             path: format!("/ws op {}", frame["op"]),
-            body: frame.clone(),
+            body,
             status: code,
             at: Instant::now(),
         });
