@@ -86,7 +86,13 @@ async fn serve(socket: &mut WebSocket, rx: &mut mpsc::UnboundedReceiver<Out>) {
                         return;
                     }
                 }
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                // The WebSocket library queued the closing handshake's
+                // reply; flush it, as Discord answers a client's close.
+                Some(Ok(Message::Close(_))) => {
+                    let _ = futures::SinkExt::flush(socket).await;
+                    return;
+                }
+                None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
             out = rx.recv() => match out {

@@ -33,6 +33,15 @@
 //! only for `wss`), so a mock's `ws://127.0.0.1:PORT/ws` works as is. Frames
 //! are plain JSON text (no `compress=zlib-stream` is requested).
 //!
+//! # Gateway behaviour (tests/discord_gateway.rs, against Discord's rules)
+//! The bot asks only for `GUILDS` (no privileged intent: slash commands and
+//! components arrive without them), so Discord never closes it with 4014.
+//! On op 7 serenity RESUMEs and gets what it missed; on op 9 (or a refused
+//! RESUME) it IDENTIFYs again, but only after ~5 s: serenity 0.12's shard
+//! restart waits out its own shutdown timeout, and interactions sent in that
+//! gap are lost. serenity 0.12 also resumes on the connect URL, not READY's
+//! `resume_gateway_url` (Discord accepts that but drops such sessions sooner).
+//!
 //! # Splitting shards between processes
 //! By default one process runs every shard Discord recommends. With
 //! `DISCORD_SHARDS=FIRST-LAST/TOTAL` (e.g. `0-1/4`; `2/4` for one shard) it
@@ -40,7 +49,9 @@
 //! a bot: Discord sends each guild's events to shard
 //! `(guild_id >> 22) % TOTAL` only, so every guild is served exactly once
 //! when the processes' ranges cover 0..TOTAL without overlap. See
-//! [`ShardPlan`].
+//! [`ShardPlan`]. Start the processes at least 5 s apart: each paces its own
+//! IDENTIFYs, but Discord allows `max_concurrency` (usually 1) per 5 s for
+//! the whole bot.
 //!
 //! The token comes from `DISCORD_TOKEN` as a [`SecretString`]; it is exposed
 //! only to build `Http`, whose `Debug` redacts it, and never logged.
