@@ -337,3 +337,34 @@ async fn with_two_shards_each_session_gets_only_its_guilds_and_both_answer(pool:
     }
     h.stop().await;
 }
+
+#[tokio::test]
+async fn payloads_out_of_order_or_garbled_are_closed_with_discords_codes() {
+    let mock = DiscordMock::start().await;
+    mock.expect_refusals();
+    let presence =
+        json!({"op": 3, "d": {"since": null, "activities": [], "status": "online", "afk": false}});
+    let mut early = connect(&mock, "ws").await;
+    say(&mut early, presence.clone()).await;
+    assert_eq!(next(&mut early).await, Got::Closed(4003), "before IDENTIFY");
+
+    let mut garbled = connect(&mock, "ws").await;
+    garbled
+        .send(Message::Text("{not json".into()))
+        .await
+        .unwrap();
+    assert_eq!(next(&mut garbled).await, Got::Closed(4002));
+
+    let (mut twice, _, _) = raw_session(&mock).await;
+    say(&mut twice, presence).await;
+    say(&mut twice, identify(json!(1), json!([0, 1]))).await;
+    assert_eq!(
+        next(&mut twice).await,
+        Got::Closed(4005),
+        "a second IDENTIFY"
+    );
+
+    let (mut unknown, _, _) = raw_session(&mock).await;
+    say(&mut unknown, json!({"op": 5, "d": null})).await;
+    assert_eq!(next(&mut unknown).await, Got::Closed(4001));
+}

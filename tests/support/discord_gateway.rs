@@ -57,7 +57,7 @@ async fn connection(state: Arc<MockState>, mut socket: WebSocket, on_resume_url:
     let conn = state.gateway.lock().unwrap().next_id;
     state.gateway.lock().unwrap().next_id += 1;
     let mut rx = loop {
-        let Some(first) = wait_for_identify(&mut socket).await else {
+        let Some(first) = wait_for_identify(&state, &mut socket).await else {
             return;
         };
         let outcome = if first["op"] == 2 {
@@ -71,18 +71,17 @@ async fn connection(state: Arc<MockState>, mut socket: WebSocket, on_resume_url:
             Handshake::Closed => return,
         }
     };
-    serve(&mut socket, &mut rx).await;
+    serve(&state, &mut socket, &mut rx).await;
     detach(&state, conn);
 }
 
 /// Carries frames both ways until either side ends the connection.
-async fn serve(socket: &mut WebSocket, rx: &mut mpsc::UnboundedReceiver<Out>) {
+async fn serve(state: &MockState, socket: &mut WebSocket, rx: &mut mpsc::UnboundedReceiver<Out>) {
     loop {
         tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => {
-                    let frame: Value = serde_json::from_str(text.as_str()).unwrap_or_default();
-                    if frame["op"] == 1 && !send(socket, &fixture("heartbeat_ack")).await {
+                    if !authenticated(state, socket, text.as_str()).await {
                         return;
                     }
                 }
@@ -235,25 +234,73 @@ async fn resume(
     }
 }
 
-/// Reads frames until an IDENTIFY (op 2) or RESUME (op 6) arrives.
-async fn wait_for_identify(socket: &mut WebSocket) -> Option<Value> {
+/// Reads frames until an IDENTIFY (op 2) or RESUME (op 6) arrives. Only
+/// heartbeats may come before: anything else closes with 4003 Not
+/// authenticated (source: close codes).
+async fn wait_for_identify(state: &MockState, socket: &mut WebSocket) -> Option<Value> {
     loop {
         match socket.recv().await? {
             Ok(Message::Text(text)) => {
-                let frame: Value = serde_json::from_str(text.as_str()).ok()?;
-                if frame["op"] == 2 || frame["op"] == 6 {
-                    return Some(frame);
-                }
-                if frame["op"] == 1 {
-                    let _ = socket
-                        .send(Message::Text(fixture("heartbeat_ack").to_string().into()))
-                        .await;
+                let frame = decoded(state, socket, text.as_str()).await?;
+                match frame["op"].as_u64() {
+                    Some(2 | 6) => return Some(frame),
+                    Some(1) => {
+                        let _ = send(socket, &fixture("heartbeat_ack")).await;
+                    }
+                    _ => return refuse(state, socket, &frame, (4003, "Not authenticated.")).await,
                 }
             }
             Ok(Message::Close(_)) | Err(_) => return None,
             Ok(_) => {}
         }
     }
+}
+
+/// A client frame as JSON, or a 4002 Decode error close (source: close codes).
+async fn decoded(state: &MockState, socket: &mut WebSocket, text: &str) -> Option<Value> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(frame) if frame["op"].is_u64() => Some(frame),
+        _ => {
+            refuse(
+                state,
+                socket,
+                &json!({"raw": text}),
+                (4002, "Error while decoding payload."),
+            )
+            .await
+        }
+    }
+}
+
+/// Records a refusal and closes the socket with Discord's code.
+async fn refuse<T>(
+    state: &MockState,
+    socket: &mut WebSocket,
+    frame: &Value,
+    (code, reason): (u16, &'static str),
+) -> Option<T> {
+    DiscordMock::refuse_gateway(state, frame, code);
+    close(socket, code, reason).await;
+    None
+}
+
+/// What an authenticated client may send (source: the gateway opcodes table on
+/// the close codes page): heartbeat, presence, voice state, request members,
+/// soundboard sounds.
+/// A second IDENTIFY or RESUME closes with 4005 Already authenticated,
+/// any other opcode with 4001 Unknown opcode.
+async fn authenticated(state: &MockState, socket: &mut WebSocket, text: &str) -> bool {
+    let Some(frame) = decoded(state, socket, text).await else {
+        return false;
+    };
+    let refusal = match frame["op"].as_u64() {
+        Some(1) => return send(socket, &fixture("heartbeat_ack")).await,
+        Some(3 | 4 | 8 | 31) => return true,
+        Some(2 | 6) => (4005, "Already authenticated."),
+        _ => (4001, "Unknown opcode."),
+    };
+    refuse::<()>(state, socket, &frame, refusal).await;
+    false
 }
 
 impl DiscordMock {
