@@ -38,11 +38,23 @@ impl Harness {
     /// Starts the mock and the bot, and waits until the bot is connected and
     /// its commands are registered.
     pub async fn start(pool: PgPool, now: DateTime<Utc>) -> Self {
+        Self::start_with(pool, now, |_| {}).await
+    }
+
+    /// Like [`Harness::start`], with the mock set up (shard count, guilds,
+    /// gateway rules) before the bot connects.
+    pub async fn start_with(
+        pool: PgPool,
+        now: DateTime<Utc>,
+        setup: impl FnOnce(&DiscordMock),
+    ) -> Self {
+        // TEST_LOG overrides the filter when debugging (e.g. "warn,serenity=debug").
         let _ = tracing_subscriber::fmt()
-            .with_env_filter("warn,prepbot=info")
+            .with_env_filter(std::env::var("TEST_LOG").unwrap_or("warn,prepbot=info".into()))
             .with_test_writer()
             .try_init();
         let mock = DiscordMock::start().await;
+        setup(&mock);
         let clock = Arc::new(ManualClock::new(now));
         let engine = engine(&pool, &clock);
         let mut h = Self {

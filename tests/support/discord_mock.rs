@@ -21,7 +21,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::Notify;
 
 /// The bot's (fake) application and user id.
 pub const APP_ID: &str = "900000000000000001";
@@ -72,7 +72,8 @@ pub struct MockState {
     pub(crate) threads_allowed: AtomicBool,
     /// File name → bytes served under `/attachments/` (the "CDN").
     pub(crate) attachments: Mutex<HashMap<String, Vec<u8>>>,
-    pub(crate) events: broadcast::Sender<Value>,
+    /// The gateway's sessions and rules (see `discord_sessions.rs`).
+    pub(crate) gateway: Mutex<super::discord_sessions::Gateway>,
     pub(crate) identifies: Mutex<Vec<Value>>,
     pub(crate) changed: Notify,
     /// Requests refused by Discord's rules (see `discord_rules.rs` and
@@ -129,7 +130,6 @@ impl Drop for DiscordMock {
 impl DiscordMock {
     /// Starts a mock on an ephemeral loopback port.
     pub async fn start() -> Self {
-        let (events, _) = broadcast::channel(256);
         let state = Arc::new(MockState {
             base: Mutex::new(String::new()),
             requests: Mutex::default(),
@@ -140,7 +140,7 @@ impl DiscordMock {
             commands: Mutex::default(),
             threads_allowed: AtomicBool::new(true),
             attachments: Mutex::default(),
-            events,
+            gateway: Mutex::default(),
             identifies: Mutex::default(),
             changed: Notify::new(),
             refused: Mutex::default(),
@@ -152,6 +152,7 @@ impl DiscordMock {
         });
         let app = Router::new()
             .route("/ws", any(super::discord_gateway::upgrade))
+            .route("/resume", any(super::discord_gateway::upgrade_resume))
             .fallback(super::discord_routes::rest)
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

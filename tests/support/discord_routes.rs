@@ -211,7 +211,10 @@ fn route(
     );
     match (method.as_str(), seg.as_slice()) {
         ("GET", ["gateway"]) => (StatusCode::OK, Some(json!({ "url": ws }))),
-        ("GET", ["gateway", "bot"]) => (StatusCode::OK, Some(gateway_bot(&ws))),
+        ("GET", ["gateway", "bot"]) => {
+            let shards = state.gateway.lock().unwrap().shards;
+            (StatusCode::OK, Some(gateway_bot(&ws, shards)))
+        }
         ("PUT", ["applications", _, "commands"])
         | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
             (StatusCode::OK, Some(register_commands(state, path, body)))
@@ -303,10 +306,12 @@ fn recent_messages(
     (StatusCode::OK, Some(Value::Array(newest)))
 }
 
-fn gateway_bot(ws: &str) -> Value {
+/// `shards` is Discord's recommendation; serenity's `start_autosharded`
+/// opens that many sessions.
+fn gateway_bot(ws: &str, shards: u64) -> Value {
     json!({
         "url": ws,
-        "shards": 1,
+        "shards": shards,
         "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1},
     })
 }

@@ -16,3 +16,5 @@ pub mod discord_mock;
 pub mod discord_routes;
 #[cfg(feature = "discord")]
 pub mod discord_rules;
+#[cfg(feature = "discord")]
+pub mod discord_sessions;

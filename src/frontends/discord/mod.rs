@@ -33,6 +33,26 @@
 //! only for `wss`), so a mock's `ws://127.0.0.1:PORT/ws` works as is. Frames
 //! are plain JSON text (no `compress=zlib-stream` is requested).
 //!
+//! # Gateway behaviour (tests/discord_gateway.rs, against Discord's rules)
+//! The bot asks only for `GUILDS` (no privileged intent: slash commands and
+//! components arrive without them), so Discord never closes it with 4014.
+//! On op 7 serenity RESUMEs and gets what it missed; on op 9 (or a refused
+//! RESUME) it IDENTIFYs again, but only after ~5 s: serenity 0.12's shard
+//! restart waits out its own shutdown timeout, and interactions sent in that
+//! gap are lost. serenity 0.12 also resumes on the connect URL, not READY's
+//! `resume_gateway_url` (Discord accepts that but drops such sessions sooner).
+//!
+//! # Splitting shards between processes
+//! By default one process runs every shard Discord recommends. With
+//! `DISCORD_SHARDS=FIRST-LAST/TOTAL` (e.g. `0-1/4`; `2/4` for one shard) it
+//! runs only shards FIRST..=LAST of TOTAL, so several processes can share
+//! a bot: Discord sends each guild's events to shard
+//! `(guild_id >> 22) % TOTAL` only, so every guild is served exactly once
+//! when the processes' ranges cover 0..TOTAL without overlap. See
+//! [`ShardPlan`]. Start the processes at least 5 s apart: each paces its own
+//! IDENTIFYs, but Discord allows `max_concurrency` (usually 1) per 5 s for
+//! the whole bot.
+//!
 //! The token comes from `DISCORD_TOKEN` as a [`SecretString`]; it is exposed
 //! only to build `Http`, whose `Debug` redacts it, and never logged.
 
@@ -51,6 +71,55 @@ use anyhow::Context as _;
 use poise::serenity_prelude::{self as serenity, GatewayIntents, GuildId, HttpBuilder};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
+
+/// The environment variable naming this process's shards (see [`ShardPlan`]).
+pub const SHARDS_ENV: &str = "DISCORD_SHARDS";
+
+/// Settings the Discord front end reads from the environment itself (the
+/// others arrive in [`DiscordConfig`]).
+pub const SETTINGS: &[&str] = &[SHARDS_ENV];
+
+/// Which shards this process runs: `first..=last` of `total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardPlan {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl std::str::FromStr for ShardPlan {
+    type Err = anyhow::Error;
+
+    /// Reads `FIRST-LAST/TOTAL` or `ID/TOTAL`.
+    fn from_str(text: &str) -> anyhow::Result<Self> {
+        let bad =
+            || anyhow::anyhow!("{SHARDS_ENV}={text:?}: expected FIRST-LAST/TOTAL, e.g. 0-1/4");
+        let (range, total) = text.trim().split_once('/').ok_or_else(bad)?;
+        let (first, last) = range.split_once('-').unwrap_or((range, range));
+        let number = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
+        let plan = Self {
+            first: number(first)?,
+            last: number(last)?,
+            total: number(total)?,
+        };
+        // Discord closes a session whose shard id is outside 0..total (4010).
+        anyhow::ensure!(
+            plan.first <= plan.last && plan.last < plan.total,
+            "{SHARDS_ENV}={text:?}: shards must satisfy FIRST <= LAST < TOTAL"
+        );
+        Ok(plan)
+    }
+}
+
+impl ShardPlan {
+    /// The plan in [`SHARDS_ENV`], if set.
+    pub fn from_env() -> anyhow::Result<Option<Self>> {
+        match std::env::var(SHARDS_ENV) {
+            Ok(text) if !text.trim().is_empty() => text.parse().map(Some),
+            _ => Ok(None),
+        }
+    }
+}
 
 /// Errors of command handlers: logged with a reference, never shown.
 pub type Error = anyhow::Error;
@@ -128,10 +197,21 @@ impl Bot {
     }
 }
 
-/// Connects to Discord (sharded) and registers the slash commands. The
-/// scheduler is the application's; commands run through `runner`.
-#[tracing::instrument(skip_all, fields(api_base = ?config.api_base, dev_guild = ?config.dev_guild))]
+/// Connects to Discord (sharded, shards as [`SHARDS_ENV`] says) and
+/// registers the slash commands. The scheduler is the application's;
+/// commands run through `runner`.
 pub async fn start(runner: Runner, config: DiscordConfig) -> anyhow::Result<Bot> {
+    start_with_shards(runner, config, ShardPlan::from_env()?).await
+}
+
+/// [`start`] with an explicit plan: `None` runs every shard Discord
+/// recommends (`GET /gateway/bot`).
+#[tracing::instrument(skip_all, fields(api_base = ?config.api_base, dev_guild = ?config.dev_guild, ?plan))]
+pub async fn start_with_shards(
+    runner: Runner,
+    config: DiscordConfig,
+    plan: Option<ShardPlan>,
+) -> anyhow::Result<Bot> {
     let data = Data { runner };
     let framework = framework(data, config.dev_guild);
     let mut client = serenity::ClientBuilder::new_with_http(http(&config), GatewayIntents::GUILDS)
@@ -140,7 +220,15 @@ pub async fn start(runner: Runner, config: DiscordConfig) -> anyhow::Result<Bot>
         .context("building the Discord client")?;
     let shards = client.shard_manager.clone();
     let gateway = tokio::spawn(async move {
-        if let Err(e) = client.start_autosharded().await {
+        let run = match plan {
+            None => client.start_autosharded().await,
+            // serenity's range is inclusive of its end (`start_connection`
+            // boots `end - start + 1` shards), so `first..last` is right;
+            // `first..last + 1` would ask for shard TOTAL, which Discord
+            // closes with 4010 (tests/discord_shard_split.rs catches it).
+            Some(p) => client.start_shard_range(p.first..p.last, p.total).await,
+        };
+        if let Err(e) = run {
             tracing::error!(error = %e, "the Discord gateway stopped");
         }
     });
@@ -235,6 +323,25 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             if let Err(e) = poise::builtins::on_error(other).await {
                 tracing::error!(error = %e, "could not report a framework error");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod shard_plan_tests {
+    use super::ShardPlan;
+
+    #[test]
+    fn a_range_and_a_single_shard_are_read() {
+        let plan = |first, last, total| ShardPlan { first, last, total };
+        assert_eq!("0-1/4".parse::<ShardPlan>().unwrap(), plan(0, 1, 4));
+        assert_eq!(" 2/4 ".parse::<ShardPlan>().unwrap(), plan(2, 2, 4));
+    }
+
+    #[test]
+    fn shards_outside_the_total_or_garbage_are_refused() {
+        for bad in ["2-4/4", "3-1/4", "0/0", "1-2", "a-b/c", "0-1/"] {
+            assert!(bad.parse::<ShardPlan>().is_err(), "{bad}");
         }
     }
 }

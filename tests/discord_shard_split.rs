@@ -1,0 +1,99 @@
+//! Two prepbot processes share one bot by splitting its shards
+//! (`DISCORD_SHARDS=0-1/4` and `2-3/4`): the mock routes each guild's events
+//! to shard `(guild_id >> 22) % 4` only, as Discord does, and every guild
+//! gets exactly one answer.
+#![cfg(feature = "discord")]
+
+mod support;
+
+use prepbot::delivery::{Delivery, Router, SchedulerConfig};
+use prepbot::frontends::discord::{self, DiscordConfig, ShardPlan};
+use prepbot::runner::Runner;
+use serde_json::json;
+use sqlx::PgPool;
+use std::sync::Arc;
+use support::discord_bot::test_bank;
+use support::discord_events::{ada, at, slash, CHANNEL, GUILD};
+use support::discord_mock::DiscordMock;
+use support::discord_sessions::shard_of;
+
+/// One guild per shard of `total`, starting from the fixtures' guild.
+fn a_guild_per_shard(total: u64) -> Vec<String> {
+    let base: u64 = GUILD.parse().unwrap();
+    (0..total)
+        .map(|want| {
+            let g = (0..)
+                .map(|k| base + (k << 22))
+                .find(|g| shard_of(&g.to_string(), total) == want);
+            g.unwrap().to_string()
+        })
+        .collect()
+}
+
+/// A bot process running `plan`'s shards against `mock`.
+async fn process(mock: &DiscordMock, pool: &PgPool, plan: &str) -> discord::Bot {
+    let clock = Arc::new(prepbot::domain::clock::ManualClock::new(at(8, 0)));
+    let store = prepbot::storage::Store::from_pool(pool.clone());
+    let grading = Arc::new(prepbot::grading::Grading::default());
+    let engine = Arc::new(prepbot::engine::Engine::new(
+        store,
+        test_bank(),
+        clock,
+        42,
+        grading,
+    ));
+    let delivery = Arc::new(Delivery::new(
+        engine,
+        Router::new(),
+        SchedulerConfig::default(),
+    ));
+    let config = DiscordConfig {
+        token: "mock-token".to_owned().into(),
+        api_base: Some(mock.base_url()),
+        dev_guild: None,
+        fanout_rate: 40,
+    };
+    let plan: ShardPlan = plan.parse().expect("a shard plan");
+    discord::start_with_shards(Runner::new(delivery, discord::WORDS), config, Some(plan))
+        .await
+        .expect("the bot starts")
+}
+
+#[sqlx::test]
+async fn two_processes_splitting_four_shards_answer_every_guild_exactly_once(pool: PgPool) {
+    let mock = DiscordMock::start().await;
+    let guilds = a_guild_per_shard(4);
+    mock.gateway(|g| (g.shards, g.guilds) = (4, guilds.clone()));
+    let (a, b) = tokio::join!(
+        process(&mock, &pool, "0-1/4"),
+        process(&mock, &pool, "2-3/4")
+    );
+    mock.wait_until("four sessions", || (mock.sessions() >= 4).then_some(()))
+        .await;
+    let mut shards: Vec<_> = mock
+        .identifies()
+        .iter()
+        .map(|f| f["d"]["shard"].clone())
+        .collect();
+    shards.sort_by_key(|s| s[0].as_u64());
+    let want: Vec<_> = (0..4).map(|i| json!([i, 4])).collect();
+    assert_eq!(
+        shards, want,
+        "each shard exactly once, across the two processes"
+    );
+
+    for guild in &guilds {
+        let mut p = slash("help", vec![], &ada(), CHANNEL);
+        p.frame["d"]["guild_id"] = json!(guild);
+        mock.push(p.frame.clone()).await;
+        let path = p.callback_path();
+        let r = mock
+            .wait_for(&format!("guild {guild}'s answer"), |r| r.path == path)
+            .await;
+        assert_eq!(r.status, 204, "{r:?}");
+    }
+    a.stop().await;
+    b.stop().await;
+    let answers = mock.requests_to("POST", "/callback").len();
+    assert_eq!(answers, guilds.len(), "one answer per guild, none twice");
+}
