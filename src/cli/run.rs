@@ -47,9 +47,19 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
             "DISCORD_TOKEN is set, but this prepbot was built without the `discord` feature"
         );
     }
+    #[cfg(feature = "slack")]
+    let slack = crate::frontends::slack::SlackConfig::from_env()?;
+    #[cfg(not(feature = "slack"))]
+    if std::env::var_os("SLACK_BOT_TOKEN").is_some() {
+        anyhow::bail!(
+            "SLACK_BOT_TOKEN is set, but this prepbot was built without the `slack` feature"
+        );
+    }
     Ok(Serve {
         #[cfg(feature = "discord")]
         discord,
+        #[cfg(feature = "slack")]
+        slack,
         scheduler,
     })
 }

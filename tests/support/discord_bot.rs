@@ -69,6 +69,7 @@ impl Harness {
                 every: Duration::from_millis(100),
                 ..SchedulerConfig::default()
             },
+            ..Serve::default()
         }
     }
 

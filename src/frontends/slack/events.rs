@@ -1,0 +1,112 @@
+//! `/slack/events`: the Events API. `url_verification` echoes the challenge
+//! (Slack's check of the request URL). Every other event is recorded by its
+//! `event_id` before it is handled, so Slack's retries are handled once:
+//!
+//! - `app_home_opened`: publishes the person's stats on the App Home tab.
+//! - `app_uninstalled`, `tokens_revoked`: the bot can no longer post in that
+//!   workspace, so its schedules pause with the reason (`/prep daily status`
+//!   says why; reinstalling and `/prep daily resume` start them again).
+
+use super::{blocks, place, Slack};
+use crate::domain::command::Command;
+use crate::domain::view;
+use crate::engine::Platform;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Most blocks in an App Home view.
+const VIEW_BLOCKS: usize = 100;
+
+/// Verifies, acknowledges, and handles the event in the background.
+pub async fn handle(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(status) = slack.verified(&headers, &body) {
+        return status.into_response();
+    }
+    let Ok(event) = serde_json::from_slice::<Value>(&body) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    match event["type"].as_str() {
+        Some("url_verification") => Json(json!({"challenge": event["challenge"]})).into_response(),
+        Some("event_callback") => {
+            tokio::spawn(async move {
+                if let Err(e) = once(&slack, &event).await {
+                    tracing::error!(error = %format!("{e:#}"), "Slack event failed");
+                }
+            });
+            StatusCode::OK.into_response()
+        }
+        _ => StatusCode::OK.into_response(),
+    }
+}
+
+/// Handles `envelope` unless its `event_id` was seen before.
+async fn once(slack: &Slack, envelope: &Value) -> anyhow::Result<()> {
+    let str_at = |p: &str| {
+        envelope
+            .pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    let (id, team, kind) = (
+        str_at("/event_id"),
+        str_at("/team_id"),
+        str_at("/event/type"),
+    );
+    let fresh = sqlx::query(
+        "INSERT INTO slack_events (event_id, team_id, event_type) VALUES ($1, $2, $3)
+         ON CONFLICT (event_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(team)
+    .bind(kind)
+    .execute(slack.runner.engine().store().pool())
+    .await?
+    .rows_affected()
+        == 1;
+    if !fresh {
+        tracing::info!(event_id = id, "a retried event; already handled");
+        return Ok(());
+    }
+    let event = &envelope["event"];
+    match kind {
+        "app_home_opened" if event["tab"] == "home" => home(slack, team, event).await,
+        "app_uninstalled" | "tokens_revoked" => {
+            let paused = slack
+                .runner
+                .engine()
+                .server_left(Platform::Slack, team)
+                .await?;
+            tracing::info!(
+                team,
+                paused,
+                "lost access to a workspace; its schedules are paused"
+            );
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Publishes the person's stats on their App Home tab.
+async fn home(slack: &Slack, team: &str, event: &Value) -> anyhow::Result<()> {
+    let user = event["user"].as_str().unwrap_or_default();
+    let channel = event["channel"].as_str().unwrap_or_default();
+    let actor = slack.actor(user, user, false).await;
+    let stats = Command::Stats { member: None };
+    let response = slack
+        .runner
+        .engine()
+        .handle(&actor, &place(team, channel), stats)
+        .await;
+    let view = view::build(&response.reply.body, &super::WORDS);
+    let mut shown: Vec<Value> = blocks::messages(&view).concat();
+    shown.truncate(VIEW_BLOCKS);
+    let body = json!({"user_id": user, "view": {"type": "home", "blocks": shown}});
+    slack.api.call("views.publish", &body).await?;
+    Ok(())
+}
