@@ -16,3 +16,11 @@ pub mod discord_mock;
 pub mod discord_routes;
 #[cfg(feature = "discord")]
 pub mod discord_rules;
+#[cfg(feature = "slack")]
+pub mod slack_bot;
+#[cfg(feature = "slack")]
+pub mod slack_methods;
+#[cfg(feature = "slack")]
+pub mod slack_mock;
+#[cfg(feature = "slack")]
+pub mod slack_rules;

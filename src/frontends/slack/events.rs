@@ -32,30 +32,40 @@ pub async fn handle(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: B
     };
     match event["type"].as_str() {
         Some("url_verification") => Json(json!({"challenge": event["challenge"]})).into_response(),
-        Some("event_callback") => {
-            tokio::spawn(async move {
-                if let Err(e) = once(&slack, &event).await {
-                    tracing::error!(error = %format!("{e:#}"), "Slack event failed");
-                }
-            });
-            StatusCode::OK.into_response()
-        }
+        // Recorded before the acknowledgement, so a retry that arrives
+        // while the first delivery is still being handled is still a retry.
+        Some("event_callback") => match first_time(&slack, &event).await {
+            Ok(true) => {
+                tokio::spawn(async move {
+                    if let Err(e) = handle_event(&slack, &event).await {
+                        tracing::error!(error = %format!("{e:#}"), "Slack event failed");
+                    }
+                });
+                StatusCode::OK.into_response()
+            }
+            Ok(false) => StatusCode::OK.into_response(),
+            // Not recorded: let Slack retry it.
+            Err(e) => {
+                tracing::error!(error = %e, "could not record a Slack event");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
         _ => StatusCode::OK.into_response(),
     }
 }
 
-/// Handles `envelope` unless its `event_id` was seen before.
-async fn once(slack: &Slack, envelope: &Value) -> anyhow::Result<()> {
-    let str_at = |p: &str| {
-        envelope
-            .pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-    };
+fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Records the event's `event_id`; false when it was seen before.
+async fn first_time(slack: &Slack, envelope: &Value) -> Result<bool, sqlx::Error> {
     let (id, team, kind) = (
-        str_at("/event_id"),
-        str_at("/team_id"),
-        str_at("/event/type"),
+        str_at(envelope, "/event_id"),
+        str_at(envelope, "/team_id"),
+        str_at(envelope, "/event/type"),
     );
     let fresh = sqlx::query(
         "INSERT INTO slack_events (event_id, team_id, event_type) VALUES ($1, $2, $3)
@@ -70,8 +80,16 @@ async fn once(slack: &Slack, envelope: &Value) -> anyhow::Result<()> {
         == 1;
     if !fresh {
         tracing::info!(event_id = id, "a retried event; already handled");
-        return Ok(());
     }
+    Ok(fresh)
+}
+
+/// Handles one event, the first time it arrives.
+async fn handle_event(slack: &Slack, envelope: &Value) -> anyhow::Result<()> {
+    let (team, kind) = (
+        str_at(envelope, "/team_id"),
+        str_at(envelope, "/event/type"),
+    );
     let event = &envelope["event"];
     match kind {
         "app_home_opened" if event["tab"] == "home" => home(slack, team, event).await,

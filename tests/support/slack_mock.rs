@@ -1,0 +1,420 @@
+//! A local Slack, strict: the Web API under `/api/<method>` and a
+//! `response_url` sink under `/respond/<id>`, bound to 127.0.0.1:0.
+//!
+//! It checks the `Authorization: Bearer` token, the Block Kit limits and
+//! each method's arguments (`slack_rules.rs`), that a `trigger_id` is used
+//! once within 3 seconds, and that a `response_url` is used at most 5 times
+//! within 30 minutes. What real Slack would refuse is answered the way Slack
+//! answers it (HTTP 200, `{"ok":false,"error":...}`) and recorded as a
+//! refusal: dropping the mock with refusals fails the test, unless the test
+//! expects them. Every answer is `Content-Type: application/json`.
+//!
+//! Tests can script faults (a 429 with `Retry-After`, an `ok:false` error)
+//! and channel errors (`not_in_channel`, `is_archived`, ...).
+
+use super::slack_rules::{self as rules, Refusal};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+/// The bot token the mock accepts.
+pub const BOT_TOKEN: &str = "xoxb-mock-bot-token";
+/// The app-level token (Socket Mode) the mock accepts.
+pub const APP_TOKEN: &str = "xapp-mock-app-token";
+/// How long a `trigger_id` lives.
+pub const TRIGGER_LIFE: Duration = Duration::from_secs(3);
+/// How long a `response_url` lives, and how often it may be used.
+pub const RESPONSE_URL_LIFE: Duration = Duration::from_secs(30 * 60);
+pub const RESPONSE_URL_USES: u32 = 5;
+
+/// One Web API call or `response_url` post the mock received.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// `chat.postMessage`, ..., or `response_url`.
+    pub method: String,
+    pub body: Value,
+    /// `None` when it succeeded, else Slack's error code (or `ratelimited`).
+    pub error: Option<String>,
+    pub at: Instant,
+}
+
+/// A scripted answer for the next calls of a method.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// HTTP 429 with `Retry-After: secs`.
+    RateLimited { secs: u64 },
+    /// `ok:false` with this error code.
+    Error(&'static str),
+}
+
+#[derive(Default)]
+pub struct SlackState {
+    pub(crate) calls: Mutex<Vec<Call>>,
+    pub(crate) refused: Mutex<Vec<(Call, String)>>,
+    pub(crate) refusals_expected: AtomicBool,
+    pub(crate) faults: Mutex<Vec<(String, Fault, usize)>>,
+    /// channel → the error every post there gets.
+    pub(crate) channel_errors: Mutex<HashMap<String, String>>,
+    pub(crate) admins: Mutex<HashSet<String>>,
+    /// channel → messages (`ts`, `text`, `blocks`, `thread_ts`), edits applied.
+    pub(crate) messages: Mutex<HashMap<String, Vec<Value>>>,
+    pub(crate) next_ts: AtomicU64,
+    pub(crate) triggers: Mutex<HashMap<String, Instant>>,
+    /// response_url id → (created, uses).
+    pub(crate) urls: Mutex<HashMap<String, (Instant, u32)>>,
+    pub(crate) changed: Notify,
+}
+
+/// A running mock; dropping it stops the server.
+pub struct SlackMock {
+    pub addr: SocketAddr,
+    pub state: Arc<SlackState>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SlackMock {
+    /// A request real Slack would have refused fails the test.
+    fn drop(&mut self) {
+        self.server.abort();
+        let refused = self.state.refused.lock().unwrap().clone();
+        if !refused.is_empty()
+            && !self.state.refusals_expected.load(Ordering::SeqCst)
+            && !std::thread::panicking()
+        {
+            panic!(
+                "the bot sent {} request(s) Slack would refuse: {refused:#?}",
+                refused.len()
+            );
+        }
+    }
+}
+
+impl SlackMock {
+    pub async fn start() -> Self {
+        let state = Arc::new(SlackState {
+            next_ts: AtomicU64::new(1),
+            ..SlackState::default()
+        });
+        let app = Router::new()
+            .route("/api/{method}", post(api))
+            .route("/respond/{id}", post(respond))
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind mock");
+        let addr = listener.local_addr().expect("mock addr");
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app).await.expect("mock server");
+        });
+        Self {
+            addr,
+            state,
+            server,
+        }
+    }
+
+    /// What to give `SLACK_API_BASE`.
+    pub fn api_base(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    /// A fresh `response_url`; returns (url, id).
+    pub fn response_url(&self) -> (String, String) {
+        let id = format!("r{}", self.state.next_ts.fetch_add(1, Ordering::SeqCst));
+        self.state
+            .urls
+            .lock()
+            .unwrap()
+            .insert(id.clone(), (Instant::now(), 0));
+        (format!("http://{}/respond/{id}", self.addr), id)
+    }
+
+    /// A fresh `trigger_id`, valid for 3 seconds from now.
+    pub fn trigger(&self) -> String {
+        let id = format!(
+            "{}.trigger",
+            self.state.next_ts.fetch_add(1, Ordering::SeqCst)
+        );
+        self.state
+            .triggers
+            .lock()
+            .unwrap()
+            .insert(id.clone(), Instant::now());
+        id
+    }
+
+    /// Makes `user` a workspace admin in `users.info`.
+    pub fn make_admin(&self, user: &str) {
+        self.state.admins.lock().unwrap().insert(user.to_owned());
+    }
+
+    /// Every post to `channel` fails with `error` (e.g. `not_in_channel`).
+    pub fn fail_channel(&self, channel: &str, error: &str) {
+        self.state
+            .channel_errors
+            .lock()
+            .unwrap()
+            .insert(channel.into(), error.into());
+    }
+
+    /// Answers the next `times` calls of `method` with `fault`.
+    pub fn fail_next(&self, method: &str, fault: Fault, times: usize) {
+        self.state
+            .faults
+            .lock()
+            .unwrap()
+            .push((method.into(), fault, times));
+    }
+
+    /// This test provokes refusals on purpose.
+    pub fn expect_refusals(&self) {
+        self.state.refusals_expected.store(true, Ordering::SeqCst);
+    }
+
+    pub fn refused(&self) -> Vec<String> {
+        self.state
+            .refused
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(c, why)| format!("{}: {why}", c.method))
+            .collect()
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.state.calls.lock().unwrap().clone()
+    }
+
+    /// Calls of `method` (`response_url` for the sink), in order.
+    pub fn calls_to(&self, method: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method)
+            .collect()
+    }
+
+    /// Messages in `channel`, in order, edits applied.
+    pub fn messages_in(&self, channel: &str) -> Vec<Value> {
+        self.state
+            .messages
+            .lock()
+            .unwrap()
+            .get(channel)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Waits until `probe` finds something, re-checking whenever the mock changes.
+    pub async fn wait_until<T>(&self, what: &str, probe: impl Fn() -> Option<T>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let changed = self.state.changed.notified();
+            if let Some(found) = probe() {
+                return found;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let seen: Vec<String> = self
+                .calls()
+                .iter()
+                .map(|c| format!("{} {:?}", c.method, c.error))
+                .collect();
+            assert!(
+                !left.is_zero(),
+                "timed out waiting for {what}; calls: {seen:#?}"
+            );
+            let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), changed).await;
+        }
+    }
+
+    /// Waits for the `n`th (1-based) successful call of `method` satisfying `pred`.
+    pub async fn wait_for(&self, method: &str, n: usize, pred: impl Fn(&Call) -> bool) -> Call {
+        self.wait_until(&format!("{n} successful {method}"), || {
+            let ok: Vec<Call> = self
+                .calls_to(method)
+                .into_iter()
+                .filter(|c| c.error.is_none() && pred(c))
+                .collect();
+            ok.get(n - 1).cloned()
+        })
+        .await
+    }
+}
+
+/// Slack's JSON answer, always `application/json`.
+fn answer(status: StatusCode, body: Value, retry_after: Option<u64>) -> Response {
+    let mut r = (status, Json(body)).into_response();
+    if let Some(secs) = retry_after {
+        r.headers_mut().insert(header::RETRY_AFTER, secs.into());
+    }
+    r
+}
+
+impl SlackState {
+    fn record(&self, method: &str, body: &Value, error: Option<String>) {
+        let call = Call {
+            method: method.into(),
+            body: body.clone(),
+            error,
+            at: Instant::now(),
+        };
+        self.calls.lock().unwrap().push(call);
+        self.changed.notify_waiters();
+    }
+
+    fn refuse(&self, method: &str, body: &Value, (code, why): Refusal) -> Response {
+        let call = Call {
+            method: method.into(),
+            body: body.clone(),
+            error: Some(code.into()),
+            at: Instant::now(),
+        };
+        self.refused.lock().unwrap().push((call, why));
+        self.record(method, body, Some(code.into()));
+        answer(StatusCode::OK, json!({"ok": false, "error": code}), None)
+    }
+
+    fn fault(&self, method: &str) -> Option<Fault> {
+        let mut faults = self.faults.lock().unwrap();
+        let i = faults
+            .iter()
+            .position(|(m, _, left)| m == method && *left > 0)?;
+        faults[i].2 -= 1;
+        Some(faults[i].1.clone())
+    }
+}
+
+/// The body as JSON: a JSON body as is, a form body as an object of strings.
+fn parse(headers: &HeaderMap, body: &[u8]) -> Option<(bool, Value)> {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if kind.starts_with("application/json") {
+        return serde_json::from_slice(body).ok().map(|v| (true, v));
+    }
+    if kind.starts_with("application/x-www-form-urlencoded") {
+        let pairs: HashMap<String, String> = serde_urlencoded::from_bytes(body).ok()?;
+        return Some((false, json!(pairs)));
+    }
+    None
+}
+
+async fn api(
+    State(s): State<Arc<SlackState>>,
+    Path(method): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((is_json, body)) = parse(&headers, &body) else {
+        return s.refuse(
+            &method,
+            &Value::Null,
+            ("invalid_form_data", "neither JSON nor a form".into()),
+        );
+    };
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let want = match method.as_str() {
+        "oauth.v2.access" => None,
+        "apps.connections.open" => Some(APP_TOKEN),
+        _ => Some(BOT_TOKEN),
+    };
+    match (want, token) {
+        (Some(_), None) => {
+            return s.refuse(&method, &body, ("not_authed", "no Bearer token".into()))
+        }
+        (Some(w), Some(t)) if w != t => {
+            return s.refuse(&method, &body, ("invalid_auth", format!("token {t}")))
+        }
+        _ => {}
+    }
+    match s.fault(&method) {
+        Some(Fault::RateLimited { secs }) => {
+            s.record(&method, &body, Some("ratelimited".into()));
+            return answer(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({"ok": false, "error": "ratelimited"}),
+                Some(secs),
+            );
+        }
+        Some(Fault::Error(code)) => {
+            s.record(&method, &body, Some(code.into()));
+            return answer(StatusCode::OK, json!({"ok": false, "error": code}), None);
+        }
+        None => {}
+    }
+    match super::slack_methods::call(&s, &method, is_json, &body) {
+        Ok(result) => {
+            s.record(&method, &body, None);
+            let mut out = json!({"ok": true});
+            out.as_object_mut()
+                .unwrap()
+                .extend(result.as_object().cloned().unwrap_or_default());
+            answer(StatusCode::OK, out, None)
+        }
+        Err(Outcome::Refused(r)) => s.refuse(&method, &body, r),
+        Err(Outcome::Error(code)) => {
+            s.record(&method, &body, Some(code.clone()));
+            answer(StatusCode::OK, json!({"ok": false, "error": code}), None)
+        }
+    }
+}
+
+/// Why a method did not succeed.
+pub enum Outcome {
+    /// The bot broke a rule: a bug in the bot.
+    Refused(Refusal),
+    /// A legitimate error (the channel's state): the bot must cope.
+    Error(String),
+}
+
+async fn respond(
+    State(s): State<Arc<SlackState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let method = "response_url";
+    let Some((true, body)) = parse(&headers, &body) else {
+        return s.refuse(
+            method,
+            &Value::Null,
+            ("invalid_payload", "a response_url takes JSON".into()),
+        );
+    };
+    let used = {
+        let mut urls = s.urls.lock().unwrap();
+        match urls.get_mut(&id) {
+            None => Err(("invalid_url", format!("unknown response_url {id}"))),
+            Some((made, _)) if made.elapsed() > RESPONSE_URL_LIFE => {
+                Err(("expired_url", "older than 30 minutes".into()))
+            }
+            Some((_, uses)) if *uses >= RESPONSE_URL_USES => {
+                Err(("used_url", "used 5 times already".into()))
+            }
+            Some((_, uses)) => {
+                *uses += 1;
+                Ok(())
+            }
+        }
+    };
+    if let Err(r) = used.and_then(|_| rules::response(&body)) {
+        return s.refuse(method, &body, r);
+    }
+    let mut body = body;
+    body["response_url_id"] = json!(id);
+    s.record(method, &body, None);
+    answer(StatusCode::OK, json!({"ok": true}), None)
+}
