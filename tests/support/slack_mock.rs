@@ -153,6 +153,17 @@ impl SlackMock {
         id
     }
 
+    /// Makes a `trigger_id` (or `response_url` id) `by` older, as if that
+    /// much time had passed.
+    pub fn age(&self, id: &str, by: Duration) {
+        if let Some(made) = self.state.triggers.lock().unwrap().get_mut(id) {
+            *made -= by;
+        }
+        if let Some((made, _)) = self.state.urls.lock().unwrap().get_mut(id) {
+            *made -= by;
+        }
+    }
+
     /// Makes `user` a workspace admin in `users.info`.
     pub fn make_admin(&self, user: &str) {
         self.state.admins.lock().unwrap().insert(user.to_owned());
