@@ -13,3 +13,25 @@ CREATE TABLE slack_events (
     -- since Slack stops retrying within the hour.
     received_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+
+-- Workspaces that installed the app through OAuth v2, with their bot token
+-- sealed (AES-256-GCM, key SLACK_TOKEN_KEY from the environment, the team id
+-- as associated data), so a database dump alone gives no token away.
+-- app_uninstalled and tokens_revoked delete the row.
+CREATE TABLE slack_installs (
+    -- The workspace ("T0123...").
+    team_id TEXT PRIMARY KEY,
+    -- 12-byte nonce, then the encrypted token and its 16-byte tag.
+    bot_token BYTEA NOT NULL,
+    -- When it was (last) installed.
+    installed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- The `state` of each install link handed out, so the OAuth callback can
+-- check that it answers a link prepbot made (and only once, within 10 minutes).
+CREATE TABLE slack_oauth_states (
+    -- Random, 32 hex digits.
+    state TEXT PRIMARY KEY,
+    -- When the link was made (the engine's clock).
+    created_at TIMESTAMPTZ NOT NULL
+);

@@ -77,7 +77,7 @@ pub struct Running {
 }
 
 /// The router of the platforms `serve` configures.
-fn router(serve: &Serve) -> Router {
+fn router(serve: &Serve, engine: &Engine) -> anyhow::Result<Router> {
     #[allow(unused_mut)]
     let mut router = Router::new();
     #[cfg(feature = "discord")]
@@ -91,11 +91,11 @@ fn router(serve: &Serve) -> Router {
     if let Some(config) = &serve.slack {
         router = router.with(
             crate::domain::platform::Platform::Slack,
-            crate::frontends::slack::notifier(config),
+            crate::frontends::slack::notifier(engine.store().pool().clone(), config)?,
         );
     }
-    let _ = serve;
-    router
+    let _ = (serve, engine);
+    Ok(router)
 }
 
 /// Starts the scheduler, the HTTP server and every configured front end,
@@ -112,7 +112,7 @@ pub async fn start_with_http(
     serve: Serve,
     http: Option<SocketAddr>,
 ) -> anyhow::Result<Running> {
-    let router = router(&serve);
+    let router = router(&serve, &engine)?;
     if router.platforms().is_empty() {
         tracing::warn!("no chat front end is configured: set DISCORD_TOKEN or SLACK_BOT_TOKEN, or try `prepbot console`; serving health and metrics only");
     }
@@ -142,7 +142,7 @@ pub async fn start_with_http(
     #[cfg(feature = "slack")]
     if let Some(config) = &serve.slack {
         let runner = crate::runner::Runner::new(delivery.clone(), crate::frontends::slack::WORDS);
-        extra = extra.merge(crate::frontends::slack::routes(runner, config));
+        extra = extra.merge(crate::frontends::slack::routes(runner, config)?);
         if http.is_none() {
             tracing::warn!(
                 "Slack is configured but no HTTP address is: Slack's requests cannot reach prepbot"

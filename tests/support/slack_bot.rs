@@ -10,6 +10,7 @@ use prepbot::bank::load_dir;
 use prepbot::delivery::SchedulerConfig;
 use prepbot::domain::clock::{Clock, ManualClock};
 use prepbot::engine::Engine;
+use prepbot::frontends::slack::config::OAuthConfig;
 use prepbot::frontends::slack::{verify, SlackConfig};
 use prepbot::grading::Grading;
 use prepbot::storage::Store;
@@ -23,6 +24,10 @@ use std::time::Duration;
 pub const SECRET: &str = "mock-signing-secret";
 pub const TEAM: &str = "T0TEAM";
 pub const CHANNEL: &str = "C0DAILY";
+pub const CLIENT_ID: &str = "1111.2222";
+pub const CLIENT_SECRET: &str = "mock-client-secret";
+/// 32 bytes, hex: the key that seals installed tokens.
+pub const TOKEN_KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 /// A bot under test.
 pub struct SlackHarness {
@@ -48,6 +53,12 @@ pub enum Signing {
 
 impl SlackHarness {
     pub async fn start(pool: PgPool, now: DateTime<Utc>) -> Self {
+        Self::start_with(pool, now, false).await
+    }
+
+    /// [`SlackHarness::start`]; with `oauth`, workspaces install through
+    /// OAuth v2 and there is no single-workspace token.
+    pub async fn start_with(pool: PgPool, now: DateTime<Utc>, oauth: bool) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("warn,prepbot=info")
             .with_test_writer()
@@ -68,9 +79,14 @@ impl SlackHarness {
         let serve = Serve {
             slack: Some(SlackConfig {
                 signing_secret: SECRET.to_owned().into(),
-                bot_token: BOT_TOKEN.to_owned().into(),
+                bot_token: (!oauth).then(|| BOT_TOKEN.to_owned().into()),
                 app_token: None,
                 api_base: mock.api_base(),
+                oauth: oauth.then(|| OAuthConfig {
+                    client_id: CLIENT_ID.into(),
+                    client_secret: CLIENT_SECRET.to_owned().into(),
+                    token_key: TOKEN_KEY.to_owned().into(),
+                }),
             }),
             scheduler: SchedulerConfig {
                 every: Duration::from_millis(100),
@@ -91,6 +107,30 @@ impl SlackHarness {
             client: reqwest::Client::new(),
             bot: Some(bot),
         }
+    }
+
+    /// A browser's GET of `path_and_query` (the install flow); (status,
+    /// Location header, body).
+    pub async fn browse(&self, path_and_query: &str) -> (u16, String, String) {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = client
+            .get(format!("http://{}{path_and_query}", self.addr))
+            .send()
+            .await
+            .expect("the bot answers");
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (
+            r.status().as_u16(),
+            location,
+            r.text().await.unwrap_or_default(),
+        )
     }
 
     /// Posts `body` to `path` with Slack's headers, signed as `signing` says.
@@ -126,11 +166,22 @@ impl SlackHarness {
     /// Types `/prep <text>` as `user`; returns the HTTP status and the
     /// response_url id its answers go to.
     pub async fn command(&self, user: &str, text: &str, signing: Signing) -> (u16, String) {
+        self.command_in(TEAM, user, text, signing).await
+    }
+
+    /// [`SlackHarness::command`] in workspace `team`.
+    pub async fn command_in(
+        &self,
+        team: &str,
+        user: &str,
+        text: &str,
+        signing: Signing,
+    ) -> (u16, String) {
         let (url, id) = self.mock.response_url();
         let trigger = self.mock.trigger();
         let form = serde_urlencoded::to_string([
             ("token", "deprecated"),
-            ("team_id", TEAM),
+            ("team_id", team),
             ("team_domain", "team"),
             ("channel_id", CHANNEL),
             ("channel_name", "daily"),

@@ -7,6 +7,12 @@ use super::slack_rules as rules;
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 
+/// The one `code` the mock's consent page hands out.
+pub const GOOD_CODE: &str = "good-code";
+/// The workspace that installs, and the token it gets.
+pub const INSTALLED_TEAM: &str = "T0INSTALL";
+pub const INSTALLED_TOKEN: &str = "xoxb-installed-team-token";
+
 fn refused(code: &'static str, why: impl Into<String>) -> Outcome {
     Outcome::Refused((code, why.into()))
 }
@@ -63,9 +69,15 @@ pub fn call(s: &SlackState, method: &str, is_json: bool, body: &Value) -> Result
                     return Err(refused("invalid_arguments", format!("no {arg}")));
                 }
             }
-            Ok(
-                json!({"access_token": "xoxb-installed", "token_type": "bot", "team": {"id": "T0INSTALL", "name": "Installed"}, "bot_user_id": "UBOT"}),
-            )
+            // A wrong code is the person's (or Slack's) problem, not a bot bug.
+            if body["code"] != GOOD_CODE {
+                return Err(Outcome::Error("invalid_code".into()));
+            }
+            s.issued.lock().unwrap().insert(INSTALLED_TOKEN.into());
+            Ok(json!({
+                "access_token": INSTALLED_TOKEN, "token_type": "bot", "scope": "commands,chat:write,users:read",
+                "team": {"id": INSTALLED_TEAM, "name": "Installed"}, "bot_user_id": "UBOT", "app_id": "A1",
+            }))
         }
         "apps.connections.open" => Ok(json!({"url": "ws://127.0.0.1:9/socket"})),
         other => Err(refused("unknown_method", other.to_owned())),

@@ -43,6 +43,8 @@ pub struct Call {
     /// `chat.postMessage`, ..., or `response_url`.
     pub method: String,
     pub body: Value,
+    /// The Bearer token it carried.
+    pub token: Option<String>,
     /// `None` when it succeeded, else Slack's error code (or `ratelimited`).
     pub error: Option<String>,
     pub at: Instant,
@@ -66,6 +68,8 @@ pub struct SlackState {
     /// channel → the error every post there gets.
     pub(crate) channel_errors: Mutex<HashMap<String, String>>,
     pub(crate) admins: Mutex<HashSet<String>>,
+    /// Bot tokens handed out by `oauth.v2.access` (accepted like BOT_TOKEN).
+    pub(crate) issued: Mutex<HashSet<String>>,
     /// channel → messages (`ts`, `text`, `blocks`, `thread_ts`), edits applied.
     pub(crate) messages: Mutex<HashMap<String, Vec<Value>>>,
     pub(crate) next_ts: AtomicU64,
@@ -271,10 +275,11 @@ fn answer(status: StatusCode, body: Value, retry_after: Option<u64>) -> Response
 }
 
 impl SlackState {
-    fn record(&self, method: &str, body: &Value, error: Option<String>) {
+    fn record(&self, method: &str, body: &Value, token: Option<&str>, error: Option<String>) {
         let call = Call {
             method: method.into(),
             body: body.clone(),
+            token: token.map(str::to_owned),
             error,
             at: Instant::now(),
         };
@@ -282,15 +287,22 @@ impl SlackState {
         self.changed.notify_waiters();
     }
 
-    fn refuse(&self, method: &str, body: &Value, (code, why): Refusal) -> Response {
+    fn refuse(
+        &self,
+        method: &str,
+        body: &Value,
+        token: Option<&str>,
+        (code, why): Refusal,
+    ) -> Response {
         let call = Call {
             method: method.into(),
             body: body.clone(),
+            token: token.map(str::to_owned),
             error: Some(code.into()),
             at: Instant::now(),
         };
         self.refused.lock().unwrap().push((call, why));
-        self.record(method, body, Some(code.into()));
+        self.record(method, body, token, Some(code.into()));
         answer(StatusCode::OK, json!({"ok": false, "error": code}), None)
     }
 
@@ -326,34 +338,47 @@ async fn api(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((is_json, body)) = parse(&headers, &body) else {
-        return s.refuse(
-            &method,
-            &Value::Null,
-            ("invalid_form_data", "neither JSON nor a form".into()),
-        );
-    };
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
+    let Some((is_json, body)) = parse(&headers, &body) else {
+        return s.refuse(
+            &method,
+            &Value::Null,
+            token,
+            ("invalid_form_data", "neither JSON nor a form".into()),
+        );
+    };
     let want = match method.as_str() {
         "oauth.v2.access" => None,
         "apps.connections.open" => Some(APP_TOKEN),
         _ => Some(BOT_TOKEN),
     };
+    // A token handed out by an OAuth install counts as a bot token.
+    let issued = token.is_some_and(|t| s.issued.lock().unwrap().contains(t));
     match (want, token) {
         (Some(_), None) => {
-            return s.refuse(&method, &body, ("not_authed", "no Bearer token".into()))
+            return s.refuse(
+                &method,
+                &body,
+                token,
+                ("not_authed", "no Bearer token".into()),
+            )
         }
-        (Some(w), Some(t)) if w != t => {
-            return s.refuse(&method, &body, ("invalid_auth", format!("token {t}")))
+        (Some(w), Some(t)) if w != t && !(w == BOT_TOKEN && issued) => {
+            return s.refuse(
+                &method,
+                &body,
+                token,
+                ("invalid_auth", format!("token {t}")),
+            )
         }
         _ => {}
     }
     match s.fault(&method) {
         Some(Fault::RateLimited { secs }) => {
-            s.record(&method, &body, Some("ratelimited".into()));
+            s.record(&method, &body, token, Some("ratelimited".into()));
             return answer(
                 StatusCode::TOO_MANY_REQUESTS,
                 json!({"ok": false, "error": "ratelimited"}),
@@ -361,23 +386,23 @@ async fn api(
             );
         }
         Some(Fault::Error(code)) => {
-            s.record(&method, &body, Some(code.into()));
+            s.record(&method, &body, token, Some(code.into()));
             return answer(StatusCode::OK, json!({"ok": false, "error": code}), None);
         }
         None => {}
     }
     match super::slack_methods::call(&s, &method, is_json, &body) {
         Ok(result) => {
-            s.record(&method, &body, None);
+            s.record(&method, &body, token, None);
             let mut out = json!({"ok": true});
             out.as_object_mut()
                 .unwrap()
                 .extend(result.as_object().cloned().unwrap_or_default());
             answer(StatusCode::OK, out, None)
         }
-        Err(Outcome::Refused(r)) => s.refuse(&method, &body, r),
+        Err(Outcome::Refused(r)) => s.refuse(&method, &body, token, r),
         Err(Outcome::Error(code)) => {
-            s.record(&method, &body, Some(code.clone()));
+            s.record(&method, &body, token, Some(code.clone()));
             answer(StatusCode::OK, json!({"ok": false, "error": code}), None)
         }
     }
@@ -402,6 +427,7 @@ async fn respond(
         return s.refuse(
             method,
             &Value::Null,
+            None,
             ("invalid_payload", "a response_url takes JSON".into()),
         );
     };
@@ -422,10 +448,10 @@ async fn respond(
         }
     };
     if let Err(r) = used.and_then(|_| rules::response(&body)) {
-        return s.refuse(method, &body, r);
+        return s.refuse(method, &body, None, r);
     }
     let mut body = body;
     body["response_url_id"] = json!(id);
-    s.record(method, &body, None);
+    s.record(method, &body, None, None);
     answer(StatusCode::OK, json!({"ok": true}), None)
 }

@@ -30,7 +30,8 @@ pub enum ApiError {
 pub struct Api {
     client: reqwest::Client,
     base: String,
-    token: SecretString,
+    /// `None` until a workspace's token is known ([`Api::with_token`]).
+    token: Option<SecretString>,
 }
 
 impl std::fmt::Debug for Api {
@@ -40,7 +41,7 @@ impl std::fmt::Debug for Api {
 }
 
 impl Api {
-    pub fn new(base: &str, token: SecretString) -> Self {
+    pub fn new(base: &str, token: Option<SecretString>) -> Self {
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .build()
@@ -52,24 +53,42 @@ impl Api {
         }
     }
 
-    /// Calls a write method (`chat.postMessage`, `views.open`, ...) with a
-    /// JSON body.
-    pub async fn call(&self, method: &str, body: &Value) -> Result<Value, ApiError> {
+    /// The same client speaking with `token` (a workspace's own).
+    pub fn with_token(&self, token: Option<SecretString>) -> Self {
+        Self {
+            token,
+            ..self.clone()
+        }
+    }
+
+    fn post(&self, method: &str) -> reqwest::RequestBuilder {
+        let request = self.client.post(format!("{}/{method}", self.base));
+        match &self.token {
+            Some(t) => request.bearer_auth(t.expose_secret()),
+            None => request,
+        }
+    }
+
+    /// Calls a method that authenticates by its arguments, not a token
+    /// (`oauth.v2.access`).
+    pub async fn exchange(&self, method: &str, args: &[(&str, &str)]) -> Result<Value, ApiError> {
         let request = self
             .client
             .post(format!("{}/{method}", self.base))
-            .bearer_auth(self.token.expose_secret())
-            .json(body);
+            .form(args);
+        answer(request.send().await).await
+    }
+
+    /// Calls a write method (`chat.postMessage`, `views.open`, ...) with a
+    /// JSON body.
+    pub async fn call(&self, method: &str, body: &Value) -> Result<Value, ApiError> {
+        let request = self.post(method).json(body);
         answer(request.send().await).await
     }
 
     /// Calls a read method (`users.info`), which takes form arguments, not JSON.
     pub async fn read(&self, method: &str, args: &[(&str, &str)]) -> Result<Value, ApiError> {
-        let request = self
-            .client
-            .post(format!("{}/{method}", self.base))
-            .bearer_auth(self.token.expose_secret())
-            .form(args);
+        let request = self.post(method).form(args);
         answer(request.send().await).await
     }
 
@@ -131,7 +150,7 @@ mod tests {
 
     #[test]
     fn the_client_never_shows_its_token_in_debug_output() {
-        let api = Api::new("http://x/api/", "xoxb-secret".to_owned().into());
+        let api = Api::new("http://x/api/", Some("xoxb-secret".to_owned().into()));
         let shown = format!("{api:?}");
         assert!(!shown.contains("xoxb-secret") && shown.contains("http://x/api"));
     }

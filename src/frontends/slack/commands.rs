@@ -51,7 +51,12 @@ pub async fn run(slack: &Slack, form: SlashCommand) {
     let outcome = match command::parse(&form.text) {
         Ok(cmd) => {
             let actor = slack
-                .actor(&form.user_id, &form.user_name, cmd.needs_admin())
+                .actor(
+                    &form.team_id,
+                    &form.user_id,
+                    &form.user_name,
+                    cmd.needs_admin(),
+                )
                 .await;
             let place = place(&form.team_id, &form.channel_id);
             runner

@@ -4,7 +4,7 @@
 //!
 //! - `app_home_opened`: publishes the person's stats on the App Home tab.
 //! - `app_uninstalled`, `tokens_revoked`: the bot can no longer post in that
-//!   workspace, so its schedules pause with the reason (`/prep daily status`
+//!   workspace, so its stored token is deleted and its schedules pause with the reason (`/prep daily status`
 //!   says why; reinstalling and `/prep daily resume` start them again).
 
 use super::{blocks, place, Slack};
@@ -94,6 +94,8 @@ async fn handle_event(slack: &Slack, envelope: &Value) -> anyhow::Result<()> {
     match kind {
         "app_home_opened" if event["tab"] == "home" => home(slack, team, event).await,
         "app_uninstalled" | "tokens_revoked" => {
+            let removed = slack.tokens.remove(team).await?;
+            tracing::info!(team, removed, "forgot a workspace's token");
             let paused = slack
                 .runner
                 .engine()
@@ -114,7 +116,7 @@ async fn handle_event(slack: &Slack, envelope: &Value) -> anyhow::Result<()> {
 async fn home(slack: &Slack, team: &str, event: &Value) -> anyhow::Result<()> {
     let user = event["user"].as_str().unwrap_or_default();
     let channel = event["channel"].as_str().unwrap_or_default();
-    let actor = slack.actor(user, user, false).await;
+    let actor = slack.actor(team, user, user, false).await;
     let stats = Command::Stats { member: None };
     let response = slack
         .runner
@@ -125,6 +127,10 @@ async fn home(slack: &Slack, team: &str, event: &Value) -> anyhow::Result<()> {
     let mut shown: Vec<Value> = blocks::messages(&view).concat();
     shown.truncate(VIEW_BLOCKS);
     let body = json!({"user_id": user, "view": {"type": "home", "blocks": shown}});
-    slack.api.call("views.publish", &body).await?;
+    slack
+        .api_for(team)
+        .await
+        .call("views.publish", &body)
+        .await?;
     Ok(())
 }

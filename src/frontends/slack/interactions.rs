@@ -53,6 +53,14 @@ fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
         .unwrap_or_default()
 }
 
+/// The workspace of an interaction.
+fn team_of(p: &Value) -> &str {
+    [text(p, "/team/id"), text(p, "/user/team_id")]
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or_default()
+}
+
 /// The channel of a click: the message's channel.
 fn channel_of(p: &Value) -> String {
     let c = text(p, "/channel/id");
@@ -72,7 +80,8 @@ async fn clicked(slack: &Slack, p: &Value) {
     if let Some(ActionId::OpenAnswer { post }) = id {
         let modal = blocks::answer_modal(Some(post), &channel);
         let body = json!({"trigger_id": text(p, "/trigger_id"), "view": modal});
-        if let Err(e) = slack.api.call("views.open", &body).await {
+        let api = slack.api_for(team_of(p)).await;
+        if let Err(e) = api.call("views.open", &body).await {
             tracing::warn!(error = %e, "could not open the answer modal");
         }
         return;
@@ -116,7 +125,7 @@ async fn submitted(slack: &Slack, p: &Value) {
     };
     let channel = text(view, "/private_metadata").to_owned();
     let mut surface = Ephemeral {
-        api: slack.api.clone(),
+        api: slack.api_for(team_of(p)).await,
         channel: channel.clone(),
         user: text(p, "/user/id").to_owned(),
     };
@@ -139,11 +148,8 @@ async fn run(
                 .into_iter()
                 .find(|n| !n.is_empty())
                 .unwrap_or(user);
-            let actor = slack.actor(user, name, cmd.needs_admin()).await;
-            let team = [text(p, "/team/id"), text(p, "/user/team_id")]
-                .into_iter()
-                .find(|t| !t.is_empty())
-                .unwrap_or_default();
+            let team = team_of(p);
+            let actor = slack.actor(team, user, name, cmd.needs_admin()).await;
             runner
                 .run(&actor, &place(team, channel), cmd, surface)
                 .await

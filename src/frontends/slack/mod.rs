@@ -12,6 +12,8 @@
 //! - [`blocks`]: the view model mapped onto Block Kit within Slack's limits.
 //! - [`notifier`]: the delivery router's `Notifier` (daily posts, reveals).
 //! - [`api`]: a small Web API client (see there for why not slack-morphism).
+//! - [`oauth`], [`tokens`]: the multi-workspace install, and which token
+//!   speaks for which workspace (sealed at rest).
 
 pub mod api;
 pub mod blocks;
@@ -20,7 +22,9 @@ pub mod config;
 pub mod events;
 pub mod interactions;
 pub mod notifier;
+pub mod oauth;
 pub mod surface;
+pub mod tokens;
 pub mod verify;
 
 pub use config::{SlackConfig, SETTINGS};
@@ -30,9 +34,10 @@ use crate::engine::{Actor, Place, Platform};
 use crate::runner::Runner;
 use api::Api;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::routing::{get, post};
 use secrecy::SecretString;
 use std::sync::Arc;
+use tokens::Tokens;
 
 /// Slack's words for the view model.
 pub const WORDS: Words = Words {
@@ -45,16 +50,33 @@ pub const WORDS: Words = Words {
 /// What every endpoint shares.
 pub struct Slack {
     pub runner: Runner,
+    /// The Web API without a token (see [`Slack::api_for`]).
     pub api: Api,
+    pub tokens: Tokens,
+    pub oauth: Option<config::OAuthConfig>,
     secret: SecretString,
 }
 
 impl Slack {
-    pub fn new(runner: Runner, config: &SlackConfig) -> Self {
-        Self {
+    pub fn new(runner: Runner, config: &SlackConfig) -> anyhow::Result<Self> {
+        let tokens = tokens(runner.engine().store().pool().clone(), config)?;
+        Ok(Self {
             runner,
-            api: Api::new(&config.api_base, config.bot_token.clone()),
+            api: Api::new(&config.api_base, None),
+            tokens,
+            oauth: config.oauth.clone(),
             secret: config.signing_secret.clone(),
+        })
+    }
+
+    /// The Web API with `team`'s token.
+    pub async fn api_for(&self, team: &str) -> Api {
+        match self.tokens.for_team(team).await {
+            Ok(token) => self.api.with_token(token),
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), team, "no usable token for this workspace");
+                self.api.clone()
+            }
         }
     }
 
@@ -78,13 +100,14 @@ impl Slack {
 
     /// The person behind a request. Admin is asked of Slack (`users.info`:
     /// workspace admin or owner) only when the command needs it.
-    pub async fn actor(&self, user: &str, name: &str, needs_admin: bool) -> Actor {
-        let is_admin = needs_admin && self.is_admin(user).await;
+    pub async fn actor(&self, team: &str, user: &str, name: &str, needs_admin: bool) -> Actor {
+        let is_admin = needs_admin && self.is_admin(team, user).await;
         Actor::new(user, name, is_admin)
     }
 
-    async fn is_admin(&self, user: &str) -> bool {
-        match self.api.read("users.info", &[("user", user)]).await {
+    async fn is_admin(&self, team: &str, user: &str) -> bool {
+        let api = self.api_for(team).await;
+        match api.read("users.info", &[("user", user)]).await {
             Ok(v) => {
                 let flag = |k: &str| v["user"][k].as_bool() == Some(true);
                 flag("is_admin") || flag("is_owner") || flag("is_primary_owner")
@@ -107,19 +130,30 @@ pub fn place(team: &str, channel: &str) -> Place {
 }
 
 /// Slack's endpoints, to merge into the application's HTTP server.
-pub fn routes(runner: Runner, config: &SlackConfig) -> axum::Router {
-    axum::Router::new()
+pub fn routes(runner: Runner, config: &SlackConfig) -> anyhow::Result<axum::Router> {
+    Ok(axum::Router::new()
         .route("/slack/commands", post(commands::handle))
         .route("/slack/interactions", post(interactions::handle))
         .route("/slack/events", post(events::handle))
-        .with_state(Arc::new(Slack::new(runner, config)))
+        .route("/slack/install", get(oauth::install))
+        .route("/slack/oauth/callback", get(oauth::callback))
+        .with_state(Arc::new(Slack::new(runner, config)?)))
+}
+
+/// The tokens of the workspaces `config` serves.
+fn tokens(pool: sqlx::PgPool, config: &SlackConfig) -> anyhow::Result<Tokens> {
+    let key = config.oauth.as_ref().map(|o| &o.token_key);
+    Tokens::new(pool, key, config.bot_token.clone())
 }
 
 /// The notifier the application registers for Slack in its router.
-pub fn notifier(config: &SlackConfig) -> Arc<notifier::SlackNotifier> {
-    Arc::new(notifier::SlackNotifier::new(Api::new(
-        &config.api_base,
-        config.bot_token.clone(),
+pub fn notifier(
+    pool: sqlx::PgPool,
+    config: &SlackConfig,
+) -> anyhow::Result<Arc<notifier::SlackNotifier>> {
+    Ok(Arc::new(notifier::SlackNotifier::new(
+        Api::new(&config.api_base, None),
+        tokens(pool, config)?,
     )))
 }
 

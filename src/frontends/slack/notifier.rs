@@ -12,6 +12,7 @@
 
 use super::api::{Api, ApiError};
 use super::blocks;
+use super::tokens::Tokens;
 use crate::delivery::{DeliveryError, Notifier, Pacer};
 use crate::domain::reply::{Effect, MessageRef};
 use crate::domain::view::{self, View};
@@ -20,19 +21,25 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+/// Why a channel of a workspace without a token is paused.
+const NOT_INSTALLED: &str =
+    "the app is not installed in this workspace; install it again, then run /prep daily resume";
+
 /// Messages per second Slack allows in one channel.
 const PER_CHANNEL: u32 = 1;
 
 /// Delivers daily posts and reveals to Slack channels.
 pub struct SlackNotifier {
     api: Api,
+    tokens: Tokens,
     channels: Mutex<HashMap<String, Arc<Pacer>>>,
 }
 
 impl SlackNotifier {
-    pub fn new(api: Api) -> Self {
+    pub fn new(api: Api, tokens: Tokens) -> Self {
         Self {
             api,
+            tokens,
             channels: Mutex::default(),
         }
     }
@@ -46,14 +53,26 @@ impl SlackNotifier {
 
     /// One paced call for `channel`; a 429 also holds the channel back.
     async fn call(&self, channel: &str, method: &str, body: Value) -> Result<Value, DeliveryError> {
+        let token = self
+            .tokens
+            .for_channel(channel)
+            .await
+            .map_err(|e| DeliveryError::Failed(format!("{e:#}")))?;
+        let Some(token) = token else {
+            return Err(DeliveryError::Permanent(NOT_INSTALLED.into()));
+        };
         let pacer = self.pacer(channel);
         pacer.wait().await;
-        self.api.call(method, &body).await.map_err(|e| {
-            if let ApiError::RateLimited(wait) = e {
-                pacer.back_off(wait);
-            }
-            classify(e)
-        })
+        self.api
+            .with_token(Some(token))
+            .call(method, &body)
+            .await
+            .map_err(|e| {
+                if let ApiError::RateLimited(wait) = e {
+                    pacer.back_off(wait);
+                }
+                classify(e)
+            })
     }
 
     /// Posts `view` in `channel` (in the thread of `thread` when given);
