@@ -142,7 +142,11 @@ pub async fn start_with_http(
     #[cfg(feature = "slack")]
     if let Some(config) = &serve.slack {
         let runner = crate::runner::Runner::new(delivery.clone(), crate::frontends::slack::WORDS);
-        extra = extra.merge(crate::frontends::slack::routes(runner, config)?);
+        extra = extra.merge(crate::frontends::slack::start(
+            runner,
+            config,
+            stop.clone(),
+        )?);
         if http.is_none() {
             tracing::warn!(
                 "Slack is configured but no HTTP address is: Slack's requests cannot reach prepbot"

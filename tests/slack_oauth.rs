@@ -35,7 +35,7 @@ async fn install_link(h: &SlackHarness) -> String {
 async fn the_oauth_callback_stores_the_teams_token_sealed_and_uninstalling_removes_it(
     pool: PgPool,
 ) {
-    let h = SlackHarness::start_with(pool, utc(2026, 11, 23, 8, 45), true).await;
+    let h = SlackHarness::start_with(pool, utc(2026, 11, 23, 8, 45), true, false).await;
     let state = install_link(&h).await;
     let (status, _, page) = h
         .browse(&format!(
@@ -90,7 +90,7 @@ async fn the_oauth_callback_stores_the_teams_token_sealed_and_uninstalling_remov
 async fn a_callback_with_a_state_prepbot_never_handed_out_or_already_used_stores_nothing(
     pool: PgPool,
 ) {
-    let h = SlackHarness::start_with(pool, utc(2026, 11, 23, 8, 45), true).await;
+    let h = SlackHarness::start_with(pool, utc(2026, 11, 23, 8, 45), true, false).await;
     let (status, _, page) = h
         .browse(&format!(
             "/slack/oauth/callback?code={GOOD_CODE}&state=forged"
@@ -116,7 +116,7 @@ async fn a_callback_with_a_state_prepbot_never_handed_out_or_already_used_stores
 
 #[sqlx::test]
 async fn an_install_link_older_than_ten_minutes_is_refused(pool: PgPool) {
-    let h = SlackHarness::start_with(pool, utc(2026, 11, 23, 8, 45), true).await;
+    let h = SlackHarness::start_with(pool, utc(2026, 11, 23, 8, 45), true, false).await;
     let state = install_link(&h).await;
     h.set_time(utc(2026, 11, 23, 8, 56));
     let (status, _, page) = h

@@ -24,3 +24,5 @@ pub mod slack_methods;
 pub mod slack_mock;
 #[cfg(feature = "slack")]
 pub mod slack_rules;
+#[cfg(feature = "slack")]
+pub mod slack_socket;

@@ -3,7 +3,7 @@
 //! manual clock the tests move, and a driver that signs form and JSON
 //! bodies the way Slack does and posts them to the bot's endpoints.
 
-use super::slack_mock::{SlackMock, BOT_TOKEN};
+use super::slack_mock::{SlackMock, APP_TOKEN, BOT_TOKEN};
 use chrono::{DateTime, Utc};
 use prepbot::app::{self, Running, Serve};
 use prepbot::bank::load_dir;
@@ -53,12 +53,13 @@ pub enum Signing {
 
 impl SlackHarness {
     pub async fn start(pool: PgPool, now: DateTime<Utc>) -> Self {
-        Self::start_with(pool, now, false).await
+        Self::start_with(pool, now, false, false).await
     }
 
     /// [`SlackHarness::start`]; with `oauth`, workspaces install through
-    /// OAuth v2 and there is no single-workspace token.
-    pub async fn start_with(pool: PgPool, now: DateTime<Utc>, oauth: bool) -> Self {
+    /// OAuth v2 and there is no single-workspace token; with `socket`, the
+    /// bot also connects in Socket Mode (and this waits until it has).
+    pub async fn start_with(pool: PgPool, now: DateTime<Utc>, oauth: bool, socket: bool) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("warn,prepbot=info")
             .with_test_writer()
@@ -80,7 +81,7 @@ impl SlackHarness {
             slack: Some(SlackConfig {
                 signing_secret: SECRET.to_owned().into(),
                 bot_token: (!oauth).then(|| BOT_TOKEN.to_owned().into()),
-                app_token: None,
+                app_token: socket.then(|| APP_TOKEN.to_owned().into()),
                 api_base: mock.api_base(),
                 oauth: oauth.then(|| OAuthConfig {
                     client_id: CLIENT_ID.into(),
@@ -98,6 +99,9 @@ impl SlackHarness {
             .await
             .expect("the bot starts");
         let addr = bot.http_addr().expect("http");
+        if socket {
+            mock.wait_connected().await;
+        }
         Self {
             mock,
             clock,
@@ -252,6 +256,18 @@ impl SlackHarness {
         )
         .await
         .0
+    }
+
+    /// The form fields of a `/prep` command as Socket Mode carries them (a
+    /// JSON object); returns it and its response_url id.
+    pub fn command_payload(&self, user: &str, text: &str) -> (Value, String) {
+        let (url, id) = self.mock.response_url();
+        let payload = json!({
+            "token": "deprecated", "team_id": TEAM, "team_domain": "team", "channel_id": CHANNEL,
+            "channel_name": "daily", "user_id": user, "user_name": user.to_lowercase(), "command": "/prep",
+            "text": text, "response_url": url, "trigger_id": self.mock.trigger(),
+        });
+        (payload, id)
     }
 
     /// Delivers an Events API envelope.

@@ -79,7 +79,10 @@ pub fn call(s: &SlackState, method: &str, is_json: bool, body: &Value) -> Result
                 "team": {"id": INSTALLED_TEAM, "name": "Installed"}, "bot_user_id": "UBOT", "app_id": "A1",
             }))
         }
-        "apps.connections.open" => Ok(json!({"url": "ws://127.0.0.1:9/socket"})),
+        "apps.connections.open" => {
+            let base = s.base.lock().unwrap().replace("http://", "ws://");
+            Ok(json!({"url": format!("{base}/socket")}))
+        }
         other => Err(refused("unknown_method", other.to_owned())),
     }
 }

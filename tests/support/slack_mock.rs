@@ -25,7 +25,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::Notify;
+use tokio::sync::{broadcast, Notify};
 
 /// The bot token the mock accepts.
 pub const BOT_TOKEN: &str = "xoxb-mock-bot-token";
@@ -59,7 +59,6 @@ pub enum Fault {
     Error(&'static str),
 }
 
-#[derive(Default)]
 pub struct SlackState {
     pub(crate) calls: Mutex<Vec<Call>>,
     pub(crate) refused: Mutex<Vec<(Call, String)>>,
@@ -77,6 +76,38 @@ pub struct SlackState {
     /// response_url id → (created, uses).
     pub(crate) urls: Mutex<HashMap<String, (Instant, u32)>>,
     pub(crate) changed: Notify,
+    /// `http://<addr>`, for the URLs the mock hands out.
+    pub(crate) base: Mutex<String>,
+    /// Envelopes for the Socket Mode connection (`slack_socket.rs`).
+    pub(crate) envelopes: broadcast::Sender<String>,
+    /// envelope_id → when it was sent, until acknowledged.
+    pub(crate) sent_envelopes: Mutex<HashMap<String, Instant>>,
+    pub(crate) acks: Mutex<Vec<String>>,
+    pub(crate) connections: AtomicU64,
+}
+
+impl Default for SlackState {
+    fn default() -> Self {
+        Self {
+            calls: Mutex::default(),
+            refused: Mutex::default(),
+            refusals_expected: AtomicBool::default(),
+            faults: Mutex::default(),
+            channel_errors: Mutex::default(),
+            admins: Mutex::default(),
+            issued: Mutex::default(),
+            messages: Mutex::default(),
+            next_ts: AtomicU64::new(1),
+            triggers: Mutex::default(),
+            urls: Mutex::default(),
+            changed: Notify::new(),
+            base: Mutex::default(),
+            envelopes: broadcast::channel(64).0,
+            sent_envelopes: Mutex::default(),
+            acks: Mutex::default(),
+            connections: AtomicU64::default(),
+        }
+    }
 }
 
 /// A running mock; dropping it stops the server.
@@ -105,18 +136,17 @@ impl Drop for SlackMock {
 
 impl SlackMock {
     pub async fn start() -> Self {
-        let state = Arc::new(SlackState {
-            next_ts: AtomicU64::new(1),
-            ..SlackState::default()
-        });
+        let state = Arc::new(SlackState::default());
         let app = Router::new()
             .route("/api/{method}", post(api))
             .route("/respond/{id}", post(respond))
+            .route("/socket", axum::routing::get(super::slack_socket::upgrade))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind mock");
         let addr = listener.local_addr().expect("mock addr");
+        *state.base.lock().unwrap() = format!("http://{addr}");
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("mock server");
         });
@@ -304,6 +334,19 @@ impl SlackState {
         self.refused.lock().unwrap().push((call, why));
         self.record(method, body, token, Some(code.into()));
         answer(StatusCode::OK, json!({"ok": false, "error": code}), None)
+    }
+
+    /// A Socket Mode frame real Slack would not accept.
+    pub(crate) fn refuse_socket(&self, body: &Value, why: String) {
+        let call = Call {
+            method: "socket".into(),
+            body: body.clone(),
+            token: None,
+            error: Some("invalid_ack".into()),
+            at: Instant::now(),
+        };
+        self.refused.lock().unwrap().push((call, why));
+        self.changed.notify_waiters();
     }
 
     fn fault(&self, method: &str) -> Option<Fault> {

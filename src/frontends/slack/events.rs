@@ -34,16 +34,8 @@ pub async fn handle(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: B
         Some("url_verification") => Json(json!({"challenge": event["challenge"]})).into_response(),
         // Recorded before the acknowledgement, so a retry that arrives
         // while the first delivery is still being handled is still a retry.
-        Some("event_callback") => match first_time(&slack, &event).await {
-            Ok(true) => {
-                tokio::spawn(async move {
-                    if let Err(e) = handle_event(&slack, &event).await {
-                        tracing::error!(error = %format!("{e:#}"), "Slack event failed");
-                    }
-                });
-                StatusCode::OK.into_response()
-            }
-            Ok(false) => StatusCode::OK.into_response(),
+        Some("event_callback") => match accept(slack, event).await {
+            Ok(()) => StatusCode::OK.into_response(),
             // Not recorded: let Slack retry it.
             Err(e) => {
                 tracing::error!(error = %e, "could not record a Slack event");
@@ -52,6 +44,21 @@ pub async fn handle(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: B
         },
         _ => StatusCode::OK.into_response(),
     }
+}
+
+/// Records an event callback (from HTTP or Socket Mode) and, the first time
+/// it arrives, handles it in the background. Recorded before the caller
+/// acknowledges, so a retry that arrives while the first delivery is still
+/// being handled is still a retry.
+pub async fn accept(slack: Arc<Slack>, event: Value) -> Result<(), sqlx::Error> {
+    if first_time(&slack, &event).await? {
+        tokio::spawn(async move {
+            if let Err(e) = handle_event(&slack, &event).await {
+                tracing::error!(error = %format!("{e:#}"), "Slack event failed");
+            }
+        });
+    }
+    Ok(())
 }
 
 fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {

@@ -37,14 +37,18 @@ pub async fn handle(
     else {
         return StatusCode::BAD_REQUEST;
     };
-    tokio::spawn(async move {
-        match payload["type"].as_str() {
-            Some("block_actions") => clicked(&slack, &payload).await,
-            Some("view_submission") => submitted(&slack, &payload).await,
-            _ => {}
-        }
-    });
+    tokio::spawn(async move { dispatch(&slack, &payload).await });
     StatusCode::OK
+}
+
+/// Handles an interaction payload (from HTTP or Socket Mode), after the
+/// acknowledgement.
+pub async fn dispatch(slack: &Slack, payload: &Value) {
+    match payload["type"].as_str() {
+        Some("block_actions") => clicked(slack, payload).await,
+        Some("view_submission") => submitted(slack, payload).await,
+        _ => {}
+    }
 }
 
 fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {

@@ -12,6 +12,8 @@
 //! - [`blocks`]: the view model mapped onto Block Kit within Slack's limits.
 //! - [`notifier`]: the delivery router's `Notifier` (daily posts, reveals).
 //! - [`api`]: a small Web API client (see there for why not slack-morphism).
+//! - [`socket`]: Socket Mode, the same payloads over a WebSocket (no
+//!   public URL needed), when `SLACK_APP_TOKEN` is set.
 //! - [`oauth`], [`tokens`]: the multi-workspace install, and which token
 //!   speaks for which workspace (sealed at rest).
 
@@ -23,6 +25,7 @@ pub mod events;
 pub mod interactions;
 pub mod notifier;
 pub mod oauth;
+pub mod socket;
 pub mod surface;
 pub mod tokens;
 pub mod verify;
@@ -129,15 +132,29 @@ pub fn place(team: &str, channel: &str) -> Place {
     }
 }
 
-/// Slack's endpoints, to merge into the application's HTTP server.
-pub fn routes(runner: Runner, config: &SlackConfig) -> anyhow::Result<axum::Router> {
-    Ok(axum::Router::new()
+/// Starts Slack: Socket Mode when `SLACK_APP_TOKEN` is set (until `stop`),
+/// and the endpoints to merge into the application's HTTP server.
+pub fn start(
+    runner: Runner,
+    config: &SlackConfig,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<axum::Router> {
+    let slack = Arc::new(Slack::new(runner, config)?);
+    if let Some(app_token) = &config.app_token {
+        tokio::spawn(socket::run(slack.clone(), app_token.clone(), stop));
+    }
+    Ok(routes(slack))
+}
+
+/// Slack's endpoints.
+fn routes(slack: Arc<Slack>) -> axum::Router {
+    axum::Router::new()
         .route("/slack/commands", post(commands::handle))
         .route("/slack/interactions", post(interactions::handle))
         .route("/slack/events", post(events::handle))
         .route("/slack/install", get(oauth::install))
         .route("/slack/oauth/callback", get(oauth::callback))
-        .with_state(Arc::new(Slack::new(runner, config)?)))
+        .with_state(slack)
 }
 
 /// The tokens of the workspaces `config` serves.
