@@ -188,7 +188,12 @@ async fn the_daily_post_goes_out_at_the_scheduled_time_and_the_reveal_updates_it
         "{update}"
     );
     assert!(actions(&update).is_empty(), "no answering after the reveal");
-    let thread = h.mock.wait_for("chat.postMessage", 2, |_| true).await.body;
+    let thread = h.mock.wait_for("chat.postMessage", 2, |_| true).await;
+    let updated = h.mock.wait_for("chat.update", 1, |_| true).await;
+    // Paced to about one message per second per channel (unpaced, the two
+    // would be milliseconds apart).
+    assert!(thread.at.duration_since(updated.at) >= std::time::Duration::from_millis(500));
+    let thread = thread.body;
     assert_eq!(thread["thread_ts"], original.as_str());
     assert!(text_of(&thread).contains("Model answer"), "{thread}");
     h.stop().await;
@@ -266,5 +271,33 @@ async fn a_channel_the_bot_was_removed_from_pauses_its_schedule_and_status_says_
     let (_, id) = h.command(ADMIN, "daily status", Signing::Good).await;
     let status = text_of(&h.answer_to(&id).await);
     assert!(status.contains("/invite"), "{status}");
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn feedback_on_a_modal_from_a_channel_the_bot_is_not_in_arrives_as_a_direct_message(
+    pool: PgPool,
+) {
+    let h = SlackHarness::start(pool, utc(2026, 11, 23, 8, 45)).await;
+    h.mock.fail_channel(CHANNEL, "not_in_channel");
+    let (_, id) = h
+        .command(ADA, "quiz format:open topic:streaming", Signing::Good)
+        .await;
+    let question = h.answer_to(&id).await;
+    let open = actions(&question)
+        .into_iter()
+        .find(|a| a.starts_with("prepbot:answer:"))
+        .unwrap();
+    h.click(ADA, &open, None, &[]).await;
+    let view = h.mock.wait_for("views.open", 1, |_| true).await.body["view"].clone();
+    h.submit(ADA, &view, common::good_answer("t-kafka-ordering"))
+        .await;
+    let dm = h
+        .mock
+        .wait_for("chat.postMessage", 1, |c| c.body["channel"] == ADA)
+        .await
+        .body;
+    assert!(text_of(&dm).contains("You covered"), "{dm}");
+    assert_eq!(h.mock.messages_in(CHANNEL).len(), 0, "nothing public");
     h.stop().await;
 }

@@ -1,9 +1,10 @@
 //! Where a Slack reply is shown. A slash command or a click answers through
 //! its `response_url` (good for 5 uses in 30 minutes: a reply of several
 //! messages counts each); a modal submission has none, so its feedback is an
-//! ephemeral message in the channel the modal was opened from.
+//! ephemeral message in the channel the modal was opened from, or a direct
+//! message from the app when the bot is not in that channel.
 
-use super::api::Api;
+use super::api::{Api, ApiError};
 use super::blocks;
 use crate::domain::reply::Visibility;
 use crate::runner::{Shown, Surface};
@@ -93,8 +94,22 @@ impl Surface for Ephemeral {
             if private {
                 body["user"] = json!(self.user);
             }
-            self.api.call(method, &body).await?;
+            match self.api.call(method, &body).await {
+                // `/prep` works in channels the bot is not in, but an
+                // ephemeral message there does not: the app's direct
+                // message with the person is private too.
+                Err(ApiError::Slack(code)) if private && NOT_THERE.contains(&code.as_str()) => {
+                    body["channel"] = json!(self.user);
+                    self.api.call("chat.postMessage", &body).await?;
+                }
+                other => {
+                    other?;
+                }
+            }
         }
         Ok(())
     }
 }
+
+/// `chat.postEphemeral` errors that mean the bot cannot reach the channel.
+const NOT_THERE: [&str; 2] = ["not_in_channel", "channel_not_found"];
