@@ -224,7 +224,15 @@ async fn a_duplicate_event_is_handled_once(pool: PgPool) {
     assert_eq!(h.event(opened("Ev1"), Signing::Good).await.0, 200);
     let home = h.mock.wait_for("views.publish", 1, |_| true).await.body;
     assert_eq!(home["user_id"], ADA);
-    assert!(text_of(&home["view"]).contains("Points"), "{home}");
+    let home_text = text_of(&home["view"]);
+    assert!(
+        home_text.contains("Points") && home_text.contains("Leaderboard, all time"),
+        "{home_text}"
+    );
+    assert!(
+        actions(&home["view"]).is_empty(),
+        "no paging buttons without a response_url"
+    );
     assert_eq!(
         h.event(opened("Ev1"), Signing::Good).await.0,
         200,

@@ -8,7 +8,7 @@
 //!   says why; reinstalling and `/prep daily resume` start them again).
 
 use super::{blocks, place, Slack};
-use crate::domain::command::Command;
+use crate::domain::command::{Command, Period};
 use crate::domain::view;
 use crate::engine::Platform;
 use axum::body::Bytes;
@@ -119,25 +119,29 @@ async fn handle_event(slack: &Slack, envelope: &Value) -> anyhow::Result<()> {
     }
 }
 
-/// Publishes the person's stats on their App Home tab.
+/// Publishes the person's stats (points, streaks, per-topic accuracy) and
+/// their all-time rank on their App Home tab.
 async fn home(slack: &Slack, team: &str, event: &Value) -> anyhow::Result<()> {
     let user = event["user"].as_str().unwrap_or_default();
     let channel = event["channel"].as_str().unwrap_or_default();
     let actor = slack.actor(team, user, user, false).await;
-    let stats = Command::Stats { member: None };
-    let response = slack
-        .runner
-        .engine()
-        .handle(&actor, &place(team, channel), stats)
-        .await;
-    let view = view::build(&response.reply.body, &super::WORDS);
-    let mut shown: Vec<Value> = blocks::messages(&view).concat();
+    let (engine, place) = (slack.runner.engine(), place(team, channel));
+    let rank = Command::Leaderboard {
+        period: Period::All,
+        topic: None,
+        page: 1,
+    };
+    let mut shown: Vec<Value> = Vec::new();
+    for command in [Command::Stats { member: None }, rank] {
+        let response = engine.handle(&actor, &place, command).await;
+        let mut view = view::build(&response.reply.body, &super::WORDS);
+        // A home tab has no response_url for a paging click to answer to.
+        view.controls.clear();
+        shown.extend(blocks::messages(&view).concat());
+    }
     shown.truncate(VIEW_BLOCKS);
     let body = json!({"user_id": user, "view": {"type": "home", "blocks": shown}});
-    slack
-        .api_for(team)
-        .await
-        .call("views.publish", &body)
-        .await?;
+    let api = slack.api_for(team).await;
+    api.call("views.publish", &body).await?;
     Ok(())
 }
