@@ -309,3 +309,30 @@ async fn feedback_on_a_modal_from_a_channel_the_bot_is_not_in_arrives_as_a_direc
     assert_eq!(h.mock.messages_in(CHANNEL).len(), 0, "nothing public");
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn a_choice_question_has_a_button_per_option_and_a_click_is_graded_privately(pool: PgPool) {
+    let h = SlackHarness::start(pool, utc(2026, 11, 23, 8, 45)).await;
+    let (_, id) = h.command(ADA, "quiz format:choice", Signing::Good).await;
+    let question = h.answer_to(&id).await;
+    let choices: Vec<String> = actions(&question)
+        .into_iter()
+        .filter(|a| a.starts_with("prepbot:choose:"))
+        .collect();
+    assert!(choices.len() >= 2, "{question}");
+    let right = choices
+        .iter()
+        .find(|a| a.ends_with(":a"))
+        .expect("option a");
+    let (status, url) = h.click(ADA, right, None, &[]).await;
+    assert_eq!(status, 200);
+    let feedback = h.answer_to(&url).await;
+    assert_eq!(feedback["response_type"], "ephemeral");
+    assert!(text_of(&feedback).starts_with("Correct"), "{feedback}");
+    assert_eq!(
+        h.count("SELECT count(*) FROM answers WHERE body = 'a'")
+            .await,
+        1
+    );
+    h.stop().await;
+}
