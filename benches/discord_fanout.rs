@@ -108,6 +108,7 @@ impl Bench {
             api_base: Some(self.mock.base_url()),
             dev_guild: None,
             fanout_rate: rate,
+            shards: None,
         };
         let notifier = Arc::new(DiscordNotifier::new(Arc::new(http(&config)), rate));
         let scheduler = SchedulerConfig {

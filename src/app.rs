@@ -61,6 +61,8 @@ pub async fn engine(
 pub struct Serve {
     #[cfg(feature = "discord")]
     pub discord: Option<crate::frontends::discord::DiscordConfig>,
+    #[cfg(feature = "slack")]
+    pub slack: Option<crate::frontends::slack::SlackConfig>,
     pub scheduler: SchedulerConfig,
 }
 
@@ -75,7 +77,7 @@ pub struct Running {
 }
 
 /// The router of the platforms `serve` configures.
-fn router(serve: &Serve) -> Router {
+fn router(serve: &Serve, engine: &Engine) -> anyhow::Result<Router> {
     #[allow(unused_mut)]
     let mut router = Router::new();
     #[cfg(feature = "discord")]
@@ -85,8 +87,15 @@ fn router(serve: &Serve) -> Router {
             crate::frontends::discord::notifier(config),
         );
     }
-    let _ = serve;
-    router
+    #[cfg(feature = "slack")]
+    if let Some(config) = &serve.slack {
+        router = router.with(
+            crate::domain::platform::Platform::Slack,
+            crate::frontends::slack::notifier(engine.store().pool().clone(), config)?,
+        );
+    }
+    let _ = (serve, engine);
+    Ok(router)
 }
 
 /// Starts the scheduler, the HTTP server and every configured front end,
@@ -103,9 +112,9 @@ pub async fn start_with_http(
     serve: Serve,
     http: Option<SocketAddr>,
 ) -> anyhow::Result<Running> {
-    let router = router(&serve);
+    let router = router(&serve, &engine)?;
     if router.platforms().is_empty() {
-        tracing::warn!("no chat front end is configured: set DISCORD_TOKEN, or try `prepbot console`; serving health and metrics only");
+        tracing::warn!("no chat front end is configured: set DISCORD_TOKEN or SLACK_BOT_TOKEN, or try `prepbot console`; serving health and metrics only");
     }
     #[allow(unused_mut)] // only a front end adds to it
     let mut health = http::Health::new(engine.store().clone(), crate::meters::install());
@@ -137,8 +146,26 @@ pub async fn start_with_http(
         }
         None => None,
     };
+    #[allow(unused_mut)] // only a front end adds to it
+    let mut extra = axum::Router::new();
+    #[cfg(feature = "slack")]
+    if let Some(config) = &serve.slack {
+        let runner = crate::runner::Runner::new(delivery.clone(), crate::frontends::slack::WORDS);
+        extra = extra.merge(crate::frontends::slack::start(
+            runner,
+            config,
+            stop.clone(),
+        )?);
+        if http.is_none() {
+            tracing::warn!(
+                "Slack is configured but no HTTP address is: Slack's requests cannot reach prepbot"
+            );
+        }
+        // HTTP mode has no connection of its own: ready once the server is.
+        health = health.with_front_end("slack", Arc::new(std::sync::atomic::AtomicBool::new(true)));
+    }
     let http = match http {
-        Some(addr) => Some(serve_http(addr, health, stop).await?),
+        Some(addr) => Some(serve_http(addr, health, extra, stop).await?),
         None => None,
     };
     Ok(Running {
@@ -154,6 +181,7 @@ pub async fn start_with_http(
 async fn serve_http(
     addr: SocketAddr,
     health: http::Health,
+    extra: axum::Router,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<(SocketAddr, JoinHandle<std::io::Result<()>>)> {
     let listener = tokio::net::TcpListener::bind(addr)
@@ -161,7 +189,7 @@ async fn serve_http(
         .with_context(|| format!("listening on {addr} (PREPBOT_HTTP_ADDR)"))?;
     let bound = listener.local_addr()?;
     tracing::info!(addr = %bound, "serving /healthz, /readyz and /metrics");
-    let server = tokio::spawn(http::serve(listener, Arc::new(health), stop));
+    let server = tokio::spawn(http::serve_with(listener, Arc::new(health), extra, stop));
     Ok((bound, server))
 }
 

@@ -67,7 +67,7 @@ impl Setting {
             // DiscordArgs parses everywhere, so `run` can refuse a token a
             // build without Discord would silently ignore.
             Some("discord") => true,
-            // A new front end adds its line: Some("slack") => cfg!(feature = "slack"),
+            Some("slack") => cfg!(feature = "slack"),
             Some(_) => false,
         }
     }
@@ -162,6 +162,12 @@ pub const SETTINGS: &[Setting] = &[
     )
     .feature("discord"),
     Setting::new(
+        "DISCORD_SHARDS",
+        None,
+        "run only these gateway shards, FIRST-LAST/TOTAL (e.g. 0-1/4), to split shards between processes; unset: all, as Discord recommends",
+    )
+    .feature("discord"),
+    Setting::new(
         "SLACK_BOT_TOKEN",
         None,
         "bot token (xoxb-) of one workspace; enables the Slack front end",
@@ -187,6 +193,26 @@ pub const SETTINGS: &[Setting] = &[
         None,
         "send Slack Web API calls to this base (a proxy, or a test mock)",
     )
+    .feature("slack"),
+    Setting::new(
+        "SLACK_CLIENT_ID",
+        None,
+        "OAuth client id, for installing into many workspaces (/slack/install)",
+    )
+    .feature("slack"),
+    Setting::new(
+        "SLACK_CLIENT_SECRET",
+        None,
+        "OAuth client secret, for installing into many workspaces",
+    )
+    .secret()
+    .feature("slack"),
+    Setting::new(
+        "SLACK_TOKEN_KEY",
+        None,
+        "32-byte key (64 hex digits) that encrypts stored workspace tokens at rest",
+    )
+    .secret()
     .feature("slack"),
 ];
 
@@ -294,6 +320,9 @@ pub struct DiscordArgs {
     pub discord_api_base: Option<String>,
     /// Development: register slash commands in this guild only (they update
     /// at once); without it they are registered globally.
+    /// Run only these gateway shards, FIRST-LAST/TOTAL (e.g. 0-1/4).
+    #[arg(long, env = "DISCORD_SHARDS")]
+    pub discord_shards: Option<String>,
     #[arg(long, env = "DISCORD_DEV_GUILD")]
     pub discord_dev_guild: Option<u64>,
     /// Requests per second for the daily fan-out (Discord's global cap is 50).

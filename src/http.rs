@@ -109,12 +109,22 @@ async fn metrics(State(health): State<Arc<Health>>) -> impl IntoResponse {
 pub async fn serve(
     listener: TcpListener,
     health: Arc<Health>,
+    shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    serve_with(listener, health, axum::Router::new(), shutdown).await
+}
+
+/// [`serve`], plus a front end's own routes (Slack's `/slack/...`).
+pub async fn serve_with(
+    listener: TcpListener,
+    health: Arc<Health>,
+    extra: axum::Router,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let stop = async move {
         let _ = shutdown.wait_for(|s| *s).await;
     };
-    axum::serve(listener, routes(health))
+    axum::serve(listener, routes(health).merge(extra))
         .with_graceful_shutdown(stop)
         .await
 }

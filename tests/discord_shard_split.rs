@@ -52,6 +52,7 @@ async fn process(mock: &DiscordMock, pool: &PgPool, plan: &str) -> discord::Bot 
         api_base: Some(mock.base_url()),
         dev_guild: None,
         fanout_rate: 40,
+        shards: None,
     };
     let plan: ShardPlan = plan.parse().expect("a shard plan");
     discord::start_with_shards(Runner::new(delivery, discord::WORDS), config, Some(plan))

@@ -31,6 +31,11 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
         ..SchedulerConfig::default()
     };
     #[cfg(feature = "discord")]
+    let shards = match args.discord.discord_shards.as_deref().map(str::trim) {
+        Some(plan) if !plan.is_empty() => Some(plan.parse()?),
+        _ => None,
+    };
+    #[cfg(feature = "discord")]
     let discord =
         args.discord
             .discord_token
@@ -40,6 +45,7 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
                 api_base: args.discord.discord_api_base.clone(),
                 dev_guild: args.discord.discord_dev_guild,
                 fanout_rate: args.discord.fanout_rate,
+                shards,
             });
     #[cfg(not(feature = "discord"))]
     if args.discord.discord_token.is_some() {
@@ -47,9 +53,19 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
             "DISCORD_TOKEN is set, but this prepbot was built without the `discord` feature"
         );
     }
+    #[cfg(feature = "slack")]
+    let slack = crate::frontends::slack::SlackConfig::from_env()?;
+    #[cfg(not(feature = "slack"))]
+    if std::env::var_os("SLACK_BOT_TOKEN").is_some() {
+        anyhow::bail!(
+            "SLACK_BOT_TOKEN is set, but this prepbot was built without the `slack` feature"
+        );
+    }
     Ok(Serve {
         #[cfg(feature = "discord")]
         discord,
+        #[cfg(feature = "slack")]
+        slack,
         scheduler,
     })
 }

@@ -261,6 +261,15 @@ pub fn build(body: &Body, words: &Words) -> View {
     }
 }
 
+/// A reveal as the edit of its original post plus the model answer in the
+/// post's thread; `None` for a question post.
+pub fn reveal_parts(effect: &Effect, words: &Words) -> Option<(View, View)> {
+    match effect {
+        Effect::PostReveal { card, .. } => Some(cards::reveal_parts(card, words)),
+        Effect::PostQuestion { .. } | Effect::TellAdmin { .. } => None,
+    }
+}
+
 /// The view of a post a notifier delivers to a channel.
 pub fn post(effect: &Effect, words: &Words) -> View {
     match effect {

@@ -5,3 +5,5 @@
 pub mod console;
 #[cfg(feature = "discord")]
 pub mod discord;
+#[cfg(feature = "slack")]
+pub mod slack;

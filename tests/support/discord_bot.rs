@@ -76,11 +76,13 @@ impl Harness {
                 api_base: Some(self.mock.base_url()),
                 dev_guild: None,
                 fanout_rate: 40,
+                shards: None,
             }),
             scheduler: SchedulerConfig {
                 every: Duration::from_millis(100),
                 ..SchedulerConfig::default()
             },
+            ..Serve::default()
         }
     }
 

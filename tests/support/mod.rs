@@ -18,3 +18,15 @@ pub mod discord_routes;
 pub mod discord_rules;
 #[cfg(feature = "discord")]
 pub mod discord_sessions;
+#[cfg(feature = "slack")]
+pub mod slack_bot;
+#[cfg(feature = "slack")]
+pub mod slack_methods;
+#[cfg(feature = "slack")]
+pub mod slack_mock;
+#[cfg(feature = "slack")]
+pub mod slack_routes;
+#[cfg(feature = "slack")]
+pub mod slack_rules;
+#[cfg(feature = "slack")]
+pub mod slack_socket;

@@ -268,3 +268,29 @@ fn with_full_answer(mut v: View, post: i64, words: &Words) -> View {
     ));
     v
 }
+
+/// A reveal in two parts, for front ends that edit the original post and
+/// answer in its thread: the post's new face (the question and how the
+/// channel did, no controls) and the model answer.
+pub fn reveal_parts(card: &RevealCard, words: &Words) -> (View, View) {
+    let full = reveal(card, words);
+    let (answer_blocks, question_blocks): (Vec<Block>, Vec<Block>) = full
+        .blocks
+        .iter()
+        .cloned()
+        .partition(|b| !matches!(b, Block::Section { heading, .. } if heading == "Question"));
+    let summary = View {
+        blocks: question_blocks,
+        ..full.clone()
+    };
+    let answer = View {
+        tone: Tone::Neutral,
+        title: format!("Model answer: daily question #{}", card.post_id),
+        blocks: answer_blocks,
+        fields: vec![],
+        footer: None,
+        controls: vec![],
+        typed: None,
+    };
+    (summary, answer)
+}

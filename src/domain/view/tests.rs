@@ -502,3 +502,27 @@ fn the_pause_note_names_the_channel_the_reason_and_the_way_back() {
     assert!(t.contains("no longer exists"), "{t}");
     assert!(t.contains("/prep daily resume"), "{t}");
 }
+
+#[test]
+fn a_reveal_in_two_parts_keeps_every_block_once_and_the_stats_on_the_post() {
+    let r = RevealCard {
+        options: vec![],
+        summary: None,
+        post_id: 4,
+        question_id: QuestionId::parse("sql-window-rank").unwrap(),
+        prompt: "Q".into(),
+        answer: "A".into(),
+        explanation: "E".into(),
+        answers: 2,
+        correct: 1,
+        correct_names: vec!["ada".into()],
+        version_note: Some("changed".into()),
+    };
+    let full = build(&Body::Reveal(r.clone()), &WORDS);
+    let (post, answer) = super::cards::reveal_parts(&r, &WORDS);
+    assert_eq!(post.fields, full.fields);
+    assert!(post.controls.is_empty() && answer.fields.is_empty());
+    assert_eq!(post.blocks.len() + answer.blocks.len(), full.blocks.len());
+    assert!(matches!(&post.blocks[..], [Block::Section { heading, .. }] if heading == "Question"));
+    assert!(answer.title.contains("#4"));
+}

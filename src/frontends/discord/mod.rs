@@ -111,16 +111,6 @@ impl std::str::FromStr for ShardPlan {
     }
 }
 
-impl ShardPlan {
-    /// The plan in [`SHARDS_ENV`], if set.
-    pub fn from_env() -> anyhow::Result<Option<Self>> {
-        match std::env::var(SHARDS_ENV) {
-            Ok(text) if !text.trim().is_empty() => text.parse().map(Some),
-            _ => Ok(None),
-        }
-    }
-}
-
 /// Errors of command handlers: logged with a reference, never shown.
 pub type Error = anyhow::Error;
 
@@ -134,6 +124,8 @@ pub struct DiscordConfig {
     pub dev_guild: Option<u64>,
     /// Requests per second the notifier allows itself (Discord's global cap is 50).
     pub fanout_rate: u32,
+    /// The shards this process runs ([`SHARDS_ENV`]); `None`: all of them.
+    pub shards: Option<ShardPlan>,
 }
 
 /// Discord's words for the view model.
@@ -201,7 +193,8 @@ impl Bot {
 /// registers the slash commands. The scheduler is the application's;
 /// commands run through `runner`.
 pub async fn start(runner: Runner, config: DiscordConfig) -> anyhow::Result<Bot> {
-    start_with_shards(runner, config, ShardPlan::from_env()?).await
+    let plan = config.shards;
+    start_with_shards(runner, config, plan).await
 }
 
 /// [`start`] with an explicit plan: `None` runs every shard Discord

@@ -1,0 +1,147 @@
+//! `/slack/events`: the Events API. `url_verification` echoes the challenge
+//! (Slack's check of the request URL). Every other event is recorded by its
+//! `event_id` before it is handled, so Slack's retries are handled once:
+//!
+//! - `app_home_opened`: publishes the person's stats on the App Home tab.
+//! - `app_uninstalled`, `tokens_revoked`: the bot can no longer post in that
+//!   workspace, so its stored token is deleted and its schedules pause with the reason (`/prep daily status`
+//!   says why; reinstalling and `/prep daily resume` start them again).
+
+use super::{blocks, place, Slack};
+use crate::domain::command::{Command, Period};
+use crate::domain::view;
+use crate::engine::Platform;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Most blocks in an App Home view.
+const VIEW_BLOCKS: usize = 100;
+
+/// Verifies, acknowledges, and handles the event in the background.
+pub async fn handle(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(status) = slack.verified(&headers, &body) {
+        return status.into_response();
+    }
+    let Ok(event) = serde_json::from_slice::<Value>(&body) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    match event["type"].as_str() {
+        Some("url_verification") => Json(json!({"challenge": event["challenge"]})).into_response(),
+        // Recorded before the acknowledgement, so a retry that arrives
+        // while the first delivery is still being handled is still a retry.
+        Some("event_callback") => match accept(slack, event).await {
+            Ok(()) => StatusCode::OK.into_response(),
+            // Not recorded: let Slack retry it.
+            Err(e) => {
+                tracing::error!(error = %e, "could not record a Slack event");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
+        _ => StatusCode::OK.into_response(),
+    }
+}
+
+/// Records an event callback (from HTTP or Socket Mode) and, the first time
+/// it arrives, handles it in the background. Recorded before the caller
+/// acknowledges, so a retry that arrives while the first delivery is still
+/// being handled is still a retry.
+pub async fn accept(slack: Arc<Slack>, event: Value) -> Result<(), sqlx::Error> {
+    if first_time(&slack, &event).await? {
+        tokio::spawn(async move {
+            if let Err(e) = handle_event(&slack, &event).await {
+                tracing::error!(error = %format!("{e:#}"), "Slack event failed");
+            }
+        });
+    }
+    Ok(())
+}
+
+fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Records the event's `event_id`; false when it was seen before.
+async fn first_time(slack: &Slack, envelope: &Value) -> Result<bool, sqlx::Error> {
+    let (id, team, kind) = (
+        str_at(envelope, "/event_id"),
+        str_at(envelope, "/team_id"),
+        str_at(envelope, "/event/type"),
+    );
+    let fresh = sqlx::query(
+        "INSERT INTO slack_events (event_id, team_id, event_type) VALUES ($1, $2, $3)
+         ON CONFLICT (event_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(team)
+    .bind(kind)
+    .execute(slack.runner.engine().store().pool())
+    .await?
+    .rows_affected()
+        == 1;
+    if !fresh {
+        tracing::info!(event_id = id, "a retried event; already handled");
+    }
+    Ok(fresh)
+}
+
+/// Handles one event, the first time it arrives.
+async fn handle_event(slack: &Slack, envelope: &Value) -> anyhow::Result<()> {
+    let (team, kind) = (
+        str_at(envelope, "/team_id"),
+        str_at(envelope, "/event/type"),
+    );
+    let event = &envelope["event"];
+    match kind {
+        "app_home_opened" if event["tab"] == "home" => home(slack, team, event).await,
+        "app_uninstalled" | "tokens_revoked" => {
+            let removed = slack.tokens.remove(team).await?;
+            tracing::info!(team, removed, "forgot a workspace's token");
+            let paused = slack
+                .runner
+                .engine()
+                .server_left(Platform::Slack, team)
+                .await?;
+            tracing::info!(
+                team,
+                paused,
+                "lost access to a workspace; its schedules are paused"
+            );
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Publishes the person's stats (points, streaks, per-topic accuracy) and
+/// their all-time rank on their App Home tab.
+async fn home(slack: &Slack, team: &str, event: &Value) -> anyhow::Result<()> {
+    let user = event["user"].as_str().unwrap_or_default();
+    let channel = event["channel"].as_str().unwrap_or_default();
+    let actor = slack.actor(team, user, user, false).await;
+    let (engine, place) = (slack.runner.engine(), place(team, channel));
+    let rank = Command::Leaderboard {
+        period: Period::All,
+        topic: None,
+        page: 1,
+    };
+    let mut shown: Vec<Value> = Vec::new();
+    for command in [Command::Stats { member: None }, rank] {
+        let response = engine.handle(&actor, &place, command).await;
+        let mut view = view::build(&response.reply.body, &super::WORDS);
+        // A home tab has no response_url for a paging click to answer to.
+        view.controls.clear();
+        shown.extend(blocks::messages(&view).concat());
+    }
+    shown.truncate(VIEW_BLOCKS);
+    let body = json!({"user_id": user, "view": {"type": "home", "blocks": shown}});
+    let api = slack.api_for(team).await;
+    api.call("views.publish", &body).await?;
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! The Slack front end: `/prep` slash commands, Block Kit messages, the
+//! answer modal, App Home and the daily post, over Slack's HTTP mode. A thin
+//! layer: requests are verified and parsed here, everything else is the
+//! shared runner's and the core view model's.
+//!
+//! - [`config`]: every Slack setting, in one place.
+//! - [`verify`]: the signing-secret check every request passes first.
+//! - [`commands`], [`interactions`], [`events`]: the three endpoints. Each
+//!   acknowledges at once (Slack waits 3 seconds) and finishes in the
+//!   background, answering through `response_url` or the Web API.
+//! - [`surface`]: where a reply is shown (`response_url`, an ephemeral message).
+//! - [`blocks`]: the view model mapped onto Block Kit within Slack's limits.
+//! - [`notifier`]: the delivery router's `Notifier` (daily posts, reveals).
+//! - [`api`]: a small Web API client (see there for why not slack-morphism).
+//! - [`socket`]: Socket Mode, the same payloads over a WebSocket (no
+//!   public URL needed), when `SLACK_APP_TOKEN` is set.
+//! - [`oauth`], [`tokens`]: the multi-workspace install, and which token
+//!   speaks for which workspace (sealed at rest).
+
+pub mod api;
+pub mod blocks;
+pub mod commands;
+pub mod config;
+pub mod events;
+pub mod interactions;
+pub mod notifier;
+pub mod oauth;
+pub mod socket;
+pub mod surface;
+pub mod tokens;
+pub mod verify;
+
+pub use config::{SlackConfig, SETTINGS};
+
+use crate::domain::view::Words;
+use crate::engine::{Actor, Place, Platform};
+use crate::runner::Runner;
+use api::Api;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use secrecy::SecretString;
+use std::sync::Arc;
+use tokens::Tokens;
+
+/// Slack's words for the view model.
+pub const WORDS: Words = Words {
+    admins: "workspace admins and owners",
+    become_admin: None,
+    command_prefix: "/prep ",
+    community: "workspace",
+    channel: "<#{}>",
+};
+
+/// What every endpoint shares.
+pub struct Slack {
+    pub runner: Runner,
+    /// The Web API without a token (see [`Slack::api_for`]).
+    pub api: Api,
+    pub tokens: Tokens,
+    pub oauth: Option<config::OAuthConfig>,
+    secret: SecretString,
+}
+
+impl Slack {
+    pub fn new(runner: Runner, config: &SlackConfig) -> anyhow::Result<Self> {
+        let tokens = tokens(runner.engine().store().pool().clone(), config)?;
+        Ok(Self {
+            runner,
+            api: Api::new(&config.api_base, None),
+            tokens,
+            oauth: config.oauth.clone(),
+            secret: config.signing_secret.clone(),
+        })
+    }
+
+    /// The Web API with `team`'s token.
+    pub async fn api_for(&self, team: &str) -> Api {
+        match self.tokens.for_team(team).await {
+            Ok(token) => self.api.with_token(token),
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), team, "no usable token for this workspace");
+                self.api.clone()
+            }
+        }
+    }
+
+    /// Whether the request is Slack's: checked on the raw body before
+    /// anything is parsed, against the engine's clock.
+    pub fn verified(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), StatusCode> {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let now = self.runner.engine().clock().now().timestamp();
+        verify::verify(
+            &self.secret,
+            header("x-slack-request-timestamp"),
+            header("x-slack-signature"),
+            body,
+            now,
+        )
+        .map_err(|why| {
+            tracing::warn!(%why, "refused a request that is not verifiably Slack's");
+            StatusCode::UNAUTHORIZED
+        })
+    }
+
+    /// The person behind a request. Admin is asked of Slack (`users.info`:
+    /// workspace admin or owner) only when the command needs it.
+    pub async fn actor(&self, team: &str, user: &str, name: &str, needs_admin: bool) -> Actor {
+        let is_admin = needs_admin && self.is_admin(team, user).await;
+        Actor::new(user, name, is_admin)
+    }
+
+    async fn is_admin(&self, team: &str, user: &str) -> bool {
+        let api = self.api_for(team).await;
+        match api.read("users.info", &[("user", user)]).await {
+            Ok(v) => {
+                let flag = |k: &str| v["user"][k].as_bool() == Some(true);
+                flag("is_admin") || flag("is_owner") || flag("is_primary_owner")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "users.info failed; treating the person as a member");
+                false
+            }
+        }
+    }
+}
+
+/// A Slack place: the workspace and the channel.
+pub fn place(team: &str, channel: &str) -> Place {
+    Place {
+        platform: Platform::Slack,
+        guild: team.to_owned(),
+        channel: channel.to_owned(),
+    }
+}
+
+/// Starts Slack: Socket Mode when `SLACK_APP_TOKEN` is set (until `stop`),
+/// and the endpoints to merge into the application's HTTP server.
+pub fn start(
+    runner: Runner,
+    config: &SlackConfig,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<axum::Router> {
+    let slack = Arc::new(Slack::new(runner, config)?);
+    if let Some(app_token) = &config.app_token {
+        tokio::spawn(socket::run(slack.clone(), app_token.clone(), stop));
+    }
+    Ok(routes(slack))
+}
+
+/// Slack's endpoints.
+fn routes(slack: Arc<Slack>) -> axum::Router {
+    axum::Router::new()
+        .route("/slack/commands", post(commands::handle))
+        .route("/slack/interactions", post(interactions::handle))
+        .route("/slack/events", post(events::handle))
+        .route("/slack/install", get(oauth::install))
+        .route("/slack/oauth/callback", get(oauth::callback))
+        .with_state(slack)
+}
+
+/// The tokens of the workspaces `config` serves.
+fn tokens(pool: sqlx::PgPool, config: &SlackConfig) -> anyhow::Result<Tokens> {
+    let key = config.oauth.as_ref().map(|o| &o.token_key);
+    Tokens::new(pool, key, config.bot_token.clone())
+}
+
+/// The notifier the application registers for Slack in its router.
+pub fn notifier(
+    pool: sqlx::PgPool,
+    config: &SlackConfig,
+) -> anyhow::Result<Arc<notifier::SlackNotifier>> {
+    Ok(Arc::new(notifier::SlackNotifier::new(
+        Api::new(&config.api_base, None),
+        tokens(pool, config)?,
+    )))
+}
+
+/// A short id the person can report, logged beside the full error.
+pub fn reference() -> String {
+    format!("{:08x}", rand::random::<u32>())
+}
