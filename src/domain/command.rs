@@ -160,6 +160,8 @@ pub enum Command {
         verdict: crate::grading::Verdict,
         note: Option<String>,
     },
+    /// Seasons, winners posts, privacy and `forget me`.
+    Compete(CompeteCommand),
 }
 
 impl Command {
@@ -179,6 +181,7 @@ impl Command {
             Command::Questions(_) => "questions",
             Command::Flags => "flags",
             Command::Regrade { .. } => "regrade",
+            Command::Compete(c) => c.name(),
         }
     }
 
@@ -198,7 +201,7 @@ impl Command {
                     | QuestionsCommand::EnableTopic(_)
             ) | Command::Flags
                 | Command::Regrade { .. }
-        )
+        ) || matches!(self, Command::Compete(c) if c.needs_admin())
     }
 }
 
@@ -237,7 +240,9 @@ fn is_stray_control(c: char) -> bool {
 pub const ONLY_CONTROLS: &str =
     "that line held only control characters (such as NUL); type a command like /help";
 
+mod compete;
 mod parse;
+pub use compete::{season_start, CompeteCommand, SeasonCommand};
 pub use parse::{parse, parse_time, parse_tz};
 
 #[cfg(test)]

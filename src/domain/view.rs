@@ -14,6 +14,7 @@
 mod admin;
 mod boards;
 mod cards;
+mod seasons;
 
 use crate::domain::action::ActionId;
 use crate::domain::reply::{Body, Effect};
@@ -207,6 +208,9 @@ pub fn build(body: &Body, words: &Words) -> View {
         Body::DailyStatus(s) => admin::daily_status(s, words),
         Body::Flags(f) => admin::flags(f, words),
         Body::CustomQuestions(c) => admin::custom_questions(c, words),
+        Body::SeasonStatus(s) => seasons::season_status(s, words),
+        Body::SeasonResults(r) => seasons::season_results(r),
+        Body::SeasonHistory(h) => seasons::season_history(h, words),
     }
 }
 
@@ -215,6 +219,7 @@ pub fn post(effect: &Effect, words: &Words) -> View {
     match effect {
         Effect::PostQuestion { card, .. } => cards::question(card, words),
         Effect::PostReveal { card, .. } => cards::reveal(card),
+        Effect::Announce { card, .. } => seasons::announcement(card),
     }
 }
 

@@ -239,6 +239,7 @@ impl Engine {
                 effects.push(e);
             }
         }
+        effects.extend(self.competition_due(now, platforms).await?);
         Ok(effects)
     }
 
@@ -294,6 +295,13 @@ impl Engine {
         effect: &Effect,
         message: Option<&MessageRef>,
     ) -> Result<(), EngineError> {
+        use super::competition::DeliveryOutcome;
+        if self
+            .competition_delivery(effect, DeliveryOutcome::Delivered)
+            .await?
+        {
+            return Ok(());
+        }
         let now = self.clock.now();
         match effect {
             Effect::PostQuestion { card, .. } => {
@@ -302,6 +310,7 @@ impl Engine {
                     .await?
             }
             Effect::PostReveal { card, .. } => self.store.mark_revealed(card.post_id, now).await?,
+            Effect::Announce { .. } => {}
         }
         Ok(())
     }
@@ -310,6 +319,13 @@ impl Engine {
     /// allowed there): pauses that channel's schedule with `reason`, so
     /// delivery stops retrying it until an admin resumes it.
     pub async fn undeliverable(&self, effect: &Effect, reason: &str) -> Result<(), EngineError> {
+        use super::competition::DeliveryOutcome;
+        if self
+            .competition_delivery(effect, DeliveryOutcome::Refused(reason))
+            .await?
+        {
+            return Ok(());
+        }
         self.store
             .pause_undeliverable(effect.post_id(), reason)
             .await?;
@@ -329,6 +345,13 @@ impl Engine {
     /// Gives back the claim of an effect that was never sent (shutdown), so
     /// the next scheduler tick, in any process, delivers it at once.
     pub async fn release(&self, effect: &Effect) -> Result<(), EngineError> {
+        use super::competition::DeliveryOutcome;
+        if self
+            .competition_delivery(effect, DeliveryOutcome::Released)
+            .await?
+        {
+            return Ok(());
+        }
         Ok(self.store.release_claim(effect.post_id()).await?)
     }
 

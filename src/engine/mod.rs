@@ -7,12 +7,15 @@
 
 mod answer;
 mod boards;
+mod competition;
 mod custom;
 mod daily;
 mod help;
 mod quiz;
+mod seasons;
 
 pub use quiz::pick_least_used;
+pub use seasons::{local_midnight, MIN_ACCURACY_ANSWERS};
 
 use crate::bank::{Bank, Question, QuestionId};
 use crate::domain::clock::Clock;
@@ -228,6 +231,7 @@ impl Engine {
             Command::Streak => self.streak(ctx).await,
             Command::Daily(cmd) => self.daily(ctx, place, cmd).await,
             Command::Questions(cmd) => self.questions(ctx, cmd).await,
+            Command::Compete(cmd) => self.compete(ctx, place, cmd).await,
         }
     }
 

@@ -6,17 +6,21 @@
 mod answers;
 mod attempts;
 mod boards;
+mod competition;
 mod custom;
 mod daily;
 mod places;
 mod posts;
+mod seasons;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};
 pub use boards::{BoardQuery, TopicStats};
+pub use competition::{CompetitionPost, WinnersChannel};
 pub use custom::CustomAdd;
 pub use daily::{ChannelRef, ChannelSchedule, DailyRow};
 pub use places::Ctx;
 pub use posts::{PostKind, PostRow};
+pub use seasons::{NewSeason, SeasonRow, Window};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Executor, PgPool};

@@ -4,13 +4,13 @@ use super::*;
 
 /// Splits `rest` into positional words and `key:value` options. A value runs
 /// to the next space; `time:09:30` keeps everything after the first ':'.
-struct Args<'a> {
+pub(super) struct Args<'a> {
     positional: Vec<&'a str>,
     options: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Args<'a> {
-    fn split(rest: &'a str) -> Self {
+    pub(super) fn split(rest: &'a str) -> Self {
         let mut positional = Vec::new();
         let mut options = Vec::new();
         for word in rest.split_whitespace() {
@@ -28,7 +28,7 @@ impl<'a> Args<'a> {
     }
 
     /// Takes option `key`, or errors if it is repeated.
-    fn take(&mut self, key: &str) -> Result<Option<&'a str>, ParseError> {
+    pub(super) fn take(&mut self, key: &str) -> Result<Option<&'a str>, ParseError> {
         let mut found = None;
         let mut i = 0;
         while i < self.options.len() {
@@ -49,7 +49,7 @@ impl<'a> Args<'a> {
     }
 
     /// Errors on anything not consumed.
-    fn finish(self, usage: &str) -> Result<(), ParseError> {
+    pub(super) fn finish(self, usage: &str) -> Result<(), ParseError> {
         if let Some((k, _)) = self.options.first() {
             return err(format!("unknown option `{k}:`. Usage: {usage}"));
         }
@@ -114,6 +114,10 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "questions" => questions(rest).map(Command::Questions),
         "flags" => no_args(rest, Command::Flags, "/flags"),
         "regrade" => regrade(rest),
+        "season" | "seasons" => super::compete::season(rest),
+        "privacy" => super::compete::privacy(rest),
+        "forget" => super::compete::forget(rest),
+        "winners" => super::compete::winners(rest),
         other => err(format!("unknown command `/{other}`: try /help")),
     }
 }

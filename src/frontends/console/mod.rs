@@ -40,7 +40,7 @@ struct Channel(Mutex<Vec<String>>);
 #[async_trait]
 impl Notifier for Channel {
     async fn deliver(&self, effect: &Effect) -> Result<Option<String>, DeliveryError> {
-        let (Effect::PostQuestion { channel, .. } | Effect::PostReveal { channel, .. }) = effect;
+        let channel = effect.channel();
         let post = text::view(&view::post(effect, &WORDS));
         self.0
             .lock()
