@@ -158,10 +158,12 @@ impl Store {
         .bind(post_id)
         .fetch_one(&self.pool)
         .await?;
-        let correct_names = sqlx::query_scalar(
-            "SELECT m.display_name FROM answers a JOIN members m ON m.id = a.member_id
+        // A public post: members who chose /privacy hide are "anonymous".
+        let correct_names = sqlx::query_scalar(&format!(
+            "SELECT {} FROM answers a JOIN members m ON m.id = a.member_id
              WHERE a.post_id = $1 AND a.verdict = 'correct' ORDER BY a.answered_at, a.id LIMIT $2",
-        )
+            super::seasons::PUBLIC_NAME
+        ))
         .bind(post_id)
         .bind(max_names)
         .fetch_all(&self.pool)

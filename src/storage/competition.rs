@@ -6,6 +6,7 @@
 //! same transaction. Delivery then follows the daily posts' lease: a claim
 //! not confirmed within the lease is claimed again and re-sent.
 
+use super::seasons::PUBLIC_NAME;
 use super::{Store, StoreError};
 use crate::domain::platform::{names, Platform};
 use crate::domain::reply::{Standing, Wins};
@@ -192,13 +193,13 @@ impl Store {
         scope: &str,
         limit: i64,
     ) -> Result<Vec<Standing>, StoreError> {
-        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
             "WITH b AS (SELECT member_id, points, rank() OVER (ORDER BY points DESC)::bigint AS rank
                         FROM board_totals WHERE guild_id = $1 AND scope = $2 AND points > 0)
-             SELECT b.rank, CASE WHEN m.hidden THEN 'anonymous' ELSE m.display_name END, b.points
+             SELECT b.rank, {PUBLIC_NAME}, b.points
              FROM b JOIN members m ON m.id = b.member_id WHERE b.rank <= $3
-             ORDER BY b.points DESC, b.member_id",
-        )
+             ORDER BY b.points DESC, b.member_id"
+        ))
         .bind(guild_id)
         .bind(scope)
         .bind(limit)

@@ -69,6 +69,9 @@ const POINTS: &str = "SELECT pe.member_id, sum(pe.delta)::bigint AS points
        AND (cardinality($4::text[]) = 0 OR pe.topic = ANY($4))
      GROUP BY pe.member_id HAVING sum(pe.delta) > 0";
 
+/// A member's name on a public post: hidden members are "anonymous".
+pub(super) const PUBLIC_NAME: &str = "CASE WHEN m.hidden THEN 'anonymous' ELSE m.display_name END";
+
 /// A member's name as `$5` (the viewer; 0 for a public post) may see it.
 pub(super) const SHOWN_NAME: &str =
     "CASE WHEN m.hidden AND m.id <> $5 THEN 'anonymous' ELSE m.display_name END";
@@ -220,16 +223,16 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Option<Award>, StoreError> {
-        let row: Option<(String, i64)> = sqlx::query_as(
+        let row: Option<(String, i64)> = sqlx::query_as(&format!(
             "WITH p AS (SELECT id, row_number() OVER (ORDER BY local_date) AS n FROM posts
                         WHERE channel_id = $1 AND kind = 'daily' AND posted_at >= $2 AND posted_at < $3),
              a AS (SELECT a.member_id, p.n - row_number() OVER (PARTITION BY a.member_id ORDER BY p.n) AS run
                    FROM answers a JOIN p ON p.id = a.post_id WHERE a.counting = 'daily'),
              runs AS (SELECT member_id, count(*) AS len FROM a GROUP BY member_id, run)
-             SELECT CASE WHEN m.hidden THEN 'anonymous' ELSE m.display_name END, runs.len
+             SELECT {PUBLIC_NAME}, runs.len
              FROM runs JOIN members m ON m.id = runs.member_id
-             ORDER BY runs.len DESC, runs.member_id LIMIT 1",
-        )
+             ORDER BY runs.len DESC, runs.member_id LIMIT 1"
+        ))
         .bind(channel_id)
         .bind(from)
         .bind(to)
@@ -249,8 +252,8 @@ impl Store {
         w: Window<'_>,
         min: i64,
     ) -> Result<Option<Award>, StoreError> {
-        let row: Option<(String, i64, i64)> = sqlx::query_as(
-            "SELECT CASE WHEN m.hidden THEN 'anonymous' ELSE m.display_name END,
+        let row: Option<(String, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT {PUBLIC_NAME},
                     count(*) FILTER (WHERE a.verdict = 'correct') AS correct, count(*) AS answers
              FROM answers a JOIN posts p ON p.id = a.post_id JOIN channels c ON c.id = p.channel_id
              JOIN members m ON m.id = a.member_id
@@ -259,8 +262,8 @@ impl Store {
                AND (cardinality($4::text[]) = 0 OR p.topic = ANY($4))
              GROUP BY m.id HAVING count(*) >= $5
              ORDER BY count(*) FILTER (WHERE a.verdict = 'correct')::float8 / count(*) DESC,
-                      count(*) DESC, m.id LIMIT 1",
-        )
+                      count(*) DESC, m.id LIMIT 1"
+        ))
         .bind(w.guild_id)
         .bind(w.from)
         .bind(w.to)
@@ -331,11 +334,11 @@ impl Store {
 
     /// The champions of a season (public names), from the recorded wins.
     pub async fn season_champions(&self, season: &SeasonRow) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT CASE WHEN m.hidden THEN 'anonymous' ELSE m.display_name END
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT {PUBLIC_NAME}
              FROM competition_wins w JOIN members m ON m.id = w.member_id
-             WHERE w.guild_id = $1 AND w.kind = 'season' AND w.period_key = $2 ORDER BY m.id",
-        )
+             WHERE w.guild_id = $1 AND w.kind = 'season' AND w.period_key = $2 ORDER BY m.id"
+        ))
         .bind(season.guild_id)
         .bind(season.id.to_string())
         .fetch_all(&self.pool)
