@@ -62,3 +62,11 @@ COMMENT ON COLUMN members.hidden IS 'Set by /privacy hide: the member is "anonym
 
 -- Season boards sum the ledger from a season's start.
 CREATE INDEX point_events_by_guild_at ON point_events (guild_id, at);
+
+-- Fairness switches per server (/scoring). No row: the defaults.
+CREATE TABLE scoring_settings (
+    guild_id      bigint PRIMARY KEY REFERENCES guilds ON DELETE CASCADE, -- the server
+    on_time_bonus boolean NOT NULL DEFAULT true,           -- +5 for a daily answer before the reveal that is not wrong
+    streak_bonus  boolean NOT NULL DEFAULT false,          -- +1 per streak day after the first (at most +5) on a daily answer that earns points
+    updated_at    timestamptz NOT NULL                     -- last /scoring change
+);

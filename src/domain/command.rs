@@ -242,7 +242,7 @@ pub const ONLY_CONTROLS: &str =
 
 mod compete;
 mod parse;
-pub use compete::{season_start, CompeteCommand, SeasonCommand};
+pub use compete::{season_start, CompeteCommand, FairBoard, SeasonCommand, ACCURACY_MIN};
 pub use parse::{parse, parse_time, parse_tz};
 
 #[cfg(test)]

@@ -79,6 +79,8 @@ pub enum Body {
     SeasonResults(SeasonResults),
     /// The hall of fame: every season of the server.
     SeasonHistory(Vec<SeasonLine>),
+    /// The most improved or the accuracy board.
+    FairBoard(FairBoardCard),
     /// The error a person can act on, in markup.
     Error(String),
     /// The command needs an admin; the front end's words say who that is.
@@ -247,6 +249,27 @@ pub struct PeriodWinners {
     pub from: String,
     pub to: String,
     pub podium: Vec<Standing>,
+}
+
+/// One row of a fairness board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FairRow {
+    pub rank: i64,
+    pub name: String,
+    /// Improved: points gained; accuracy: answers right.
+    pub value: i64,
+    /// Improved: points this period; accuracy: answers scored.
+    pub of: i64,
+}
+
+/// The most improved board (against the previous period) or the accuracy
+/// board (with a minimum of answers), and the asker's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FairBoardCard {
+    pub kind: crate::domain::command::FairBoard,
+    pub period: Period,
+    pub rows: Vec<FairRow>,
+    pub me: Option<FairRow>,
 }
 
 /// What a competition post announces.

@@ -211,6 +211,7 @@ pub fn build(body: &Body, words: &Words) -> View {
         Body::SeasonStatus(s) => seasons::season_status(s, words),
         Body::SeasonResults(r) => seasons::season_results(r),
         Body::SeasonHistory(h) => seasons::season_history(h, words),
+        Body::FairBoard(b) => seasons::fair_board(b),
     }
 }
 

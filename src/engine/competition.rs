@@ -20,11 +20,11 @@ fn invalid(e: impl std::fmt::Display) -> EngineError {
     EngineError::Store(StoreError::Invalid(e.to_string()))
 }
 
-fn week_start(day: NaiveDate) -> NaiveDate {
+pub(super) fn week_start(day: NaiveDate) -> NaiveDate {
     day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
 }
 
-fn month_start(day: NaiveDate) -> NaiveDate {
+pub(super) fn month_start(day: NaiveDate) -> NaiveDate {
     day.with_day(1).expect("every month has a first day")
 }
 
@@ -54,6 +54,10 @@ impl Engine {
                 Ok(Response::text(format!(
                     "Done: {n} answers and every point, streak and win of yours in this server are deleted."
                 )))
+            }
+            CompeteCommand::Board { kind, period } => self.fair_board(ctx, kind, period).await,
+            CompeteCommand::Scoring { on_time, streak } => {
+                self.scoring_switches(ctx, on_time, streak).await
             }
             CompeteCommand::Winners { on } => {
                 let tz = self.channel_tz(ctx.channel_id).await?;

@@ -10,6 +10,7 @@ mod boards;
 mod competition;
 mod custom;
 mod daily;
+mod fairness;
 mod help;
 mod quiz;
 mod seasons;

@@ -9,6 +9,7 @@ mod boards;
 mod competition;
 mod custom;
 mod daily;
+mod fairness;
 mod places;
 mod posts;
 mod seasons;

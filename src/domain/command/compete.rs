@@ -45,6 +45,26 @@ pub enum CompeteCommand {
     Winners {
         on: bool,
     },
+    /// `/leaderboard improved|accuracy [week|month|all] [min:N]`: the
+    /// fairness boards beside the main one.
+    Board {
+        kind: FairBoard,
+        period: Period,
+    },
+    /// Admin: `/scoring [on-time:on|off] [streak:on|off]`; no options shows them.
+    Scoring {
+        on_time: Option<bool>,
+        streak: Option<bool>,
+    },
+}
+
+/// A board that does not rank by raw points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FairBoard {
+    /// Points gained over the previous period of the same kind.
+    Improved,
+    /// Share of scored answers right, among members with at least `min`.
+    Accuracy { min: i64 },
 }
 
 impl CompeteCommand {
@@ -54,15 +74,19 @@ impl CompeteCommand {
             CompeteCommand::Privacy { .. } => "privacy",
             CompeteCommand::ForgetMe { .. } => "forget",
             CompeteCommand::Winners { .. } => "winners",
+            CompeteCommand::Board { .. } => "leaderboard",
+            CompeteCommand::Scoring { .. } => "scoring",
         }
     }
 
     pub fn needs_admin(&self) -> bool {
-        matches!(
-            self,
+        match self {
             CompeteCommand::Season(SeasonCommand::Start { .. } | SeasonCommand::End)
-                | CompeteCommand::Winners { .. }
-        )
+            | CompeteCommand::Winners { .. } => true,
+            // Anyone may see the switches; only admins change them.
+            CompeteCommand::Scoring { on_time, streak } => on_time.is_some() || streak.is_some(),
+            _ => false,
+        }
     }
 }
 
@@ -200,6 +224,75 @@ pub(super) fn winners(rest: &str) -> Result<Command, ParseError> {
     Ok(Command::Compete(CompeteCommand::Winners { on }))
 }
 
+/// Default minimum of scored answers on the accuracy board.
+pub const ACCURACY_MIN: i64 = 3;
+
+const BOARD_USAGE: &str =
+    "/leaderboard improved [week|month] | /leaderboard accuracy [week|month|all] [min:N]";
+
+/// `/leaderboard improved|accuracy ...`, or `None` for the main board.
+pub(super) fn fair_board(rest: &str) -> Option<Result<Command, ParseError>> {
+    let (first, tail) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let improved = match first.to_ascii_lowercase().as_str() {
+        "improved" | "most-improved" => true,
+        "accuracy" | "accurate" => false,
+        _ => return None,
+    };
+    Some(fair_board_options(improved, tail))
+}
+
+fn fair_board_options(improved: bool, tail: &str) -> Result<Command, ParseError> {
+    let mut a = super::parse::Args::split(tail);
+    let period = match a.take("period")?.or_else(|| a.positional()) {
+        Some(p) => p.parse().map_err(ParseError)?,
+        None => Period::Week,
+    };
+    let min = match a.take("min")? {
+        Some(m) => m
+            .parse::<i64>()
+            .ok()
+            .filter(|m| (1..=1000).contains(m))
+            .ok_or_else(|| ParseError(format!("`{m}` is not a number of answers (1 to 1000)")))?,
+        None => ACCURACY_MIN,
+    };
+    a.finish(BOARD_USAGE)?;
+    if improved && period == Period::All {
+        return err(
+            "most improved compares a week or a month with the one before: use week or month",
+        );
+    }
+    let kind = if improved {
+        FairBoard::Improved
+    } else {
+        FairBoard::Accuracy { min }
+    };
+    Ok(Command::Compete(CompeteCommand::Board { kind, period }))
+}
+
+const SCORING_USAGE: &str = "/scoring [on-time:on|off] [streak:on|off]";
+
+/// `/scoring [on-time:on|off] [streak:on|off]`
+pub(super) fn scoring(rest: &str) -> Result<Command, ParseError> {
+    let switch = |v: Option<&str>| -> Result<Option<bool>, ParseError> {
+        v.map(|v| match v.to_ascii_lowercase().as_str() {
+            "on" | "true" | "yes" => Ok(true),
+            "off" | "false" | "no" => Ok(false),
+            _ => err(format!("`{v}`: use on or off. Usage: {SCORING_USAGE}")),
+        })
+        .transpose()
+    };
+    // `on-time:` has a dash, which the option splitter does not take as a key.
+    let rest = rest.replace("on-time:", "ontime:");
+    let mut a = super::parse::Args::split(&rest);
+    let on_time = switch(a.take("ontime")?)?;
+    let streak = switch(a.take("streak")?)?;
+    a.finish(SCORING_USAGE)?;
+    Ok(Command::Compete(CompeteCommand::Scoring {
+        on_time,
+        streak,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::parse;
@@ -256,6 +349,39 @@ mod tests {
         assert!(parse("/season end").unwrap().needs_admin());
         assert!(!parse("/season status").unwrap().needs_admin());
         assert!(parse("/winners on").unwrap().needs_admin());
+    }
+
+    #[test]
+    fn the_fairness_boards_and_switches_parse_from_text() {
+        assert_eq!(
+            parse("/leaderboard improved month").unwrap(),
+            Command::Compete(CompeteCommand::Board {
+                kind: FairBoard::Improved,
+                period: Period::Month
+            })
+        );
+        assert_eq!(
+            parse("/lb accuracy all min:5").unwrap(),
+            Command::Compete(CompeteCommand::Board {
+                kind: FairBoard::Accuracy { min: 5 },
+                period: Period::All
+            })
+        );
+        assert!(parse("/leaderboard improved all").is_err());
+        assert!(matches!(
+            parse("/leaderboard month").unwrap(),
+            Command::Leaderboard { .. }
+        ));
+        let on = parse("/scoring on-time:off streak:on").unwrap();
+        assert_eq!(
+            on,
+            Command::Compete(CompeteCommand::Scoring {
+                on_time: Some(false),
+                streak: Some(true)
+            })
+        );
+        assert!(on.needs_admin());
+        assert!(!parse("/scoring").unwrap().needs_admin());
     }
 
     #[test]

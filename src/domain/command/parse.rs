@@ -44,7 +44,7 @@ impl<'a> Args<'a> {
         Ok(found)
     }
 
-    fn positional(&mut self) -> Option<&'a str> {
+    pub(super) fn positional(&mut self) -> Option<&'a str> {
         (!self.positional.is_empty()).then(|| self.positional.remove(0))
     }
 
@@ -105,7 +105,9 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "flag" => Ok(Command::Flag {
             post: optional_id(rest, "/flag [post-id]")?,
         }),
-        "leaderboard" | "lb" => leaderboard(rest),
+        "leaderboard" | "lb" => {
+            super::compete::fair_board(rest).unwrap_or_else(|| leaderboard(rest))
+        }
         "stats" => Ok(Command::Stats {
             member: (!rest.is_empty()).then(|| rest.trim_start_matches('@').to_owned()),
         }),
@@ -118,6 +120,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "privacy" => super::compete::privacy(rest),
         "forget" => super::compete::forget(rest),
         "winners" => super::compete::winners(rest),
+        "scoring" => super::compete::scoring(rest),
         other => err(format!("unknown command `/{other}`: try /help")),
     }
 }

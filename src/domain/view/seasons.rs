@@ -2,9 +2,11 @@
 //! period winners, and their lines in `/help`.
 
 use super::{count, percent, Block, Mark, Tone, View, Words};
+use crate::domain::command::FairBoard;
 use crate::domain::markup::escape;
 use crate::domain::reply::{
-    Announced, Announcement, PeriodWinners, SeasonLine, SeasonResults, SeasonStatus, Standing,
+    Announced, Announcement, FairBoardCard, FairRow, PeriodWinners, SeasonLine, SeasonResults,
+    SeasonStatus, Standing,
 };
 
 fn table(rows: &[Standing]) -> Block {
@@ -203,6 +205,10 @@ pub fn help_lines(words: &Words) -> (Vec<String>, Vec<String>) {
             c("season history | results N")
         ),
         format!(
+            "{}: most points gained on the period before, or share right (at least 3 answers)",
+            c("leaderboard improved|accuracy [week|month|all] [min:N]")
+        ),
+        format!(
             "{}: appear as \"anonymous\" on public boards and posts (you still see your rank)",
             c("privacy hide | show")
         ),
@@ -219,9 +225,66 @@ pub fn help_lines(words: &Words) -> (Vec<String>, Vec<String>) {
         ),
         format!("{}: end it now and post the results", c("season end")),
         format!(
+            "{}: switch the on-time and streak bonuses (no options: show them)",
+            c("scoring [on-time:on|off] [streak:on|off]")
+        ),
+        format!(
             "{}: post the winners here at the end of each week and month",
             c("winners on | off")
         ),
     ];
     (everyone, admins)
+}
+
+/// The most improved or the accuracy board.
+pub fn fair_board(b: &FairBoardCard) -> View {
+    let (title, columns, empty) = match b.kind {
+        FairBoard::Improved => (
+            format!("Most improved, {}", b.period.as_str()),
+            ["Gained", "Points now"],
+            "Nobody has gained on the previous period yet.".to_owned(),
+        ),
+        FairBoard::Accuracy { min } => (
+            format!("Accuracy, {}", b.period.as_str()),
+            ["Right", "Answers"],
+            format!("Nobody has {min} or more scored answers in this period yet."),
+        ),
+    };
+    let cells = |r: &FairRow| match b.kind {
+        FairBoard::Improved => vec![format!("+{}", r.value), r.of.to_string()],
+        FairBoard::Accuracy { .. } => {
+            vec![format!("{}%", percent(r.value, r.of)), r.of.to_string()]
+        }
+    };
+    let mut v = View::new(Tone::Trophy, title);
+    v = if b.rows.is_empty() {
+        v.text(empty)
+    } else {
+        v.block(Block::Table {
+            columns: ["Rank", "Member", columns[0], columns[1]]
+                .map(String::from)
+                .to_vec(),
+            rows: b
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut row = vec![format!("{}.", r.rank), escape(&r.name)];
+                    row.extend(cells(r));
+                    row
+                })
+                .collect(),
+        })
+    };
+    let you = match &b.me {
+        Some(me) => format!("#{} · {}", me.rank, cells(me).join(" · ")),
+        None => "not on this board yet".into(),
+    };
+    let v = v.field("You", you);
+    match b.kind {
+        FairBoard::Accuracy { min } => v.footer(format!(
+            "Scored answers only; at least {}",
+            count(min, "answer", "answers")
+        )),
+        FairBoard::Improved => v.footer("Points gained over the period before"),
+    }
 }
