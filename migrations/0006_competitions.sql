@@ -70,3 +70,7 @@ CREATE TABLE scoring_settings (
     streak_bonus  boolean NOT NULL DEFAULT false,          -- +1 per streak day after the first (at most +5) on a daily answer that earns points
     updated_at    timestamptz NOT NULL                     -- last /scoring change
 );
+
+-- board_totals gains one more kind of scope: 's:SEASON-ID', moved in the
+-- ledger's transaction for points whose answer falls inside the season.
+COMMENT ON COLUMN board_totals.scope IS 'Which board: all, all:TOPIC, w:MONDAY[:TOPIC], m:FIRST-OF-MONTH[:TOPIC], or s:SEASON-ID (a season board).';

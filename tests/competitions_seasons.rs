@@ -283,3 +283,61 @@ async fn season_results_name_the_podium_the_most_improved_the_longest_streak_and
     assert_eq!(s.wins.seasons, 1);
     assert!(text(&stats).contains("1 season"), "{}", text(&stats));
 }
+
+/// A season's board as kept in `board_totals`, and as summed from the ledger.
+async fn season_board_and_ledger(pool: &PgPool) -> (Vec<(i64, i64)>, Vec<(i64, i64)>) {
+    let kept = sqlx::query_as(
+        "SELECT member_id, points FROM board_totals WHERE scope = 's:1' AND points <> 0 ORDER BY member_id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let summed = sqlx::query_as(
+        "SELECT pe.member_id, sum(pe.delta)::bigint FROM point_events pe
+         JOIN answers a ON a.id = pe.answer_id, seasons s
+         WHERE s.id = 1 AND a.answered_at >= s.started_at AND a.answered_at < coalesce(s.ended_at, s.ends_at)
+           AND (cardinality(s.topics) = 0 OR pe.topic = ANY(s.topics))
+         GROUP BY pe.member_id HAVING sum(pe.delta) <> 0 ORDER BY pe.member_id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    (kept, summed)
+}
+
+#[sqlx::test]
+async fn a_season_board_equals_the_ledger_summed_over_its_window_after_regrades_and_forget_me(
+    pool: PgPool,
+) {
+    let w = World::new(pool.clone(), utc(2026, 11, 23, 10, 0));
+    quiz_right(&w, "ana", "format:choice").await;
+    w.advance_hours(48);
+    start(
+        &w,
+        "/season start name:Topical ends:2026-12-31 topics:python,distributed-systems",
+    )
+    .await;
+    w.advance_hours(1);
+    quiz_right(&w, "ana", "format:truefalse").await;
+    quiz_right(&w, "ben", "format:choice").await;
+    quiz_right(&w, "cat", "format:truefalse").await;
+    // Outside the season's topics: on the lifetime boards only.
+    quiz_right(&w, "ben", "topic:sql").await;
+    // Re-grading the answer from before the season leaves the season alone;
+    // re-grading one inside it moves it.
+    w.run(&admin("lead"), "/regrade 1 incorrect").await;
+    let ben_choice: i64 = sqlx::query_scalar(
+        "SELECT a.id FROM answers a JOIN members m ON m.id = a.member_id JOIN posts p ON p.id = a.post_id
+         WHERE m.display_name = 'ben' AND p.question_id = 't-cap-choice'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    w.run(&admin("lead"), &format!("/regrade {ben_choice} partial"))
+        .await;
+    w.run(&member("cat"), "/forget me confirm:yes").await;
+    let (kept, summed) = season_board_and_ledger(&pool).await;
+    assert_eq!(kept, summed);
+    let names = board(&w.run(&member("ana"), "/season status").await);
+    assert_eq!(names, [("ana".into(), 30), ("ben".into(), 5)]);
+}

@@ -10,9 +10,9 @@ use super::{user, Engine, EngineError, Place};
 use crate::bank::Topic;
 use crate::domain::command::SeasonCommand;
 use crate::domain::reply::{
-    Announced, Announcement, Body, Effect, Response, SeasonLine, SeasonResults, SeasonStatus,
+    Announced, Announcement, Award, Body, Effect, Response, SeasonLine, SeasonResults, SeasonStatus,
 };
-use crate::storage::{Ctx, NewSeason, SeasonRow, Window};
+use crate::storage::{season_scope, BoardQuery, Ctx, NewSeason, SeasonRow, Window};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -158,17 +158,15 @@ impl Engine {
         let Some(s) = self.store.running_season(ctx.guild_id).await? else {
             return user("No season is running here. An admin can start one with /season start name:\"Winter 2027\" ends:2027-03-31");
         };
-        let (from, to) = s.window();
-        let window = Window {
+        let scope = season_scope(s.id);
+        let query = BoardQuery {
             guild_id: s.guild_id,
-            from,
-            to,
-            topics: &s.topics,
+            scope: &scope,
+            me: ctx.member_id,
+            offset: 0,
+            limit: STATUS_ROWS,
         };
-        let (rows, me) = self
-            .store
-            .window_board(window, ctx.member_id, STATUS_ROWS)
-            .await?;
+        let (rows, _, me) = self.store.leaderboard(query).await?;
         Ok(Response::private(Body::SeasonStatus(SeasonStatus {
             season_id: s.id,
             name: s.name.clone(),
@@ -210,18 +208,35 @@ impl Engine {
             to,
             topics: &s.topics,
         };
-        let (podium, _) = self.store.window_board(window, 0, 3).await?;
-        let before = match self.store.previous_season(s).await? {
-            Some(p) => p.window(),
-            None => (from - (to - from), from),
+        let scope = season_scope(s.id);
+        let podium = self.store.public_podium(s.guild_id, &scope, 3).await?;
+        let most_improved = match self.store.previous_season(s).await? {
+            Some(p) => {
+                let scopes = (scope.as_str(), season_scope(p.id));
+                let (top, _) = self
+                    .store
+                    .improved_board(s.guild_id, (scopes.0, &scopes.1), 0, 1)
+                    .await?;
+                top.into_iter().next().map(|r| Award {
+                    name: r.name,
+                    value: r.value,
+                    out_of: None,
+                })
+            }
+            // A server's first season: against the same length of time before it.
+            None => {
+                self.store
+                    .most_improved(window, (from - (to - from), from))
+                    .await?
+            }
         };
         Ok(SeasonResults {
             season_id: s.id,
             name: s.name.clone(),
             started_on: local_day(s, from).to_string(),
             ended_on: last_day(s).to_string(),
-            podium: podium.into_iter().filter(|r| r.rank <= 3).collect(),
-            most_improved: self.store.most_improved(window, before).await?,
+            podium,
+            most_improved,
             longest_streak: self.store.longest_streak_in(s.channel_id, from, to).await?,
             most_accurate: self
                 .store

@@ -342,6 +342,8 @@ async fn add_points(
     .bind(crate::domain::boards::scopes_for(c.day, c.topic))
     .execute(&mut **tx)
     .await?;
+    super::seasons::add_season_points(tx, (c.guild_id, c.member_id, c.answer_id), c.topic, c.delta)
+        .await?;
     Ok(())
 }
 

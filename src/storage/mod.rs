@@ -21,7 +21,7 @@ pub use custom::CustomAdd;
 pub use daily::{ChannelRef, ChannelSchedule, DailyRow};
 pub use places::Ctx;
 pub use posts::{PostKind, PostRow};
-pub use seasons::{NewSeason, SeasonRow, Window};
+pub use seasons::{season_scope, NewSeason, SeasonRow, Window};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Executor, PgPool};

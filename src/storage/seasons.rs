@@ -1,16 +1,20 @@
-//! Seasons and their boards, read from the points ledger.
+//! Seasons and their boards.
 //!
-//! A season never resets anything: its board is the sum of the ledger rows
-//! whose answers were given inside the season's window (and, if the season
-//! has topics, in those topics), so the lifetime boards stay as they are.
-//! Closing a season is an `UPDATE ... WHERE ended_at IS NULL` that also
-//! claims its results post and records its champions in one transaction, so
-//! two schedulers, or one restarted at the boundary, close it once.
+//! A season never resets anything. Its board is a `board_totals` scope
+//! (`s:<season id>`) that the ledger's own transaction moves for every
+//! point whose answer was given inside the season's window (and, if the
+//! season has topics, in one of them), so it equals the window sum of the
+//! ledger and reads as an index walk like every other board; the lifetime
+//! boards stay as they are (a soft reset). Closing a season is an
+//! `UPDATE ... WHERE ended_at IS NULL` that also claims its results post and
+//! records its champions in one transaction, so two schedulers, or one
+//! restarted at the boundary, close it once.
 
 use super::{Store, StoreError};
 use crate::domain::platform::{names, Platform};
-use crate::domain::reply::{Award, Standing};
+use crate::domain::reply::Award;
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Postgres, Transaction};
 
 /// A row of `seasons`.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -75,8 +79,6 @@ pub(super) const PUBLIC_NAME: &str = "CASE WHEN m.hidden THEN 'anonymous' ELSE m
 /// A member's name as `$5` (the viewer; 0 for a public post) may see it.
 pub(super) const SHOWN_NAME: &str =
     "CASE WHEN m.hidden AND m.id <> $5 THEN 'anonymous' ELSE m.display_name END";
-
-type Ranked = (i64, String, i64, i64);
 
 impl Store {
     /// Starts a season; `None` if one is already running in this server.
@@ -146,42 +148,6 @@ impl Store {
         .bind(s.started_at)
         .fetch_optional(&self.pool)
         .await?)
-    }
-
-    /// The first `limit` rows of a window's board, and `viewer`'s row
-    /// (hidden members other than the viewer are "anonymous").
-    pub async fn window_board(
-        &self,
-        w: Window<'_>,
-        viewer: i64,
-        limit: i64,
-    ) -> Result<(Vec<Standing>, Option<Standing>), StoreError> {
-        let rows: Vec<Ranked> = sqlx::query_as(&format!(
-            "WITH pts AS ({POINTS}),
-             ranked AS (SELECT member_id, points, rank() OVER (ORDER BY points DESC)::bigint AS rank,
-                               row_number() OVER (ORDER BY points DESC, member_id) AS n FROM pts)
-             SELECT r.rank, {SHOWN_NAME} AS name, r.points, r.member_id
-             FROM ranked r JOIN members m ON m.id = r.member_id
-             WHERE r.n <= $6 OR r.member_id = $5 ORDER BY r.n"
-        ))
-        .bind(w.guild_id)
-        .bind(w.from)
-        .bind(w.to)
-        .bind(w.topics)
-        .bind(viewer)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        let me = rows
-            .iter()
-            .find(|r| r.3 == viewer)
-            .map(|r| standing(r.clone()));
-        let top = rows
-            .into_iter()
-            .take(usize::try_from(limit).unwrap_or(0))
-            .map(standing)
-            .collect();
-        Ok((top, me))
     }
 
     /// Who gained the most points in `now` over `before` (public names).
@@ -303,18 +269,18 @@ impl Store {
         .await?;
         let mut out = Vec::new();
         for s in closed {
-            let (from, to) = s.window();
-            sqlx::query(&format!(
-                "WITH pts AS ({POINTS})
-                 INSERT INTO competition_wins (guild_id, member_id, kind, period_key, won_at)
-                 SELECT $1, member_id, 'season', $5, $3 FROM pts
-                 WHERE points = (SELECT max(points) FROM pts) ON CONFLICT DO NOTHING"
-            ))
+            let (_, to) = s.window();
+            sqlx::query(
+                "INSERT INTO competition_wins (guild_id, member_id, kind, period_key, won_at)
+                 SELECT guild_id, member_id, 'season', $3, $4 FROM board_totals
+                 WHERE guild_id = $1 AND scope = $2 AND points > 0 AND points =
+                   (SELECT max(points) FROM board_totals WHERE guild_id = $1 AND scope = $2)
+                 ON CONFLICT DO NOTHING",
+            )
             .bind(s.guild_id)
-            .bind(from)
-            .bind(to)
-            .bind(&s.topics)
+            .bind(season_scope(s.id))
             .bind(s.id.to_string())
+            .bind(to)
             .execute(&mut *tx)
             .await?;
             let id: i64 = sqlx::query_scalar(
@@ -346,6 +312,36 @@ impl Store {
     }
 }
 
-fn standing((rank, name, points, _): Ranked) -> Standing {
-    Standing { rank, name, points }
+/// The `board_totals` scope of a season's board.
+pub fn season_scope(season_id: i64) -> String {
+    format!("s:{season_id}")
+}
+
+/// Moves the season boards a ledger row counts on, in the ledger's own
+/// transaction: every season of the server whose window holds the
+/// answer's time and whose topics (if any) hold its topic. So a season
+/// board is an index walk like every other board, and equals the window
+/// sum of the ledger ([`POINTS`]) by construction.
+pub(super) async fn add_season_points(
+    tx: &mut Transaction<'_, Postgres>,
+    (guild_id, member_id, answer_id): (i64, i64, i64),
+    topic: &str,
+    delta: i32,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO board_totals (guild_id, scope, member_id, points)
+         SELECT $1, 's:' || s.id, $2, $5 FROM seasons s JOIN answers a ON a.id = $3
+         WHERE s.guild_id = $1 AND a.answered_at >= s.started_at
+           AND a.answered_at < coalesce(s.ended_at, s.ends_at)
+           AND (cardinality(s.topics) = 0 OR $4 = ANY(s.topics))
+         ON CONFLICT (guild_id, scope, member_id) DO UPDATE SET points = board_totals.points + EXCLUDED.points",
+    )
+    .bind(guild_id)
+    .bind(member_id)
+    .bind(answer_id)
+    .bind(topic)
+    .bind(i64::from(delta))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
