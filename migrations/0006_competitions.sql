@@ -74,3 +74,18 @@ CREATE TABLE scoring_settings (
 -- board_totals gains one more kind of scope: 's:SEASON-ID', moved in the
 -- ledger's transaction for points whose answer falls inside the season.
 COMMENT ON COLUMN board_totals.scope IS 'Which board: all, all:TOPIC, w:MONDAY[:TOPIC], m:FIRST-OF-MONTH[:TOPIC], or s:SEASON-ID (a season board).';
+
+-- Teams: a member plays in at most one team of their server.
+CREATE TABLE teams (
+    id          bigserial PRIMARY KEY,                     -- internal id
+    guild_id    bigint NOT NULL REFERENCES guilds ON DELETE CASCADE, -- the server
+    name        text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 40), -- shown on the team board
+    created_at  timestamptz NOT NULL,                      -- when an admin (or /team balance) made it
+    UNIQUE (guild_id, name)
+);
+CREATE TABLE team_members (
+    member_id   bigint PRIMARY KEY REFERENCES members ON DELETE CASCADE, -- members are per server, so one team each
+    team_id     bigint NOT NULL REFERENCES teams ON DELETE CASCADE,      -- their team
+    joined_at   timestamptz NOT NULL                       -- when they joined or were placed
+);
+CREATE INDEX team_members_by_team ON team_members (team_id);

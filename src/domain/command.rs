@@ -242,7 +242,9 @@ pub const ONLY_CONTROLS: &str =
 
 mod compete;
 mod parse;
-pub use compete::{season_start, CompeteCommand, FairBoard, SeasonCommand, ACCURACY_MIN};
+pub use compete::{
+    season_start, CompeteCommand, FairBoard, SeasonCommand, TeamCommand, ACCURACY_MIN,
+};
 pub use parse::{parse, parse_time, parse_tz};
 
 #[cfg(test)]

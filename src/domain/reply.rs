@@ -81,6 +81,8 @@ pub enum Body {
     SeasonHistory(Vec<SeasonLine>),
     /// The most improved or the accuracy board.
     FairBoard(FairBoardCard),
+    /// Teams ranked by average points per active member.
+    TeamBoard(TeamBoardCard),
     /// The error a person can act on, in markup.
     Error(String),
     /// The command needs an admin; the front end's words say who that is.
@@ -270,6 +272,26 @@ pub struct FairBoardCard {
     pub period: Period,
     pub rows: Vec<FairRow>,
     pub me: Option<FairRow>,
+}
+
+/// One team on the team board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRow {
+    pub rank: i64,
+    pub name: String,
+    /// Points per active member, in tenths (the ranking key).
+    pub average_tenths: i64,
+    pub points: i64,
+    /// Members with points in the period.
+    pub active: i64,
+    pub members: i64,
+}
+
+/// The team board of a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamBoardCard {
+    pub period: Period,
+    pub rows: Vec<TeamRow>,
 }
 
 /// What a competition post announces.

@@ -212,6 +212,7 @@ pub fn build(body: &Body, words: &Words) -> View {
         Body::SeasonResults(r) => seasons::season_results(r),
         Body::SeasonHistory(h) => seasons::season_history(h, words),
         Body::FairBoard(b) => seasons::fair_board(b),
+        Body::TeamBoard(b) => seasons::team_board(b),
     }
 }
 

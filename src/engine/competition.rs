@@ -55,6 +55,7 @@ impl Engine {
                     "Done: {n} answers and every point, streak and win of yours in this server are deleted."
                 )))
             }
+            CompeteCommand::Team(t) => self.team(ctx, t).await,
             CompeteCommand::Board { kind, period } => self.fair_board(ctx, kind, period).await,
             CompeteCommand::Scoring { on_time, streak } => {
                 self.scoring_switches(ctx, on_time, streak).await

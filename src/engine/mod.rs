@@ -14,9 +14,11 @@ mod fairness;
 mod help;
 mod quiz;
 mod seasons;
+mod teams;
 
 pub use quiz::pick_least_used;
 pub use seasons::{local_midnight, MIN_ACCURACY_ANSWERS};
+pub use teams::rank_teams;
 
 use crate::bank::{Bank, Question, QuestionId};
 use crate::domain::clock::Clock;

@@ -266,6 +266,7 @@ impl Store {
             "DELETE FROM streaks WHERE member_id = $1",
             "DELETE FROM sql_attempts WHERE member_id = $1",
             "DELETE FROM competition_wins WHERE member_id = $1",
+            "DELETE FROM team_members WHERE member_id = $1",
         ] {
             sqlx::query(sql).bind(member_id).execute(&mut *tx).await?;
         }

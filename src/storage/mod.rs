@@ -13,6 +13,7 @@ mod fairness;
 mod places;
 mod posts;
 mod seasons;
+mod teams;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};
 pub use boards::{BoardQuery, TopicStats};
@@ -22,6 +23,7 @@ pub use daily::{ChannelRef, ChannelSchedule, DailyRow};
 pub use places::Ctx;
 pub use posts::{PostKind, PostRow};
 pub use seasons::{season_scope, NewSeason, SeasonRow, Window};
+pub use teams::TeamTotal;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Executor, PgPool};

@@ -51,12 +51,31 @@ pub enum CompeteCommand {
         kind: FairBoard,
         period: Period,
     },
+    /// `/team ...`
+    Team(TeamCommand),
     /// Admin: `/scoring [on-time:on|off] [streak:on|off]`; no options shows them.
     Scoring {
         on_time: Option<bool>,
         streak: Option<bool>,
     },
 }
+
+/// `/team ...`
+#[derive(Debug, Clone, PartialEq)]
+pub enum TeamCommand {
+    /// Admin: a new, empty team.
+    Create { name: String },
+    /// Join a team (leaving any other).
+    Join { name: String },
+    /// Admin: deal everyone who has scored into `teams` teams from last
+    /// month's points; `seed` orders equal points.
+    Balance { teams: usize, seed: u64 },
+    /// Teams ranked by average points per active member.
+    Board { period: Period },
+}
+
+/// Longest team name, in characters.
+pub const MAX_TEAM_NAME: usize = 40;
 
 /// A board that does not rank by raw points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,13 +95,17 @@ impl CompeteCommand {
             CompeteCommand::Winners { .. } => "winners",
             CompeteCommand::Board { .. } => "leaderboard",
             CompeteCommand::Scoring { .. } => "scoring",
+            CompeteCommand::Team(_) => "team",
         }
     }
 
     pub fn needs_admin(&self) -> bool {
         match self {
             CompeteCommand::Season(SeasonCommand::Start { .. } | SeasonCommand::End)
-            | CompeteCommand::Winners { .. } => true,
+            | CompeteCommand::Winners { .. }
+            | CompeteCommand::Team(TeamCommand::Create { .. } | TeamCommand::Balance { .. }) => {
+                true
+            }
             // Anyone may see the switches; only admins change them.
             CompeteCommand::Scoring { on_time, streak } => on_time.is_some() || streak.is_some(),
             _ => false,
@@ -293,6 +316,67 @@ pub(super) fn scoring(rest: &str) -> Result<Command, ParseError> {
     }))
 }
 
+const TEAM_USAGE: &str =
+    "/team create NAME | join NAME | balance teams:N [seed:S] | board [week|month|all]";
+
+/// A team name, as given.
+pub fn team_name(v: &str) -> Result<String, ParseError> {
+    let name = v.trim().trim_matches('"').trim();
+    if name.is_empty() {
+        return err(format!("name the team. Usage: {TEAM_USAGE}"));
+    }
+    if name.chars().count() > MAX_TEAM_NAME {
+        return err(format!(
+            "a team name has at most {MAX_TEAM_NAME} characters"
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// `/team ...` as text.
+pub(super) fn team(rest: &str) -> Result<Command, ParseError> {
+    let (sub, tail) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let tail = tail.trim();
+    let tail = tail.strip_prefix("name:").unwrap_or(tail);
+    let cmd = match sub.to_ascii_lowercase().as_str() {
+        "create" => TeamCommand::Create {
+            name: team_name(tail)?,
+        },
+        "join" => TeamCommand::Join {
+            name: team_name(tail)?,
+        },
+        "balance" => {
+            let mut a = super::parse::Args::split(tail);
+            let teams = a
+                .take("teams")?
+                .map(|n| n.parse::<usize>().ok().filter(|n| (2..=20).contains(n)))
+                .ok_or_else(|| {
+                    ParseError(format!(
+                        "say how many teams, like teams:4. Usage: {TEAM_USAGE}"
+                    ))
+                })?
+                .ok_or_else(|| ParseError("teams: takes 2 to 20".into()))?;
+            let seed = match a.take("seed")? {
+                Some(s) => s
+                    .parse()
+                    .map_err(|_| ParseError(format!("`{s}` is not a seed (a whole number)")))?,
+                None => 0,
+            };
+            a.finish(TEAM_USAGE)?;
+            TeamCommand::Balance { teams, seed }
+        }
+        "board" | "" => TeamCommand::Board {
+            period: if tail.is_empty() {
+                Period::Week
+            } else {
+                tail.parse().map_err(ParseError)?
+            },
+        },
+        other => return err(format!("unknown `/team {other}`. Usage: {TEAM_USAGE}")),
+    };
+    Ok(Command::Compete(CompeteCommand::Team(cmd)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::parse;
@@ -382,6 +466,40 @@ mod tests {
         );
         assert!(on.needs_admin());
         assert!(!parse("/scoring").unwrap().needs_admin());
+    }
+
+    #[test]
+    fn team_commands_parse_and_only_admins_create_or_balance() {
+        let t = |line: &str| match parse(line).unwrap() {
+            Command::Compete(CompeteCommand::Team(t)) => t,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            t("/team create Blue Whales"),
+            TeamCommand::Create {
+                name: "Blue Whales".into()
+            }
+        );
+        assert_eq!(
+            t("/team join name:\"Blue Whales\""),
+            TeamCommand::Join {
+                name: "Blue Whales".into()
+            }
+        );
+        assert_eq!(
+            t("/team balance teams:3 seed:9"),
+            TeamCommand::Balance { teams: 3, seed: 9 }
+        );
+        assert_eq!(
+            t("/team board month"),
+            TeamCommand::Board {
+                period: Period::Month
+            }
+        );
+        assert!(parse("/team balance").is_err());
+        assert!(parse("/team balance teams:1").is_err());
+        assert!(parse("/team create x").unwrap().needs_admin());
+        assert!(!parse("/team join x").unwrap().needs_admin());
     }
 
     #[test]

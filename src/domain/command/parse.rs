@@ -121,6 +121,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "forget" => super::compete::forget(rest),
         "winners" => super::compete::winners(rest),
         "scoring" => super::compete::scoring(rest),
+        "team" | "teams" => super::compete::team(rest),
         other => err(format!("unknown command `/{other}`: try /help")),
     }
 }

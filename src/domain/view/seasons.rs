@@ -6,7 +6,7 @@ use crate::domain::command::FairBoard;
 use crate::domain::markup::escape;
 use crate::domain::reply::{
     Announced, Announcement, FairBoardCard, FairRow, PeriodWinners, SeasonLine, SeasonResults,
-    SeasonStatus, Standing,
+    SeasonStatus, Standing, TeamBoardCard,
 };
 
 fn table(rows: &[Standing]) -> Block {
@@ -205,6 +205,10 @@ pub fn help_lines(words: &Words) -> (Vec<String>, Vec<String>) {
             c("season history | results N")
         ),
         format!(
+            "{}: join a team; teams ranked by average points per active member",
+            c("team join NAME | board [week|month|all]")
+        ),
+        format!(
             "{}: most points gained on the period before, or share right (at least 3 answers)",
             c("leaderboard improved|accuracy [week|month|all] [min:N]")
         ),
@@ -224,6 +228,10 @@ pub fn help_lines(words: &Words) -> (Vec<String>, Vec<String>) {
             c("season start name:\"NAME\" ends:YYYY-MM-DD [topics:a,b]")
         ),
         format!("{}: end it now and post the results", c("season end")),
+        format!(
+            "{}: make a team, or deal everyone into N teams by last month's points",
+            c("team create NAME | balance teams:N [seed:S]")
+        ),
         format!(
             "{}: switch the on-time and streak bonuses (no options: show them)",
             c("scoring [on-time:on|off] [streak:on|off]")
@@ -287,4 +295,31 @@ pub fn fair_board(b: &FairBoardCard) -> View {
         )),
         FairBoard::Improved => v.footer("Points gained over the period before"),
     }
+}
+
+/// Teams ranked by average points per active member.
+pub fn team_board(b: &TeamBoardCard) -> View {
+    let v = View::new(Tone::Trophy, format!("Teams, {}", b.period.as_str()));
+    if b.rows.is_empty() {
+        return v.text("No teams yet. An admin can create some, or balance them from last month.");
+    }
+    v.block(Block::Table {
+        columns: ["Rank", "Team", "Average", "Points", "Active"]
+            .map(String::from)
+            .to_vec(),
+        rows: b
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    format!("{}.", r.rank),
+                    escape(&r.name),
+                    format!("{}.{}", r.average_tenths / 10, r.average_tenths % 10),
+                    r.points.to_string(),
+                    format!("{}/{}", r.active, r.members),
+                ]
+            })
+            .collect(),
+    })
+    .footer("Average points per member who scored in the period, so team size does not decide")
 }
