@@ -94,3 +94,39 @@ async fn a_season_started_and_ended_with_slash_commands_posts_its_results_once(p
     );
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn teams_are_created_joined_and_ranked_with_slash_commands(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let created = h
+        .interact(&slash(
+            "team",
+            vec![sub("create", vec![s("name", "Blue")])],
+            &lead(),
+            CHANNEL,
+        ))
+        .await;
+    assert!(
+        text_of(&created).contains("Team Blue created"),
+        "{}",
+        text_of(&created)
+    );
+    let joined = h
+        .interact(&slash(
+            "team",
+            vec![sub("join", vec![s("name", "blue")])],
+            &ada(),
+            CHANNEL,
+        ))
+        .await;
+    assert!(
+        text_of(&joined).contains("You are now in team Blue"),
+        "{}",
+        text_of(&joined)
+    );
+    let board = h
+        .interact(&slash("team", vec![sub("board", vec![])], &ada(), CHANNEL))
+        .await;
+    assert!(text_of(&board).contains("Blue"), "{}", text_of(&board));
+    h.stop().await;
+}

@@ -243,7 +243,7 @@ pub const ONLY_CONTROLS: &str =
 mod compete;
 mod parse;
 pub use compete::{
-    season_start, CompeteCommand, FairBoard, SeasonCommand, TeamCommand, ACCURACY_MIN,
+    season_start, team_name, CompeteCommand, FairBoard, SeasonCommand, TeamCommand, ACCURACY_MIN,
 };
 pub use parse::{parse, parse_time, parse_tz};
 

@@ -1,10 +1,14 @@
-//! Slash-command shims for competitions: `/season`, `/privacy`,
+//! Slash-command shims for competitions: `/season`, `/team`, `/privacy`,
 //! `/forget-me`, `/winners` and `/scoring`. Each builds the same core
 //! [`Command`] as the text grammar; the engine decides who may run what.
 
+use super::commands::PeriodChoice;
 use super::shim::{self, Ctx};
 use super::Error;
-use crate::domain::command::{season_start, Command, CompeteCommand, SeasonCommand};
+use crate::domain::command::{
+    season_start, team_name, Command, CompeteCommand, ParseError, Period, SeasonCommand,
+    TeamCommand,
+};
 
 fn season_cmd(cmd: SeasonCommand) -> Command {
     Command::Compete(CompeteCommand::Season(cmd))
@@ -129,4 +133,66 @@ pub async fn scoring(
         })),
     )
     .await
+}
+
+fn team_cmd(cmd: Result<TeamCommand, ParseError>) -> Result<Command, ParseError> {
+    cmd.map(|t| Command::Compete(CompeteCommand::Team(t)))
+}
+
+/// Teams: ranked by average points per active member.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("team_create", "team_join", "team_balance", "team_board"),
+    subcommand_required
+)]
+pub async fn team(_ctx: Ctx<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Admins: create an empty team.
+#[poise::command(slash_command, guild_only, rename = "create")]
+pub async fn team_create(
+    ctx: Ctx<'_>,
+    #[description = "Team name"] name: String,
+) -> Result<(), Error> {
+    let cmd = team_name(&name).map(|name| TeamCommand::Create { name });
+    shim::run(ctx, team_cmd(cmd)).await
+}
+
+/// Join a team (leaving any other).
+#[poise::command(slash_command, guild_only, rename = "join")]
+pub async fn team_join(
+    ctx: Ctx<'_>,
+    #[description = "Team name"] name: String,
+) -> Result<(), Error> {
+    let cmd = team_name(&name).map(|name| TeamCommand::Join { name });
+    shim::run(ctx, team_cmd(cmd)).await
+}
+
+/// Admins: replace the teams with N balanced by last month's points.
+#[poise::command(slash_command, guild_only, rename = "balance")]
+pub async fn team_balance(
+    ctx: Ctx<'_>,
+    #[description = "How many teams"]
+    #[min = 2]
+    #[max = 20]
+    teams: u32,
+    #[description = "Seed for ordering equal points (default 0)"] seed: Option<u32>,
+) -> Result<(), Error> {
+    let cmd = TeamCommand::Balance {
+        teams: teams as usize,
+        seed: u64::from(seed.unwrap_or(0)),
+    };
+    shim::run(ctx, team_cmd(Ok(cmd))).await
+}
+
+/// Teams ranked by average points per active member.
+#[poise::command(slash_command, guild_only, rename = "board")]
+pub async fn team_board(
+    ctx: Ctx<'_>,
+    #[description = "Period (default: this week)"] period: Option<PeriodChoice>,
+) -> Result<(), Error> {
+    let period = period.map_or(Period::Week, Into::into);
+    shim::run(ctx, team_cmd(Ok(TeamCommand::Board { period }))).await
 }

@@ -167,6 +167,7 @@ pub fn all_commands() -> Vec<poise::Command<Data, Error>> {
         admin::flags(),
         admin::regrade(),
         compete::season(),
+        compete::team(),
         compete::privacy(),
         compete::forget_me(),
         compete::winners(),
