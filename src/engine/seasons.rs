@@ -272,3 +272,35 @@ fn ends_label(tz: Tz, at: DateTime<Utc>) -> String {
         .format("%a %d %b %Y %H:%M %Z")
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn local_midnight_follows_the_zone_on_that_date() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        assert_eq!(
+            local_midnight(ny, d(2027, 3, 14)).to_rfc3339(),
+            "2027-03-14T05:00:00+00:00"
+        );
+        assert_eq!(
+            local_midnight(ny, d(2027, 3, 15)).to_rfc3339(),
+            "2027-03-15T04:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn where_midnight_does_not_exist_the_day_starts_at_its_first_hour() {
+        // Cuba springs forward at 00:00: 14 March 2027 starts at 01:00 CDT.
+        let havana: Tz = "America/Havana".parse().unwrap();
+        assert_eq!(
+            local_midnight(havana, d(2027, 3, 14)).to_rfc3339(),
+            "2027-03-14T05:00:00+00:00"
+        );
+    }
+}
