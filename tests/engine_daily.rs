@@ -306,6 +306,7 @@ async fn after_a_clock_jump_yesterdays_reveal_comes_before_todays_question(pool:
             Effect::PostReveal { card, .. } => ("reveal", card.post_id),
             Effect::PostQuestion { card, .. } => ("post", card.post_id),
             Effect::TellAdmin { .. } => ("note", 0),
+            Effect::Announce { card, .. } => ("announce", card.id),
         })
         .collect();
     assert_eq!(

@@ -166,6 +166,8 @@ pub enum Command {
         verdict: crate::grading::Verdict,
         note: Option<String>,
     },
+    /// Seasons, winners posts, privacy and `forget me`.
+    Compete(CompeteCommand),
 }
 
 impl Command {
@@ -186,6 +188,7 @@ impl Command {
             Command::Questions(_) => "questions",
             Command::Flags => "flags",
             Command::Regrade { .. } => "regrade",
+            Command::Compete(c) => c.name(),
         }
     }
 
@@ -205,7 +208,7 @@ impl Command {
                     | QuestionsCommand::EnableTopic(_)
             ) | Command::Flags
                 | Command::Regrade { .. }
-        )
+        ) || matches!(self, Command::Compete(c) if c.needs_admin())
     }
 }
 
@@ -244,7 +247,11 @@ fn is_stray_control(c: char) -> bool {
 pub const ONLY_CONTROLS: &str =
     "that line held only control characters (such as NUL); type a command like /help";
 
+mod compete;
 mod parse;
+pub use compete::{
+    season_start, team_name, CompeteCommand, FairBoard, SeasonCommand, TeamCommand, ACCURACY_MIN,
+};
 pub use parse::{parse, parse_time, parse_tz};
 
 #[cfg(test)]

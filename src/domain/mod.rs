@@ -10,4 +10,5 @@ pub mod platform;
 pub mod reply;
 pub mod schedule;
 pub mod scoring;
+pub mod teams;
 pub mod view;

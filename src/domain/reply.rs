@@ -73,6 +73,16 @@ pub enum Body {
     DailyStatus(DailyStatus),
     Flags(Vec<FlagLine>),
     CustomQuestions(CustomQuestions),
+    /// The running season's board.
+    SeasonStatus(SeasonStatus),
+    /// A finished season's results (also the body of its results post).
+    SeasonResults(SeasonResults),
+    /// The hall of fame: every season of the server.
+    SeasonHistory(Vec<SeasonLine>),
+    /// The most improved or the accuracy board.
+    FairBoard(FairBoardCard),
+    /// Teams ranked by average points per active member.
+    TeamBoard(TeamBoardCard),
     /// The error a person can act on, in markup.
     Error(String),
     /// The command needs an admin; the front end's words say who that is.
@@ -171,6 +181,141 @@ pub struct Stats {
     pub streak: i32,
     pub best_streak: i32,
     pub per_topic: Vec<TopicLine>,
+    /// Weeks, months and seasons won in this server.
+    pub wins: Wins,
+}
+
+/// How often a member won a period in one server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wins {
+    pub weeks: i64,
+    pub months: i64,
+    pub seasons: i64,
+}
+
+/// The running season, as `/season status` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeasonStatus {
+    pub season_id: i64,
+    pub name: String,
+    /// Local dates, e.g. "2027-01-04".
+    pub started_on: String,
+    pub ends_on: String,
+    /// The end in the home channel's zone: "Thu 01 Apr 2027 00:00 BST".
+    pub ends_label: String,
+    /// Topic display names; empty means every topic.
+    pub topics: Vec<String>,
+    /// The top of the season board (hidden members shown as anonymous).
+    pub rows: Vec<Standing>,
+    pub me: Option<Standing>,
+}
+
+/// A member singled out in a season's results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Award {
+    pub name: String,
+    /// Points gained over the previous period, a streak's length, or
+    /// answers right.
+    pub value: i64,
+    /// For accuracy: answers given.
+    pub out_of: Option<i64>,
+}
+
+/// A finished season's results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeasonResults {
+    pub season_id: i64,
+    pub name: String,
+    pub started_on: String,
+    pub ended_on: String,
+    /// Ranks 1 to 3 (ties share a rank).
+    pub podium: Vec<Standing>,
+    /// Most points gained against the previous season (or, for the first,
+    /// the same length of time before it).
+    pub most_improved: Option<Award>,
+    pub longest_streak: Option<Award>,
+    pub most_accurate: Option<Award>,
+    /// Answers needed to be considered for accuracy.
+    pub min_answers: i64,
+}
+
+/// One season in the hall of fame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeasonLine {
+    pub season_id: i64,
+    pub name: String,
+    pub started_on: String,
+    /// The last local day (planned, while running).
+    pub ends_on: String,
+    pub running: bool,
+    /// Winners (ties share the title); empty while running or with no points.
+    pub champions: Vec<String>,
+}
+
+/// The winners of a week or a month, as posted when it ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodWinners {
+    /// "week" or "month"
+    pub period: String,
+    /// First and last local day of the period.
+    pub from: String,
+    pub to: String,
+    pub podium: Vec<Standing>,
+}
+
+/// One row of a fairness board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FairRow {
+    pub rank: i64,
+    pub name: String,
+    /// Improved: points gained; accuracy: answers right.
+    pub value: i64,
+    /// Improved: points this period; accuracy: answers scored.
+    pub of: i64,
+}
+
+/// The most improved board (against the previous period) or the accuracy
+/// board (with a minimum of answers), and the asker's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FairBoardCard {
+    pub kind: crate::domain::command::FairBoard,
+    pub period: Period,
+    pub rows: Vec<FairRow>,
+    pub me: Option<FairRow>,
+}
+
+/// One team on the team board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRow {
+    pub rank: i64,
+    pub name: String,
+    /// Points per active member, in tenths (the ranking key).
+    pub average_tenths: i64,
+    pub points: i64,
+    /// Members with points in the period.
+    pub active: i64,
+    pub members: i64,
+}
+
+/// The team board of a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamBoardCard {
+    pub period: Period,
+    pub rows: Vec<TeamRow>,
+}
+
+/// What a competition post announces.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Announced {
+    SeasonResults(SeasonResults),
+    Winners(PeriodWinners),
+}
+
+/// A competition post: `id` is its claim in `competition_posts`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Announcement {
+    pub id: i64,
+    pub body: Announced,
 }
 
 /// How a member did in one topic.
@@ -272,6 +417,12 @@ pub enum Effect {
         admin: String,
         card: PauseCard,
     },
+    /// Post season results or period winners.
+    Announce {
+        platform: Platform,
+        channel: String,
+        card: Announcement,
+    },
 }
 
 /// Why an admin is being told that a schedule stopped.
@@ -291,6 +442,7 @@ impl Effect {
             Effect::PostQuestion { card, .. } => card.post_id,
             Effect::PostReveal { card, .. } => card.post_id,
             Effect::TellAdmin { card, .. } => card.post_id,
+            Effect::Announce { card, .. } => card.id,
         }
     }
 
@@ -299,7 +451,19 @@ impl Effect {
         match self {
             Effect::PostQuestion { platform, .. }
             | Effect::PostReveal { platform, .. }
+            | Effect::Announce { platform, .. }
             | Effect::TellAdmin { platform, .. } => *platform,
+        }
+    }
+
+    /// The platform channel this effect goes to.
+    pub fn channel(&self) -> &str {
+        match self {
+            Effect::PostQuestion { channel, .. }
+            | Effect::PostReveal { channel, .. }
+            | Effect::Announce { channel, .. } => channel,
+            // A note to an admin goes to that person directly.
+            Effect::TellAdmin { admin, .. } => admin,
         }
     }
 }

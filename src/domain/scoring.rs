@@ -27,8 +27,47 @@ pub enum Counting {
     Practice,
 }
 
-/// Points for a graded answer.
+/// Most points a streak adds to one daily answer.
+pub const STREAK_BONUS_MAX: i32 = 5;
+
+/// A server's fairness switches (`/scoring`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// [`ON_TIME_BONUS`] for a daily answer before the reveal that is not wrong.
+    pub on_time_bonus: bool,
+    /// [`streak_bonus`] on a daily answer that earns points.
+    pub streak_bonus: bool,
+}
+
+impl Default for Rules {
+    /// The rules prepbot always had: the on-time bonus, no streak bonus.
+    fn default() -> Self {
+        Self {
+            on_time_bonus: true,
+            streak_bonus: false,
+        }
+    }
+}
+
+/// One point per streak day after the first, at most [`STREAK_BONUS_MAX`].
+pub fn streak_bonus(streak: i32) -> i32 {
+    (streak - 1).clamp(0, STREAK_BONUS_MAX)
+}
+
+/// Points for a graded answer under the default rules.
 pub fn points(d: Difficulty, verdict: Verdict, counting: Counting) -> i32 {
+    points_with(Rules::default(), d, verdict, counting, 0)
+}
+
+/// Points for a graded answer under `rules`; `streak` is the member's
+/// streak including this answer (daily answers only).
+pub fn points_with(
+    rules: Rules,
+    d: Difficulty,
+    verdict: Verdict,
+    counting: Counting,
+    streak: i32,
+) -> i32 {
     let earned = match verdict {
         Verdict::Correct => base_points(d),
         Verdict::Partial => base_points(d) / 2,
@@ -37,7 +76,19 @@ pub fn points(d: Difficulty, verdict: Verdict, counting: Counting) -> i32 {
     match counting {
         Counting::Practice => 0,
         Counting::FirstQuiz => earned,
-        Counting::DailyOnTime if earned > 0 => earned + ON_TIME_BONUS,
+        Counting::DailyOnTime if earned > 0 => {
+            let on_time = if rules.on_time_bonus {
+                ON_TIME_BONUS
+            } else {
+                0
+            };
+            let streak = if rules.streak_bonus {
+                streak_bonus(streak)
+            } else {
+                0
+            };
+            earned + on_time + streak
+        }
         Counting::DailyOnTime => 0,
     }
 }
@@ -123,6 +174,25 @@ mod tests {
             ),
             0
         );
+    }
+
+    #[test]
+    fn the_switches_drop_the_on_time_bonus_or_add_a_capped_streak_bonus() {
+        let (d, v, c) = (Difficulty::Medium, Verdict::Correct, Counting::DailyOnTime);
+        let off = Rules {
+            on_time_bonus: false,
+            streak_bonus: false,
+        };
+        assert_eq!(points_with(off, d, v, c, 4), 20);
+        let streaky = Rules {
+            on_time_bonus: true,
+            streak_bonus: true,
+        };
+        assert_eq!(points_with(streaky, d, v, c, 1), 25);
+        assert_eq!(points_with(streaky, d, v, c, 4), 28);
+        assert_eq!(points_with(streaky, d, v, c, 30), 30);
+        assert_eq!(points_with(streaky, d, Verdict::Incorrect, c, 30), 0);
+        assert_eq!(points_with(streaky, d, v, Counting::FirstQuiz, 30), 20);
     }
 
     #[test]

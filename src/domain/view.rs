@@ -14,6 +14,7 @@
 mod admin;
 mod boards;
 mod cards;
+mod seasons;
 
 use crate::domain::action::ActionId;
 use crate::domain::markup;
@@ -258,6 +259,11 @@ pub fn build(body: &Body, words: &Words) -> View {
         Body::DailyStatus(s) => admin::daily_status(s, words),
         Body::Flags(f) => admin::flags(f, words),
         Body::CustomQuestions(c) => admin::custom_questions(c, words),
+        Body::SeasonStatus(s) => seasons::season_status(s, words),
+        Body::SeasonResults(r) => seasons::season_results(r),
+        Body::SeasonHistory(h) => seasons::season_history(h, words),
+        Body::FairBoard(b) => seasons::fair_board(b),
+        Body::TeamBoard(b) => seasons::team_board(b),
     }
 }
 
@@ -266,7 +272,7 @@ pub fn build(body: &Body, words: &Words) -> View {
 pub fn reveal_parts(effect: &Effect, words: &Words) -> Option<(View, View)> {
     match effect {
         Effect::PostReveal { card, .. } => Some(cards::reveal_parts(card, words)),
-        Effect::PostQuestion { .. } | Effect::TellAdmin { .. } => None,
+        Effect::PostQuestion { .. } | Effect::TellAdmin { .. } | Effect::Announce { .. } => None,
     }
 }
 
@@ -276,6 +282,7 @@ pub fn post(effect: &Effect, words: &Words) -> View {
         Effect::PostQuestion { card, .. } => cards::question(card, words),
         Effect::PostReveal { card, .. } => cards::reveal(card, words),
         Effect::TellAdmin { card, .. } => admin::paused_by_delivery(card, words),
+        Effect::Announce { card, .. } => seasons::announcement(card),
     }
 }
 

@@ -3,7 +3,7 @@
 use super::{user, Engine, EngineError};
 use crate::bank::{Format, Question};
 use crate::domain::reply::{Body, Feedback, FlagLine, Response};
-use crate::domain::scoring::{self, Counting};
+use crate::domain::scoring::Counting;
 use crate::grading::{choice::options_from_text, Grade, GradeError, Grader, Submission, Verdict};
 use crate::storage::{Ctx, NewAnswer, PostKind, PostRow};
 
@@ -122,7 +122,9 @@ impl Engine {
         let points = if ungraded {
             0
         } else {
-            scoring::points(q.difficulty, grade.verdict, counting)
+            let by = (post, ctx.member_id);
+            self.scored(ctx.guild_id, by, q.difficulty, grade.verdict, counting)
+                .await?
         };
         let streak_day = match (post.kind(), counting, post.local_date) {
             (PostKind::Daily, Counting::DailyOnTime, Some(date)) => Some(date),
@@ -325,7 +327,10 @@ impl Engine {
             "quiz" => Counting::FirstQuiz,
             _ => Counting::Practice,
         };
-        let points = scoring::points(q.difficulty, verdict, counting);
+        let by = (&post, answer.member_id);
+        let points = self
+            .scored(ctx.guild_id, by, q.difficulty, verdict, counting)
+            .await?;
         let now = self.clock.now();
         let out = self
             .store

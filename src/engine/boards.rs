@@ -63,6 +63,10 @@ impl Engine {
         let (member_id, name) = match member {
             None => (ctx.member_id, None),
             Some(who) => match self.store.find_member(ctx.guild_id, &who).await? {
+                // `/privacy hide` keeps a member's record to themselves.
+                Some((id, _)) if id != ctx.member_id && self.store.is_hidden(id).await? => {
+                    return user("That member keeps their stats private.")
+                }
                 Some((id, name)) => (id, Some(name)),
                 None => return user(format!("No member called `{who}` has played here yet.")),
             },
@@ -90,6 +94,7 @@ impl Engine {
                     points: t.points,
                 })
                 .collect(),
+            wins: self.store.wins(member_id).await?,
         })))
     }
 

@@ -246,6 +246,7 @@ impl Engine {
                 effects.push(e);
             }
         }
+        effects.extend(self.competition_due(now, platforms).await?);
         Ok(effects)
     }
 
@@ -311,6 +312,13 @@ impl Engine {
         effect: &Effect,
         message: Option<&MessageRef>,
     ) -> Result<(), EngineError> {
+        use super::competition::DeliveryOutcome;
+        if self
+            .competition_delivery(effect, DeliveryOutcome::Delivered)
+            .await?
+        {
+            return Ok(());
+        }
         let now = self.clock.now();
         match effect {
             Effect::PostQuestion { card, .. } => {
@@ -321,6 +329,7 @@ impl Engine {
             Effect::PostReveal { card, .. } => self.store.mark_revealed(card.post_id, now).await?,
             // Best effort and never retried: nothing to record.
             Effect::TellAdmin { .. } => {}
+            Effect::Announce { .. } => {}
         }
         Ok(())
     }
@@ -329,13 +338,19 @@ impl Engine {
     /// allowed there): pauses that channel's schedule with `reason`, so
     /// delivery stops retrying it until an admin resumes it. The first
     /// time, it also returns the note that tells the admin who set the
-    /// schedule up (when that admin is known).
+    /// schedule up (when that admin is known). Competition posts are given
+    /// up on their own terms.
     pub async fn undeliverable(
         &self,
         effect: &Effect,
         reason: &str,
     ) -> Result<Option<Effect>, EngineError> {
-        if matches!(effect, Effect::TellAdmin { .. }) {
+        use super::competition::DeliveryOutcome;
+        if matches!(effect, Effect::TellAdmin { .. })
+            || self
+                .competition_delivery(effect, DeliveryOutcome::Refused(reason))
+                .await?
+        {
             return Ok(None);
         }
         let notice = self
@@ -366,7 +381,12 @@ impl Engine {
     /// Gives back the claim of an effect that was never sent (shutdown), so
     /// the next scheduler tick, in any process, delivers it at once.
     pub async fn release(&self, effect: &Effect) -> Result<(), EngineError> {
-        if matches!(effect, Effect::TellAdmin { .. }) {
+        use super::competition::DeliveryOutcome;
+        if matches!(effect, Effect::TellAdmin { .. })
+            || self
+                .competition_delivery(effect, DeliveryOutcome::Released)
+                .await?
+        {
             return Ok(());
         }
         Ok(self.store.release_claim(effect.post_id()).await?)

@@ -7,12 +7,18 @@
 
 mod answer;
 mod boards;
+mod competition;
 mod custom;
 mod daily;
+mod fairness;
 mod help;
 mod quiz;
+mod seasons;
+mod teams;
 
 pub use quiz::pick_least_used;
+pub use seasons::{local_midnight, MIN_ACCURACY_ANSWERS};
+pub use teams::rank_teams;
 
 use crate::bank::{Bank, Question, QuestionId};
 use crate::domain::clock::Clock;
@@ -229,6 +235,7 @@ impl Engine {
             Command::Streak => self.streak(ctx).await,
             Command::Daily(cmd) => self.daily(ctx, place, cmd).await,
             Command::Questions(cmd) => self.questions(ctx, cmd).await,
+            Command::Compete(cmd) => self.compete(ctx, place, cmd).await,
         }
     }
 

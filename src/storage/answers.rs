@@ -158,10 +158,12 @@ impl Store {
         .bind(post_id)
         .fetch_one(&self.pool)
         .await?;
-        let correct_names = sqlx::query_scalar(
-            "SELECT m.display_name FROM answers a JOIN members m ON m.id = a.member_id
+        // A public post: members who chose /privacy hide are "anonymous".
+        let correct_names = sqlx::query_scalar(&format!(
+            "SELECT {} FROM answers a JOIN members m ON m.id = a.member_id
              WHERE a.post_id = $1 AND a.verdict = 'correct' ORDER BY a.answered_at, a.id LIMIT $2",
-        )
+            super::seasons::PUBLIC_NAME
+        ))
         .bind(post_id)
         .bind(max_names)
         .fetch_all(&self.pool)
@@ -340,6 +342,8 @@ async fn add_points(
     .bind(crate::domain::boards::scopes_for(c.day, c.topic))
     .execute(&mut **tx)
     .await?;
+    super::seasons::add_season_points(tx, (c.guild_id, c.member_id, c.answer_id), c.topic, c.delta)
+        .await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@
 //! Ranks are competition ranks ("1224"): equal points share a rank. Within a
 //! tie, members are listed in the order they joined.
 
+use super::seasons::SHOWN_NAME;
 use super::{Store, StoreError};
 use crate::domain::reply::Standing;
 
@@ -52,7 +53,7 @@ impl Store {
                 SELECT guild_id, scope, member_id, points FROM board_totals
                 WHERE guild_id = $1 AND scope = $2 AND points > 0
                 ORDER BY points DESC, member_id LIMIT $3 OFFSET $4)
-             SELECT {RANK}, m.display_name, b.points
+             SELECT {RANK}, {SHOWN_NAME}, b.points
              FROM b JOIN members m ON m.id = b.member_id
              ORDER BY b.points DESC, b.member_id"
         );
@@ -66,6 +67,7 @@ impl Store {
             .bind(q.scope)
             .bind(q.limit)
             .bind(q.offset)
+            .bind(q.me)
             .fetch_all(&self.pool);
         let total = sqlx::query_scalar(
             "SELECT count(*) FROM board_totals WHERE guild_id = $1 AND scope = $2 AND points > 0",

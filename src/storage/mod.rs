@@ -6,19 +6,26 @@
 mod answers;
 mod attempts;
 mod boards;
+mod competition;
 mod custom;
 mod daily;
 pub mod export;
+mod fairness;
 mod places;
 mod posts;
 mod replicas;
+mod seasons;
+mod teams;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};
 pub use boards::{BoardQuery, TopicStats};
+pub use competition::{CompetitionPost, WinnersChannel};
 pub use custom::CustomAdd;
 pub use daily::{ChannelRef, ChannelSchedule, DailyRow};
 pub use places::Ctx;
 pub use posts::{PostKind, PostRow};
+pub use seasons::{season_scope, NewSeason, SeasonRow, Window};
+pub use teams::TeamTotal;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Executor, PgPool};

@@ -4,13 +4,13 @@ use super::*;
 
 /// Splits `rest` into positional words and `key:value` options. A value runs
 /// to the next space; `time:09:30` keeps everything after the first ':'.
-struct Args<'a> {
+pub(super) struct Args<'a> {
     positional: Vec<&'a str>,
     options: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Args<'a> {
-    fn split(rest: &'a str) -> Self {
+    pub(super) fn split(rest: &'a str) -> Self {
         let mut positional = Vec::new();
         let mut options = Vec::new();
         for word in rest.split_whitespace() {
@@ -28,7 +28,7 @@ impl<'a> Args<'a> {
     }
 
     /// Takes option `key`, or errors if it is repeated.
-    fn take(&mut self, key: &str) -> Result<Option<&'a str>, ParseError> {
+    pub(super) fn take(&mut self, key: &str) -> Result<Option<&'a str>, ParseError> {
         let mut found = None;
         let mut i = 0;
         while i < self.options.len() {
@@ -44,12 +44,12 @@ impl<'a> Args<'a> {
         Ok(found)
     }
 
-    fn positional(&mut self) -> Option<&'a str> {
+    pub(super) fn positional(&mut self) -> Option<&'a str> {
         (!self.positional.is_empty()).then(|| self.positional.remove(0))
     }
 
     /// Errors on anything not consumed.
-    fn finish(self, usage: &str) -> Result<(), ParseError> {
+    pub(super) fn finish(self, usage: &str) -> Result<(), ParseError> {
         if let Some((k, _)) = self.options.first() {
             return err(format!("unknown option `{k}:`. Usage: {usage}"));
         }
@@ -108,7 +108,9 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "flag" => Ok(Command::Flag {
             post: optional_id(rest, "/flag [post-id]")?,
         }),
-        "leaderboard" | "lb" => leaderboard(rest),
+        "leaderboard" | "lb" => {
+            super::compete::fair_board(rest).unwrap_or_else(|| leaderboard(rest))
+        }
         "stats" => Ok(Command::Stats {
             member: (!rest.is_empty()).then(|| rest.trim_start_matches('@').to_owned()),
         }),
@@ -117,6 +119,12 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "questions" => questions(rest).map(Command::Questions),
         "flags" => no_args(rest, Command::Flags, "/flags"),
         "regrade" => regrade(rest),
+        "season" | "seasons" => super::compete::season(rest),
+        "privacy" => super::compete::privacy(rest),
+        "forget" => super::compete::forget(rest),
+        "winners" => super::compete::winners(rest),
+        "scoring" => super::compete::scoring(rest),
+        "team" | "teams" => super::compete::team(rest),
         other => err(format!("unknown command `/{other}`: try /help")),
     }
 }

@@ -75,6 +75,10 @@ pub fn help(h: &HelpCard, words: &Words) -> View {
         format!("{}: answers people asked to have looked at again", c("flags")),
         format!("{}: change a grade (logged)", c("regrade ANSWER-ID correct|partial|incorrect [note]")),
     ];
+    let (mut everyone, mut admins) = (everyone, admins);
+    let (play, run) = super::seasons::help_lines(words);
+    everyone.extend(play);
+    admins.extend(run);
     let topics: Vec<String> = h
         .topics
         .iter()

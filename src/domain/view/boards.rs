@@ -69,6 +69,18 @@ pub fn stats(s: &Stats) -> View {
         )
         .field("Streak", s.streak.to_string())
         .field("Best streak", s.best_streak.to_string());
+    let w = s.wins;
+    if w.weeks + w.months + w.seasons > 0 {
+        v = v.field(
+            "Wins",
+            format!(
+                "{} · {} · {}",
+                count(w.weeks, "week", "weeks"),
+                count(w.months, "month", "months"),
+                count(w.seasons, "season", "seasons")
+            ),
+        );
+    }
     if s.per_topic.is_empty() {
         return v.text("No answers yet.");
     }

@@ -321,6 +321,7 @@ fn stats_show_topic_names_not_slugs() {
             correct: 1,
             points: 30,
         }],
+        wins: Default::default(),
     };
     let v = build(&Body::Stats(s), &WORDS);
     assert_eq!(v.fields[2].value, "1 (50%)");

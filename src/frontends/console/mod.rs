@@ -42,7 +42,9 @@ struct Channel(Mutex<Vec<String>>);
 impl Notifier for Channel {
     async fn deliver(&self, effect: &Effect) -> Result<Option<String>, DeliveryError> {
         let place = match effect {
-            Effect::PostQuestion { channel, .. } | Effect::PostReveal { channel, .. } => {
+            Effect::PostQuestion { channel, .. }
+            | Effect::PostReveal { channel, .. }
+            | Effect::Announce { channel, .. } => {
                 format!("#{channel}")
             }
             Effect::TellAdmin { admin, .. } => format!("to {admin}"),

@@ -5,7 +5,9 @@
 use super::shim::{self, Ctx};
 use super::{render, Error};
 use crate::bank::{Difficulty, Format};
-use crate::domain::command::{build, Command, Period, QuizFilter};
+use crate::domain::command::{
+    build, Command, CompeteCommand, FairBoard, ParseError, Period, QuizFilter, ACCURACY_MIN,
+};
 use poise::serenity_prelude::{AutocompleteChoice, CreateInteractionResponse, User};
 
 /// `/quiz` difficulty choices.
@@ -175,6 +177,17 @@ pub async fn flag(
     shim::run(ctx, Ok(Command::Flag { post: question })).await
 }
 
+/// `/leaderboard` board choices: the main board or a fairness board.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum BoardChoice {
+    #[name = "points"]
+    Points,
+    #[name = "most improved"]
+    Improved,
+    #[name = "accuracy"]
+    Accuracy,
+}
+
 /// The server's leaderboard.
 #[poise::command(slash_command, guild_only)]
 pub async fn leaderboard(
@@ -183,14 +196,42 @@ pub async fn leaderboard(
     #[description = "Only this topic"]
     #[autocomplete = "topics"]
     topic: Option<String>,
+    #[description = "Points (default), most improved, or accuracy"] board: Option<BoardChoice>,
+    #[description = "Accuracy: fewest answers to be ranked (default 3)"]
+    #[min = 1]
+    #[max = 1000]
+    min: Option<i64>,
 ) -> Result<(), Error> {
     let period = period.map_or(Period::Week, Into::into);
+    if let Some(kind) = fair_board(board, min) {
+        return shim::run(ctx, fair_board_command(kind, period)).await;
+    }
     let command = build::topic(topic.as_deref()).map(|topic| Command::Leaderboard {
         period,
         topic,
         page: 1,
     });
     shim::run(ctx, command).await
+}
+
+fn fair_board(board: Option<BoardChoice>, min: Option<i64>) -> Option<FairBoard> {
+    match board? {
+        BoardChoice::Points => None,
+        BoardChoice::Improved => Some(FairBoard::Improved),
+        BoardChoice::Accuracy => Some(FairBoard::Accuracy {
+            min: min.unwrap_or(ACCURACY_MIN),
+        }),
+    }
+}
+
+fn fair_board_command(kind: FairBoard, period: Period) -> Result<Command, ParseError> {
+    if kind == FairBoard::Improved && period == Period::All {
+        return Err(ParseError(
+            "most improved compares a week or a month with the one before: pick week or month"
+                .into(),
+        ));
+    }
+    Ok(Command::Compete(CompeteCommand::Board { kind, period }))
 }
 
 /// Points, streak and accuracy per topic: yours or a member's.

@@ -59,6 +59,7 @@
 pub mod admin;
 pub mod channels;
 pub mod commands;
+pub mod compete;
 pub mod interactions;
 pub mod notifier;
 pub mod render;
@@ -247,6 +248,12 @@ pub fn all_commands() -> Vec<poise::Command<Data, Error>> {
         admin::questions(),
         admin::flags(),
         admin::regrade(),
+        compete::season(),
+        compete::team(),
+        compete::privacy(),
+        compete::forget_me(),
+        compete::winners(),
+        compete::scoring(),
     ]
 }
 

@@ -321,6 +321,17 @@ impl Notifier for DiscordNotifier {
                     .await
             }
             Effect::TellAdmin { admin, .. } => self.direct_message(admin, effect).await,
+            Effect::Announce { channel, card, .. } => {
+                // Competition posts (season results, winners): plain posts
+                // with their own nonce space, so a retry cannot repeat them.
+                let channel = channel_id(channel)?;
+                let mut messages = render::post(&view::post(effect, &super::WORDS)).into_iter();
+                let first = messages.next().unwrap_or_default();
+                let nonce = format!("a{}", card.id);
+                let posted = self.post_message(channel, first, nonce.clone()).await?;
+                self.post_rest(channel, messages, &nonce).await?;
+                Ok(posted["id"].as_str().map(str::to_owned))
+            }
         }
     }
 }

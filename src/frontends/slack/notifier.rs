@@ -151,6 +151,12 @@ impl Notifier for SlackNotifier {
                 self.reveal(channel, original.as_deref(), effect).await?;
                 Ok(None)
             }
+            Effect::Announce { channel, .. } => {
+                let ts = self
+                    .post(channel, &view::post(effect, &super::WORDS), None)
+                    .await?;
+                Ok(Some(ts))
+            }
             // Posting to a user id opens the app's direct message with them.
             Effect::TellAdmin { admin, .. } => {
                 self.post(admin, &view::post(effect, &super::WORDS), None)
