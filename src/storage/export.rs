@@ -39,7 +39,7 @@ pub const COVERED: &[(&str, &[&str])] = &[
     ),
     (
         "members",
-        &["id", "guild_id", "external_id", "display_name"],
+        &["id", "guild_id", "external_id", "display_name", "hidden"],
     ),
     ("channels", &["id", "guild_id", "external_id"]),
     (
@@ -78,6 +78,7 @@ pub const COVERED: &[(&str, &[&str])] = &[
             "delivered_at",
             "reveal_delivered_at",
             "delivery_attempted_at",
+            "option_seed",
         ],
     ),
     (
@@ -139,8 +140,31 @@ pub const COVERED: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Tables that hold no server's data: not exported.
-pub const NOT_SERVER_DATA: &[&str] = &["_sqlx_migrations", "replicas"];
+/// Tables that hold no server's data: not exported. Slack's event ids and
+/// OAuth states are minutes-long bookkeeping; a workspace's install (its
+/// encrypted token) is not moved either: tokens stay with the deployment
+/// that holds the key, and the workspace installs the app again.
+pub const NOT_SERVER_DATA: &[&str] = &[
+    "_sqlx_migrations",
+    "replicas",
+    "slack_events",
+    "slack_oauth_states",
+    "slack_installs",
+];
+
+/// Server data the export does not move yet: competitions (seasons, their
+/// results posts and wins, winners and scoring settings, teams). An import
+/// starts those afresh; the README says so. Listed here, rather than in
+/// [`NOT_SERVER_DATA`], so that the gap stays visible.
+pub const NOT_EXPORTED_YET: &[&str] = &[
+    "seasons",
+    "competition_posts",
+    "competition_wins",
+    "winners_settings",
+    "scoring_settings",
+    "teams",
+    "team_members",
+];
 
 /// Why an import did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -187,7 +211,7 @@ SELECT jsonb_build_object(
   'guild', (SELECT jsonb_build_object('platform', platform, 'external_id', external_id,
             'disabled_topics', disabled_topics, 'created_at', created_at) FROM g),
   'members', (SELECT coalesce(jsonb_agg(jsonb_build_object('external_id', external_id,
-            'display_name', display_name) ORDER BY id), '[]') FROM m),
+            'display_name', display_name, 'hidden', hidden) ORDER BY id), '[]') FROM m),
   'channels', (SELECT coalesce(jsonb_agg(jsonb_build_object('external_id', c.external_id,
             'daily', (SELECT to_jsonb(d) - 'channel_id' - 'set_by'
               || jsonb_build_object('set_by', (SELECT s.external_id FROM members s WHERE s.id = d.set_by))

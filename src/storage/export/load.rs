@@ -29,8 +29,8 @@ const CHANNEL: &str = "JOIN channels c ON c.guild_id = $2 AND c.external_id = x.
 /// `(array, statement)`, in an order where every reference is already loaded.
 fn statements() -> Vec<(&'static str, String)> {
     vec![
-        ("members", format!("INSERT INTO members (guild_id, external_id, display_name) SELECT $2, x.external_id, x.display_name {} ORDER BY e.n",
-            rows!("members", "external_id text, display_name text"))),
+        ("members", format!("INSERT INTO members (guild_id, external_id, display_name, hidden) SELECT $2, x.external_id, x.display_name, coalesce(x.hidden, false) {} ORDER BY e.n",
+            rows!("members", "external_id text, display_name text, hidden boolean"))),
         ("channels", format!("INSERT INTO channels (guild_id, external_id) SELECT $2, x.external_id {} ORDER BY e.n",
             rows!("channels", "external_id text"))),
         ("daily", "INSERT INTO daily_settings (channel_id, post_time, reveal_time, tz, days, topics, paused, updated_at, paused_reason, set_by)
@@ -47,13 +47,14 @@ fn statements() -> Vec<(&'static str, String)> {
         ("posts", format!("INSERT INTO import_posts (ref, id) SELECT x.ref, nextval(pg_get_serial_sequence('posts', 'id')) {} ORDER BY e.n",
             rows!("posts", "ref bigint"))),
         ("posts", format!("INSERT INTO posts (id, channel_id, question_id, topic, kind, member_id, local_date, posted_at, reveal_at,
-                revealed_at, message_ref, delivered_at, reveal_delivered_at, delivery_attempted_at)
+                revealed_at, message_ref, delivered_at, reveal_delivered_at, delivery_attempted_at, option_seed)
             SELECT i.id, c.id, x.question_id, x.topic, x.kind, m.id, x.local_date, x.posted_at, x.reveal_at,
-                x.revealed_at, x.message_ref, x.delivered_at, x.reveal_delivered_at, x.delivery_attempted_at
+                x.revealed_at, x.message_ref, x.delivered_at, x.reveal_delivered_at, x.delivery_attempted_at, x.option_seed
             {} JOIN import_posts i ON i.ref = x.ref {CHANNEL} LEFT {MEMBER} ORDER BY e.n",
             rows!("posts", "ref bigint, channel text, member text, question_id text, topic text, kind text, local_date date,
                 posted_at timestamptz, reveal_at timestamptz, revealed_at timestamptz, message_ref text,
-                delivered_at timestamptz, reveal_delivered_at timestamptz, delivery_attempted_at timestamptz"))),
+                delivered_at timestamptz, reveal_delivered_at timestamptz, delivery_attempted_at timestamptz,
+                option_seed bigint"))),
         ("answers", format!("INSERT INTO import_answers (ref, id) SELECT x.ref, nextval(pg_get_serial_sequence('answers', 'id')) {} ORDER BY e.n",
             rows!("answers", "ref bigint"))),
         ("answers", format!("INSERT INTO answers (id, post_id, member_id, body, verdict, score, feedback, points, counting,
