@@ -77,7 +77,7 @@ fn the_readme_session_replays_twice_with_fresh_and_matches_the_readme() {
                     "--start",
                     "2026-11-23T08:45:00Z",
                     "--seed",
-                    "1011",
+                    "7",
                 ])
                 .env("DATABASE_URL", &url)
                 .stdin(Stdio::from(input)),

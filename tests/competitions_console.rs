@@ -26,7 +26,7 @@ fn the_season_console_session_matches_the_docs() {
             "--start",
             "2026-11-23T08:45:00Z",
             "--seed",
-            "9",
+            "7",
         ])
         .env("DATABASE_URL", &url)
         .stdin(Stdio::from(script))

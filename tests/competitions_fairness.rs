@@ -31,8 +31,7 @@ async fn quiz(w: &World, who: &str, filter: &str, right: bool) {
     let Body::Question(c) = &r.reply.body else {
         panic!("{}", text(&r))
     };
-    let q = c.question_id.as_str();
-    let a = if right { good_answer(q) } else { bad_answer(q) };
+    let a = answer_to(c, right);
     w.run(&member(who), &format!("/answer {a}")).await;
 }
 

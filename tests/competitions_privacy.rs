@@ -161,11 +161,8 @@ async fn after_forget_me_the_board_totals_equal_a_rebuild_from_the_ledger(pool: 
         let Body::Question(c) = &r.reply.body else {
             panic!()
         };
-        w.run(
-            &member(who),
-            &format!("/answer {}", good_answer(c.question_id.as_str())),
-        )
-        .await;
+        w.run(&member(who), &format!("/answer {}", answer_to(c, true)))
+            .await;
     }
     assert_eq!(totals(&pool).await, rebuilt(&pool).await);
 

@@ -15,10 +15,7 @@ async fn quiz_right(w: &World, who: &str, filter: &str) -> i32 {
         panic!("{}", text(&r))
     };
     let r = w
-        .run(
-            &member(who),
-            &format!("/answer {}", good_answer(card.question_id.as_str())),
-        )
+        .run(&member(who), &format!("/answer {}", answer_to(card, true)))
         .await;
     let Body::Feedback(f) = &r.reply.body else {
         panic!("{}", text(&r))

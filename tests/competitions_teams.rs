@@ -12,11 +12,8 @@ async fn quiz_right(w: &World, who: &str, filter: &str) {
     let Body::Question(c) = &r.reply.body else {
         panic!("{}", text(&r))
     };
-    w.run(
-        &member(who),
-        &format!("/answer {}", good_answer(c.question_id.as_str())),
-    )
-    .await;
+    w.run(&member(who), &format!("/answer {}", answer_to(c, true)))
+        .await;
 }
 
 fn board(r: &Response) -> Vec<(i64, String, i64, i64, i64)> {

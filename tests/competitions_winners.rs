@@ -34,11 +34,8 @@ async fn quiz_right(w: &World, who: &str, filter: &str) {
     let Body::Question(c) = &r.reply.body else {
         panic!("{}", text(&r))
     };
-    w.run(
-        &member(who),
-        &format!("/answer {}", good_answer(c.question_id.as_str())),
-    )
-    .await;
+    w.run(&member(who), &format!("/answer {}", answer_to(c, true)))
+        .await;
 }
 
 #[sqlx::test]
