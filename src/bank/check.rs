@@ -18,9 +18,10 @@ use std::path::Path;
 /// has them (see [`require_misconceptions`]).
 pub const REQUIRE_MISCONCEPTIONS: bool = true;
 
-/// Whether `bank check` requires a `summary` and a `hint` on every question.
-/// Off while the content is being written; switched on once every question
-/// has both (see [`require_summary_and_hint`]).
+/// Whether `bank check` requires a `summary` and a `hint` on every question
+/// of any bank. Off: a custom or imported bank may go without (an imported
+/// trivia answer is its own summary). The shipped bank must have both on
+/// every question, which `tests/shipped_bank.rs` checks.
 pub const REQUIRE_SUMMARY_AND_HINT: bool = false;
 
 /// Whether the `sql` solutions were run.
