@@ -78,6 +78,10 @@ async fn bad_text_gets_the_usage_line_privately(pool: PgPool) {
     let answer = h.answer_to(&id).await;
     assert_eq!(answer["response_type"], "ephemeral");
     assert!(text_of(&answer).contains("Usage:"), "{answer}");
+    assert!(
+        text_of(&answer).contains("/prep flag"),
+        "typed the Slack way: {answer}"
+    );
     h.stop().await;
 }
 

@@ -252,7 +252,7 @@ mod parse;
 pub use compete::{
     season_start, team_name, CompeteCommand, FairBoard, SeasonCommand, TeamCommand, ACCURACY_MIN,
 };
-pub use parse::{parse, parse_time, parse_tz};
+pub use parse::{parse, parse_time, parse_tz, COMMAND_NAMES};
 
 #[cfg(test)]
 mod tests;

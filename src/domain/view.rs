@@ -212,6 +212,38 @@ impl Words {
         format!("{}{name}", self.command_prefix)
     }
 
+    /// `text` with every command it names (`/quiz`, `/daily resume`) typed
+    /// the way this platform types commands (`/prep quiz` on Slack).
+    /// Messages written once in the core (usage lines, refusals) read right
+    /// on every platform.
+    pub fn retype(&self, text: &str) -> String {
+        if self.command_prefix == "/" {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut rest = text;
+        while let Some(i) = rest.find('/') {
+            let (before, after) = rest.split_at(i);
+            out.push_str(before);
+            let at_word_start = before
+                .chars()
+                .last()
+                .is_none_or(|c| c.is_whitespace() || "`(\"'[".contains(c));
+            let name: String = after[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if at_word_start && crate::domain::command::COMMAND_NAMES.contains(&name.as_str()) {
+                out.push_str(self.command_prefix);
+            } else {
+                out.push('/');
+            }
+            rest = &after[1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// The channel with this platform id, as text.
     pub fn channel(&self, id: &str) -> String {
         self.channel.replace("{}", id)
@@ -246,8 +278,8 @@ pub fn percent(part: i64, whole: i64) -> i64 {
 /// The view of any reply body.
 pub fn build(body: &Body, words: &Words) -> View {
     match body {
-        Body::Text(t) => View::new(Tone::Neutral, "").text(t.clone()),
-        Body::Error(e) => View::new(Tone::Error, "Can't do that").text(e.clone()),
+        Body::Text(t) => View::new(Tone::Neutral, "").text(words.retype(t)),
+        Body::Error(e) => View::new(Tone::Error, "Can't do that").text(words.retype(e)),
         Body::AdminOnly => admin::admin_only(words),
         Body::Help(h) => admin::help(h, words),
         Body::Question(c) => cards::question(c, words),

@@ -83,6 +83,35 @@ pub fn parse_tz(v: &str) -> Result<Tz, ParseError> {
 }
 
 /// Parses one line of text into a [`Command`].
+/// Every command name the grammar knows, for front ends that type commands
+/// differently (see `view::Words::retype`).
+pub const COMMAND_NAMES: &[&str] = &[
+    "help",
+    "quiz",
+    "answer",
+    "reveal",
+    "full-answer",
+    "answer-full",
+    "full",
+    "flag",
+    "leaderboard",
+    "lb",
+    "stats",
+    "streak",
+    "daily",
+    "questions",
+    "flags",
+    "regrade",
+    "season",
+    "seasons",
+    "privacy",
+    "forget",
+    "winners",
+    "scoring",
+    "team",
+    "teams",
+];
+
 pub fn parse(line: &str) -> Result<Command, ParseError> {
     let cleaned = strip_controls(line);
     if cleaned.trim().is_empty() && !line.trim().is_empty() {

@@ -527,3 +527,15 @@ fn a_reveal_in_two_parts_keeps_every_block_once_and_the_stats_on_the_post() {
     assert!(matches!(&post.blocks[..], [Block::Section { heading, .. }] if heading == "Question"));
     assert!(answer.title.contains("#4"));
 }
+
+#[test]
+fn refusals_name_commands_the_way_the_platform_types_them() {
+    let e = Body::Error("unknown command `/quizz`: try /help, or `/daily resume` (see a/b)".into());
+    let slack = text_of(&build(&e, &SLACK));
+    assert!(slack.contains("try /prep help"), "{slack}");
+    assert!(slack.contains("`/prep daily resume`"), "{slack}");
+    assert!(slack.contains("`/quizz`"), "not a command: {slack}");
+    assert!(slack.contains("a/b"), "not at a word start: {slack}");
+    let discord = text_of(&build(&e, &WORDS));
+    assert!(discord.contains("try /help"), "{discord}");
+}
