@@ -91,7 +91,7 @@ fn router(serve: &Serve, engine: &Engine) -> anyhow::Result<Router> {
     if let Some(config) = &serve.slack {
         router = router.with(
             crate::domain::platform::Platform::Slack,
-            crate::frontends::slack::notifier(engine.store().pool().clone(), config)?,
+            crate::frontends::slack::notifier(engine.store().clone(), config)?,
         );
     }
     let _ = (serve, engine);

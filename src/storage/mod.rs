@@ -15,6 +15,7 @@ mod places;
 mod posts;
 mod replicas;
 mod seasons;
+mod slack;
 mod teams;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};

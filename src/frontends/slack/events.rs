@@ -11,6 +11,7 @@ use super::{blocks, place, Slack};
 use crate::domain::command::{Command, Period};
 use crate::domain::view;
 use crate::engine::Platform;
+use crate::storage::StoreError;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -50,7 +51,7 @@ pub async fn handle(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: B
 /// it arrives, handles it in the background. Recorded before the caller
 /// acknowledges, so a retry that arrives while the first delivery is still
 /// being handled is still a retry.
-pub async fn accept(slack: Arc<Slack>, event: Value) -> Result<(), sqlx::Error> {
+pub async fn accept(slack: Arc<Slack>, event: Value) -> Result<(), StoreError> {
     if first_time(&slack, &event).await? {
         tokio::spawn(async move {
             if let Err(e) = handle_event(&slack, &event).await {
@@ -68,23 +69,18 @@ fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
 }
 
 /// Records the event's `event_id`; false when it was seen before.
-async fn first_time(slack: &Slack, envelope: &Value) -> Result<bool, sqlx::Error> {
+async fn first_time(slack: &Slack, envelope: &Value) -> Result<bool, StoreError> {
     let (id, team, kind) = (
         str_at(envelope, "/event_id"),
         str_at(envelope, "/team_id"),
         str_at(envelope, "/event/type"),
     );
-    let fresh = sqlx::query(
-        "INSERT INTO slack_events (event_id, team_id, event_type) VALUES ($1, $2, $3)
-         ON CONFLICT (event_id) DO NOTHING",
-    )
-    .bind(id)
-    .bind(team)
-    .bind(kind)
-    .execute(slack.runner.engine().store().pool())
-    .await?
-    .rows_affected()
-        == 1;
+    let fresh = slack
+        .runner
+        .engine()
+        .store()
+        .slack_event_first_time(id, team, kind)
+        .await?;
     if !fresh {
         tracing::info!(event_id = id, "a retried event; already handled");
     }

@@ -35,6 +35,7 @@ pub use config::{SlackConfig, SETTINGS};
 use crate::domain::view::Words;
 use crate::engine::{Actor, Place, Platform};
 use crate::runner::Runner;
+use crate::storage::Store;
 use api::Api;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
@@ -63,7 +64,7 @@ pub struct Slack {
 
 impl Slack {
     pub fn new(runner: Runner, config: &SlackConfig) -> anyhow::Result<Self> {
-        let tokens = tokens(runner.engine().store().pool().clone(), config)?;
+        let tokens = tokens(runner.engine().store().clone(), config)?;
         Ok(Self {
             runner,
             api: Api::new(&config.api_base, None),
@@ -159,19 +160,19 @@ fn routes(slack: Arc<Slack>) -> axum::Router {
 }
 
 /// The tokens of the workspaces `config` serves.
-fn tokens(pool: sqlx::PgPool, config: &SlackConfig) -> anyhow::Result<Tokens> {
+fn tokens(store: Store, config: &SlackConfig) -> anyhow::Result<Tokens> {
     let key = config.oauth.as_ref().map(|o| &o.token_key);
-    Tokens::new(pool, key, config.bot_token.clone())
+    Tokens::new(store, key, config.bot_token.clone())
 }
 
 /// The notifier the application registers for Slack in its router.
 pub fn notifier(
-    pool: sqlx::PgPool,
+    store: Store,
     config: &SlackConfig,
 ) -> anyhow::Result<Arc<notifier::SlackNotifier>> {
     Ok(Arc::new(notifier::SlackNotifier::new(
         Api::new(&config.api_base, None),
-        tokens(pool, config)?,
+        tokens(store, config)?,
     )))
 }
 

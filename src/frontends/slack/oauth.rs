@@ -32,10 +32,10 @@ pub async fn install(State(slack): State<Arc<Slack>>) -> Response {
             .into_response();
     };
     let state = format!("{:032x}", rand::random::<u128>());
-    let saved = sqlx::query("INSERT INTO slack_oauth_states (state, created_at) VALUES ($1, $2)")
-        .bind(&state)
-        .bind(slack.runner.engine().clock().now())
-        .execute(slack.runner.engine().store().pool())
+    let engine = slack.runner.engine();
+    let saved = engine
+        .store()
+        .save_slack_state(&state, engine.clock().now())
         .await;
     if let Err(e) = saved {
         tracing::error!(error = %e, "could not save an install state");
@@ -93,14 +93,11 @@ async fn finish(slack: &Slack, back: Callback) -> Result<String, Refusal> {
         .ok_or(Refusal::Person("This prepbot is not set up for installs."))?;
     let engine = slack.runner.engine();
     let oldest = engine.clock().now() - chrono::Duration::minutes(STATE_MINUTES);
-    let known: Option<String> = sqlx::query_scalar(
-        "DELETE FROM slack_oauth_states WHERE state = $1 AND created_at > $2 RETURNING state",
-    )
-    .bind(back.state.as_deref().unwrap_or_default())
-    .bind(oldest)
-    .fetch_optional(engine.store().pool())
-    .await?;
-    if known.is_none() {
+    let known = engine
+        .store()
+        .take_slack_state(back.state.as_deref().unwrap_or_default(), oldest)
+        .await?;
+    if !known {
         return Err(Refusal::Person(
             "This install link has expired or was already used. Start again from /slack/install.",
         ));

@@ -4,16 +4,16 @@
 //! associated data (a row copied to another team does not open). Any other
 //! workspace uses `SLACK_BOT_TOKEN`, when set.
 
+use crate::storage::Store;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 use secrecy::{ExposeSecret, SecretString};
-use sqlx::PgPool;
 use std::sync::Arc;
 
 /// The tokens of every workspace this process serves.
 #[derive(Clone)]
 pub struct Tokens {
-    pool: PgPool,
+    store: Store,
     key: Option<Arc<LessSafeKey>>,
     default: Option<SecretString>,
 }
@@ -21,7 +21,7 @@ pub struct Tokens {
 impl Tokens {
     /// `key` is the 64-hex-digit `SLACK_TOKEN_KEY` (checked by the config).
     pub fn new(
-        pool: PgPool,
+        store: Store,
         key: Option<&SecretString>,
         default: Option<SecretString>,
     ) -> anyhow::Result<Self> {
@@ -34,17 +34,17 @@ impl Tokens {
             }
             None => None,
         };
-        Ok(Self { pool, key, default })
+        Ok(Self {
+            store,
+            key,
+            default,
+        })
     }
 
     /// The token for `team`: its installation's, else the single workspace's.
     pub async fn for_team(&self, team: &str) -> anyhow::Result<Option<SecretString>> {
         if let Some(key) = &self.key {
-            let sealed: Option<Vec<u8>> =
-                sqlx::query_scalar("SELECT bot_token FROM slack_installs WHERE team_id = $1")
-                    .bind(team)
-                    .fetch_optional(&self.pool)
-                    .await?;
+            let sealed = self.store.slack_sealed_token(team).await?;
             if let Some(sealed) = sealed {
                 let token = open(key, team, sealed).ok_or_else(|| {
                     anyhow::anyhow!("the stored token of {team} does not open with SLACK_TOKEN_KEY")
@@ -60,13 +60,7 @@ impl Tokens {
         if self.key.is_none() {
             return Ok(self.default.clone());
         }
-        let team: Option<String> = sqlx::query_scalar(
-            "SELECT g.external_id FROM channels c JOIN guilds g ON g.id = c.guild_id
-             WHERE g.platform = 'slack' AND c.external_id = $1 LIMIT 1",
-        )
-        .bind(channel)
-        .fetch_optional(&self.pool)
-        .await?;
+        let team = self.store.slack_team_of_channel(channel).await?;
         match team {
             Some(team) => self.for_team(&team).await,
             None => Ok(self.default.clone()),
@@ -80,24 +74,13 @@ impl Tokens {
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("no SLACK_TOKEN_KEY"))?;
         let sealed = seal(key, team, token)?;
-        sqlx::query(
-            "INSERT INTO slack_installs (team_id, bot_token) VALUES ($1, $2)
-             ON CONFLICT (team_id) DO UPDATE SET bot_token = EXCLUDED.bot_token, installed_at = now()",
-        )
-        .bind(team)
-        .bind(sealed)
-        .execute(&self.pool)
-        .await?;
+        self.store.save_slack_token(team, &sealed).await?;
         Ok(())
     }
 
     /// Forgets `team`'s token (uninstalled, or its tokens revoked).
     pub async fn remove(&self, team: &str) -> anyhow::Result<bool> {
-        let done = sqlx::query("DELETE FROM slack_installs WHERE team_id = $1")
-            .bind(team)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        Ok(self.store.remove_slack_token(team).await?)
     }
 }
 
