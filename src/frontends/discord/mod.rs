@@ -57,6 +57,7 @@
 //! only to build `Http`, whose `Debug` redacts it, and never logged.
 
 pub mod admin;
+pub mod answers;
 pub mod channels;
 pub mod commands;
 pub mod compete;
