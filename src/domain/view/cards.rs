@@ -274,11 +274,26 @@ fn with_full_answer(mut v: View, post: i64, words: &Words) -> View {
 /// channel did, no controls) and the model answer.
 pub fn reveal_parts(card: &RevealCard, words: &Words) -> (View, View) {
     let full = reveal(card, words);
-    let (answer_blocks, question_blocks): (Vec<Block>, Vec<Block>) = full
-        .blocks
-        .iter()
-        .cloned()
-        .partition(|b| !matches!(b, Block::Section { heading, .. } if heading == "Question"));
+    // The post keeps what a busy channel reads: the question, its options
+    // and, when there is one, the summary. Everything longer goes to the
+    // thread, where the full model answer replaces the summary.
+    let on_post = |b: &Block| match b {
+        Block::Section { heading, .. } if heading == "Question" => true,
+        Block::Section { heading, .. } if heading == "Answer" => card.summary.is_some(),
+        Block::List { heading, .. } => heading.as_deref() == Some("Options"),
+        _ => false,
+    };
+    let (question_blocks, mut answer_blocks): (Vec<Block>, Vec<Block>) =
+        full.blocks.iter().cloned().partition(on_post);
+    if card.summary.is_some() {
+        answer_blocks.insert(
+            0,
+            Block::Section {
+                heading: "Full answer".into(),
+                text: card.answer.clone(),
+            },
+        );
+    }
     let summary = View {
         blocks: question_blocks,
         ..full.clone()

@@ -539,3 +539,30 @@ fn refusals_name_commands_the_way_the_platform_types_them() {
     let discord = text_of(&build(&e, &WORDS));
     assert!(discord.contains("try /help"), "{discord}");
 }
+
+#[test]
+fn a_two_part_reveal_shows_the_summary_on_the_post_and_the_full_answer_in_the_thread() {
+    let r = RevealCard {
+        options: vec![],
+        summary: Some("The short answer".into()),
+        post_id: 5,
+        question_id: QuestionId::parse("sql-window-rank").unwrap(),
+        prompt: "Q".into(),
+        answer: "The long answer".into(),
+        explanation: "E".into(),
+        answers: 1,
+        correct: 1,
+        correct_names: vec!["ada".into()],
+        version_note: None,
+    };
+    let (post, thread) = super::cards::reveal_parts(&r, &WORDS);
+    let (post, thread) = (text_of(&post), text_of(&thread));
+    assert!(
+        post.contains("The short answer") && !post.contains("The long answer"),
+        "{post}"
+    );
+    assert!(
+        thread.contains("The long answer") && thread.contains("E"),
+        "{thread}"
+    );
+}
