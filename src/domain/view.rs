@@ -64,6 +64,19 @@ pub enum Mark {
     Lettered,
 }
 
+impl Mark {
+    /// The sign in front of each item, the same on every platform
+    /// (lettered items carry their own letter).
+    pub fn glyph(self) -> &'static str {
+        match self {
+            Mark::Bullet => "• ",
+            Mark::Check => "✓ ",
+            Mark::Cross => "✗ ",
+            Mark::Lettered => "",
+        }
+    }
+}
+
 /// A short name/value pair shown side by side with others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {

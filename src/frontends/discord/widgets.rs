@@ -6,7 +6,7 @@
 
 use super::render::{split_text, Rendered, EMBED_DESCRIPTION};
 pub use crate::domain::view::clip;
-use crate::domain::view::{Block, Control, Emphasis, Mark, Tone, View};
+use crate::domain::view::{Block, Control, Emphasis, Tone, View};
 use poise::serenity_prelude::{
     ButtonStyle, CreateActionRow, CreateButton, CreateEmbed, CreateEmbedFooter, CreateSelectMenu,
     CreateSelectMenuKind, CreateSelectMenuOption,
@@ -98,12 +98,7 @@ fn block(b: &Block) -> String {
             mark,
             items,
         } => {
-            let mark = match mark {
-                Mark::Bullet => "• ",
-                Mark::Check => "✓ ",
-                Mark::Cross => "✗ ",
-                Mark::Lettered => "",
-            };
+            let mark = mark.glyph();
             let lines: Vec<String> = items.iter().map(|i| format!("{mark}{i}")).collect();
             match heading {
                 Some(h) => format!("**{h}**\n{}", lines.join("\n")),

@@ -5,7 +5,7 @@
 //! continues in further messages.
 
 use crate::domain::action::{ActionId, ANSWER_FIELD};
-use crate::domain::view::{clip, Block, Control, Emphasis, Mark, View};
+use crate::domain::view::{clip, Block, Control, Emphasis, View};
 use serde_json::{json, Value};
 
 /// Most blocks in one message.
@@ -126,12 +126,7 @@ fn block_text(block: &Block) -> String {
             mark,
             items,
         } => {
-            let mark = match mark {
-                Mark::Bullet => "• ",
-                Mark::Check => "✓ ",
-                Mark::Cross => "✗ ",
-                Mark::Lettered => "",
-            };
+            let mark = mark.glyph();
             let mut lines: Vec<String> = heading.iter().map(|h| format!("*{h}*")).collect();
             lines.extend(items.iter().map(|i| format!("{mark}{}", to_mrkdwn(i))));
             lines.join("\n")
