@@ -41,19 +41,21 @@ pub async fn engine(
     clock: Arc<dyn Clock>,
     seed: u64,
 ) -> anyhow::Result<Arc<Engine>> {
-    let EngineArgs { db, bank, llm } = args;
+    let EngineArgs {
+        db,
+        bank,
+        llm,
+        claim_lease_secs,
+    } = args;
     let bank = load_bank(bank)?;
     let store = Store::connect_sized(&db.database_url, db.timeout(), db.db_pool)
         .await
         .context("connecting to PostgreSQL (is it running? see DATABASE_URL)")?;
     let grading = grading(db, llm).await?;
-    Ok(Arc::new(Engine::new(
-        store,
-        bank,
-        clock,
-        seed,
-        Arc::new(grading),
-    )))
+    let lease = std::time::Duration::from_secs(*claim_lease_secs);
+    Ok(Arc::new(
+        Engine::new(store, bank, clock, seed, Arc::new(grading)).with_claim_lease(lease),
+    ))
 }
 
 /// What `prepbot run` serves besides the scheduler.

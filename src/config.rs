@@ -92,6 +92,11 @@ pub const SETTINGS: &[Setting] = &[
         "most PostgreSQL connections this process holds (a burst queues for them)",
     ),
     Setting::new(
+        "PREPBOT_CLAIM_LEASE_SECS",
+        Some("120"),
+        "seconds a claimed post waits for confirmation before another replica takes it over",
+    ),
+    Setting::new(
         "PREPBOT_QUESTIONS",
         None,
         "a bank folder to use instead of the bank built into the binary",
@@ -344,6 +349,10 @@ pub struct HttpArgs {
 pub struct EngineArgs {
     #[command(flatten)]
     pub db: DbArgs,
+    /// Seconds a claimed delivery waits for confirmation before another
+    /// tick, in any replica, takes it over.
+    #[arg(long, env = "PREPBOT_CLAIM_LEASE_SECS", default_value_t = 120)]
+    pub claim_lease_secs: u64,
     #[command(flatten)]
     pub bank: BankDirArgs,
     #[command(flatten)]

@@ -120,13 +120,16 @@ fn posts(mock: &DiscordMock) -> Vec<usize> {
 
 /// [`posts`] for the first `channels` channels.
 fn posts_in(mock: &DiscordMock, channels: u64) -> Vec<usize> {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    for r in mock.requests() {
+        if r.method == "POST" && r.status < 300 {
+            *seen.entry(r.path).or_default() += 1;
+        }
+    }
     (0..channels)
         .map(|i| {
             let path = format!("/channels/{}/messages", channel(i));
-            mock.requests()
-                .iter()
-                .filter(|r| r.method == "POST" && r.path == path && r.status < 300)
-                .count()
+            seen.get(&path).copied().unwrap_or(0)
         })
         .collect()
 }
@@ -273,5 +276,67 @@ async fn three_replicas_on_one_database_post_once_per_channel_within_discords_gl
     let peak = mock.peak_rate(Duration::from_secs(1), |r| r.path.starts_with("/channels/"));
     assert!(peak <= 50, "{peak} requests in one second");
     eprintln!("three replicas: peak {peak} requests/s");
+    drop_sandbox(&pool, &url).await;
+}
+
+#[sqlx::test]
+async fn a_kill_9_in_the_middle_of_a_1000_channel_fan_out_loses_no_post_and_doubles_none(
+    pool: PgPool,
+) {
+    const MANY: u64 = 1000;
+    let url = url_of(&pool).await;
+    let dir = tempdir();
+    schedule_due_in(&pool, MANY).await;
+    let mock = DiscordMock::start().await;
+    let crashing = |rate: u32| {
+        let mut c = prepbot(&dir, &url);
+        c.arg("run")
+            .env("DISCORD_TOKEN", "mock-token")
+            .env("DISCORD_API_BASE", mock.base_url())
+            .env("PREPBOT_FANOUT_RATE", rate.to_string())
+            // A short lease, so the test need not wait the default 2 minutes
+            // for the restart to take over the dead process's claims.
+            .env("PREPBOT_CLAIM_LEASE_SECS", "3")
+            .env("PREPBOT_HTTP_ADDR", "127.0.0.1:0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        c.spawn().expect("prepbot run starts")
+    };
+    let mut first = crashing(400);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while posts_in(&mock, MANY).iter().sum::<usize>() < 200 {
+        assert!(Instant::now() < deadline, "the fan-out did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.start_kill().unwrap(); // SIGKILL: no drain, no release
+    first.wait().await.unwrap();
+    let at_kill: usize = posts_in(&mock, MANY).iter().sum();
+    assert!(
+        at_kill < MANY as usize,
+        "the kill came too late to test anything"
+    );
+
+    let mut second = crashing(400);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !posts_in(&mock, MANY).iter().all(|&n| n >= 1) {
+        assert!(Instant::now() < deadline, "not every channel was posted to");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    sigterm(&second);
+    assert!(exits_within(&mut second, Duration::from_secs(10))
+        .await
+        .success());
+    let doubled: Vec<usize> = posts_in(&mock, MANY)
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| n != 1)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        doubled.is_empty(),
+        "channels without exactly one post: {doubled:?}"
+    );
+    eprintln!("killed after {at_kill} of {MANY} posts; the restart posted the rest once");
     drop_sandbox(&pool, &url).await;
 }

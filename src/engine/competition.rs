@@ -13,9 +13,6 @@ use crate::domain::reply::{Announced, Announcement, Effect, PeriodWinners, Respo
 use crate::storage::{CompetitionPost, Ctx, StoreError, WinnersChannel};
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 
-/// A claimed competition post is retried after this long without confirmation.
-const REDELIVER_AFTER: Duration = Duration::minutes(2);
-
 fn invalid(e: impl std::fmt::Display) -> EngineError {
     EngineError::Store(StoreError::Invalid(e.to_string()))
 }
@@ -86,7 +83,7 @@ impl Engine {
         let mut effects = Vec::new();
         for post in self
             .store
-            .claim_undelivered_competition(now, now - REDELIVER_AFTER, platforms)
+            .claim_undelivered_competition(now, now - self.lease, platforms)
             .await?
         {
             effects.push(self.announcement_effect(&post).await?);

@@ -12,9 +12,6 @@ use crate::storage::{ChannelRef, Ctx, DailyRow, PostRow};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::sync::Arc;
 
-/// A claimed delivery is retried after this long without confirmation.
-const REDELIVER_AFTER: Duration = Duration::minutes(2);
-
 /// Why a server's schedules paused when the bot left it.
 pub const SERVER_LEFT: &str = "the bot was removed from this server";
 
@@ -218,7 +215,7 @@ impl Engine {
         }
         for post in self
             .store
-            .claim_undelivered(now, now - REDELIVER_AFTER, platforms)
+            .claim_undelivered(now, now - self.lease, platforms)
             .await?
         {
             effects.extend(self.redelivery(&post).await?);

@@ -108,7 +108,15 @@ pub struct Engine {
     grading: Arc<Grading>,
     /// Each guild's custom questions, parsed once and dropped on change.
     custom: RwLock<HashMap<i64, Arc<Vec<Arc<Question>>>>>,
+    /// How long a claimed delivery waits for confirmation before another
+    /// tick (in any process) takes it over.
+    lease: chrono::Duration,
 }
+
+/// The default [`Engine::with_claim_lease`]: long enough for a paced
+/// fan-out's slowest delivery, short enough that a crashed replica's posts
+/// go out within minutes.
+pub const DEFAULT_CLAIM_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl Engine {
     /// Builds an engine. `seed` fixes question picks for tests.
@@ -126,7 +134,15 @@ impl Engine {
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
             grading,
             custom: RwLock::new(HashMap::new()),
+            lease: chrono::Duration::seconds(DEFAULT_CLAIM_LEASE.as_secs() as i64),
         }
+    }
+
+    /// Sets how long a claimed delivery waits for confirmation before it is
+    /// taken over (`PREPBOT_CLAIM_LEASE_SECS`).
+    pub fn with_claim_lease(mut self, lease: std::time::Duration) -> Self {
+        self.lease = chrono::Duration::from_std(lease).unwrap_or(self.lease);
+        self
     }
 
     /// The shipped bank.
