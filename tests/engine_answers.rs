@@ -356,3 +356,13 @@ async fn a_member_who_changes_their_name_appears_under_the_new_one(pool: PgPool)
         .unwrap();
     assert_eq!(members, 1);
 }
+
+#[sqlx::test]
+async fn a_command_that_knows_only_the_user_id_keeps_the_members_name(pool: PgPool) {
+    let w = World::new(pool.clone(), utc(2026, 11, 24, 9, 0));
+    quiz_and_answer(&w, "ana", "format:open", true).await;
+    let unnamed = prepbot::engine::Actor::new("u-ana", "u-ana", false);
+    let r = w.run(&unnamed, "/leaderboard all").await;
+    let (rows, _) = standings(&r);
+    assert_eq!(rows[0].1, "ana");
+}

@@ -210,6 +210,14 @@ impl Command {
                 | Command::Regrade { .. }
         ) || matches!(self, Command::Compete(c) if c.needs_admin())
     }
+
+    /// Whether being an admin changes what this command does, so a front
+    /// end whose admin check costs a request (Slack's `users.info`) makes
+    /// it: every admin-only command, plus `/reveal`, which admins may run
+    /// before the reveal time.
+    pub fn admin_matters(&self) -> bool {
+        self.needs_admin() || matches!(self, Command::Reveal)
+    }
 }
 
 /// Why a line could not be parsed; shown to the person as one line.

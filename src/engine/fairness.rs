@@ -72,6 +72,13 @@ impl Engine {
         kind: FairBoard,
         period: Period,
     ) -> Result<Response, EngineError> {
+        // "Improved" compares one period with the one before; all time has
+        // no "before". Checked here, so every front end gets the same rule.
+        if matches!(kind, FairBoard::Improved) && period == Period::All {
+            return super::user(
+                "The most improved board compares a week or a month with the one before: use week or month.",
+            );
+        }
         let (today, _) = self.channel_today(ctx.channel_id).await?;
         let (rows, me) = match kind {
             FairBoard::Improved => {

@@ -234,7 +234,8 @@ SELECT jsonb_build_object(
             JOIN a ON a.id = e.answer_id),
   'board_totals', (SELECT coalesce(jsonb_agg(jsonb_build_object('scope', b.scope,
             'member', m.external_id, 'points', b.points) ORDER BY b.scope, m.id), '[]')
-            FROM board_totals b JOIN g ON b.guild_id = g.id JOIN m ON m.id = b.member_id),
+            FROM board_totals b JOIN g ON b.guild_id = g.id JOIN m ON m.id = b.member_id
+            WHERE b.scope NOT LIKE 's:%'),
   'streaks', (SELECT coalesce(jsonb_agg(jsonb_build_object('channel', c.external_id,
             'member', m.external_id, 'current', s.current, 'best', s.best, 'last_date', s.last_date)
             ORDER BY c.id, m.id), '[]')

@@ -43,7 +43,10 @@ impl Store {
         .await?;
         match known {
             Some((guild_id, channel_id, member_id, old)) => {
-                if old != name.as_str() {
+                // A front end that does not know the name passes the user
+                // id (Slack's App Home event carries no name): keep the
+                // stored one rather than show the id on boards.
+                if old != name.as_str() && name.as_str() != user {
                     self.rename(member_id, name).await?;
                 }
                 Ok(Ctx {

@@ -26,7 +26,18 @@ impl Store {
     }
 
     /// Remembers an OAuth `state` handed out at `at`.
+    /// States older than an hour are dropped here, so a flood of unused
+    /// `/slack/install` visits cannot grow the table without bound; Slack's
+    /// event ids older than a day (Slack retries for minutes) go too.
     pub async fn save_slack_state(&self, state: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM slack_oauth_states WHERE created_at < $1")
+            .bind(at - chrono::Duration::hours(1))
+            .execute(&self.pool)
+            .await?;
+        // received_at is the database's clock (its column default).
+        sqlx::query("DELETE FROM slack_events WHERE received_at < now() - interval '1 day'")
+            .execute(&self.pool)
+            .await?;
         sqlx::query("INSERT INTO slack_oauth_states (state, created_at) VALUES ($1, $2)")
             .bind(state)
             .bind(at)

@@ -43,7 +43,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar(
-            "WITH t AS (SELECT id, name FROM teams WHERE guild_id = $1 AND lower(name) = lower($3)),
+            "WITH t AS (SELECT id, name FROM teams WHERE guild_id = $1 AND lower(name) = lower($3)
+                        ORDER BY name = $3 DESC, id LIMIT 1),
              j AS (INSERT INTO team_members (member_id, team_id, joined_at) SELECT $2, id, $4 FROM t
                    ON CONFLICT (member_id) DO UPDATE SET team_id = EXCLUDED.team_id, joined_at = EXCLUDED.joined_at)
              SELECT name FROM t",

@@ -304,3 +304,11 @@ fn the_full_answer_is_asked_for_with_or_without_a_post() {
     );
     assert!(bad("/full-answer twelve").contains("/full-answer [post-id]"));
 }
+
+#[test]
+fn being_an_admin_matters_to_reveal_but_does_not_gate_it() {
+    let reveal = parse("/reveal").unwrap();
+    assert!(reveal.admin_matters() && !reveal.needs_admin());
+    assert!(parse("/daily pause").unwrap().admin_matters());
+    assert!(!parse("/quiz").unwrap().admin_matters());
+}

@@ -224,13 +224,8 @@ fn fair_board(board: Option<BoardChoice>, min: Option<i64>) -> Option<FairBoard>
     }
 }
 
+/// The core refuses "most improved" over all time (`Engine::fair_board`).
 fn fair_board_command(kind: FairBoard, period: Period) -> Result<Command, ParseError> {
-    if kind == FairBoard::Improved && period == Period::All {
-        return Err(ParseError(
-            "most improved compares a week or a month with the one before: pick week or month"
-                .into(),
-        ));
-    }
     Ok(Command::Compete(CompeteCommand::Board { kind, period }))
 }
 

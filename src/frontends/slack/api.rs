@@ -102,7 +102,10 @@ impl Api {
 
 /// Reads Slack's answer: `ok:true` JSON, or why not.
 async fn answer(sent: reqwest::Result<reqwest::Response>) -> Result<Value, ApiError> {
-    let response = sent.map_err(|e| ApiError::Transport(format!("request: {e}")))?;
+    // Without the URL: a response_url works as a credential for 30 minutes,
+    // and this text reaches the logs.
+    let response =
+        sent.map_err(|e| ApiError::Transport(format!("request: {}", e.without_url())))?;
     let status = response.status().as_u16();
     if status == 429 {
         return Err(ApiError::RateLimited(retry_after(response.headers())));

@@ -67,13 +67,14 @@ pub fn messages(view: &View) -> Vec<Vec<Value>> {
 /// The notification text of a message (shown where blocks are not): the
 /// core's fallback where the view has one, else its title.
 pub fn fallback(view: &View) -> String {
+    // Escaped like the blocks: a name holding `<!here>` must not ping.
     if let Some(text) = view.fallback() {
-        return text;
+        return escape(&text);
     }
     let text = if view.title.is_empty() {
         view.blocks.first().map(block_text).unwrap_or_default()
     } else {
-        view.title.clone()
+        escape(&view.title)
     };
     clip(&text, 300)
 }

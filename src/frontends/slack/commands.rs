@@ -55,7 +55,7 @@ pub async fn run(slack: &Slack, form: SlashCommand) {
                     &form.team_id,
                     &form.user_id,
                     &form.user_name,
-                    cmd.needs_admin(),
+                    cmd.admin_matters(),
                 )
                 .await;
             let place = place(&form.team_id, &form.channel_id);

@@ -153,7 +153,7 @@ async fn run(
                 .find(|n| !n.is_empty())
                 .unwrap_or(user);
             let team = team_of(p);
-            let actor = slack.actor(team, user, name, cmd.needs_admin()).await;
+            let actor = slack.actor(team, user, name, cmd.admin_matters()).await;
             runner
                 .run(&actor, &place(team, channel), cmd, surface)
                 .await

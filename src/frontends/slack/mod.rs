@@ -105,8 +105,8 @@ impl Slack {
 
     /// The person behind a request. Admin is asked of Slack (`users.info`:
     /// workspace admin or owner) only when the command needs it.
-    pub async fn actor(&self, team: &str, user: &str, name: &str, needs_admin: bool) -> Actor {
-        let is_admin = needs_admin && self.is_admin(team, user).await;
+    pub async fn actor(&self, team: &str, user: &str, name: &str, admin_matters: bool) -> Actor {
+        let is_admin = admin_matters && self.is_admin(team, user).await;
         Actor::new(user, name, is_admin)
     }
 
