@@ -3,9 +3,27 @@
 use super::{count, percent, Block, Control, Emphasis, Tone, View};
 use crate::domain::action::ActionId;
 use crate::domain::markup::escape;
-use crate::domain::reply::{Leaderboard, Stats, StreakCard};
+use crate::domain::reply::{Leaderboard, Standing, Stats, StreakCard};
 
 /// A leaderboard page, with paging buttons when there is more than one.
+/// Rank, member and points: the table of every points board (period
+/// leaderboards, season boards).
+pub fn standings_table(rows: &[Standing]) -> Block {
+    Block::Table {
+        columns: vec!["Rank".into(), "Member".into(), "Points".into()],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    format!("{}.", r.rank),
+                    escape(&r.name),
+                    r.points.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
 pub fn leaderboard(lb: &Leaderboard) -> View {
     let mut title = format!("Leaderboard, {}", lb.period.as_str());
     if let Some(t) = &lb.topic {
@@ -16,20 +34,7 @@ pub fn leaderboard(lb: &Leaderboard) -> View {
     v = if lb.rows.is_empty() {
         v.text("No points yet. Answer today's question to get on the board.")
     } else {
-        v.block(Block::Table {
-            columns: vec!["Rank".into(), "Member".into(), "Points".into()],
-            rows: lb
-                .rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        format!("{}.", r.rank),
-                        escape(&r.name),
-                        r.points.to_string(),
-                    ]
-                })
-                .collect(),
-        })
+        v.block(standings_table(&lb.rows))
     };
     v = v.field(
         "You",

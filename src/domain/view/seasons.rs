@@ -9,22 +9,6 @@ use crate::domain::reply::{
     SeasonStatus, Standing, TeamBoardCard,
 };
 
-fn table(rows: &[Standing]) -> Block {
-    Block::Table {
-        columns: vec!["Rank".into(), "Member".into(), "Points".into()],
-        rows: rows
-            .iter()
-            .map(|r| {
-                vec![
-                    format!("{}.", r.rank),
-                    escape(&r.name),
-                    r.points.to_string(),
-                ]
-            })
-            .collect(),
-    }
-}
-
 fn medal(rank: i64) -> &'static str {
     match rank {
         1 => "🥇",
@@ -65,7 +49,7 @@ pub fn season_status(s: &SeasonStatus, words: &Words) -> View {
     v = if s.rows.is_empty() {
         v.text("No points this season yet. Answer a question to get on the board.")
     } else {
-        v.block(table(&s.rows))
+        v.block(super::boards::standings_table(&s.rows))
     };
     v.field(
         "You",
