@@ -6,7 +6,10 @@ use super::{Store, StoreError};
 use chrono::{DateTime, Utc};
 
 impl Store {
-    /// Records a Slack event id; false when it was recorded before.
+    /// Records a Slack event id; false when it was recorded before. Ids
+    /// older than a day go in the same statement: Slack retries for minutes,
+    /// and pruning here (rather than on some other path) works for every
+    /// deployment that receives events.
     pub async fn slack_event_first_time(
         &self,
         event_id: &str,
@@ -14,7 +17,8 @@ impl Store {
         kind: &str,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "INSERT INTO slack_events (event_id, team_id, event_type) VALUES ($1, $2, $3)
+            "WITH old AS (DELETE FROM slack_events WHERE received_at < now() - interval '1 day')
+             INSERT INTO slack_events (event_id, team_id, event_type) VALUES ($1, $2, $3)
              ON CONFLICT (event_id) DO NOTHING",
         )
         .bind(event_id)
@@ -27,15 +31,10 @@ impl Store {
 
     /// Remembers an OAuth `state` handed out at `at`.
     /// States older than an hour are dropped here, so a flood of unused
-    /// `/slack/install` visits cannot grow the table without bound; Slack's
-    /// event ids older than a day (Slack retries for minutes) go too.
+    /// `/slack/install` visits cannot grow the table without bound.
     pub async fn save_slack_state(&self, state: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM slack_oauth_states WHERE created_at < $1")
             .bind(at - chrono::Duration::hours(1))
-            .execute(&self.pool)
-            .await?;
-        // received_at is the database's clock (its column default).
-        sqlx::query("DELETE FROM slack_events WHERE received_at < now() - interval '1 day'")
             .execute(&self.pool)
             .await?;
         sqlx::query("INSERT INTO slack_oauth_states (state, created_at) VALUES ($1, $2)")
