@@ -5,10 +5,15 @@ use prepbot::{cli, config::DbArgs};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "prepbot",
-    version,
-    about = "Daily interview-prep questions for Discord and your terminal"
+#[command(name = "prepbot", version)]
+// The help names Slack only in a build that has it.
+#[cfg_attr(
+    feature = "slack",
+    command(about = "Daily interview-prep questions for Discord, Slack and your terminal")
+)]
+#[cfg_attr(
+    not(feature = "slack"),
+    command(about = "Daily interview-prep questions for Discord and your terminal")
 )]
 struct Cli {
     #[command(subcommand)]
