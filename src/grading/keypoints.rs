@@ -17,11 +17,12 @@
 //! Each question's phrases are analysed once and cached by question id (with
 //! a fingerprint of the text, so an edited question is re-analysed).
 
+use super::buzz::Buzzwords;
 use super::claims::Claims;
 use super::matcher::{Hit, Index, Phrase};
 use super::subjects::{Binding, Subjects};
 use super::text::{Analysis, Analyzer};
-use super::traps::{copied_tokens, drop_buzzword_runs, judge, runs, Tally};
+use super::traps::{copied_tokens, drop_buzzword_runs, drop_name_lists, judge, runs, Tally};
 use super::*;
 use crate::bank::{KeyPoint, Misconception, QuestionId};
 use std::collections::hash_map::DefaultHasher;
@@ -34,13 +35,16 @@ pub use super::traps::{verdict_for, KEYWORDS, PASTED, TOO_SHORT};
 /// Grades `open` answers by key-point coverage.
 pub struct KeyPointGrader {
     analyzer: Analyzer,
+    buzz: Buzzwords,
     cache: RwLock<HashMap<QuestionId, Arc<Prepared>>>,
 }
 
 impl Default for KeyPointGrader {
     fn default() -> Self {
+        let analyzer = Analyzer::default();
         Self {
-            analyzer: Analyzer::default(),
+            buzz: Buzzwords::new(&analyzer),
+            analyzer,
             cache: RwLock::new(HashMap::new()),
         }
     }
@@ -113,7 +117,8 @@ impl KeyPointGrader {
         };
         let prepared = self.prepared(question, &rubric);
         let answer = self.analyzer.analyze(text);
-        Ok(score(&rubric, &prepared, &answer))
+        let buzzy = self.buzz.dense(&answer);
+        Ok(score(&rubric, &prepared, &answer, buzzy))
     }
 
     fn prepared(&self, question: &Question, rubric: &Rubric) -> Arc<Prepared> {
@@ -186,7 +191,7 @@ fn said_of(phrase: &Phrase, point: &Analysis, binding: &Binding) -> Option<usize
     subjects.iter().all(|s| *s == Some(first)).then_some(first)
 }
 
-fn score(rubric: &Rubric, prep: &Prepared, answer: &Analysis) -> Grade {
+fn score(rubric: &Rubric, prep: &Prepared, answer: &Analysis, buzzy: bool) -> Grade {
     let copied = copied_tokens(answer, &prep.prompt_runs);
     let index = Index::new(answer);
     let binding = prep.subjects.bind(answer);
@@ -196,6 +201,7 @@ fn score(rubric: &Rubric, prep: &Prepared, answer: &Analysis) -> Grade {
         .map(|phrases| phrase_hits(phrases, &index, &copied))
         .collect();
     drop_buzzword_runs(&mut hits, answer);
+    drop_name_lists(&mut hits, answer);
     let negative_claims: Vec<Hit> = hits
         .iter()
         .flatten()
@@ -209,7 +215,10 @@ fn score(rubric: &Rubric, prep: &Prepared, answer: &Analysis) -> Grade {
         .max()
         .unwrap_or(1);
     let mut grade = Grade::empty();
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        buzzy,
+        ..Tally::default()
+    };
     for (kp, h) in rubric.key_points.iter().zip(&hits) {
         let bound = Bound {
             binding: &binding,

@@ -16,6 +16,10 @@ const NEG_REACH: usize = 3;
 /// Extra tokens a phrase match may have interleaved.
 const SLACK: usize = 2;
 
+/// Stems that end a negation's reach: in "nothing runs until an action is
+/// called" the action is not denied.
+const SCOPE_END: &[&str] = &["until", "unless", "except", "till", "befor"];
+
 /// Stems after a negation that keep it from negating ("not only", "not just").
 const NOT_NEGATING: &[&str] = &["onli", "just", "mere", "simpli", "matter"];
 
@@ -249,7 +253,13 @@ fn hit(tokens: &[Token], lo: usize, hi: usize, own_negation: bool) -> Hit {
         count += inside - usize::from(own_negation);
         explicit = true;
     }
-    for i in (lo.saturating_sub(NEG_REACH)..lo).filter(|&i| tokens[i].clause == clause) {
+    let scoped = |i: usize| {
+        !tokens[i + 1..lo]
+            .iter()
+            .any(|t| SCOPE_END.contains(&t.stem.as_str()))
+    };
+    for i in (lo.saturating_sub(NEG_REACH)..lo).filter(|&i| tokens[i].clause == clause && scoped(i))
+    {
         let (neg, verb) = is_cue(i);
         if neg || verb {
             count += 1;

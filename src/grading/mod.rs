@@ -16,6 +16,7 @@
 //!   [`sql_runner`]`(database_url)` gives the sandbox as a
 //!   [`crate::bank::SolutionRunner`] for `bank check`.
 
+mod buzz;
 pub mod choice;
 mod claims;
 mod judgement;

@@ -56,6 +56,9 @@ pub struct Analysis {
     pub words: usize,
     /// Indexed by [`Token::segment`]; empty segments have zero words.
     pub segments: Vec<Segment>,
+    /// The text holds code (a call such as `df.drop_duplicates(`): commas
+    /// and dots there do not make it a keyword list.
+    pub code: bool,
 }
 
 const ARTICLES: &[&str] = &["a", "an", "the"];
@@ -223,7 +226,12 @@ impl Analyzer {
     pub fn analyze(&self, text: &str) -> Analysis {
         let text = normalise(text);
         let chars: Vec<char> = text.chars().collect();
-        let mut out = Analysis::default();
+        let mut out = Analysis {
+            code: chars
+                .windows(2)
+                .any(|w| w[1] == '(' && (w[0].is_alphanumeric() || w[0] == '_')),
+            ..Analysis::default()
+        };
         let mut state = (0u32, 0u32, 0u32); // (clause, segment, sentence)
         let mut word = String::new();
         let mut last_word = String::new();

@@ -28,11 +28,18 @@ pub const COPY_RUN: usize = 5;
 
 /// Key points named in one clause with no words of its own: a buzzword run.
 const BUZZ_POINTS: usize = 3;
+/// Short comma-separated items in one sentence that make a list of names.
+const LIST_ITEMS: usize = 3;
+/// Most words (and glue words) an item of such a list has.
+const ITEM_WORDS: u32 = 4;
 
 /// Feedback for an answer too short to grade.
 pub const TOO_SHORT: &str = "Too short to grade: explain your answer in a sentence or two.";
 /// Feedback for an answer that repeats the question.
 pub const PASTED: &str = "This mostly repeats the question: answer it in your own words.";
+/// Feedback for an answer made of buzzwords.
+pub const BUZZWORDS: &str = "This is mostly buzzwords: say concretely what happens, and why, \
+     instead of naming tools and qualities.";
 /// Feedback for a keyword list.
 pub const KEYWORDS: &str =
     "This reads as a list of keywords: explain in sentences how the ideas fit together.";
@@ -49,6 +56,8 @@ pub struct Tally {
     pub core: bool,
     /// Misconceptions asserted.
     pub wrong: usize,
+    /// The answer is dense with buzzwords (see `buzz`).
+    pub buzzy: bool,
     /// Core points missed, for the note on a brief answer.
     pub missed_core: Vec<String>,
 }
@@ -103,10 +112,16 @@ pub fn judge(grade: &mut Grade, answer: &Analysis, copied: &[bool], t: &Tally) {
     if copied.iter().filter(|c| **c).count() * 2 > copied.len() && own < 6 {
         return zero(grade, PASTED);
     }
-    if answer.words >= LIST_WORDS && prose_share(answer) < MIN_PROSE {
+    if answer.words >= LIST_WORDS && prose_share(answer) < MIN_PROSE && !answer.code {
         grade.score *= 0.3;
         grade.verdict = Verdict::Incorrect;
         grade.detail.push(KEYWORDS.into());
+        return;
+    }
+    if t.buzzy {
+        grade.score *= 0.3;
+        grade.verdict = Verdict::Incorrect;
+        grade.detail.push(BUZZWORDS.into());
         return;
     }
     // Brief but right: one core point stated cleanly is worth partial.
@@ -125,9 +140,11 @@ pub fn judge(grade: &mut Grade, answer: &Analysis, copied: &[bool], t: &Tally) {
             grade.verdict = Verdict::Incorrect;
         }
     }
+    // A misconception with less than a correct answer's worth of right
+    // points beside it is a wrong answer, not a right one with a slip.
     if t.wrong > 0 {
         cap(grade, Verdict::Partial);
-        if !t.core {
+        if !t.core || grade.score < CORRECT_AT {
             grade.verdict = Verdict::Incorrect;
         }
     }
@@ -170,6 +187,58 @@ pub fn drop_buzzword_runs<T>(hits: &mut [Vec<(Hit, &Phrase, T)>], answer: &Analy
             });
         }
     }
+}
+
+/// Lists of names ("consider AQE, Kryo, Tungsten, off-heap memory and
+/// dynamic allocation"): [`LIST_ITEMS`] or more short comma-separated items
+/// in one sentence name things without saying anything about them, and the
+/// rubric gives a list of correct nouns no credit. Hits inside such a list do
+/// not cover a point; denials are kept, as for buzzword runs.
+pub fn drop_name_lists<T>(hits: &mut [Vec<(Hit, &Phrase, T)>], answer: &Analysis) {
+    let listed = listed_tokens(answer);
+    if !listed.contains(&true) {
+        return;
+    }
+    for found in hits.iter_mut() {
+        found
+            .retain(|(h, p, _)| h.negated != p.expect_negated || !(h.lo..=h.hi).all(|i| listed[i]));
+    }
+}
+
+/// Marks the tokens of every list of names (see [`drop_name_lists`]).
+fn listed_tokens(answer: &Analysis) -> Vec<bool> {
+    let tokens = &answer.tokens;
+    let mut listed = vec![false; tokens.len()];
+    let mut run: Vec<(usize, usize)> = Vec::new();
+    let mut flush = |run: &mut Vec<(usize, usize)>| {
+        if run.len() >= LIST_ITEMS {
+            for &(lo, hi) in run.iter() {
+                listed[lo..hi].iter_mut().for_each(|l| *l = true);
+            }
+        }
+        run.clear();
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let (seg, sentence) = (tokens[i].segment, tokens[i].sentence);
+        let end = (i..tokens.len())
+            .find(|&j| tokens[j].segment != seg)
+            .unwrap_or(tokens.len());
+        let s = answer.segments[seg as usize];
+        let item = s.words <= ITEM_WORDS && s.glue <= 1;
+        let same_sentence = run
+            .last()
+            .is_some_and(|&(lo, _)| tokens[lo].sentence == sentence);
+        if !(item && same_sentence) {
+            flush(&mut run);
+        }
+        if item {
+            run.push((i, end));
+        }
+        i = end;
+    }
+    flush(&mut run);
+    listed
 }
 
 /// Says what would make a right but incomplete answer complete.
