@@ -178,3 +178,29 @@ fn no_model_answer_asserts_a_misconception_or_a_swap() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A summary is a short right answer written by the bank itself: one that
+/// asserts its question's misconception or reads as swapped shows a phrase
+/// that also fires on brief right answers (phrases match in any word order,
+/// so "grow by a fixed number" fires on "growing by a fixed amount would be
+/// O(n^2)").
+#[test]
+fn no_summary_asserts_a_misconception_or_a_swap() {
+    let grader = KeyPointGrader::default();
+    let mut problems = Vec::new();
+    for q in bank().questions() {
+        let Some(summary) = &q.summary else {
+            continue;
+        };
+        let Ok(g) = grader.assess(q, summary) else {
+            continue;
+        };
+        for m in &g.misconceptions {
+            problems.push(format!("{}: asserts \"{}\"", q.id, m.claim));
+        }
+        for d in g.detail.iter().filter(|d| d.contains("wrong way round")) {
+            problems.push(format!("{}: {d}", q.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
