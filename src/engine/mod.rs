@@ -10,6 +10,7 @@ mod boards;
 mod competition;
 mod custom;
 mod daily;
+mod due;
 mod fairness;
 mod help;
 mod quiz;
@@ -143,6 +144,12 @@ impl Engine {
     pub fn with_claim_lease(mut self, lease: std::time::Duration) -> Self {
         self.lease = chrono::Duration::from_std(lease).unwrap_or(self.lease);
         self
+    }
+
+    /// How long a claimed delivery waits for confirmation before it is
+    /// taken over; delivery stops retrying well within it.
+    pub fn claim_lease(&self) -> std::time::Duration {
+        self.lease.to_std().unwrap_or(DEFAULT_CLAIM_LEASE)
     }
 
     /// The shipped bank.

@@ -11,6 +11,8 @@ pub mod discord_gateway;
 #[cfg(feature = "discord")]
 pub mod discord_lifecycle;
 #[cfg(feature = "discord")]
+pub mod discord_limits;
+#[cfg(feature = "discord")]
 pub mod discord_mock;
 #[cfg(feature = "discord")]
 pub mod discord_routes;
