@@ -20,6 +20,7 @@ pub mod discord_routes;
 pub mod discord_rules;
 #[cfg(feature = "discord")]
 pub mod discord_sessions;
+pub mod pg_proxy;
 #[cfg(feature = "slack")]
 pub mod slack_bot;
 #[cfg(feature = "slack")]
