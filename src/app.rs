@@ -48,7 +48,7 @@ pub async fn engine(
         claim_lease_secs,
     } = args;
     let bank = load_bank(bank)?;
-    let store = Store::connect_sized(&db.database_url, db.timeout(), db.db_pool)
+    let store = Store::connect_pooled(&db.database_url, db.timeout(), db.pool())
         .await
         .context("connecting to PostgreSQL (is it running? see DATABASE_URL)")?;
     let grading = grading(db, llm).await?;

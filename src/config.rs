@@ -92,6 +92,11 @@ pub const SETTINGS: &[Setting] = &[
         "most PostgreSQL connections this process holds (a burst queues for them)",
     ),
     Setting::new(
+        "PREPBOT_DB_ACQUIRE_SECS",
+        Some("30"),
+        "seconds a command waits for a connection (a busy pool, a restarting database) before saying try again",
+    ),
+    Setting::new(
         "PREPBOT_CLAIM_LEASE_SECS",
         Some("120"),
         "seconds a claimed post waits for confirmation before another replica takes it over",
@@ -271,12 +276,24 @@ pub struct DbArgs {
     /// Most PostgreSQL connections this process holds.
     #[arg(long, env = "PREPBOT_DB_POOL", default_value_t = crate::storage::DEFAULT_POOL)]
     pub db_pool: u32,
+    /// Seconds a command waits for a connection (a busy pool, a restarting
+    /// database) before the person is told to try again.
+    #[arg(long, env = "PREPBOT_DB_ACQUIRE_SECS", default_value_t = 30)]
+    pub db_acquire_secs: u64,
 }
 
 impl DbArgs {
     /// [`DbArgs::db_timeout_secs`] as a duration.
     pub fn timeout(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.db_timeout_secs)
+    }
+
+    /// The pool's size and patience.
+    pub fn pool(&self) -> crate::storage::PoolSettings {
+        crate::storage::PoolSettings {
+            size: self.db_pool,
+            acquire: std::time::Duration::from_secs(self.db_acquire_secs),
+        }
     }
 }
 

@@ -15,8 +15,8 @@
 //! - [`engine`]: `Engine::handle(actor, place, command)`, where rules meet,
 //!   and `Engine::run_due(platforms)`, which claims scheduled work.
 //! - [`runner`]: the one command runner every front end shares.
-//! - [`delivery`]: the router from platform to notifier, paced delivery, the
-//!   one scheduler loop, and the request budget replicas share.
+//! - [`delivery`]: the router from platform to notifier, paced and retried
+//!   delivery, the one scheduler loop, and the request budget replicas share.
 //! - [`frontends`]: console, Discord behind the `discord` feature and Slack
 //!   behind `slack`; the only modules that name platform types.
 //! - [`http`], [`meters`]: `prepbot run`'s health, readiness and

@@ -91,7 +91,10 @@ impl Runner {
 
     /// The view of a reply. Errors are always private.
     pub fn shown(&self, reply: &Reply) -> Shown {
-        let private = matches!(reply.body, Body::Error(_) | Body::AdminOnly);
+        let private = matches!(
+            reply.body,
+            Body::Error(_) | Body::TryAgain(_) | Body::AdminOnly
+        );
         Shown {
             visibility: if private {
                 Visibility::Private

@@ -102,22 +102,26 @@ async fn a_429_during_the_daily_fan_out_is_retried_after_retry_after_and_nothing
 }
 
 #[sqlx::test]
-async fn a_500_during_the_fan_out_is_delivered_by_a_later_tick_exactly_once(pool: PgPool) {
+async fn a_post_still_failing_after_every_retry_is_delivered_by_a_later_tick_exactly_once(
+    pool: PgPool,
+) {
     let h = Harness::start(pool, at(8, 0)).await;
     let chans = channels(3);
     set_up(&h, &chans).await;
     let failing = &chans[1];
+    // 500s for every attempt of this tick (retried after back-offs).
+    let attempts = prepbot::delivery::SchedulerConfig::default().attempts as usize;
     h.mock.fail_next(
         Method::POST,
         &format!("/channels/{failing}/messages"),
         Fault::ServerError,
-        1,
+        attempts,
     );
 
     h.set_time(at(9, 0));
     h.mock
-        .wait_until("the failed attempt", || {
-            (!posts_to(&h, failing).is_empty()).then_some(())
+        .wait_until("every attempt of the tick", || {
+            (posts_to(&h, failing).len() == attempts).then_some(())
         })
         .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -295,21 +299,25 @@ async fn a_redelivery_after_discord_forgot_the_nonce_finds_the_earlier_post_and_
     let chans = channels(2);
     set_up(&h, &chans).await;
     let (lost, open) = (&chans[0], &chans[1]);
-    // Discord forgets a nonce after a few minutes; the redelivery comes later.
-    h.mock.set_lifetimes(support::discord_lifecycle::Lifetimes {
-        nonce: Duration::ZERO,
-        ..Default::default()
-    });
     h.mock
         .add_channel(lost, 0, support::discord_lifecycle::ALL_NEEDED);
-    h.mock.fail_next(
+    // The post goes out but its answer is lost, and every retry of this
+    // tick gets a 500: the tick gives up with the post unrecorded.
+    let attempts = prepbot::delivery::SchedulerConfig::default().attempts as usize;
+    let mut stretch = vec![Fault::LostAnswer];
+    stretch.resize(attempts, Fault::ServerError);
+    h.mock.fail_stretch(
         Method::POST,
         &format!("/channels/{lost}/messages"),
-        Fault::LostAnswer,
-        1,
+        &stretch,
     );
     h.set_time(at(9, 0));
     all_posted(&h, &chans).await;
+    h.mock
+        .wait_until("every attempt of the tick", || {
+            (posts_to(&h, lost).len() == attempts).then_some(())
+        })
+        .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         h.count("SELECT count(*) FROM posts WHERE delivered_at IS NULL")
@@ -317,6 +325,11 @@ async fn a_redelivery_after_discord_forgot_the_nonce_finds_the_earlier_post_and_
         1,
         "the lost answer left the post unrecorded"
     );
+    // Discord forgets a nonce after a few minutes; the redelivery comes later.
+    h.mock.set_lifetimes(support::discord_lifecycle::Lifetimes {
+        nonce: Duration::ZERO,
+        ..Default::default()
+    });
 
     h.set_time(at(9, 5));
     h.mock
@@ -326,7 +339,7 @@ async fn a_redelivery_after_discord_forgot_the_nonce_finds_the_earlier_post_and_
         .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(h.mock.messages_in(lost).len(), 1, "no second post");
-    assert_eq!(posts_to(&h, lost).len(), 1);
+    assert_eq!(posts_to(&h, lost).len(), attempts, "none after the look");
     assert_eq!(h.mock.messages_in(open).len(), 1);
     assert_eq!(
         h.count("SELECT count(*) FROM posts WHERE delivered_at IS NULL")

@@ -310,14 +310,24 @@ async fn a_malformed_custom_question_file_adds_nothing_and_says_where(pool: PgPo
 async fn a_database_outage_is_explained_and_the_answer_is_echoed_back(pool: PgPool) {
     let w = World::new(pool.clone(), utc(2026, 11, 24, 10, 0));
     pool.close().await;
-    let r = w
-        .run(&member("ana"), "/answer my carefully written answer")
-        .await;
-    let Body::Error(msg) = &r.reply.body else {
-        panic!()
+    let written = "my *carefully* written answer_with [marks](x) @everyone";
+    let r = w.run(&member("ana"), &format!("/answer {written}")).await;
+    let Body::TryAgain(t) = &r.reply.body else {
+        panic!("{r:?}")
     };
-    assert!(msg.contains("cannot reach its database"), "{msg}");
-    assert!(msg.ends_with("my carefully written answer"), "{msg}");
+    assert!(t.unreachable);
+    assert_eq!(t.echo.as_deref(), Some(written));
+    assert_eq!(
+        r.reply.visibility,
+        prepbot::domain::reply::Visibility::Private
+    );
+    // As people read it: the reason, the reference, and the answer exactly
+    // as written (escaped into markup, so none of it formats or pings).
+    let shown = text(&r);
+    assert!(shown.contains("cannot reach its database"), "{shown}");
+    assert!(shown.contains("try again"), "{shown}");
+    assert!(shown.contains(&t.reference), "{shown}");
+    assert!(shown.ends_with(written), "{shown}");
 }
 
 #[sqlx::test]

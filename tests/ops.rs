@@ -32,6 +32,7 @@ impl Notifier for FakeNotifier {
             self.limited.fetch_sub(1, Ordering::SeqCst);
             return Err(DeliveryError::RateLimited {
                 retry_after: Duration::from_millis(10),
+                global: true,
             });
         }
         Ok(Some(format!("m{}", effect.post_id())))

@@ -36,7 +36,7 @@ pub struct ImportArgs {
 }
 
 async fn store(db: &DbArgs) -> anyhow::Result<Store> {
-    Store::connect_sized(&db.database_url, db.timeout(), db.db_pool)
+    Store::connect_pooled(&db.database_url, db.timeout(), db.pool())
         .await
         .context("connecting to PostgreSQL (see DATABASE_URL)")
 }

@@ -6,18 +6,24 @@
 //!   for the platforms this process serves.
 //! - [`Delivery`]: paced, retried delivery through the router, shared by the
 //!   scheduler and by every front end's command runner (an admin's
-//!   `/daily post-now` goes out the same way as a scheduled post).
+//!   `/daily post-now` goes out the same way as a scheduled post); failed
+//!   attempts wait a [`Backoff`] or the platform's `retry_after` without
+//!   holding back other channels.
 //! - [`Scheduler`]: the one loop, owned by the application, that claims due
 //!   work for the router's platforms and hands it to [`Delivery`].
 //! - [`share`]: replicas on one database divide each platform's request
 //!   budget between them, so every pacer here runs at its share.
 
+mod backoff;
+mod deliver;
 mod pacer;
 mod scheduler;
 pub mod share;
 
+pub use backoff::Backoff;
+pub use deliver::Delivery;
 pub use pacer::Pacer;
-pub use scheduler::{Delivery, Scheduler, SchedulerConfig, TickReport};
+pub use scheduler::{Scheduler, SchedulerConfig, TickReport};
 
 use crate::domain::platform::Platform;
 use crate::domain::reply::{Effect, MessageRef};
@@ -29,9 +35,15 @@ use std::time::Duration;
 /// Why one delivery attempt failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DeliveryError {
-    /// The platform said 429: wait this long before any further request.
+    /// The platform said 429: wait this long before trying this route (this
+    /// channel) again, or, when `global`, before any request at all.
     #[error("rate limited for {retry_after:?}")]
-    RateLimited { retry_after: Duration },
+    RateLimited { retry_after: Duration, global: bool },
+    /// A server error, or no answer: the request may or may not have taken
+    /// effect, and sending it again is harmless (the notifier made it
+    /// idempotent), so delivery retries it after a back-off.
+    #[error("delivery failed for now: {0}")]
+    Transient(String),
     /// Anything else; a later tick retries.
     #[error("delivery failed: {0}")]
     Failed(String),

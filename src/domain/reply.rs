@@ -85,8 +85,26 @@ pub enum Body {
     TeamBoard(TeamBoardCard),
     /// The error a person can act on, in markup.
     Error(String),
+    /// Our side failed (the database is out of reach, or a fault): nothing
+    /// the person did wrong, so they are told to try again, with their own
+    /// words to send again.
+    TryAgain(TryAgain),
     /// The command needs an admin; the front end's words say who that is.
     AdminOnly,
+}
+
+/// A command that failed on our side: why, the reference in the logs, and
+/// the text the person sent (an answer), so nothing they wrote is lost even
+/// when it could not be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TryAgain {
+    /// PostgreSQL was out of reach (a restart, an outage), which passes on
+    /// its own; otherwise something is broken and the reference matters.
+    pub unreachable: bool,
+    /// The reference the logs carry for this failure.
+    pub reference: String,
+    /// What the person wrote, as they wrote it (not yet escaped).
+    pub echo: Option<String>,
 }
 
 /// A question as shown to people (never the answer).

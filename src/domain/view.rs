@@ -293,6 +293,7 @@ pub fn build(body: &Body, words: &Words) -> View {
     match body {
         Body::Text(t) => View::new(Tone::Neutral, "").text(words.retype(t)),
         Body::Error(e) => View::new(Tone::Error, "Can't do that").text(words.retype(e)),
+        Body::TryAgain(t) => admin::try_again(t),
         Body::AdminOnly => admin::admin_only(words),
         Body::Help(h) => admin::help(h, words),
         Body::Question(c) => cards::question(c, words),

@@ -72,32 +72,33 @@ impl Engine {
         }
     }
 
-    /// Everything competitive due by `now` on `platforms`: stale claims to
-    /// send again, seasons that ended, and weeks and months that ended in
-    /// each opted-in channel's zone.
+    /// Everything competitive due by `now` on `platforms`, added to `out` as
+    /// it is claimed (see [`Engine::run_due`]): stale claims to send again,
+    /// seasons that ended, and weeks and months that ended in each opted-in
+    /// channel's zone.
     pub(super) async fn competition_due(
         &self,
         now: DateTime<Utc>,
         platforms: &[Platform],
-    ) -> Result<Vec<Effect>, EngineError> {
-        let mut effects = Vec::new();
+        out: &mut Vec<Effect>,
+    ) -> Result<(), EngineError> {
         for post in self
             .store
             .claim_undelivered_competition(now, now - self.lease, platforms)
             .await?
         {
-            effects.push(self.announcement_effect(&post).await?);
+            out.push(self.announcement_effect(&post).await?);
         }
         for (post_id, season) in self.store.close_seasons(now, None, platforms).await? {
-            effects.push(self.season_effect(post_id, &season).await?);
+            out.push(self.season_effect(post_id, &season).await?);
         }
         for w in self.store.winners_channels(platforms).await? {
             for id in self.claim_period_winners(&w, now).await? {
                 let post = self.store.competition_post(id).await?;
-                effects.push(self.announcement_effect(&post).await?);
+                out.push(self.announcement_effect(&post).await?);
             }
         }
-        Ok(effects)
+        Ok(())
     }
 
     /// Claims the winners posts of the week and the month that ended last in

@@ -200,25 +200,27 @@ impl Engine {
         }))
     }
 
-    /// Claims everything due by now on `platforms`: daily posts, reveals,
-    /// and deliveries a crash or an exhausted retry left behind. The
-    /// scheduler delivers them; other platforms' work is left for the
-    /// processes that serve them.
-    #[tracing::instrument(skip(self))]
-    pub async fn run_due(&self, platforms: &[Platform]) -> Result<Vec<Effect>, EngineError> {
-        let now = self.clock.now();
+    /// The daily work due by `now` on `platforms`, claimed and added to
+    /// `out` as it is claimed (see [`Engine::run_due`]): reveals first, then
+    /// deliveries a crash or an exhausted retry left behind, then today's
+    /// posts.
+    pub(super) async fn daily_due(
+        &self,
+        now: DateTime<Utc>,
+        platforms: &[Platform],
+        out: &mut Vec<Effect>,
+    ) -> Result<(), EngineError> {
         // Older work first: after a pause or a clock jump, yesterday's reveal
         // must reach the channel before today's question.
-        let mut effects = Vec::new();
         for post in self.store.claim_reveals(now, None, platforms).await? {
-            effects.push(self.reveal_effect(&post).await?);
+            out.push(self.reveal_effect(&post).await?);
         }
         for post in self
             .store
             .claim_undelivered(now, now - self.lease, platforms)
             .await?
         {
-            effects.extend(self.redelivery(&post).await?);
+            out.extend(self.redelivery(&post).await?);
         }
         for s in self.store.active_schedules(platforms).await? {
             let Some(date) = schedule_of(&s.settings).and_then(|sc| sc.due_date(now)) else {
@@ -230,21 +232,21 @@ impl Engine {
             let Ok(platform) = s.platform.parse() else {
                 continue;
             };
+            let channel = (platform, s.channel_external.as_str());
             if let Some(e) = self
                 .post_daily(
                     s.guild_id,
                     s.settings.channel_id,
-                    (platform, &s.channel_external),
+                    channel,
                     &s.settings,
                     date,
                 )
                 .await?
             {
-                effects.push(e);
+                out.push(e);
             }
         }
-        effects.extend(self.competition_due(now, platforms).await?);
-        Ok(effects)
+        Ok(())
     }
 
     async fn redelivery(&self, post: &PostRow) -> Result<Vec<Effect>, EngineError> {

@@ -10,6 +10,7 @@ mod boards;
 mod competition;
 mod custom;
 mod daily;
+mod due;
 mod fairness;
 mod help;
 mod quiz;
@@ -24,7 +25,7 @@ use crate::bank::{Bank, Question, QuestionId};
 use crate::domain::clock::Clock;
 use crate::domain::command::Command;
 use crate::domain::name::DisplayName;
-use crate::domain::reply::{Body, Response};
+use crate::domain::reply::{Body, Response, TryAgain};
 use crate::grading::Grading;
 use crate::storage::{Store, StoreError};
 use rand::SeedableRng;
@@ -145,6 +146,12 @@ impl Engine {
         self
     }
 
+    /// How long a claimed delivery waits for confirmation before it is
+    /// taken over; delivery stops retrying well within it.
+    pub fn claim_lease(&self) -> std::time::Duration {
+        self.lease.to_std().unwrap_or(DEFAULT_CLAIM_LEASE)
+    }
+
     /// The shipped bank.
     pub fn bank(&self) -> &Bank {
         &self.bank
@@ -195,7 +202,7 @@ impl Engine {
                 (Response::private(Body::Error(msg)), Outcome::UserError)
             }
             Err(EngineError::Store(e)) => (
-                Response::private(Body::Error(internal_error(&e, echo))),
+                Response::private(internal_error(&e, echo)),
                 Outcome::Internal,
             ),
         }
@@ -273,25 +280,14 @@ impl Engine {
     }
 }
 
-/// Logs an internal error and words it for the person, with a reference.
-fn internal_error(e: &StoreError, echo: Option<String>) -> String {
+/// Logs an internal error and turns it into the person's "try again",
+/// with a reference and their answer's text to send again.
+fn internal_error(e: &StoreError, echo: Option<String>) -> Body {
     let reference = format!("{:08x}", rand::random::<u32>());
     tracing::error!(error = %e, reference = %reference, "command failed");
-    let unreachable = matches!(
-        e,
-        StoreError::Unavailable { .. } | StoreError::TimedOut { .. }
-    ) || matches!(
-        e,
-        StoreError::Sql(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
-    );
-    let mut msg = if unreachable {
-        format!("prepbot cannot reach its database right now, so nothing was saved. Please try again in a minute (ref {reference}).")
-    } else {
-        format!("Sorry, something went wrong on our side and nothing was saved. Please try again; if it keeps happening, report ref {reference}.")
-    };
-    if let Some(text) = echo {
-        msg.push_str("\nYour answer, so you can send it again:\n");
-        msg.push_str(&text);
-    }
-    msg
+    Body::TryAgain(TryAgain {
+        unreachable: e.is_unreachable(),
+        reference,
+        echo,
+    })
 }

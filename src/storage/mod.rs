@@ -55,14 +55,63 @@ pub enum StoreError {
     Invalid(String),
 }
 
+impl StoreError {
+    /// Whether PostgreSQL was out of reach rather than wrong: no connection
+    /// within the wait, a connection cut mid-query, or the server shutting
+    /// down, restarting or starting up. Such a failure passes on its own;
+    /// the person is told to try again in a minute.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            StoreError::Unavailable { .. } | StoreError::TimedOut { .. } => true,
+            StoreError::Sql(e) => sql_unreachable(e),
+            StoreError::Migrate(_) | StoreError::Invalid(_) => false,
+        }
+    }
+}
+
+/// See [`StoreError::is_unreachable`]. SQLSTATE class 08 is a connection
+/// exception; 57P01..57P03 are an administrator's or a crash's shutdown and
+/// "cannot connect now" (starting up or shutting down), what every session
+/// gets when the server restarts; 53300 is too many connections.
+fn sql_unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
+    }
+}
+
 /// Connections a process holds by default (`PREPBOT_DB_POOL`): each answer
 /// holds one for a few milliseconds, and PostgreSQL's own default limit of
 /// 100 connections leaves room for several replicas, the SQL sandbox and an
 /// admin's psql.
 pub const DEFAULT_POOL: u32 = 20;
 
-/// How long a command waits for a free connection before giving up.
+/// How long a command waits for a free connection (or for PostgreSQL to
+/// come back) by default before giving up (`PREPBOT_DB_ACQUIRE_SECS`).
 pub const ACQUIRE_WAIT: Duration = Duration::from_secs(30);
+
+/// The pool's size and patience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Most connections held (`PREPBOT_DB_POOL`).
+    pub size: u32,
+    /// How long a command waits for a connection: while the pool is busy,
+    /// or while PostgreSQL refuses connections (a restart), after which the
+    /// person is told to try again (`PREPBOT_DB_ACQUIRE_SECS`).
+    pub acquire: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            size: DEFAULT_POOL,
+            acquire: ACQUIRE_WAIT,
+        }
+    }
+}
 
 /// The handle to PostgreSQL shared by the engine, scheduler and front ends.
 #[derive(Debug, Clone)]
@@ -82,20 +131,27 @@ impl Store {
     /// startup forever.
     #[tracing::instrument(skip_all)]
     pub async fn connect_within(url: &str, limit: Duration) -> Result<Self, StoreError> {
-        Self::connect_sized(url, limit, DEFAULT_POOL).await
+        Self::connect_pooled(url, limit, PoolSettings::default()).await
     }
 
-    /// Like [`Store::connect_within`], with at most `pool` connections.
+    /// Like [`Store::connect_within`], with the pool's size and patience.
     ///
-    /// A command waits up to [`ACQUIRE_WAIT`] for a connection rather than
-    /// `limit`: in the daily burst thousands of answers arrive within
-    /// seconds, and an answer refused because the pool was busy is an answer
-    /// lost. Front ends defer slow commands (Discord allows 15 minutes, a
-    /// Slack `response_url` 30), so queueing fits their windows; a database
-    /// that is really down still fails after `limit` at startup and after
-    /// the wait per command.
+    /// A command waits up to `pool.acquire` (30 s by default) for a
+    /// connection rather than `limit`: in the daily burst thousands of
+    /// answers arrive within seconds, and an answer refused because the pool
+    /// was busy is an answer lost. The same wait rides out a PostgreSQL
+    /// restart: while the server refuses connections the pool keeps trying
+    /// (backing off), so a restart shorter than the wait costs only the
+    /// commands cut mid-query. Front ends defer slow commands (Discord
+    /// allows 15 minutes, a Slack `response_url` 30), so queueing fits their
+    /// windows; a database that is really down still fails after `limit` at
+    /// startup and after the wait per command.
     #[tracing::instrument(skip_all)]
-    pub async fn connect_sized(url: &str, limit: Duration, pool: u32) -> Result<Self, StoreError> {
+    pub async fn connect_pooled(
+        url: &str,
+        limit: Duration,
+        pool: PoolSettings,
+    ) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?;
         let server = server_label(&options);
         let timed_out = || StoreError::TimedOut {
@@ -106,8 +162,8 @@ impl Store {
             .await
             .map_err(|_| timed_out())??;
         let pool = PgPoolOptions::new()
-            .max_connections(pool.max(1))
-            .acquire_timeout(limit.max(ACQUIRE_WAIT))
+            .max_connections(pool.size.max(1))
+            .acquire_timeout(pool.acquire.max(Duration::from_millis(100)))
             .connect_with(options);
         let pool = tokio::time::timeout(limit, pool)
             .await

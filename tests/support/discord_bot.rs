@@ -8,7 +8,7 @@ use super::discord_mock::{DiscordMock, Recorded, APP_ID};
 use chrono::{DateTime, Utc};
 use prepbot::app::{self, Running, Serve};
 use prepbot::bank::{load_dir, Bank};
-use prepbot::delivery::SchedulerConfig;
+use prepbot::delivery::{Backoff, SchedulerConfig};
 use prepbot::domain::clock::ManualClock;
 use prepbot::engine::{Actor, Engine, Place, Platform};
 use prepbot::frontends::discord::DiscordConfig;
@@ -23,6 +23,16 @@ use std::time::Duration;
 pub fn test_bank() -> Arc<Bank> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank");
     Arc::new(load_dir(&dir).expect("the test bank loads"))
+}
+
+/// The bot's back-off after server errors: short, so tests stay quick, and
+/// seeded, so a test can compute every wait.
+pub fn backoff() -> Backoff {
+    Backoff {
+        first: Duration::from_millis(100),
+        max: Duration::from_secs(1),
+        seed: 7,
+    }
 }
 
 /// A bot under test.
@@ -80,6 +90,7 @@ impl Harness {
             }),
             scheduler: SchedulerConfig {
                 every: Duration::from_millis(100),
+                backoff: backoff(),
                 ..SchedulerConfig::default()
             },
             ..Serve::default()

@@ -5,7 +5,9 @@
 //! the messages it "created" per channel, honours `nonce` + `enforce_nonce` the
 //! way Discord does (a repeated nonce returns the first message instead of a
 //! new one), and can be told to answer the next matching requests with a 429
-//! (with `retry_after` and the rate-limit headers) or a 500.
+//! (with `retry_after` and the rate-limit headers) or a 500, one at a time or
+//! as a stretch; a route retried before its 429's `retry_after` has passed
+//! is refused (see `discord_limits.rs`).
 //!
 //! The bot reaches it through serenity's `HttpBuilder::proxy(base_url)`, which
 //! rewrites `https://discord.com` to this server, and through the `ws://` URL
@@ -88,6 +90,8 @@ pub struct MockState {
     pub(crate) channels: Mutex<HashMap<String, super::discord_lifecycle::Channel>>,
     /// When each (channel, nonce) was first seen, for the nonce lifetime.
     pub(crate) nonce_times: Mutex<HashMap<(String, String), Instant>>,
+    /// Routes (and the bot) limited by a 429 until an instant.
+    pub(crate) limits: Mutex<super::discord_limits::Limits>,
 }
 
 /// A running mock; dropping it stops the server.
@@ -149,6 +153,7 @@ impl DiscordMock {
             lifetimes: Mutex::default(),
             channels: Mutex::default(),
             nonce_times: Mutex::default(),
+            limits: Mutex::default(),
         });
         let app = Router::new()
             .route("/ws", any(super::discord_gateway::upgrade))
@@ -184,6 +189,14 @@ impl DiscordMock {
             fault,
             remaining: times,
         });
+    }
+
+    /// A stretch of failures for one route: the next matching requests are
+    /// answered with `faults`, one each, in order; the one after goes through.
+    pub fn fail_stretch(&self, method: Method, path_ends_with: &str, faults: &[Fault]) {
+        for fault in faults {
+            self.fail_next(method.clone(), path_ends_with, fault.clone(), 1);
+        }
     }
 
     /// Serves `bytes` as an uploaded file; returns its URL.

@@ -2,10 +2,11 @@
 //! registration, interaction callbacks and webhooks, channel messages (with
 //! Discord's `enforce_nonce` de-duplication) and threads; plus scripted faults.
 
+use super::discord_limits::fault_response;
 use super::discord_mock::{Fault, MockState, Recorded, APP_ID};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
@@ -64,9 +65,19 @@ pub async fn rest(
             None => StatusCode::NOT_FOUND.into_response(),
         };
     }
+    if let Some(too_early) = state.too_early(&method, &path, &body) {
+        return too_early;
+    }
     let fault = state.take_fault(&method, &path);
     if let Some(fault) = fault.as_ref().filter(|f| !matches!(f, Fault::LostAnswer)) {
-        let response = fault_response(fault);
+        if let Fault::RateLimited {
+            retry_after,
+            global,
+        } = *fault
+        {
+            state.limit(&method, &path, retry_after, global);
+        }
+        let response = fault_response(&path, fault);
         state.record(&method, &path, body, response.status().as_u16());
         return response;
     }
@@ -86,7 +97,7 @@ pub async fn rest(
     let (status, reply) = route(&state, &method, (&path, uri.query()), &body);
     if fault.is_some() {
         state.record(&method, &path, body, 500);
-        return fault_response(&Fault::ServerError);
+        return fault_response(&path, &Fault::ServerError);
     }
     state.record(&method, &path, body, status.as_u16());
     match reply {
@@ -158,43 +169,6 @@ fn check(
     match lifecycle {
         Some((status, answer)) => Err((status, (body, answer), true)),
         None => Ok(body),
-    }
-}
-
-fn fault_response(fault: &Fault) -> Response {
-    match *fault {
-        Fault::RateLimited {
-            retry_after,
-            global,
-        } => {
-            let body = json!({
-                "message": "You are being rate limited.",
-                "retry_after": retry_after,
-                "global": global,
-                "code": 0,
-            });
-            let mut headers = HeaderMap::new();
-            let secs = retry_after.ceil().max(1.0) as u64;
-            headers.insert("retry-after", HeaderValue::from(secs));
-            headers.insert("x-ratelimit-limit", HeaderValue::from(5));
-            headers.insert("x-ratelimit-remaining", HeaderValue::from(0));
-            let reset_after = HeaderValue::from_str(&retry_after.to_string()).unwrap();
-            headers.insert("x-ratelimit-reset-after", reset_after);
-            headers.insert(
-                "x-ratelimit-bucket",
-                HeaderValue::from_static("mock-bucket"),
-            );
-            let scope = if global { "global" } else { "user" };
-            headers.insert("x-ratelimit-scope", HeaderValue::from_static(scope));
-            if global {
-                headers.insert("x-ratelimit-global", HeaderValue::from_static("true"));
-            }
-            (StatusCode::TOO_MANY_REQUESTS, headers, axum::Json(body)).into_response()
-        }
-        Fault::ServerError | Fault::LostAnswer => {
-            let body = json!({"message": "500: Internal Server Error", "code": 0});
-            (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
-        }
     }
 }
 

@@ -11,6 +11,8 @@ pub mod discord_gateway;
 #[cfg(feature = "discord")]
 pub mod discord_lifecycle;
 #[cfg(feature = "discord")]
+pub mod discord_limits;
+#[cfg(feature = "discord")]
 pub mod discord_mock;
 #[cfg(feature = "discord")]
 pub mod discord_routes;
@@ -18,6 +20,7 @@ pub mod discord_routes;
 pub mod discord_rules;
 #[cfg(feature = "discord")]
 pub mod discord_sessions;
+pub mod pg_proxy;
 #[cfg(feature = "slack")]
 pub mod slack_bot;
 #[cfg(feature = "slack")]

@@ -2,7 +2,7 @@
 
 use super::{count, Block, Mark, Tone, View, Words};
 use crate::domain::markup::escape;
-use crate::domain::reply::{CustomQuestions, DailyStatus, FlagLine, HelpCard, PauseCard};
+use crate::domain::reply::{CustomQuestions, DailyStatus, FlagLine, HelpCard, PauseCard, TryAgain};
 
 /// The private note to the admin who set a schedule up: delivery stopped
 /// it, why, and how to start it again. Sent once per pause.
@@ -31,6 +31,38 @@ pub fn admin_only(words: &Words) -> View {
         text.push_str(&format!(" {how}"));
     }
     View::new(Tone::Error, "Can't do that").text(text)
+}
+
+/// A failure on our side: try again, and (for an answer) the person's own
+/// words, escaped so they show exactly as written and can be sent again.
+/// "May not have been saved": a connection cut while the answer was being
+/// committed leaves it saved or not, and sending it again settles which
+/// (a second copy is refused with "you already answered").
+pub fn try_again(t: &TryAgain) -> View {
+    let what = if t.echo.is_some() {
+        "your answer may not have been saved"
+    } else {
+        "this may not have been done"
+    };
+    let text = if t.unreachable {
+        format!(
+            "prepbot cannot reach its database right now (it may be restarting), so {what}. Please try again in a minute (ref {}).",
+            t.reference
+        )
+    } else {
+        format!(
+            "Something went wrong on our side, so {what}. Please try again; if it keeps happening, report ref {}.",
+            t.reference
+        )
+    };
+    let mut v = View::new(Tone::Error, "Please try again").text(text);
+    if let Some(echo) = &t.echo {
+        v = v.block(Block::Section {
+            heading: "Your answer, to send again".into(),
+            text: escape(echo),
+        });
+    }
+    v
 }
 
 /// Every command, grouped, then the rules and the topics.

@@ -566,3 +566,46 @@ fn a_two_part_reveal_shows_the_summary_on_the_post_and_the_full_answer_in_the_th
         "{thread}"
     );
 }
+
+#[test]
+fn a_try_again_names_the_cause_and_the_reference_and_echoes_the_answer_literally() {
+    let written = "SELECT * FROM t -- the_answer /quiz @everyone";
+    let t = TryAgain {
+        unreachable: true,
+        reference: "0badc0de".into(),
+        echo: Some(written.into()),
+    };
+    let v = build(&Body::TryAgain(t.clone()), &SLACK);
+    assert_eq!(v.tone, Tone::Error);
+    let all = text_of(&v);
+    assert!(all.contains("cannot reach its database"), "{all}");
+    assert!(
+        all.contains("try again") && all.contains("0badc0de"),
+        "{all}"
+    );
+    assert!(all.contains("may not have been saved"), "{all}");
+    // Escaped: no mark formats, no ping, no command retyped; plain text
+    // gives back exactly what was written.
+    let echoed = match v.blocks.last() {
+        Some(Block::Section { text, .. }) => text.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        echoed.contains("\\*") && !echoed.contains("@everyone"),
+        "{echoed}"
+    );
+    assert!(!echoed.contains("/prep quiz"), "{echoed}");
+    assert_eq!(markup::to_plain(&echoed), written);
+
+    let broken = TryAgain {
+        unreachable: false,
+        echo: None,
+        ..t
+    };
+    let all = text_of(&build(&Body::TryAgain(broken), &WORDS));
+    assert!(
+        all.contains("Something went wrong on our side") && all.contains("0badc0de"),
+        "{all}"
+    );
+    assert!(!all.contains("Your answer"), "{all}");
+}

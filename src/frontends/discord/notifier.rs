@@ -7,8 +7,11 @@
 //! `Http::send_message`, because serenity's error type drops a 429's
 //! `retry_after`, and with serenity's rate limiter disabled that is the only
 //! thing between us and Discord's limits. A 429 becomes
-//! [`DeliveryError::RateLimited`] with the body's `retry_after`; the scheduler
-//! backs off and retries. Every request also waits for a slot on this
+//! [`DeliveryError::RateLimited`] with the body's `retry_after` (and whether
+//! it is global); a 5xx or a request that got no answer is
+//! [`DeliveryError::Transient`], which delivery retries after a back-off:
+//! safe, because every request here can be repeated (posts carry an
+//! enforced nonce, a reveal is an edit). Every request also waits for a slot on this
 //! notifier's own [`Pacer`] (40/s by default), so a delivery that takes two
 //! requests (post + thread) still keeps the process under Discord's global
 //! 50 requests/s.
@@ -85,13 +88,13 @@ impl DiscordNotifier {
         let response = request
             .send()
             .await
-            .map_err(|e| Failure::other(format!("request: {e}")))?;
+            .map_err(|e| Failure::no_answer(format!("request: {e}")))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
-            .map_err(|e| Failure::other(format!("reading body: {e}")))?;
+            .map_err(|e| Failure::no_answer(format!("reading body: {e}")))?;
         if (200..300).contains(&status) {
             return Ok(serde_json::from_slice(&body).unwrap_or(Value::Null));
         }
@@ -358,6 +361,15 @@ impl Failure {
         Self {
             status: 0,
             error: DeliveryError::Failed(why),
+        }
+    }
+
+    /// The request went out but no answer came back (a timeout, a reset):
+    /// it may have taken effect, and repeating it is safe.
+    fn no_answer(why: String) -> Self {
+        Self {
+            status: 0,
+            error: DeliveryError::Transient(why),
         }
     }
 }

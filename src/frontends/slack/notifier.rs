@@ -8,7 +8,10 @@
 //! A 429's `Retry-After` becomes [`DeliveryError::RateLimited`]; errors no
 //! retry can fix (the bot was removed, the channel archived, the token
 //! revoked) are [`DeliveryError::Permanent`], so the channel's schedule
-//! pauses with a reason an admin can act on.
+//! pauses with a reason an admin can act on. Other errors stay
+//! [`DeliveryError::Failed`] (a later tick retries), never `Transient`:
+//! `chat.postMessage` has no idempotency key, so a 500 may hide a post that
+//! went out, and an immediate retry could post it twice.
 
 use super::api::{Api, ApiError};
 use super::blocks;
@@ -170,7 +173,12 @@ impl Notifier for SlackNotifier {
 /// A failed call as the scheduler sees it.
 pub fn classify(error: ApiError) -> DeliveryError {
     match error {
-        ApiError::RateLimited(retry_after) => DeliveryError::RateLimited { retry_after },
+        // Held platform-wide: Slack's limits are per workspace and method,
+        // and the channel's own pacer already backs off (see `call`).
+        ApiError::RateLimited(retry_after) => DeliveryError::RateLimited {
+            retry_after,
+            global: true,
+        },
         ApiError::Slack(code) => match permanent(&code) {
             Some(why) => DeliveryError::Permanent(format!("{why} (Slack: {code})")),
             None => DeliveryError::Failed(format!("Slack answered {code}")),
@@ -203,7 +211,8 @@ mod tests {
         assert_eq!(
             e,
             DeliveryError::RateLimited {
-                retry_after: Duration::from_secs(3)
+                retry_after: Duration::from_secs(3),
+                global: true,
             }
         );
     }

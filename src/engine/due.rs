@@ -1,0 +1,37 @@
+//! The scheduler's entry: [`Engine::run_due`] claims the work due now.
+//!
+//! Each kind of due work (the daily posts and reveals, the competition
+//! posts) is claimed on its own. A claim, once made, is this process's to
+//! deliver: if a later step failed the whole call, the work already claimed
+//! would sit until its lease ran out. So a kind that fails (a row the code
+//! cannot read, a query cut off) is logged and tried again next tick, and
+//! what was claimed before it, and the other kinds, are still returned.
+
+use super::{Engine, EngineError, Platform};
+use crate::domain::reply::Effect;
+
+impl Engine {
+    /// Claims everything due by now on `platforms`: daily posts, reveals,
+    /// competition posts, and deliveries a crash or an exhausted retry left
+    /// behind. The scheduler delivers them; other platforms' work is left
+    /// for the processes that serve them. Fails only when every kind of
+    /// work failed and nothing was claimed (the database is down).
+    #[tracing::instrument(skip(self))]
+    pub async fn run_due(&self, platforms: &[Platform]) -> Result<Vec<Effect>, EngineError> {
+        let now = self.clock.now();
+        let mut effects = Vec::new();
+        let daily = self.daily_due(now, platforms, &mut effects).await;
+        let competition = self.competition_due(now, platforms, &mut effects).await;
+        let mut failures = [("daily", daily), ("competition", competition)]
+            .into_iter()
+            .filter_map(|(kind, r)| r.err().map(|e| (kind, e)))
+            .collect::<Vec<_>>();
+        if failures.len() == 2 && effects.is_empty() {
+            return Err(failures.remove(0).1);
+        }
+        for (kind, e) in failures {
+            tracing::error!(kind, error = %e, claimed = effects.len(), "due work failed; the rest goes out, this is retried next tick");
+        }
+        Ok(effects)
+    }
+}

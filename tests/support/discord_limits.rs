@@ -1,0 +1,116 @@
+//! The mock's rate limits: scripted 429s (and 500s) answered the way
+//! Discord answers them, and Discord's rule that a 429's `retry_after` must
+//! be waited out.
+//!
+//! A 429 is answered with the JSON body (`message`, `retry_after` in
+//! fractional seconds, `global`, `code`) and the headers `Retry-After`,
+//! `X-RateLimit-Limit`, `-Remaining`, `-Reset-After`, `-Bucket`, `-Scope`
+//! (and `-Global` for a global one). After a route's 429, a request to the
+//! same route before its `retry_after` has passed is refused (another 429,
+//! recorded as the bot's mistake: real Discord counts it against the
+//! invalid-request budget and, repeated, bans the bot's IP). After a global
+//! 429 every request gets a 429 until it passes; those are not counted as
+//! mistakes, since requests already on their way cannot know yet.
+
+use super::discord_mock::{Fault, MockState};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+impl MockState {
+    /// Remembers a 429 just answered: its route (or, when `global`, every
+    /// route) is limited for `retry_after` seconds from now.
+    pub(crate) fn limit(&self, method: &Method, path: &str, retry_after: f64, global: bool) {
+        let until = Instant::now() + Duration::from_secs_f64(retry_after);
+        let mut limits = self.limits.lock().unwrap();
+        if global {
+            limits.global = Some(until);
+        } else {
+            limits.routes.insert(format!("{method} {path}"), until);
+        }
+    }
+
+    /// The 429 for a request sent while its route (or the bot) is still
+    /// limited, recorded; `None` when it may go through.
+    pub(crate) fn too_early(&self, method: &Method, path: &str, body: &Value) -> Option<Response> {
+        let now = Instant::now();
+        let (until, global) = {
+            let limits = self.limits.lock().unwrap();
+            match (
+                limits.global,
+                limits.routes.get(&format!("{method} {path}")),
+            ) {
+                (Some(g), _) if g > now => (g, true),
+                (_, Some(&r)) if r > now => (r, false),
+                _ => return None,
+            }
+        };
+        let retry_after = (until - now).as_secs_f64();
+        let response = rate_limited(path, retry_after, global);
+        self.record(method, path, body.clone(), 429);
+        if !global {
+            let mut r = self.requests.lock().unwrap().last().cloned().unwrap();
+            r.body = json!({"sent": body, "answer": "retried before retry_after passed"});
+            self.refused.lock().unwrap().push(r);
+        }
+        Some(response)
+    }
+}
+
+/// Routes and the bot as a whole, each limited until an instant.
+#[derive(Debug, Default)]
+pub struct Limits {
+    pub(crate) global: Option<Instant>,
+    pub(crate) routes: std::collections::HashMap<String, Instant>,
+}
+
+/// The answer to a scripted fault.
+pub(crate) fn fault_response(path: &str, fault: &Fault) -> Response {
+    match *fault {
+        Fault::RateLimited {
+            retry_after,
+            global,
+        } => rate_limited(path, retry_after, global),
+        Fault::ServerError | Fault::LostAnswer => {
+            let body = json!({"message": "500: Internal Server Error", "code": 0});
+            (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+        }
+    }
+}
+
+/// A 429 as Discord sends it, for the route `path`.
+fn rate_limited(path: &str, retry_after: f64, global: bool) -> Response {
+    let body = json!({
+        "message": "You are being rate limited.",
+        "retry_after": retry_after,
+        "global": global,
+        "code": 0,
+    });
+    let mut headers = HeaderMap::new();
+    let secs = retry_after.ceil().max(1.0) as u64;
+    headers.insert("retry-after", HeaderValue::from(secs));
+    headers.insert("x-ratelimit-limit", HeaderValue::from(5));
+    headers.insert("x-ratelimit-remaining", HeaderValue::from(0));
+    let reset_after = HeaderValue::from_str(&format!("{retry_after:.3}")).unwrap();
+    headers.insert("x-ratelimit-reset-after", reset_after);
+    // One bucket per route, as Discord's per-channel message buckets.
+    let bucket = format!("{:016x}", fxhash(path));
+    headers.insert(
+        "x-ratelimit-bucket",
+        HeaderValue::from_str(&bucket).unwrap(),
+    );
+    let scope = if global { "global" } else { "user" };
+    headers.insert("x-ratelimit-scope", HeaderValue::from_static(scope));
+    if global {
+        headers.insert("x-ratelimit-global", HeaderValue::from_static("true"));
+    }
+    (StatusCode::TOO_MANY_REQUESTS, headers, axum::Json(body)).into_response()
+}
+
+/// A stable hash of a route, for its bucket id.
+fn fxhash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
