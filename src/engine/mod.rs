@@ -12,6 +12,7 @@ mod custom;
 mod daily;
 mod fairness;
 mod help;
+mod home;
 mod quiz;
 mod seasons;
 mod teams;
