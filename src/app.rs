@@ -152,7 +152,8 @@ pub async fn start_with_http(
     let mut extra = axum::Router::new();
     #[cfg(feature = "slack")]
     if let Some(config) = &serve.slack {
-        let runner = crate::runner::Runner::new(delivery.clone(), crate::frontends::slack::WORDS);
+        let words = crate::frontends::slack::words(config);
+        let runner = crate::runner::Runner::new(delivery.clone(), words);
         extra = extra.merge(crate::frontends::slack::start(
             runner,
             config,

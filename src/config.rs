@@ -224,6 +224,12 @@ pub const SETTINGS: &[Setting] = &[
     )
     .secret()
     .feature("slack"),
+    Setting::new(
+        "SLACK_ADMIN_GROUP",
+        None,
+        "a Slack user group id (S...) whose members may run admin commands, besides workspace admins and owners",
+    )
+    .feature("slack"),
 ];
 
 /// The registered setting called `name`.

@@ -47,6 +47,11 @@ impl Runner {
         self.delivery.engine()
     }
 
+    /// The front end's words, for views it builds itself (a home tab).
+    pub fn words(&self) -> &Words {
+        &self.words
+    }
+
     /// Runs `command` for `actor` at `place` and shows the reply on `surface`;
     /// then delivers the effects (an admin's post-now, an early reveal).
     #[tracing::instrument(skip_all, fields(platform = %place.platform, guild = %place.guild, user = %actor.user_id))]

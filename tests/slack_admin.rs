@@ -1,5 +1,7 @@
 //! Who may run admin commands on Slack (workspace admins and owners, asked
-//! of `users.info`), and what losing a workspace does to its schedules.
+//! of `users.info`, and members of `SLACK_ADMIN_GROUP`, asked of
+//! `usergroups.users.list`), and what losing a workspace does to its
+//! schedules.
 #![cfg(feature = "slack")]
 
 mod common;
@@ -81,5 +83,70 @@ async fn uninstalling_the_app_pauses_the_workspaces_schedules_with_the_reason(po
     let (_, id) = h.command("U0ADA", "help", Signing::Good).await;
     h.answer_to(&id).await;
     assert!(h.mock.calls_to("chat.postMessage").is_empty());
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn a_member_of_the_admin_user_group_may_run_admin_commands_and_others_are_told_why_not(
+    pool: PgPool,
+) {
+    let h = SlackHarness::start_configured(
+        pool,
+        utc(2026, 11, 23, 8, 45),
+        false,
+        false,
+        Some("S0PREPADMINS"),
+    )
+    .await;
+    h.mock.make_group("S0PREPADMINS", &["U0GRACE", "U0LIN"]);
+    let (_, id) = h
+        .command("U0GRACE", "daily setup time:09:00 tz:UTC", Signing::Good)
+        .await;
+    assert!(text_of(&h.answer_to(&id).await).contains("Daily question set up"));
+    assert_eq!(h.count("SELECT count(*) FROM daily_settings").await, 1);
+    let asked = h.mock.calls_to("usergroups.users.list");
+    assert_eq!(asked.len(), 1, "asked only because users.info said no");
+    assert_eq!(asked[0].body["usergroup"], "S0PREPADMINS");
+
+    let (_, id) = h.command("U0ADA", "daily pause", Signing::Good).await;
+    let refused = h.answer_to(&id).await;
+    assert_eq!(refused["response_type"], "ephemeral");
+    assert!(
+        text_of(&refused).contains(
+            "Only workspace admins and owners, and members of prepbot's admin user group can do that."
+        ),
+        "{refused}"
+    );
+    let paused = h
+        .count("SELECT count(*) FROM daily_settings WHERE paused")
+        .await;
+    assert_eq!(paused, 0);
+
+    // A workspace admin is one without being in the group, and Slack is
+    // not asked about the group then.
+    h.mock.make_admin("U0ADMIN");
+    let (_, id) = h.command("U0ADMIN", "daily pause", Signing::Good).await;
+    assert!(text_of(&h.answer_to(&id).await).contains("paused"));
+    assert_eq!(h.mock.calls_to("usergroups.users.list").len(), 2);
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn a_configured_group_the_workspace_does_not_have_makes_nobody_an_admin(pool: PgPool) {
+    let h = SlackHarness::start_configured(
+        pool,
+        utc(2026, 11, 23, 8, 45),
+        false,
+        false,
+        Some("S0NOSUCH"),
+    )
+    .await;
+    let (_, id) = h
+        .command("U0ADA", "daily setup time:09:00 tz:UTC", Signing::Good)
+        .await;
+    assert!(text_of(&h.answer_to(&id).await).contains("Only workspace admins"));
+    let asked = h.mock.calls_to("usergroups.users.list");
+    assert_eq!(asked[0].error.as_deref(), Some("no_such_subteam"));
+    assert_eq!(h.count("SELECT count(*) FROM daily_settings").await, 0);
     h.stop().await;
 }

@@ -50,7 +50,29 @@ fn the_manifest_subscribes_to_exactly_the_events_prepbot_handles() {
         .iter()
         .filter_map(|s| s.as_str())
         .collect();
-    assert_eq!(scopes, ["commands", "chat:write", "users:read"]);
+    assert_eq!(
+        scopes,
+        [
+            "commands",
+            "chat:write",
+            "users:read",
+            "usergroups:read",
+            "channels:history",
+            "groups:history"
+        ]
+    );
+}
+
+#[test]
+fn the_oauth_install_asks_for_exactly_the_manifests_scopes() {
+    let m = manifest();
+    let scopes: Vec<&str> = m["oauth_config"]["scopes"]["bot"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert_eq!(scopes.join(","), prepbot::frontends::slack::oauth::SCOPES);
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod common;
 mod support;
 
 use common::utc;
+use prepbot::frontends::slack::oauth::SCOPES;
 use serde_json::json;
 use sqlx::PgPool;
 use support::slack_bot::*;
@@ -23,7 +24,7 @@ async fn install_link(h: &SlackHarness) -> String {
     );
     assert!(
         location.contains(&format!("client_id={CLIENT_ID}"))
-            && location.contains("scope=commands%2Cchat%3Awrite%2Cusers%3Aread"),
+            && location.contains(&serde_urlencoded::to_string([("scope", SCOPES)]).unwrap()),
         "{location}"
     );
     let state = location.split("state=").nth(1).expect("a state").to_owned();

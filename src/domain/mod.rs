@@ -4,6 +4,7 @@ pub mod action;
 pub mod boards;
 pub mod clock;
 pub mod command;
+pub mod home;
 pub mod markup;
 pub mod name;
 pub mod platform;

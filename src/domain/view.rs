@@ -14,7 +14,10 @@
 mod admin;
 mod boards;
 mod cards;
+mod home;
 mod seasons;
+
+pub use home::home;
 
 use crate::domain::action::ActionId;
 use crate::domain::markup;

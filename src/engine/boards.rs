@@ -17,6 +17,18 @@ impl Engine {
         topic: Option<Topic>,
         page: u32,
     ) -> Result<Response, EngineError> {
+        let board = self.board(ctx, period, topic, page).await?;
+        Ok(Response::private(Body::Leaderboard(board)))
+    }
+
+    /// One page of a leaderboard, with the asker's own standing.
+    pub(super) async fn board(
+        &self,
+        ctx: Ctx,
+        period: Period,
+        topic: Option<Topic>,
+        page: u32,
+    ) -> Result<Leaderboard, EngineError> {
         if let Some(t) = &topic {
             if !self.bank.has_topic(t.as_str()) {
                 return user(format!(
@@ -44,14 +56,14 @@ impl Engine {
                 n => format!("There are only {n} pages."),
             });
         }
-        Ok(Response::private(Body::Leaderboard(Leaderboard {
+        Ok(Leaderboard {
             period,
             topic,
             page,
             pages,
             rows,
             me,
-        })))
+        })
     }
 
     pub(super) async fn stats(
@@ -60,6 +72,17 @@ impl Engine {
         me: &str,
         member: Option<String>,
     ) -> Result<Response, EngineError> {
+        let stats = self.stats_card(ctx, me, member).await?;
+        Ok(Response::private(Body::Stats(stats)))
+    }
+
+    /// A member's stats (`None`: the asker's, called `me`).
+    pub(super) async fn stats_card(
+        &self,
+        ctx: Ctx,
+        me: &str,
+        member: Option<String>,
+    ) -> Result<Stats, EngineError> {
         let (member_id, name) = match member {
             None => (ctx.member_id, None),
             Some(who) => match self.store.find_member(ctx.guild_id, &who).await? {
@@ -76,7 +99,7 @@ impl Engine {
         let streak = self.store.streak(ctx.channel_id, member_id).await?;
         let previous_post = self.store.previous_daily(ctx.channel_id, today).await?;
         let name = name.unwrap_or_else(|| me.to_owned());
-        Ok(Response::private(Body::Stats(Stats {
+        Ok(Stats {
             name,
             points: self.store.total_points(ctx.guild_id, member_id).await?,
             answers: per_topic.iter().map(|t| t.answered).sum(),
@@ -95,7 +118,7 @@ impl Engine {
                 })
                 .collect(),
             wins: self.store.wins(member_id).await?,
-        })))
+        })
     }
 
     pub(super) async fn streak(&self, ctx: Ctx) -> Result<Response, EngineError> {

@@ -98,7 +98,7 @@ impl Engine {
         }
     }
 
-    fn status(&self, row: &DailyRow) -> Result<DailyStatus, EngineError> {
+    pub(super) fn status(&self, row: &DailyRow) -> Result<DailyStatus, EngineError> {
         let sched = schedule_of(row).ok_or_else(|| {
             EngineError::User("This channel's settings are invalid; run /daily setup again.".into())
         })?;

@@ -13,6 +13,7 @@ mod daily;
 mod due;
 mod fairness;
 mod help;
+mod home;
 mod quiz;
 mod seasons;
 mod teams;

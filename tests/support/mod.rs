@@ -28,6 +28,8 @@ pub mod slack_methods;
 #[cfg(feature = "slack")]
 pub mod slack_mock;
 #[cfg(feature = "slack")]
+pub mod slack_reads;
+#[cfg(feature = "slack")]
 pub mod slack_routes;
 #[cfg(feature = "slack")]
 pub mod slack_rules;

@@ -3,6 +3,7 @@
 //! manual clock the tests move, and a driver that signs form and JSON
 //! bodies the way Slack does and posts them to the bot's endpoints.
 
+use super::slack_methods::GOOD_CODE;
 use super::slack_mock::{SlackMock, APP_TOKEN, BOT_TOKEN};
 use chrono::{DateTime, Utc};
 use prepbot::app::{self, Running, Serve};
@@ -60,6 +61,17 @@ impl SlackHarness {
     /// OAuth v2 and there is no single-workspace token; with `socket`, the
     /// bot also connects in Socket Mode (and this waits until it has).
     pub async fn start_with(pool: PgPool, now: DateTime<Utc>, oauth: bool, socket: bool) -> Self {
+        Self::start_configured(pool, now, oauth, socket, None).await
+    }
+
+    /// [`SlackHarness::start_with`]; `admin_group` is `SLACK_ADMIN_GROUP`.
+    pub async fn start_configured(
+        pool: PgPool,
+        now: DateTime<Utc>,
+        oauth: bool,
+        socket: bool,
+        admin_group: Option<&str>,
+    ) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("warn,prepbot=info")
             .with_test_writer()
@@ -88,6 +100,7 @@ impl SlackHarness {
                     client_secret: CLIENT_SECRET.to_owned().into(),
                     token_key: TOKEN_KEY.to_owned().into(),
                 }),
+                admin_group: admin_group.map(str::to_owned),
             }),
             scheduler: SchedulerConfig {
                 every: Duration::from_millis(100),
@@ -135,6 +148,16 @@ impl SlackHarness {
             location,
             r.text().await.unwrap_or_default(),
         )
+    }
+
+    /// Installs the app through OAuth (`/slack/install`, then the
+    /// callback with the mock's good code) into the mock's installed team.
+    pub async fn install(&self) {
+        let (_, location, _) = self.browse("/slack/install").await;
+        let state = location.split("state=").nth(1).expect("a state");
+        let callback = format!("/slack/oauth/callback?code={GOOD_CODE}&state={state}");
+        let (status, _, page) = self.browse(&callback).await;
+        assert_eq!(status, 200, "{page}");
     }
 
     /// Posts `body` to `path` with Slack's headers, signed as `signing` says.
@@ -233,6 +256,26 @@ impl SlackHarness {
             "trigger_id": self.mock.trigger(), "response_url": url, "actions": [action],
         });
         (self.interaction(payload, Signing::Good).await, id)
+    }
+
+    /// Clicks `action_id` on `user`'s App Home tab: Slack sends the view,
+    /// no channel and no `response_url`.
+    pub async fn click_home(&self, user: &str, action_id: &str) -> u16 {
+        let action =
+            json!({"action_id": action_id, "block_id": "b", "type": "button", "action_ts": "1"});
+        let payload = json!({
+            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "username": user.to_lowercase(), "team_id": TEAM},
+            "container": {"type": "view", "view_id": "VHOME"}, "view": {"id": "VHOME", "type": "home"},
+            "trigger_id": self.mock.trigger(), "actions": [action],
+        });
+        self.interaction(payload, Signing::Good).await
+    }
+
+    /// Opens `user`'s App Home tab (`app_home_opened`, event `event_id`).
+    pub async fn open_home(&self, user: &str, event_id: &str) -> u16 {
+        let opened = json!({"type": "event_callback", "team_id": TEAM, "event_id": event_id, "event_time": 1,
+                            "event": {"type": "app_home_opened", "user": user, "tab": "home", "channel": format!("D{user}")}});
+        self.event(opened, Signing::Good).await.0
     }
 
     /// Submits the answer modal `view` (as `views.open` sent it) with `text`.

@@ -1,6 +1,7 @@
 //! What each Web API method of the mock does: its required arguments, the
 //! channel's state, messages kept per channel (so `chat.update` edits what
 //! `chat.postMessage` made), single-use `trigger_id`s that expire after 3 s.
+//! `conversations.history` and `usergroups.users.list` are in `slack_reads.rs`.
 
 use super::slack_mock::{Outcome, SlackState, TRIGGER_LIFE};
 use super::slack_rules as rules;
@@ -13,7 +14,7 @@ pub const GOOD_CODE: &str = "good-code";
 pub const INSTALLED_TEAM: &str = "T0INSTALL";
 pub const INSTALLED_TOKEN: &str = "xoxb-installed-team-token";
 
-fn refused(code: &'static str, why: impl Into<String>) -> Outcome {
+pub(crate) fn refused(code: &'static str, why: impl Into<String>) -> Outcome {
     Outcome::Refused((code, why.into()))
 }
 
@@ -63,6 +64,8 @@ pub fn call(s: &SlackState, method: &str, is_json: bool, body: &Value) -> Result
             Ok(json!({"view": {"id": "VHOME"}}))
         }
         "users.info" => users_info(s, is_json, body),
+        "usergroups.users.list" => super::slack_reads::usergroup_users(s, is_json, body),
+        "conversations.history" => super::slack_reads::history(s, is_json, body),
         "oauth.v2.access" => {
             for arg in ["code", "client_id", "client_secret"] {
                 if body[arg].as_str().unwrap_or_default().is_empty() {
@@ -75,7 +78,7 @@ pub fn call(s: &SlackState, method: &str, is_json: bool, body: &Value) -> Result
             }
             s.issued.lock().unwrap().insert(INSTALLED_TOKEN.into());
             Ok(json!({
-                "access_token": INSTALLED_TOKEN, "token_type": "bot", "scope": "commands,chat:write,users:read",
+                "access_token": INSTALLED_TOKEN, "token_type": "bot", "scope": super::slack_reads::manifest_scopes().into_iter().collect::<Vec<_>>().join(","),
                 "team": {"id": INSTALLED_TEAM, "name": "Installed"}, "bot_user_id": "UBOT", "app_id": "A1",
             }))
         }
@@ -87,11 +90,11 @@ pub fn call(s: &SlackState, method: &str, is_json: bool, body: &Value) -> Result
     }
 }
 
-fn next_ts(s: &SlackState) -> String {
+pub(crate) fn next_ts(s: &SlackState) -> String {
     format!("1700000000.{:06}", s.next_ts.fetch_add(1, Ordering::SeqCst))
 }
 
-fn channel_ok(s: &SlackState, body: &Value) -> Result<String, Outcome> {
+pub(crate) fn channel_ok(s: &SlackState, body: &Value) -> Result<String, Outcome> {
     let channel = body["channel"].as_str().unwrap_or_default().to_owned();
     if let Some(e) = s.channel_errors.lock().unwrap().get(&channel) {
         return Err(Outcome::Error(e.clone()));
@@ -109,8 +112,13 @@ fn post_message(s: &SlackState, body: &Value) -> Result<Value, Outcome> {
             return Err(refused("thread_not_found", format!("thread_ts {thread}")));
         }
     }
+    if !body["metadata"].is_null() {
+        super::slack_reads::metadata(&body["metadata"]).map_err(Outcome::Refused)?;
+    }
     let ts = next_ts(s);
-    let message = json!({"ts": ts, "text": body["text"], "blocks": body["blocks"], "thread_ts": body["thread_ts"]});
+    let message = json!({"type": "message", "ts": ts, "text": body["text"], "blocks": body["blocks"],
+                         "thread_ts": body["thread_ts"], "metadata": body["metadata"],
+                         "bot_id": super::slack_reads::BOT_ID, "app_id": "A1", "user": "UBOT"});
     list.push(message.clone());
     Ok(json!({"channel": channel, "ts": ts, "message": message}))
 }

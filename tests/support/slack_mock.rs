@@ -9,8 +9,10 @@
 //! refusal: dropping the mock with refusals fails the test, unless the test
 //! expects them. Every answer is `Content-Type: application/json`.
 //!
-//! Tests can script faults (a 429 with `Retry-After`, an `ok:false` error)
-//! and channel errors (`not_in_channel`, `is_archived`, ...).
+//! Tests can script faults (a 429 with `Retry-After`, an `ok:false` error,
+//! an answer lost after the call took effect) and channel errors
+//! (`not_in_channel`, `is_archived`, ...). Read methods, user groups and
+//! scopes are in `slack_reads.rs`.
 
 use super::slack_rules::Refusal;
 use axum::http::StatusCode;
@@ -55,6 +57,9 @@ pub enum Fault {
     RateLimited { secs: u64 },
     /// `ok:false` with this error code.
     Error(&'static str),
+    /// The call takes effect and is recorded, then the connection drops
+    /// before the answer arrives: the caller cannot know it worked.
+    LoseAnswer,
 }
 
 pub struct SlackState {
@@ -65,6 +70,11 @@ pub struct SlackState {
     /// channel → the error every post there gets.
     pub(crate) channel_errors: Mutex<HashMap<String, String>>,
     pub(crate) admins: Mutex<HashSet<String>>,
+    /// user group id → its members (`usergroups.users.list`).
+    pub(crate) groups: Mutex<HashMap<String, Vec<String>>>,
+    /// The bot scopes every bot token holds (the manifest's, unless a test
+    /// takes one away).
+    pub(crate) scopes: Mutex<HashSet<String>>,
     /// Bot tokens handed out by `oauth.v2.access` (accepted like BOT_TOKEN).
     pub(crate) issued: Mutex<HashSet<String>>,
     /// channel → messages (`ts`, `text`, `blocks`, `thread_ts`), edits applied.
@@ -93,6 +103,8 @@ impl Default for SlackState {
             faults: Mutex::default(),
             channel_errors: Mutex::default(),
             admins: Mutex::default(),
+            groups: Mutex::default(),
+            scopes: Mutex::new(super::slack_reads::manifest_scopes()),
             issued: Mutex::default(),
             messages: Mutex::default(),
             next_ts: AtomicU64::new(1),

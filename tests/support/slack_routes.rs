@@ -84,7 +84,9 @@ pub async fn api(
         }
         _ => {}
     }
+    let mut lose = false;
     match s.fault(&method) {
+        Some(Fault::LoseAnswer) => lose = true,
         Some(Fault::RateLimited { secs }) => {
             s.record(&method, &body, token, Some("ratelimited".into()));
             return answer(
@@ -99,7 +101,13 @@ pub async fn api(
         }
         None => {}
     }
-    match super::slack_methods::call(&s, &method, is_json, &body) {
+    let result = super::slack_reads::scoped(&s, &method, &body)
+        .and_then(|()| super::slack_methods::call(&s, &method, is_json, &body));
+    match result {
+        Ok(_) if lose => {
+            s.record(&method, &body, token, Some("answer_lost".into()));
+            lost()
+        }
         Ok(result) => {
             s.record(&method, &body, token, None);
             let mut out = json!({"ok": true});
@@ -114,6 +122,20 @@ pub async fn api(
             answer(StatusCode::OK, json!({"ok": false, "error": code}), None)
         }
     }
+}
+
+/// A 200 whose body breaks off: the connection drops before the answer
+/// is read, after the call took effect.
+fn lost() -> Response {
+    let broken = futures::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("connection dropped"))
+    });
+    let mut r = Response::new(axum::body::Body::from_stream(broken));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    r
 }
 
 pub async fn respond(

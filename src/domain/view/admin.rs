@@ -133,13 +133,21 @@ pub fn help(h: &HelpCard, words: &Words) -> View {
 /// A channel's daily settings, and whether and when it posts next.
 pub fn daily_status(s: &DailyStatus, words: &Words) -> View {
     let title = s.headline.as_deref().unwrap_or("Daily question");
-    let mut v = View::new(Tone::Neutral, title);
+    let v = View::new(Tone::Neutral, title).text(settings_line(s));
+    match state_line(s, words) {
+        Some(state) => v.text(state),
+        None => v,
+    }
+}
+
+/// "Posts at 09:00 and reveals at 17:00 (UTC), every day, from all topics."
+pub fn settings_line(s: &DailyStatus) -> String {
     let topics = if s.topics.is_empty() {
         "all topics".to_owned()
     } else {
         s.topics.join(", ")
     };
-    v = v.text(format!(
+    format!(
         "Posts at {} and reveals at {}{} ({}), {}, from {topics}.",
         s.post_time,
         s.reveal_time,
@@ -154,14 +162,18 @@ pub fn daily_status(s: &DailyStatus, words: &Words) -> View {
         } else {
             "every day"
         },
-    ));
+    )
+}
+
+/// Whether the schedule runs (and when it posts next) or is paused, and why.
+pub fn state_line(s: &DailyStatus, words: &Words) -> Option<String> {
     match (&s.paused, &s.next_post) {
-        (Some(why), _) => v.text(format!(
+        (Some(why), _) => Some(format!(
             "Paused ({why}): nothing is posted until an admin runs {}.",
             words.cmd("daily resume")
         )),
-        (None, Some(next)) => v.text(format!("Next post: {next}.")),
-        (None, None) => v,
+        (None, Some(next)) => Some(format!("Next post: {next}.")),
+        (None, None) => None,
     }
 }
 

@@ -10,6 +10,8 @@ use serde_json::{json, Value};
 
 /// Most blocks in one message.
 pub const MESSAGE_BLOCKS: usize = 50;
+/// Most blocks in a view (a modal, an App Home tab).
+pub const VIEW_BLOCKS: usize = 100;
 /// Most characters in a section's text.
 pub const SECTION_TEXT: usize = 3000;
 /// Most characters in a header.
@@ -62,6 +64,29 @@ pub fn messages(view: &View) -> Vec<Vec<Value>> {
         out[0].push(actions);
     }
     out
+}
+
+/// Views one after another as the blocks of one App Home tab, a divider
+/// between them. The core keeps a home well under [`VIEW_BLOCKS`]; should
+/// one still be longer, whole views at its end are left out (never half a
+/// view) and the log says so.
+pub fn home(views: &[View]) -> Vec<Value> {
+    let mut all: Vec<Value> = Vec::new();
+    for (i, view) in views.iter().enumerate() {
+        let mut these = messages(view).concat();
+        if i > 0 {
+            these.insert(0, json!({"type": "divider"}));
+        }
+        if all.len() + these.len() > VIEW_BLOCKS {
+            tracing::warn!(
+                left_out = views.len() - i,
+                "an App Home over 100 blocks; its last views are left out"
+            );
+            break;
+        }
+        all.extend(these);
+    }
+    all
 }
 
 /// The notification text of a message (shown where blocks are not): the
@@ -189,11 +214,23 @@ fn control(c: &Control) -> Option<Value> {
 
 /// The core's markup as Slack `mrkdwn`: `**bold**` becomes `*bold*`, a
 /// backslash escape becomes the literal character, and `&`, `<`, `>` are
-/// escaped so nothing a person typed can link or mention.
+/// escaped so nothing a person typed can link or mention. The one link
+/// kept is the core's own channel reference (`<#C123>`, from
+/// [`super::WORDS`]): anything a person wrote reaches markup escaped, so an
+/// unescaped one can only be the core's.
 pub fn to_mrkdwn(markup: &str) -> String {
     let mut out = String::with_capacity(markup.len());
     let mut chars = markup.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '<' {
+            if let Some(link) = channel_link(chars.clone()) {
+                for _ in 0..link.chars().count() - 1 {
+                    chars.next();
+                }
+                out.push_str(&link);
+                continue;
+            }
+        }
         match c {
             '\\' => out.push_str(&escape(&chars.next().map(String::from).unwrap_or_default())),
             '*' if chars.peek() == Some(&'*') => {
@@ -205,6 +242,19 @@ pub fn to_mrkdwn(markup: &str) -> String {
         }
     }
     out
+}
+
+/// `<#ID>` when `after` (what follows a `<`) is `#`, an upper-case
+/// alphanumeric channel id and `>`.
+fn channel_link(after: impl Iterator<Item = char>) -> Option<String> {
+    let rest: String = after.take(24).collect();
+    let id = rest.strip_prefix('#')?.split('>').next()?;
+    let well_formed = !id.is_empty()
+        && rest.len() > id.len() + 1
+        && id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    well_formed.then(|| format!("<#{id}>"))
 }
 
 /// Slack's three control characters, escaped.

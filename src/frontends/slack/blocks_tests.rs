@@ -103,3 +103,36 @@ fn the_answer_modal_has_a_short_title_a_multiline_input_and_the_submit_action() 
     );
     assert_eq!(modal["private_metadata"], "C1");
 }
+
+#[test]
+fn a_home_puts_a_divider_between_views_and_stays_within_100_blocks_leaving_out_whole_views() {
+    let view = |i: usize| {
+        let mut v = View::new(Tone::Neutral, format!("View {i}"));
+        for j in 0..10 {
+            v = v.text(format!("line {j}"));
+        }
+        v
+    };
+    let two = home(&[view(0), view(1)]);
+    assert_eq!(two.len(), 11 + 1 + 11);
+    assert_eq!(two[11]["type"], "divider");
+    let many: Vec<View> = (0..20).map(view).collect();
+    let blocks = home(&many);
+    assert!(blocks.len() <= VIEW_BLOCKS, "{}", blocks.len());
+    // Eight whole views (11 blocks each, dividers between): 95 blocks.
+    assert_eq!(blocks.len(), 8 * 11 + 7);
+    assert_eq!(blocks.last().unwrap()["text"]["text"], "line 9");
+}
+
+#[test]
+fn the_cores_channel_reference_becomes_a_slack_link_but_one_a_person_typed_stays_text() {
+    assert_eq!(
+        to_mrkdwn("Open now in <#C0DAILY>."),
+        "Open now in <#C0DAILY>."
+    );
+    let typed = crate::domain::markup::escape("<#C0DAILY>");
+    assert_eq!(to_mrkdwn(&typed), "&lt;#C0DAILY&gt;");
+    for not_a_channel in ["<#c1>", "<#>", "<#C1 >", "a < b", "<#C1|x>", "<!here>"] {
+        assert!(!to_mrkdwn(not_a_channel).contains('<'), "{not_a_channel}");
+    }
+}

@@ -5,7 +5,8 @@
 //! One workspace needs `SLACK_SIGNING_SECRET` and `SLACK_BOT_TOKEN`. Many
 //! workspaces install the app through OAuth v2 instead, which needs
 //! `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET` and `SLACK_TOKEN_KEY` (the key
-//! that encrypts each workspace's token in PostgreSQL).
+//! that encrypts each workspace's token in PostgreSQL). `SLACK_ADMIN_GROUP`
+//! makes the members of one user group admins, besides workspace admins.
 
 use secrecy::SecretString;
 
@@ -19,6 +20,7 @@ pub const SETTINGS: &[&str] = &[
     "SLACK_CLIENT_ID",
     "SLACK_CLIENT_SECRET",
     "SLACK_TOKEN_KEY",
+    "SLACK_ADMIN_GROUP",
 ];
 
 /// Slack's Web API.
@@ -38,6 +40,8 @@ pub struct SlackConfig {
     pub api_base: String,
     /// Multi-workspace install by OAuth v2.
     pub oauth: Option<OAuthConfig>,
+    /// A user group id (`S...`) whose members are admins too.
+    pub admin_group: Option<String>,
 }
 
 /// Settings of the OAuth v2 install.
@@ -75,6 +79,7 @@ impl SlackConfig {
                 .trim_end_matches('/')
                 .to_owned(),
             oauth,
+            admin_group: get("SLACK_ADMIN_GROUP").map(|g| g.trim().to_owned()),
         }))
     }
 
@@ -159,6 +164,16 @@ mod tests {
         all[3].1 = "short";
         let e = SlackConfig::from_vars(vars(&all)).unwrap_err();
         assert!(e.to_string().contains("64 hex digits"), "{e}");
+    }
+
+    #[test]
+    fn an_admin_group_is_read_trimmed_and_is_optional() {
+        let mut both = vec![("SLACK_SIGNING_SECRET", "s"), ("SLACK_BOT_TOKEN", "xoxb-1")];
+        let c = SlackConfig::from_vars(vars(&both)).unwrap().unwrap();
+        assert_eq!(c.admin_group, None);
+        both.push(("SLACK_ADMIN_GROUP", " S0PREPADMINS "));
+        let c = SlackConfig::from_vars(vars(&both)).unwrap().unwrap();
+        assert_eq!(c.admin_group.as_deref(), Some("S0PREPADMINS"));
     }
 
     #[test]

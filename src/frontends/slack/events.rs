@@ -2,13 +2,14 @@
 //! (Slack's check of the request URL). Every other event is recorded by its
 //! `event_id` before it is handled, so Slack's retries are handled once:
 //!
-//! - `app_home_opened`: publishes the person's stats on the App Home tab.
+//! - `app_home_opened`: publishes the person's home (the core's
+//!   [`view::home`]: today's open questions with an Answer button, their
+//!   stats and rank, and for admins each channel's daily settings).
 //! - `app_uninstalled`, `tokens_revoked`: the bot can no longer post in that
 //!   workspace, so its stored token is deleted and its schedules pause with the reason (`/prep daily status`
 //!   says why; reinstalling and `/prep daily resume` start them again).
 
 use super::{blocks, place, Slack};
-use crate::domain::command::{Command, Period};
 use crate::domain::view;
 use crate::engine::Platform;
 use crate::storage::StoreError;
@@ -19,9 +20,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-/// Most blocks in an App Home view.
-const VIEW_BLOCKS: usize = 100;
 
 /// Verifies, acknowledges, and handles the event in the background.
 pub async fn handle(State(slack): State<Arc<Slack>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -115,28 +113,20 @@ async fn handle_event(slack: &Slack, envelope: &Value) -> anyhow::Result<()> {
     }
 }
 
-/// Publishes the person's stats (points, streaks, per-topic accuracy) and
-/// their all-time rank on their App Home tab.
+/// Publishes the person's home on their App Home tab. Admins see more, so
+/// Slack is asked whether the person is one.
 async fn home(slack: &Slack, team: &str, event: &Value) -> anyhow::Result<()> {
     let user = event["user"].as_str().unwrap_or_default();
     let channel = event["channel"].as_str().unwrap_or_default();
-    let actor = slack.actor(team, user, user, false).await;
-    let (engine, place) = (slack.runner.engine(), place(team, channel));
-    let rank = Command::Leaderboard {
-        period: Period::All,
-        topic: None,
-        page: 1,
-    };
-    let mut shown: Vec<Value> = Vec::new();
-    for command in [Command::Stats { member: None }, rank] {
-        let response = engine.handle(&actor, &place, command).await;
-        let mut view = view::build(&response.reply.body, &super::WORDS);
-        // A home tab has no response_url for a paging click to answer to.
-        view.controls.clear();
-        shown.extend(blocks::messages(&view).concat());
-    }
-    shown.truncate(VIEW_BLOCKS);
-    let body = json!({"user_id": user, "view": {"type": "home", "blocks": shown}});
+    // The event carries no name: the stored one is kept (see `resolve`).
+    let actor = slack.actor(team, user, user, true).await;
+    let home = slack
+        .runner
+        .engine()
+        .home(&actor, &place(team, channel))
+        .await?;
+    let views = view::home(&home, slack.runner.words());
+    let body = json!({"user_id": user, "view": {"type": "home", "blocks": blocks::home(&views)}});
     let api = slack.api_for(team).await;
     api.call("views.publish", &body).await?;
     Ok(())

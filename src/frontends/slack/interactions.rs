@@ -2,13 +2,15 @@
 //! submission (`view_submission`). Every `action_id` and `callback_id` is a
 //! core [`ActionId`], so a button keeps working across restarts. Each is
 //! acknowledged at once with an empty 200 (which also closes a submitted
-//! modal) and finished in the background.
+//! modal) and finished in the background. An Answer button on the App Home
+//! tab has no channel, so its modal answers where the post was made.
 
 use super::commands::apologise;
 use super::surface::{Ephemeral, ResponseUrl};
 use super::{blocks, place, Slack};
 use crate::domain::action::{ActionId, Input, ANSWER_FIELD};
 use crate::domain::command::{Command, ParseError};
+use crate::engine::Platform;
 use crate::runner::Surface;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -80,8 +82,15 @@ fn channel_of(p: &Value) -> String {
 async fn clicked(slack: &Slack, p: &Value) {
     let action = &p["actions"][0];
     let id = ActionId::parse(text(action, "/action_id"));
-    let channel = channel_of(p);
+    let mut channel = channel_of(p);
     if let Some(ActionId::OpenAnswer { post }) = id {
+        if channel.is_empty() {
+            // A click on the App Home tab: answer where the post was made.
+            let Some(posted_in) = post_channel(slack, team_of(p), post).await else {
+                return;
+            };
+            channel = posted_in;
+        }
         let modal = blocks::answer_modal(Some(post), &channel);
         let body = json!({"trigger_id": text(p, "/trigger_id"), "view": modal});
         let api = slack.api_for(team_of(p)).await;
@@ -112,6 +121,25 @@ async fn clicked(slack: &Slack, p: &Value) {
             .and_then(Value::as_bool)
             == Some(true);
     run(slack, p, &channel, &mut surface, command).await;
+}
+
+/// The channel of `post` in `team`, as the core recorded it.
+async fn post_channel(slack: &Slack, team: &str, post: i64) -> Option<String> {
+    let engine = slack.runner.engine();
+    match engine.post_channel(Platform::Slack, team, post).await {
+        Ok(Some(channel)) => Some(channel),
+        Ok(None) => {
+            tracing::warn!(
+                post,
+                "a home's Answer button names a post this workspace does not have"
+            );
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, post, "could not find where a post was made");
+            None
+        }
+    }
 }
 
 #[tracing::instrument(skip_all, fields(user = text(p, "/user/id")))]

@@ -16,7 +16,10 @@
 //!   public URL needed), when `SLACK_APP_TOKEN` is set.
 //! - [`oauth`], [`tokens`]: the multi-workspace install, and which token
 //!   speaks for which workspace (sealed at rest).
+//! - [`admins`]: who may run admin commands (workspace admins and owners,
+//!   and the members of `SLACK_ADMIN_GROUP`).
 
+pub mod admins;
 pub mod api;
 pub mod blocks;
 pub mod commands;
@@ -30,6 +33,7 @@ pub mod surface;
 pub mod tokens;
 pub mod verify;
 
+pub use admins::words;
 pub use config::{SlackConfig, SETTINGS};
 
 use crate::domain::view::Words;
@@ -59,6 +63,8 @@ pub struct Slack {
     pub api: Api,
     pub tokens: Tokens,
     pub oauth: Option<config::OAuthConfig>,
+    /// `SLACK_ADMIN_GROUP`: a user group whose members are admins too.
+    admin_group: Option<String>,
     secret: SecretString,
 }
 
@@ -70,6 +76,7 @@ impl Slack {
             api: Api::new(&config.api_base, None),
             tokens,
             oauth: config.oauth.clone(),
+            admin_group: config.admin_group.clone(),
             secret: config.signing_secret.clone(),
         })
     }
@@ -103,25 +110,12 @@ impl Slack {
         })
     }
 
-    /// The person behind a request. Admin is asked of Slack (`users.info`:
-    /// workspace admin or owner) only when the command needs it.
+    /// The person behind a request. Whether they are an admin is asked of
+    /// Slack ([`admins`]) only when the command needs it.
     pub async fn actor(&self, team: &str, user: &str, name: &str, admin_matters: bool) -> Actor {
-        let is_admin = admin_matters && self.is_admin(team, user).await;
+        let is_admin = admin_matters
+            && admins::is_admin(&self.api_for(team).await, self.admin_group.as_deref(), user).await;
         Actor::new(user, name, is_admin)
-    }
-
-    async fn is_admin(&self, team: &str, user: &str) -> bool {
-        let api = self.api_for(team).await;
-        match api.read("users.info", &[("user", user)]).await {
-            Ok(v) => {
-                let flag = |k: &str| v["user"][k].as_bool() == Some(true);
-                flag("is_admin") || flag("is_owner") || flag("is_primary_owner")
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "users.info failed; treating the person as a member");
-                false
-            }
-        }
     }
 }
 

@@ -12,11 +12,19 @@
 //! [`DeliveryError::Failed`] (a later tick retries), never `Transient`:
 //! `chat.postMessage` has no idempotency key, so a 500 may hide a post that
 //! went out, and an immediate retry could post it twice.
+//!
+//! Nothing is posted twice: a daily post's first message carries message
+//! metadata naming the post ([`POST_EVENT`]). When an attempt's outcome is
+//! unknown (the answer was lost, or the process died), the redelivery
+//! (`Effect::PostQuestion.redelivery`) first reads the channel's last
+//! [`LOOK_BACK`] messages (`conversations.history`) and adopts the earlier
+//! message instead of posting again.
 
 use super::api::{Api, ApiError};
 use super::blocks;
 use super::tokens::Tokens;
 use crate::delivery::{DeliveryError, Notifier, Pacer};
+use crate::domain::action::ActionId;
 use crate::domain::reply::{Effect, MessageRef};
 use crate::domain::view::{self, View};
 use async_trait::async_trait;
@@ -30,6 +38,37 @@ const NOT_INSTALLED: &str =
 
 /// Messages per second Slack allows in one channel.
 const PER_CHANNEL: u32 = 1;
+
+/// The metadata `event_type` on a daily post's first message; its
+/// `event_payload` is `{"post_id": N}`.
+pub const POST_EVENT: &str = "prepbot_daily_post";
+
+/// How many recent messages a redelivery looks through for its own post.
+pub const LOOK_BACK: u32 = 50;
+
+/// Where a call goes, and which workspace's token makes it.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    /// A channel id, or a user id (their direct message with the app).
+    channel: &'a str,
+    /// A channel of the workspace whose token to use.
+    token_of: &'a str,
+}
+
+impl<'a> At<'a> {
+    fn channel(channel: &'a str) -> Self {
+        Self {
+            channel,
+            token_of: channel,
+        }
+    }
+}
+
+/// A call's arguments: JSON for write methods, a form for read methods.
+enum Args<'a> {
+    Json(Value),
+    Form(&'a [(&'a str, &'a str)]),
+}
 
 /// Delivers daily posts and reveals to Slack channels.
 pub struct SlackNotifier {
@@ -54,42 +93,55 @@ impl SlackNotifier {
             .clone()
     }
 
-    /// One paced call for `channel`; a 429 also holds the channel back.
-    async fn call(&self, channel: &str, method: &str, body: Value) -> Result<Value, DeliveryError> {
+    /// One paced call; a 429 also holds the channel back. The outer error
+    /// is ours (no token), the inner one Slack's answer.
+    async fn request(
+        &self,
+        at: At<'_>,
+        method: &str,
+        args: Args<'_>,
+    ) -> Result<Result<Value, ApiError>, DeliveryError> {
         let token = self
             .tokens
-            .for_channel(channel)
+            .for_channel(at.token_of)
             .await
             .map_err(|e| DeliveryError::Failed(format!("{e:#}")))?;
         let Some(token) = token else {
             return Err(DeliveryError::Permanent(NOT_INSTALLED.into()));
         };
-        let pacer = self.pacer(channel);
+        let pacer = self.pacer(at.channel);
         pacer.wait().await;
-        self.api
-            .with_token(Some(token))
-            .call(method, &body)
-            .await
-            .map_err(|e| {
-                if let ApiError::RateLimited(wait) = e {
-                    pacer.back_off(wait);
-                }
-                classify(e)
-            })
+        let api = self.api.with_token(Some(token));
+        let answer = match args {
+            Args::Json(body) => api.call(method, &body).await,
+            Args::Form(form) => api.read(method, form).await,
+        };
+        if let Err(ApiError::RateLimited(wait)) = &answer {
+            pacer.back_off(*wait);
+        }
+        Ok(answer)
     }
 
-    /// Posts `view` in `channel` (in the thread of `thread` when given);
-    /// returns the first message's `ts`.
+    /// [`SlackNotifier::request`] with Slack's errors as the scheduler sees them.
+    async fn call(&self, at: At<'_>, method: &str, body: Value) -> Result<Value, DeliveryError> {
+        self.request(at, method, Args::Json(body))
+            .await?
+            .map_err(classify)
+    }
+
+    /// Posts `view` (in the thread of `thread` when given, with `metadata`
+    /// on its first message); returns the first message's `ts`.
     async fn post(
         &self,
-        channel: &str,
+        at: At<'_>,
         view: &View,
         thread: Option<&str>,
+        metadata: Option<Value>,
     ) -> Result<String, DeliveryError> {
         let mut first: Option<String> = None;
         for message in blocks::messages(view) {
             let mut body = json!({
-                "channel": channel,
+                "channel": at.channel,
                 "text": blocks::fallback(view),
                 "blocks": message,
                 "unfurl_links": false,
@@ -97,7 +149,10 @@ impl SlackNotifier {
             if let Some(ts) = first.as_deref().or(thread) {
                 body["thread_ts"] = json!(ts);
             }
-            let posted = self.call(channel, "chat.postMessage", body).await?;
+            if let (None, Some(metadata)) = (&first, &metadata) {
+                body["metadata"] = metadata.clone();
+            }
+            let posted = self.call(at, "chat.postMessage", body).await?;
             let ts = posted["ts"]
                 .as_str()
                 .ok_or_else(|| DeliveryError::Failed("posted message has no ts".into()))?;
@@ -106,19 +161,69 @@ impl SlackNotifier {
         first.ok_or_else(|| DeliveryError::Failed("nothing to post".into()))
     }
 
+    /// Posts the daily question, unless a redelivery finds it posted already.
+    async fn post_question(
+        &self,
+        channel: &str,
+        effect: &Effect,
+        redelivery: bool,
+    ) -> Result<MessageRef, DeliveryError> {
+        let post = effect.post_id();
+        if redelivery {
+            if let Some(ts) = self.already_posted(channel, post).await? {
+                tracing::info!(
+                    post,
+                    "found the earlier post in the channel; not posting again"
+                );
+                return Ok(ts);
+            }
+        }
+        let view = view::post(effect, &super::WORDS);
+        let marker = json!({"event_type": POST_EVENT, "event_payload": {"post_id": post}});
+        self.post(At::channel(channel), &view, None, Some(marker))
+            .await
+    }
+
+    /// The `ts` of daily post `post` among the channel's last [`LOOK_BACK`]
+    /// messages. An install that predates the history scopes cannot look
+    /// (`missing_scope`): it posts again, as before (docs/slack.md says so).
+    async fn already_posted(
+        &self,
+        channel: &str,
+        post: i64,
+    ) -> Result<Option<MessageRef>, DeliveryError> {
+        let limit = LOOK_BACK.to_string();
+        let form = [
+            ("channel", channel),
+            ("limit", limit.as_str()),
+            ("include_all_metadata", "true"),
+        ];
+        let at = At::channel(channel);
+        match self
+            .request(at, "conversations.history", Args::Form(&form))
+            .await?
+        {
+            Ok(history) => Ok(find_post(&history, post)),
+            Err(ApiError::Slack(code)) if code == "missing_scope" => {
+                tracing::warn!(post, "cannot read the channel's history (reinstall the app for channels:history); posting again");
+                Ok(None)
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+
     async fn reveal(
         &self,
         channel: &str,
         original: Option<&str>,
         effect: &Effect,
     ) -> Result<(), DeliveryError> {
+        let at = At::channel(channel);
         let (face, answer) = view::reveal_parts(effect, &super::WORDS).expect("a reveal effect");
         let Some(ts) = original else {
             // The post's message is unknown: the whole reveal, as a new post.
-            return self
-                .post(channel, &view::post(effect, &super::WORDS), None)
-                .await
-                .map(|_| ());
+            let whole = view::post(effect, &super::WORDS);
+            return self.post(at, &whole, None, None).await.map(|_| ());
         };
         let update = json!({
             "channel": channel,
@@ -126,15 +231,15 @@ impl SlackNotifier {
             "text": blocks::fallback(&face),
             "blocks": blocks::messages(&face).swap_remove(0),
         });
-        match self.call(channel, "chat.update", update).await {
+        match self.call(at, "chat.update", update).await {
             // Deleted by someone: the thread would dangle, so post anew.
             Err(DeliveryError::Failed(why)) if why.contains("message_not_found") => {
                 let whole = view::post(effect, &super::WORDS);
-                return self.post(channel, &whole, None).await.map(|_| ());
+                return self.post(at, &whole, None, None).await.map(|_| ());
             }
             other => other?,
         };
-        self.post(channel, &answer, Some(ts)).await.map(|_| ())
+        self.post(at, &answer, Some(ts), None).await.map(|_| ())
     }
 }
 
@@ -142,12 +247,13 @@ impl SlackNotifier {
 impl Notifier for SlackNotifier {
     async fn deliver(&self, effect: &Effect) -> Result<Option<MessageRef>, DeliveryError> {
         match effect {
-            Effect::PostQuestion { channel, .. } => {
-                let ts = self
-                    .post(channel, &view::post(effect, &super::WORDS), None)
-                    .await?;
-                Ok(Some(ts))
-            }
+            Effect::PostQuestion {
+                channel,
+                redelivery,
+                ..
+            } => Ok(Some(
+                self.post_question(channel, effect, *redelivery).await?,
+            )),
             Effect::PostReveal {
                 channel, original, ..
             } => {
@@ -155,19 +261,53 @@ impl Notifier for SlackNotifier {
                 Ok(None)
             }
             Effect::Announce { channel, .. } => {
-                let ts = self
-                    .post(channel, &view::post(effect, &super::WORDS), None)
-                    .await?;
+                let view = view::post(effect, &super::WORDS);
+                let ts = self.post(At::channel(channel), &view, None, None).await?;
                 Ok(Some(ts))
             }
-            // Posting to a user id opens the app's direct message with them.
-            Effect::TellAdmin { admin, .. } => {
-                self.post(admin, &view::post(effect, &super::WORDS), None)
-                    .await?;
+            // Posting to a user id opens the app's direct message with them,
+            // with the token of the workspace of the channel that paused (a
+            // user id alone does not say which workspace that is).
+            Effect::TellAdmin { admin, card, .. } => {
+                let at = At {
+                    channel: admin,
+                    token_of: &card.channel,
+                };
+                let view = view::post(effect, &super::WORDS);
+                self.post(at, &view, None, None).await?;
                 Ok(None)
             }
         }
     }
+}
+
+/// The `ts` of the message of a `conversations.history` answer that is
+/// daily post `post`: a bot's message marked with [`POST_EVENT`], or (one
+/// posted before the marker existed) carrying that post's buttons.
+pub fn find_post(history: &Value, post: i64) -> Option<MessageRef> {
+    let messages = history["messages"].as_array()?;
+    let ours = messages.iter().find(|m| {
+        let by_a_bot = m["bot_id"].as_str().is_some_and(|b| !b.is_empty());
+        by_a_bot && (marked(m, post) || has_buttons_of(m, post))
+    })?;
+    ours["ts"].as_str().map(str::to_owned)
+}
+
+fn marked(message: &Value, post: i64) -> bool {
+    let meta = &message["metadata"];
+    let id = &meta["event_payload"]["post_id"];
+    meta["event_type"] == POST_EVENT
+        && (id.as_i64() == Some(post) || id.as_str() == Some(post.to_string().as_str()))
+}
+
+fn has_buttons_of(message: &Value, post: i64) -> bool {
+    message["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+        .filter_map(|e| e["action_id"].as_str().and_then(ActionId::parse))
+        .any(|a| a.post() == Some(post))
 }
 
 /// A failed call as the scheduler sees it.
@@ -237,5 +377,20 @@ mod tests {
             classify(ApiError::Slack("internal_error".into())),
             DeliveryError::Failed(_)
         ));
+    }
+
+    #[test]
+    fn a_redelivery_recognises_its_post_by_metadata_or_buttons_and_only_a_bots_message() {
+        let marked = json!({"ts": "1.1", "bot_id": "B1", "metadata": {"event_type": POST_EVENT, "event_payload": {"post_id": 7}}});
+        let buttons = json!({"ts": "1.2", "bot_id": "B1", "blocks": [{"type": "actions", "elements": [{"action_id": "prepbot:answer:8"}]}]});
+        let by_a_person = json!({"ts": "1.3", "user": "U1", "metadata": {"event_type": POST_EVENT, "event_payload": {"post_id": 9}}});
+        let history = json!({"ok": true, "messages": [by_a_person, buttons, marked]});
+        assert_eq!(find_post(&history, 7).as_deref(), Some("1.1"));
+        assert_eq!(find_post(&history, 8).as_deref(), Some("1.2"));
+        assert_eq!(find_post(&history, 9), None, "not the bot's own");
+        assert_eq!(find_post(&history, 10), None);
+        // A reveal's buttons (the full answer) do not make a post look delivered.
+        let reveal = json!({"ok": true, "messages": [{"ts": "2.1", "bot_id": "B1", "blocks": [{"type": "actions", "elements": [{"action_id": "prepbot:full:11"}]}]}]});
+        assert_eq!(find_post(&reveal, 11), None);
     }
 }

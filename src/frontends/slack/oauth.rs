@@ -18,7 +18,8 @@ use std::sync::Arc;
 /// Slack's consent page.
 pub const AUTHORIZE: &str = "https://slack.com/oauth/v2/authorize";
 /// The bot scopes prepbot asks for (as in deploy/slack-manifest.yaml).
-pub const SCOPES: &str = "commands,chat:write,users:read";
+pub const SCOPES: &str =
+    "commands,chat:write,users:read,usergroups:read,channels:history,groups:history";
 /// How long an install link is good for.
 const STATE_MINUTES: i64 = 10;
 
