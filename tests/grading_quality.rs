@@ -23,13 +23,13 @@ fn bank() -> Bank {
 #[test]
 fn the_key_point_grader_agrees_with_the_first_tuning_set() {
     // Measured when docs/grading.md was written.
-    measure("labels", 0.941, 0);
+    measure("labels", 0.935, 0);
 }
 
 #[test]
 fn the_key_point_grader_agrees_with_the_blind_written_tuning_set() {
     // Measured when docs/grading.md was written.
-    measure("tuning2", 0.0, 999);
+    measure("tuning2", 0.778, 6);
 }
 
 /// Grades every case of `tests/grading/<folder>`, prints the matrix and each

@@ -157,3 +157,63 @@ fn a_run_of_buzzwords_in_one_sentence_earns_nothing() {
     );
     assert_eq!(sentence.covered.len(), 3, "{sentence:?}");
 }
+
+#[test]
+fn names_dropped_in_a_list_cover_nothing() {
+    let g = KeyPointGrader::default();
+    let listed = grade(
+        &g,
+        &question(None),
+        "Ordering in Kafka comes from the platform as a whole: brokers, per partition, \
+         same key, single partition, offsets and replication all play a part.",
+    );
+    assert_eq!(listed.covered, Vec::<String>::new(), "{listed:?}");
+    assert_eq!(listed.verdict, Verdict::Incorrect, "{listed:?}");
+}
+
+#[test]
+fn an_answer_dense_with_buzzwords_is_salad_even_with_the_right_terms() {
+    let g = KeyPointGrader::default();
+    let salad = grade(
+        &g,
+        &question(None),
+        "Kafka ordering is about leveraging a robust, scalable, cloud-native platform: \
+         order is kept within a partition and best practices with the same key give \
+         reliable, efficient pipelines with proper governance.",
+    );
+    assert_eq!(salad.verdict, Verdict::Incorrect, "{salad:?}");
+    assert!(
+        salad.detail.iter().any(|d| d.contains("buzzwords")),
+        "{salad:?}"
+    );
+}
+
+#[test]
+fn nothing_until_is_not_a_denial() {
+    let g = KeyPointGrader::default();
+    let q = question(None);
+    let a = grade(
+        &g,
+        &q,
+        "There is no guarantee across the topic: nothing is ordered until it is within a partition, \
+         so send related events with the same key.",
+    );
+    assert!(!a.detail.iter().any(|d| d.contains("opposite")), "{a:?}");
+}
+
+#[test]
+fn code_and_notes_are_not_a_keyword_list() {
+    let g = KeyPointGrader::default();
+    let q = question(None);
+    for answer in [
+        "producer.send(topic, key=user_id, value=event)  # same key, so one partition keeps them in order",
+        "order = per partition only; related events -> same key; total order = single partition, limits throughput",
+    ] {
+        let a = grade(&g, &q, answer);
+        assert!(
+            !a.detail.iter().any(|d| d.contains("list of keywords")),
+            "{answer}: {a:?}"
+        );
+        assert_ne!(a.verdict, Verdict::Incorrect, "{answer}: {a:?}");
+    }
+}

@@ -254,7 +254,7 @@ fn hit(tokens: &[Token], lo: usize, hi: usize, own_negation: bool) -> Hit {
         explicit = true;
     }
     let scoped = |i: usize| {
-        !tokens[i + 1..lo]
+        !tokens[i + 1..=hi]
             .iter()
             .any(|t| SCOPE_END.contains(&t.stem.as_str()))
     };

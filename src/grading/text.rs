@@ -46,6 +46,9 @@ pub struct Segment {
     pub words: u32,
     /// Glue words among them, articles included.
     pub glue: u32,
+    /// Holds `=` or `->`: a note that relates two things ("lake = raw
+    /// files"), which is a statement even without glue words.
+    pub relation: bool,
 }
 
 /// Analysed text. Articles are dropped from `tokens` but counted in `words`.
@@ -248,6 +251,13 @@ impl Analyzer {
             if !word.is_empty() {
                 self.push_word(&word, &mut state, &mut out);
                 last_word = std::mem::take(&mut word);
+            }
+            if c == '=' || (c == '-' && next == Some('>')) {
+                let seg = state.1 as usize;
+                if out.segments.len() <= seg {
+                    out.segments.resize(seg + 1, Segment::default());
+                }
+                out.segments[seg].relation = true;
             }
             let b = break_of(c, next, &last_word);
             if b != Break::None {

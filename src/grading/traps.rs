@@ -194,7 +194,11 @@ pub fn drop_buzzword_runs<T>(hits: &mut [Vec<(Hit, &Phrase, T)>], answer: &Analy
 /// in one sentence name things without saying anything about them, and the
 /// rubric gives a list of correct nouns no credit. Hits inside such a list do
 /// not cover a point; denials are kept, as for buzzword runs.
+/// Code is left alone: its argument lists are not lists of names.
 pub fn drop_name_lists<T>(hits: &mut [Vec<(Hit, &Phrase, T)>], answer: &Analysis) {
+    if answer.code {
+        return;
+    }
     let listed = listed_tokens(answer);
     if !listed.contains(&true) {
         return;
@@ -268,7 +272,7 @@ fn prose_share(answer: &Analysis) -> f32 {
         .filter(|s| {
             let glue_ratio = s.glue as f32 / s.words.max(1) as f32;
             let needed = if s.words >= 8 { 0.2 } else { 0.12 };
-            s.words >= 4 && s.glue >= 1 && glue_ratio >= needed
+            (s.relation && s.words >= 2) || (s.words >= 4 && s.glue >= 1 && glue_ratio >= needed)
         })
         .map(|s| s.words)
         .sum();
