@@ -13,16 +13,7 @@ impl Engine {
     /// from, e.g. the app's direct message with them).
     #[tracing::instrument(skip_all, fields(platform = place.platform.as_str(), guild = %place.guild, user = %actor.user_id))]
     pub async fn home(&self, actor: &Actor, place: &Place) -> Result<Home, EngineError> {
-        let ctx = self
-            .store
-            .resolve(
-                place.platform.as_str(),
-                &place.guild,
-                &place.channel,
-                &actor.user_id,
-                &actor.name,
-            )
-            .await?;
+        let ctx = self.context(actor, place).await?;
         let rows = self
             .store
             .open_dailies(ctx.guild_id, ctx.member_id, MAX_OPEN)

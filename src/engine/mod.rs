@@ -121,6 +121,25 @@ pub struct Engine {
 pub const DEFAULT_CLAIM_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl Engine {
+    /// The stored guild, channel and member behind `actor` at `place`,
+    /// created on first sight.
+    pub(crate) async fn context(
+        &self,
+        actor: &Actor,
+        place: &Place,
+    ) -> Result<crate::storage::Ctx, EngineError> {
+        Ok(self
+            .store
+            .resolve(
+                place.platform.as_str(),
+                &place.guild,
+                &place.channel,
+                &actor.user_id,
+                &actor.name,
+            )
+            .await?)
+    }
+
     /// Builds an engine. `seed` fixes question picks for tests.
     pub fn new(
         store: Store,
@@ -218,16 +237,7 @@ impl Engine {
         if command.needs_admin() && !actor.is_admin {
             return Ok(Response::private(Body::AdminOnly));
         }
-        let ctx = self
-            .store
-            .resolve(
-                place.platform.as_str(),
-                &place.guild,
-                &place.channel,
-                &actor.user_id,
-                &actor.name,
-            )
-            .await?;
+        let ctx = self.context(actor, place).await?;
         match command {
             Command::Help => Ok(help::help(&self.bank)),
             Command::Quiz(filter) => self.quiz(ctx, &filter).await,
