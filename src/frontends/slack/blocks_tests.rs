@@ -57,6 +57,7 @@ fn markup_becomes_mrkdwn_and_what_a_person_typed_cannot_link_or_mention() {
 fn buttons_and_options_fit_slacks_75_characters_and_select_all_is_a_multi_select() {
     let long = "x".repeat(200);
     let view = View {
+        deadline: None,
         controls: vec![
             Control::Button {
                 action: ActionId::Choose {
