@@ -7,7 +7,8 @@ use std::process::{Command, Stdio};
 fn documented(heading: &str) -> String {
     let doc = include_str!("../docs/competitions.md");
     let from = doc.find(heading).expect("the section");
-    let start = from + doc[from..].find("```text\n").expect("a transcript block") + "```text\n".len();
+    let start =
+        from + doc[from..].find("```text\n").expect("a transcript block") + "```text\n".len();
     let len = doc[start..].find("```").unwrap();
     doc[start..start + len].to_owned()
 }
@@ -35,14 +36,7 @@ fn replay(script: &str, start: &str) -> String {
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_prepbot"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "console",
-            "--fresh",
-            "--start",
-            start,
-            "--seed",
-            "7",
-        ])
+        .args(["console", "--fresh", "--start", start, "--seed", "7"])
         .env("DATABASE_URL", &url)
         .stdin(Stdio::from(script))
         .output()
