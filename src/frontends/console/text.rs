@@ -164,4 +164,15 @@ mod tests {
         v.footer = Some("foot".into());
         assert_eq!(view(&v), "T\nbody\nA: 1 · B: 2\nType /answer.\nfoot");
     }
+
+    #[test]
+    fn a_deadline_shows_the_time_left_or_that_time_is_up() {
+        let at = 1_795_510_830; // 09:00:30 UTC
+        assert_eq!(
+            deadline(at, Some(at - 45)),
+            "Time left: 45s (until 09:00:30 UTC)."
+        );
+        assert_eq!(deadline(at, Some(at)), "Time is up (at 09:00:30 UTC).");
+        assert_eq!(deadline(at, None), "Answer by 09:00:30 UTC.");
+    }
 }

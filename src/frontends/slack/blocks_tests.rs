@@ -137,3 +137,19 @@ fn the_cores_channel_reference_becomes_a_slack_link_but_one_a_person_typed_stays
         assert!(!to_mrkdwn(not_a_channel).contains('<'), "{not_a_channel}");
     }
 }
+
+#[test]
+fn a_deadline_is_a_date_token_each_reader_sees_in_their_own_zone() {
+    let mut view = View::new(Tone::Question, "Round #1 · question 1 of 3");
+    view.deadline = Some(1_795_510_830);
+    let blocks = messages(&view).concat();
+    let context = blocks
+        .iter()
+        .find(|b| b["type"] == "context")
+        .expect("a context block");
+    let text = context["elements"][0]["text"].as_str().unwrap();
+    assert_eq!(
+        text,
+        "Closes at <!date^1795510830^{time_secs}|09:00:30 UTC>"
+    );
+}
