@@ -130,3 +130,94 @@ async fn teams_are_created_joined_and_ranked_with_slash_commands(pool: PgPool) {
     assert!(text_of(&board).contains("Blue"), "{}", text_of(&board));
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn a_live_round_on_discord_posts_questions_with_a_countdown_and_ends_with_a_podium(
+    pool: PgPool,
+) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let refused = h
+        .interact(&slash("round", vec![sub("start", vec![])], &ada(), CHANNEL))
+        .await;
+    assert!(text_of(&refused).contains("Only"), "{}", text_of(&refused));
+    let started = h
+        .interact(&slash(
+            "round",
+            vec![sub("start", vec![i("questions", 2), i("seconds", 30)])],
+            &lead(),
+            CHANNEL,
+        ))
+        .await;
+    assert!(
+        text_of(&started).contains("Round #1 starts: 2 questions"),
+        "{}",
+        text_of(&started)
+    );
+    let posted = |nonce: &'static str| {
+        move |r: &support::discord_mock::Recorded| {
+            r.method == "POST"
+                && r.path.ends_with(&format!("/channels/{CHANNEL}/messages"))
+                && r.body["nonce"] == nonce
+        }
+    };
+    // The first question, with Discord's live countdown to its deadline
+    // and the usual answer controls.
+    let q1 = h.mock.wait_for("the first question", posted("a1")).await;
+    let deadline = (at(8, 0) + chrono::Duration::seconds(30)).timestamp();
+    let body = q1.body.to_string();
+    assert!(body.contains("Round #1 · question 1 of 2"), "{body}");
+    assert!(body.contains(&format!("<t:{deadline}:R>")), "{body}");
+    assert!(
+        q1.body["components"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()),
+        "{body}"
+    );
+    let status = h
+        .interact(&slash(
+            "round",
+            vec![sub("status", vec![])],
+            &ada(),
+            CHANNEL,
+        ))
+        .await;
+    assert!(is_ephemeral(&status));
+    assert!(
+        text_of(&status).contains("question 1 of 2"),
+        "{}",
+        text_of(&status)
+    );
+    // Past the deadline the scheduler posts the answer and the standings.
+    h.set_time(at(8, 0) + chrono::Duration::seconds(31));
+    let a1 = h.mock.wait_for("the first answer", posted("a2")).await;
+    assert!(
+        a1.body.to_string().contains("answer to question 1 of 2"),
+        "{}",
+        a1.body
+    );
+    // Stopped between questions: the podium, once.
+    let stopped = h
+        .interact(&slash("round", vec![sub("stop", vec![])], &lead(), CHANNEL))
+        .await;
+    assert!(
+        text_of(&stopped).contains("stopped"),
+        "{}",
+        text_of(&stopped)
+    );
+    let end = h.mock.wait_for("the podium", posted("a3")).await;
+    assert!(
+        end.body.to_string().contains("Round #1 is over"),
+        "{}",
+        end.body
+    );
+    h.set_time(at(8, 5));
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let round_posts = h
+        .mock
+        .requests_to("POST", &format!("/channels/{CHANNEL}/messages"))
+        .into_iter()
+        .filter(|r| r.body["nonce"].as_str().is_some_and(|n| n.starts_with('a')))
+        .count();
+    assert_eq!(round_posts, 3, "no question after the stop");
+    h.stop().await;
+}

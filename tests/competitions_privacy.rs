@@ -26,6 +26,7 @@ fn announced_names(effects: &[Effect]) -> Vec<Vec<String>> {
             Effect::Announce { card, .. } => Some(match &card.body {
                 Announced::SeasonResults(r) => r.podium.iter().map(|s| s.name.clone()).collect(),
                 Announced::Winners(w) => w.podium.iter().map(|s| s.name.clone()).collect(),
+                _ => Vec::new(),
             }),
             _ => None,
         })

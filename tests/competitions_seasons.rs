@@ -38,7 +38,7 @@ fn results(effects: &[Effect]) -> Vec<(i64, SeasonResults)> {
         .filter_map(|e| match e {
             Effect::Announce { card, .. } => match &card.body {
                 Announced::SeasonResults(r) => Some((card.id, r.clone())),
-                Announced::Winners(_) => None,
+                _ => None,
             },
             _ => None,
         })

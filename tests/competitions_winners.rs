@@ -14,7 +14,7 @@ fn winners(effects: &[Effect]) -> Vec<(i64, PeriodWinners)> {
         .filter_map(|e| match e {
             Effect::Announce { card, .. } => match &card.body {
                 Announced::Winners(w) => Some((card.id, w.clone())),
-                Announced::SeasonResults(_) => None,
+                _ => None,
             },
             _ => None,
         })

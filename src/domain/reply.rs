@@ -83,6 +83,8 @@ pub enum Body {
     FairBoard(FairBoardCard),
     /// Teams ranked by average points per active member.
     TeamBoard(TeamBoardCard),
+    /// A live round's progress and standings.
+    RoundStatus(crate::domain::rounds::RoundStatus),
     /// The error a person can act on, in markup.
     Error(String),
     /// Our side failed (the database is out of reach, or a fault): nothing
@@ -327,6 +329,12 @@ pub struct TeamBoardCard {
 pub enum Announced {
     SeasonResults(SeasonResults),
     Winners(PeriodWinners),
+    /// A live round's question, with its deadline.
+    RoundQuestion(crate::domain::rounds::RoundQuestion),
+    /// A live round's closed question: answer and standings.
+    RoundResult(crate::domain::rounds::RoundResult),
+    /// A live round's end: the podium.
+    RoundPodium(crate::domain::rounds::RoundPodium),
 }
 
 /// A competition post: `id` is its claim in `competition_posts`.

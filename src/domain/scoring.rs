@@ -25,6 +25,10 @@ pub enum Counting {
     FirstQuiz,
     /// Practice: after the reveal, or a repeated quiz question. No points.
     Practice,
+    /// A question of a live round, answered before its deadline; choice and
+    /// true/false answers carry how fast they came (see
+    /// [`crate::domain::rounds::speed_points`]).
+    Round(Option<crate::domain::rounds::Speed>),
 }
 
 /// Most points a streak adds to one daily answer.
@@ -76,6 +80,8 @@ pub fn points_with(
     match counting {
         Counting::Practice => 0,
         Counting::FirstQuiz => earned,
+        Counting::Round(None) => earned,
+        Counting::Round(Some(speed)) => crate::domain::rounds::speed_points(earned, speed),
         Counting::DailyOnTime if earned > 0 => {
             let on_time = if rules.on_time_bonus {
                 ON_TIME_BONUS

@@ -15,6 +15,7 @@ mod admin;
 mod boards;
 mod cards;
 mod home;
+mod rounds;
 mod seasons;
 
 pub use home::home;
@@ -125,6 +126,10 @@ pub struct View {
     pub controls: Vec<Control>,
     /// What to type instead of clicking, for front ends without controls.
     pub typed: Option<String>,
+    /// Unix seconds when the question shown closes (a live round's): a
+    /// neutral time that each front end shows its own way (Discord a live
+    /// countdown, Slack a date token, the console the time left).
+    pub deadline: Option<i64>,
 }
 
 impl View {
@@ -137,6 +142,7 @@ impl View {
             footer: None,
             controls: vec![],
             typed: None,
+            deadline: None,
         }
     }
 
@@ -313,6 +319,7 @@ pub fn build(body: &Body, words: &Words) -> View {
         Body::SeasonHistory(h) => seasons::season_history(h, words),
         Body::FairBoard(b) => seasons::fair_board(b),
         Body::TeamBoard(b) => seasons::team_board(b),
+        Body::RoundStatus(s) => rounds::status(s, words),
     }
 }
 
@@ -331,7 +338,7 @@ pub fn post(effect: &Effect, words: &Words) -> View {
         Effect::PostQuestion { card, .. } => cards::question(card, words),
         Effect::PostReveal { card, .. } => cards::reveal(card, words),
         Effect::TellAdmin { card, .. } => admin::paused_by_delivery(card, words),
-        Effect::Announce { card, .. } => seasons::announcement(card),
+        Effect::Announce { card, .. } => seasons::announcement(card, words),
     }
 }
 

@@ -97,6 +97,15 @@ impl Engine {
         if post.kind() == PostKind::Quiz && post.member_id != Some(ctx.member_id) {
             return user("That quiz question was given to someone else. /quiz gets you your own.");
         }
+        // Measured on arrival: a live round's deadline and speed count
+        // from here, not from when grading finished.
+        let now = self.clock.now();
+        if post.kind() == PostKind::Round && super::rounds::closed(post, now) {
+            return user(format!(
+                "Time is up for #{}: its answer is posted in the channel.",
+                post.id
+            ));
+        }
         if let Some(prev) = self.store.answer_of(post.id, ctx.member_id).await? {
             let verdict = prev.verdict.as_deref().unwrap_or("not graded yet");
             return user(format!(
@@ -117,8 +126,7 @@ impl Engine {
                 (Grade::empty(), true)
             }
         };
-        let now = self.clock.now();
-        let counting = self.counting(ctx, post, q).await?;
+        let counting = self.counting(ctx, post, q, now).await?;
         let points = if ungraded {
             0
         } else {
@@ -142,6 +150,7 @@ impl Engine {
                 Counting::DailyOnTime => "daily",
                 Counting::FirstQuiz => "quiz",
                 Counting::Practice => "practice",
+                Counting::Round(_) => "round",
             },
             at: now,
             day: self.channel_today(ctx.channel_id).await?.0,
@@ -215,8 +224,10 @@ impl Engine {
         ctx: Ctx,
         post: &PostRow,
         q: &Question,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Counting, EngineError> {
         Ok(match post.kind() {
+            PostKind::Round => Counting::Round(super::rounds::speed(post, q.format(), now)),
             PostKind::Daily if post.revealed_at.is_none() => Counting::DailyOnTime,
             PostKind::Daily => Counting::Practice,
             PostKind::Quiz if self.store.has_scored(ctx.member_id, q.id.as_str()).await? => {
@@ -241,7 +252,7 @@ impl Engine {
             return user("There is no such question here.");
         };
         let open = match post.kind() {
-            PostKind::Daily => post.revealed_at.is_some(),
+            PostKind::Daily | PostKind::Round => post.revealed_at.is_some(),
             PostKind::Quiz => {
                 post.member_id == Some(ctx.member_id)
                     && self
@@ -276,7 +287,7 @@ impl Engine {
         let Some(answer) = self.store.answer_of(post.id, ctx.member_id).await? else {
             return user(format!("You have no answer to #{} to flag.", post.id));
         };
-        if post.kind() == PostKind::Daily && post.revealed_at.is_none() {
+        if post.kind() != PostKind::Quiz && post.revealed_at.is_none() {
             return user("You can flag your answer once the model answer is revealed.");
         }
         if answer.verdict.as_deref() == Some("correct") {
@@ -325,6 +336,7 @@ impl Engine {
         let counting = match answer.counting.as_str() {
             "daily" => Counting::DailyOnTime,
             "quiz" => Counting::FirstQuiz,
+            "round" => Counting::Round(super::rounds::speed(&post, q.format(), answer.answered_at)),
             _ => Counting::Practice,
         };
         let by = (&post, answer.member_id);

@@ -53,6 +53,7 @@ impl Engine {
                 )))
             }
             CompeteCommand::Team(t) => self.team(ctx, t).await,
+            CompeteCommand::Round(r) => self.round(ctx, r).await,
             CompeteCommand::Board { kind, period } => self.fair_board(ctx, kind, period).await,
             CompeteCommand::Scoring { on_time, streak } => {
                 self.scoring_switches(ctx, on_time, streak).await
@@ -143,6 +144,9 @@ impl Engine {
 
     /// The effect of a claimed competition post, rebuilt from the database.
     async fn announcement_effect(&self, post: &CompetitionPost) -> Result<Effect, EngineError> {
+        if post.kind == "round" {
+            return self.round_effect(post).await;
+        }
         let platform: Platform = post.platform.parse().map_err(invalid)?;
         if post.kind == "season" {
             let id: i64 = post.period_key.parse().map_err(invalid)?;

@@ -153,7 +153,8 @@ pub const NOT_SERVER_DATA: &[&str] = &[
 ];
 
 /// Server data the export does not move yet: competitions (seasons, their
-/// results posts and wins, winners and scoring settings, teams). An import
+/// results posts and wins, winners and scoring settings, teams, live
+/// rounds; a round's questions are exported as posts and their answers). An import
 /// starts those afresh; the README says so. Listed here, rather than in
 /// [`NOT_SERVER_DATA`], so that the gap stays visible.
 pub const NOT_EXPORTED_YET: &[&str] = &[
@@ -164,6 +165,8 @@ pub const NOT_EXPORTED_YET: &[&str] = &[
     "scoring_settings",
     "teams",
     "team_members",
+    "rounds",
+    "round_questions",
 ];
 
 /// Why an import did not happen.

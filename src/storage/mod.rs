@@ -15,6 +15,7 @@ mod home;
 mod places;
 mod posts;
 mod replicas;
+mod rounds;
 mod seasons;
 mod slack;
 mod teams;
@@ -27,6 +28,7 @@ pub use daily::{ChannelRef, ChannelSchedule, DailyRow};
 pub use home::{GuildSchedule, OpenDaily};
 pub use places::Ctx;
 pub use posts::{PostKind, PostRow};
+pub use rounds::{RoundRow, Step};
 pub use seasons::{season_scope, NewSeason, SeasonRow, Window};
 pub use teams::TeamTotal;
 

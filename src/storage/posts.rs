@@ -9,6 +9,8 @@ use std::collections::HashMap;
 pub enum PostKind {
     Daily,
     Quiz,
+    /// A question of a live round: open until `reveal_at` (its deadline).
+    Round,
 }
 
 /// A row of `posts`.
@@ -33,13 +35,18 @@ pub struct PostRow {
 
 impl PostRow {
     pub fn kind(&self) -> PostKind {
-        if self.kind == "daily" {
-            PostKind::Daily
-        } else {
-            PostKind::Quiz
+        match self.kind.as_str() {
+            "daily" => PostKind::Daily,
+            "round" => PostKind::Round,
+            _ => PostKind::Quiz,
         }
     }
 }
+
+/// [`POST_COLUMNS`] of a table aliased `p`.
+pub(super) const POST_COLUMNS_P: &str =
+    "p.id, p.channel_id, p.question_id, p.topic, p.kind, p.member_id, p.local_date, \
+     p.posted_at, p.reveal_at, p.revealed_at, p.message_ref, p.delivered_at, p.reveal_delivered_at, p.option_seed";
 
 pub(super) const POST_COLUMNS: &str =
     "id, channel_id, question_id, topic, kind, member_id, local_date, \
@@ -103,7 +110,7 @@ impl Store {
         Ok(sqlx::query_as(&format!(
             "SELECT {POST_COLUMNS} FROM posts p
              WHERE p.channel_id = $1
-               AND (p.kind = 'daily' OR p.member_id = $2)
+               AND (p.kind = 'daily' OR p.member_id = $2 OR (p.kind = 'round' AND p.revealed_at IS NULL))
                AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.post_id = p.id AND a.member_id = $2)
              ORDER BY p.posted_at DESC, p.id DESC LIMIT 1"
         ))

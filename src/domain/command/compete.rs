@@ -58,6 +58,8 @@ pub enum CompeteCommand {
         on_time: Option<bool>,
         streak: Option<bool>,
     },
+    /// `/round ...`: live rounds in this channel.
+    Round(super::RoundCommand),
 }
 
 /// `/team ...`
@@ -96,6 +98,7 @@ impl CompeteCommand {
             CompeteCommand::Board { .. } => "leaderboard",
             CompeteCommand::Scoring { .. } => "scoring",
             CompeteCommand::Team(_) => "team",
+            CompeteCommand::Round(_) => "round",
         }
     }
 
@@ -103,6 +106,9 @@ impl CompeteCommand {
         match self {
             CompeteCommand::Season(SeasonCommand::Start { .. } | SeasonCommand::End)
             | CompeteCommand::Winners { .. }
+            | CompeteCommand::Round(
+                super::RoundCommand::Start { .. } | super::RoundCommand::Stop,
+            )
             | CompeteCommand::Team(TeamCommand::Create { .. } | TeamCommand::Balance { .. }) => {
                 true
             }

@@ -110,6 +110,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "scoring",
     "team",
     "teams",
+    "round",
 ];
 
 pub fn parse(line: &str) -> Result<Command, ParseError> {
@@ -154,6 +155,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "winners" => super::compete::winners(rest),
         "scoring" => super::compete::scoring(rest),
         "team" | "teams" => super::compete::team(rest),
+        "round" => super::round::round(rest),
         other => err(format!("unknown command `/{other}`: try /help")),
     }
 }

@@ -306,6 +306,7 @@ pub fn reveal_parts(card: &RevealCard, words: &Words) -> (View, View) {
         footer: None,
         controls: vec![],
         typed: None,
+        deadline: None,
     };
     (summary, answer)
 }

@@ -17,7 +17,7 @@ fn medal(rank: i64) -> &'static str {
     }
 }
 
-fn podium(rows: &[Standing]) -> Block {
+pub(super) fn podium(rows: &[Standing]) -> Block {
     Block::List {
         heading: Some("Podium".into()),
         mark: Mark::Bullet,
@@ -169,10 +169,13 @@ pub fn winners(w: &PeriodWinners) -> View {
 }
 
 /// A competition post.
-pub fn announcement(a: &Announcement) -> View {
+pub fn announcement(a: &Announcement, words: &Words) -> View {
     match &a.body {
         Announced::SeasonResults(r) => season_results(r),
         Announced::Winners(w) => winners(w),
+        Announced::RoundQuestion(q) => super::rounds::question(q, words),
+        Announced::RoundResult(r) => super::rounds::result(r),
+        Announced::RoundPodium(p) => super::rounds::podium(p),
     }
 }
 
@@ -205,6 +208,10 @@ pub fn help_lines(words: &Words) -> (Vec<String>, Vec<String>) {
             c("forget me [confirm:yes]"),
             words.community
         ),
+        format!(
+            "{}: the live round here: its open question and standings",
+            c("round status")
+        ),
     ];
     let admins = vec![
         format!(
@@ -224,6 +231,11 @@ pub fn help_lines(words: &Words) -> (Vec<String>, Vec<String>) {
             "{}: post the winners here at the end of each week and month",
             c("winners on | off")
         ),
+        format!(
+            "{}: a live round here: questions one after another, each with a countdown; quick right choice answers earn more",
+            c("round start [topic] [questions:5] [seconds:60]")
+        ),
+        format!("{}: end the live round now, with its podium", c("round stop")),
     ];
     (everyone, admins)
 }

@@ -34,9 +34,9 @@ pub fn render(body: &crate::domain::reply::Body) -> String {
     text::view(&view::build(body, &WORDS))
 }
 
-/// Collects effects as the channel would show them.
-#[derive(Default)]
-struct Channel(Mutex<Vec<String>>);
+/// Collects effects as the channel would show them; `now` reads the
+/// engine's clock, for the time left before a round's deadline.
+struct Channel(Mutex<Vec<String>>, Box<dyn Fn() -> i64 + Send + Sync>);
 
 #[async_trait]
 impl Notifier for Channel {
@@ -49,7 +49,7 @@ impl Notifier for Channel {
             }
             Effect::TellAdmin { admin, .. } => format!("to {admin}"),
         };
-        let post = text::view(&view::post(effect, &WORDS));
+        let post = text::view_at(&view::post(effect, &WORDS), Some((self.1)()));
         self.0
             .lock()
             .expect("channel lock")
@@ -88,7 +88,9 @@ impl Console {
     /// The console serves only its own platform: a console beside a running
     /// bot never claims the bot's posts.
     pub fn new(engine: Arc<Engine>, clock: Option<Arc<ManualClock>>) -> Self {
-        let channel = Arc::new(Channel::default());
+        let clock_of = engine.clone();
+        let now = Box::new(move || clock_of.clock().now().timestamp());
+        let channel = Arc::new(Channel(Mutex::new(Vec::new()), now));
         let config = SchedulerConfig {
             rate_per_second: 1000,
             ..SchedulerConfig::default()

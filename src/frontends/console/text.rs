@@ -7,6 +7,12 @@ use std::fmt::Write;
 
 /// A view as terminal text. An error is one `!` line: the title adds nothing.
 pub fn view(v: &View) -> String {
+    view_at(v, None)
+}
+
+/// [`view`], with a deadline shown as the time left at `now` (unix
+/// seconds) when it is known, else as a UTC time.
+pub fn view_at(v: &View, now: Option<i64>) -> String {
     if v.tone == Tone::Error {
         let lines: Vec<String> = v
             .blocks
@@ -37,10 +43,26 @@ pub fn view(v: &View) -> String {
     if let Some(t) = &v.typed {
         let _ = write!(out, "\n{}", to_plain(t));
     }
+    if let Some(d) = v.deadline {
+        out.push('\n');
+        out.push_str(&deadline(d, now));
+    }
     if let Some(f) = &v.footer {
         let _ = write!(out, "\n{}", to_plain(f));
     }
     out
+}
+
+/// "Time left: 60s (until 09:01:00 UTC)": the console's countdown.
+fn deadline(at: i64, now: Option<i64>) -> String {
+    let until = chrono::DateTime::from_timestamp(at, 0)
+        .map(|t| t.format("%H:%M:%S UTC").to_string())
+        .unwrap_or_default();
+    match now {
+        Some(now) if now >= at => format!("Time is up (at {until})."),
+        Some(now) => format!("Time left: {}s (until {until}).", at - now),
+        None => format!("Answer by {until}."),
+    }
 }
 
 fn block(out: &mut String, b: &Block) {
@@ -141,5 +163,16 @@ mod tests {
         v.typed = Some("Type /answer.".into());
         v.footer = Some("foot".into());
         assert_eq!(view(&v), "T\nbody\nA: 1 · B: 2\nType /answer.\nfoot");
+    }
+
+    #[test]
+    fn a_deadline_shows_the_time_left_or_that_time_is_up() {
+        let at = 1_795_510_830; // 09:00:30 UTC
+        assert_eq!(
+            deadline(at, Some(at - 45)),
+            "Time left: 45s (until 09:00:30 UTC)."
+        );
+        assert_eq!(deadline(at, Some(at)), "Time is up (at 09:00:30 UTC).");
+        assert_eq!(deadline(at, None), "Answer by 09:00:30 UTC.");
     }
 }

@@ -1,13 +1,13 @@
 //! Slash-command shims for competitions: `/season`, `/team`, `/privacy`,
-//! `/forget-me`, `/winners` and `/scoring`. Each builds the same core
+//! `/forget-me`, `/winners`, `/scoring` and `/round`. Each builds the same core
 //! [`Command`] as the text grammar; the engine decides who may run what.
 
 use super::commands::PeriodChoice;
 use super::shim::{self, Ctx};
 use super::Error;
 use crate::domain::command::{
-    season_start, team_name, Command, CompeteCommand, ParseError, Period, SeasonCommand,
-    TeamCommand,
+    round_start, season_start, team_name, Command, CompeteCommand, ParseError, Period,
+    RoundCommand, SeasonCommand, TeamCommand,
 };
 
 fn season_cmd(cmd: SeasonCommand) -> Command {
@@ -195,4 +195,56 @@ pub async fn team_board(
 ) -> Result<(), Error> {
     let period = period.map_or(Period::Week, Into::into);
     shim::run(ctx, team_cmd(Ok(TeamCommand::Board { period }))).await
+}
+
+fn round_cmd(cmd: RoundCommand) -> Command {
+    Command::Compete(CompeteCommand::Round(cmd))
+}
+
+/// Live rounds: questions one after another in this channel, each with a
+/// countdown.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("round_start_cmd", "round_status", "round_stop"),
+    subcommand_required
+)]
+pub async fn round(_ctx: Ctx<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Admins: start a live round in this channel.
+#[poise::command(slash_command, guild_only, rename = "start")]
+pub async fn round_start_cmd(
+    ctx: Ctx<'_>,
+    #[description = "Topic (default: any)"]
+    #[autocomplete = "super::commands::topics"]
+    topic: Option<String>,
+    #[description = "How many questions (default 5)"]
+    #[min = 1]
+    #[max = 20]
+    questions: Option<u32>,
+    #[description = "Seconds to answer each (default 60)"]
+    #[min = 10]
+    #[max = 600]
+    seconds: Option<u32>,
+) -> Result<(), Error> {
+    let (q, s) = (
+        questions.map(|n| n.to_string()),
+        seconds.map(|n| n.to_string()),
+    );
+    let cmd = round_start(topic.as_deref(), q.as_deref(), s.as_deref()).map(round_cmd);
+    shim::run(ctx, cmd).await
+}
+
+/// The live round here: its open question and the standings.
+#[poise::command(slash_command, guild_only, rename = "status")]
+pub async fn round_status(ctx: Ctx<'_>) -> Result<(), Error> {
+    shim::run(ctx, Ok(round_cmd(RoundCommand::Status))).await
+}
+
+/// Admins: end the live round now, with its podium.
+#[poise::command(slash_command, guild_only, rename = "stop")]
+pub async fn round_stop(ctx: Ctx<'_>) -> Result<(), Error> {
+    shim::run(ctx, Ok(round_cmd(RoundCommand::Stop))).await
 }

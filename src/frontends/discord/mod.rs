@@ -255,6 +255,7 @@ pub fn all_commands() -> Vec<poise::Command<Data, Error>> {
         compete::forget_me(),
         compete::winners(),
         compete::scoring(),
+        compete::round(),
     ]
 }
 

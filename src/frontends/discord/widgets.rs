@@ -41,11 +41,22 @@ fn colour(tone: Tone) -> u32 {
 /// long for an embed field, or past the 25th, joins the description, and a
 /// title too long for the title slot opens the description in full.
 pub fn view(v: &View) -> Rendered {
-    let (fields, overflow): (Vec<_>, Vec<_>) = v.fields.iter().enumerate().partition(|(i, f)| {
-        *i < FIELDS
-            && f.value.chars().count() <= FIELD_VALUE
-            && f.name.chars().count() <= FIELD_NAME
+    // A deadline is a Discord timestamp: each reader's client shows a live
+    // countdown ("in 45 seconds") and the time in their own zone.
+    let deadline = v.deadline.map(|d| crate::domain::view::Field {
+        name: "Closes".into(),
+        value: format!("<t:{d}:R> (<t:{d}:T>)"),
     });
+    let (fields, overflow): (Vec<_>, Vec<_>) = v
+        .fields
+        .iter()
+        .chain(deadline.iter())
+        .enumerate()
+        .partition(|(i, f)| {
+            *i < FIELDS
+                && f.value.chars().count() <= FIELD_VALUE
+                && f.name.chars().count() <= FIELD_NAME
+        });
     let mut text = description(&v.blocks);
     if v.title.chars().count() > TITLE {
         text = format!("**{}**\n\n{text}", v.title);

@@ -50,6 +50,15 @@ pub fn messages(view: &View) -> Vec<Vec<Value>> {
         all.push(json!({"type": "section", "fields": fields}));
     }
     let actions = actions(&view.controls);
+    if let Some(d) = view.deadline {
+        // Slack's date token shows the time in each reader's own zone.
+        let at = chrono::DateTime::from_timestamp(d, 0).unwrap_or_default();
+        let text = format!(
+            "Closes at <!date^{d}^{{time_secs}}|{}>",
+            at.format("%H:%M:%S UTC")
+        );
+        all.push(json!({"type": "context", "elements": [mrkdwn(&text)]}));
+    }
     if let Some(footer) = &view.footer {
         all.push(json!({"type": "context", "elements": [mrkdwn(&clip(&to_mrkdwn(footer), SECTION_TEXT))]}));
     }

@@ -57,6 +57,7 @@ fn markup_becomes_mrkdwn_and_what_a_person_typed_cannot_link_or_mention() {
 fn buttons_and_options_fit_slacks_75_characters_and_select_all_is_a_multi_select() {
     let long = "x".repeat(200);
     let view = View {
+        deadline: None,
         controls: vec![
             Control::Button {
                 action: ActionId::Choose {
@@ -135,4 +136,20 @@ fn the_cores_channel_reference_becomes_a_slack_link_but_one_a_person_typed_stays
     for not_a_channel in ["<#c1>", "<#>", "<#C1 >", "a < b", "<#C1|x>", "<!here>"] {
         assert!(!to_mrkdwn(not_a_channel).contains('<'), "{not_a_channel}");
     }
+}
+
+#[test]
+fn a_deadline_is_a_date_token_each_reader_sees_in_their_own_zone() {
+    let mut view = View::new(Tone::Question, "Round #1 · question 1 of 3");
+    view.deadline = Some(1_795_510_830);
+    let blocks = messages(&view).concat();
+    let context = blocks
+        .iter()
+        .find(|b| b["type"] == "context")
+        .expect("a context block");
+    let text = context["elements"][0]["text"].as_str().unwrap();
+    assert_eq!(
+        text,
+        "Closes at <!date^1795510830^{time_secs}|09:00:30 UTC>"
+    );
 }
