@@ -98,8 +98,10 @@ impl Buzzwords {
                 .runs
                 .iter()
                 .filter(|r| {
+                    // Compared in place: no allocation per word and phrase.
                     !r.is_empty()
-                        && stems[i..].starts_with(&r.iter().map(String::as_str).collect::<Vec<_>>())
+                        && r.len() <= stems.len() - i
+                        && r.iter().zip(&stems[i..]).all(|(a, b)| a == b)
                 })
                 .map(Vec::len)
                 .max();
