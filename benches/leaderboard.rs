@@ -65,7 +65,7 @@ async fn seeded_store(size: &Size) -> Store {
 /// The guild, channel, members, one post and answer the events point at,
 /// ten teams holding every member, and season 1 (started 2026-11-04).
 const BASE: &[&str] = &[
-    "TRUNCATE guilds, point_events CASCADE",
+    "TRUNCATE guilds, point_events, board_counts CASCADE",
     "ALTER SEQUENCE point_events_id_seq RESTART",
     "INSERT INTO guilds (id, platform, external_id) VALUES (1, 'bench', 'g')",
     "INSERT INTO channels (id, guild_id, external_id) VALUES (1, 1, 'c')",
@@ -92,6 +92,12 @@ const TOTALS: &[&str] = &[
     "SELECT 'm:' || date_trunc('month', e.local_day)::date || ':' || e.topic",
     "SELECT 's:1' WHERE e.local_day >= '2026-11-04'",
 ];
+
+/// What the `board_counts` trigger would have kept, had it fired (the seed
+/// runs with triggers off).
+const COUNTS: &str = "INSERT INTO board_counts (guild_id, scope, points, shard, members)
+     SELECT guild_id, scope, points, member_id % 16, count(*)
+     FROM board_totals WHERE points > 0 GROUP BY 1, 2, 3, 4";
 
 /// One guild, its members, and point events over 90 days, totals kept in step.
 async fn seed(store: &Store, size: &Size) {
@@ -134,6 +140,7 @@ async fn seed(store: &Store, size: &Size) {
         );
         sqlx::query(&sql).execute(&mut *tx).await.unwrap();
     }
+    sqlx::query(COUNTS).execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
     // VACUUM sets the visibility map, so index-only scans work as they would in production.
     sqlx::query("VACUUM ANALYZE")
