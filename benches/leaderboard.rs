@@ -113,7 +113,11 @@ async fn seed(store: &Store, size: &Size) {
     }
     for sql in BASE {
         let q = sqlx::query(sql);
-        let q = if sql.contains("$1") { q.bind(size.members) } else { q };
+        let q = if sql.contains("$1") {
+            q.bind(size.members)
+        } else {
+            q
+        };
         q.execute(&mut *tx).await.unwrap();
     }
     sqlx::query(
@@ -174,11 +178,7 @@ fn ms(d: Duration) -> String {
 
 fn report(name: &str, (median, p99): (Duration, Duration)) {
     let ratio = p99.as_secs_f64() / TARGET.as_secs_f64();
-    println!(
-        "| {name} | {} | {} | {ratio:.2}x |",
-        ms(median),
-        ms(p99)
-    );
+    println!("| {name} | {} | {} | {ratio:.2}x |", ms(median), ms(p99));
 }
 
 async fn boards(size: &Size) {
