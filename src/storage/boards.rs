@@ -2,8 +2,9 @@
 //!
 //! Every board (all time, a week, a month, each optionally per topic) is a
 //! scope in `board_totals`, kept in step with the ledger. A page is an index
-//! walk in rank order; a rank is `1 + how many have more points` (an index
-//! range count), so no query ranks the whole guild.
+//! walk in rank order; a rank is `1 + how many have more points`, summed from
+//! `board_counts` (members per points value, kept by a trigger), so no query
+//! counts the members of a board one by one.
 //!
 //! Ranks are competition ranks ("1224"): equal points share a rank. Within a
 //! tie, members are listed in the order they joined.
@@ -41,8 +42,10 @@ fn standing((rank, name, points): Row) -> Standing {
     Standing { rank, name, points }
 }
 
-/// `rank` of a `board_totals` row aliased `b`.
-const RANK: &str = "1 + (SELECT count(*) FROM board_totals above
+/// `rank` of a `board_totals` row aliased `b`: 1 + the members above it,
+/// summed over `board_counts` (one row per points value and shard), so it
+/// reads a few hundred rows however many members rank above.
+const RANK: &str = "1 + (SELECT coalesce(sum(above.members), 0)::bigint FROM board_counts above
      WHERE above.guild_id = b.guild_id AND above.scope = b.scope AND above.points > b.points)";
 
 impl Store {
@@ -70,7 +73,8 @@ impl Store {
             .bind(q.me)
             .fetch_all(&self.pool);
         let total = sqlx::query_scalar(
-            "SELECT count(*) FROM board_totals WHERE guild_id = $1 AND scope = $2 AND points > 0",
+            "SELECT coalesce(sum(members), 0)::bigint FROM board_counts
+             WHERE guild_id = $1 AND scope = $2 AND points > 0",
         )
         .bind(q.guild_id)
         .bind(q.scope)

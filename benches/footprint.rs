@@ -1,0 +1,277 @@
+//! Footprint (issue 15): the resident memory of a real `prepbot run`
+//! process with 1,000 Discord servers configured (each with one channel and
+//! daily settings), against the local Discord mock, which sends a
+//! GUILD_CREATE for every server as Discord does.
+//!
+//! `cargo bench --bench footprint` samples VmRSS from /proc/<pid>/status
+//! every 100 ms through three phases and prints the median and p99 of each
+//! beside the 50 MB target, then the process's peak (VmHWM):
+//! - the daily fan-out: 1,000 posts and threads at the production pace;
+//! - idle: 10 s after the fan-out, every server loaded;
+//! - the answer burst: 1,000 members answer at once (modal submits through
+//!   the gateway), until every answer is saved or 120 s pass; it prints
+//!   how many were saved.
+//!
+//! Needs PostgreSQL at `DATABASE_URL`; makes its own
+//! `prepbot_bench_footprint` database afresh. Under `cargo test` it runs
+//! once with 20 servers.
+
+#[path = "../tests/support/mod.rs"]
+#[allow(unused_imports)]
+mod support;
+
+use chrono::{Timelike, Utc};
+use prepbot::bank::{BankSource, Format, QuestionId};
+use prepbot::domain::clock::SystemClock;
+use prepbot::domain::command::parse;
+use prepbot::engine::{Actor, Engine, Place, Platform};
+use prepbot::grading::Grading;
+use prepbot::storage::Store;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::discord_events::{button, modal, Member};
+use support::discord_mock::DiscordMock;
+
+const TARGET_MB: f64 = 50.0;
+
+fn server() -> String {
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    url.rsplit_once('/')
+        .map(|(s, _)| s.to_owned())
+        .unwrap_or(url)
+}
+
+async fn fresh_store(name: &str) -> Store {
+    let admin = sqlx::PgPool::connect(&format!("{}/postgres", server()))
+        .await
+        .expect("PostgreSQL");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .expect("dropping the bench database");
+    Store::connect(&format!("{}/{name}", server()))
+        .await
+        .expect("PostgreSQL")
+}
+
+fn guild(i: usize) -> String {
+    (710_000_000_000_000_000 + i as u64).to_string()
+}
+
+fn channel(i: usize) -> String {
+    (850_000_000_000_000_000 + i as u64).to_string()
+}
+
+/// Every server's channel gets a daily question due a minute ago (UTC).
+async fn configure(store: Store, servers: usize) {
+    let mut now = Utc::now();
+    if now.hour() == 0 && now.minute() < 2 {
+        tokio::time::sleep(Duration::from_secs(150)).await;
+        now = Utc::now();
+    }
+    let line = format!(
+        "/daily setup time:{} tz:UTC",
+        (now - chrono::Duration::minutes(1)).format("%H:%M")
+    );
+    let engine = Arc::new(Engine::new(
+        store,
+        Arc::new(BankSource::Builtin.load().unwrap()),
+        Arc::new(SystemClock),
+        7,
+        Arc::new(Grading::default()),
+    ));
+    let lead = Actor::new("600000000000000009", "Lead", true);
+    let tasks: Vec<_> = (0..servers)
+        .map(|i| {
+            let (engine, lead, line) = (engine.clone(), lead.clone(), line.clone());
+            tokio::spawn(async move {
+                let place = Place {
+                    platform: Platform::Discord,
+                    guild: guild(i),
+                    channel: channel(i),
+                };
+                engine.handle(&lead, &place, parse(&line).unwrap()).await;
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
+
+fn rss_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Samples VmRSS every 100 ms until `done` or `limit`; the samples in MB.
+async fn sample<F: std::future::Future<Output = bool>>(
+    pid: u32,
+    limit: Duration,
+    mut done: impl FnMut() -> F,
+) -> Vec<f64> {
+    let start = Instant::now();
+    let mut mb = Vec::new();
+    loop {
+        mb.push(rss_kb(pid, "VmRSS:") as f64 / 1024.0);
+        if start.elapsed() > limit || done().await {
+            return mb;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn report(phase: &str, mut mb: Vec<f64>, took: Duration) {
+    mb.sort_by(f64::total_cmp);
+    let median = mb[mb.len() / 2];
+    let p99 = mb[(mb.len() * 99 / 100).min(mb.len() - 1)];
+    println!(
+        "| {phase} | {:.1} s, {} samples | {median:.1} MB | {p99:.1} MB | {:.2}x |",
+        took.as_secs_f64(),
+        mb.len(),
+        p99 / TARGET_MB
+    );
+}
+
+/// The answer text each channel's daily question takes.
+async fn answers(store: &Store) -> Vec<(i64, String, String, String)> {
+    let bank = BankSource::Builtin.load().unwrap();
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT p.id, c.external_id, g.external_id, p.question_id
+         FROM posts p JOIN channels c ON c.id = p.channel_id JOIN guilds g ON g.id = c.guild_id
+         WHERE p.kind = 'daily' ORDER BY p.id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(post, ch, g, qid)| {
+            let q = bank.get(&QuestionId::parse(&qid).unwrap()).unwrap();
+            let text = match q.format() {
+                Format::Choice | Format::Truefalse => "a".to_owned(),
+                _ => q.answer.replace('\n', " "),
+            };
+            (post, ch, g, text)
+        })
+        .collect()
+}
+
+async fn count(store: &Store, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+async fn footprint(servers: usize, idle: Duration, burst_limit: Duration) {
+    let store = fresh_store("prepbot_bench_footprint").await;
+    configure(store.clone(), servers).await;
+    let mock = DiscordMock::start().await;
+    mock.gateway(|g| g.guilds = (0..servers).map(guild).collect());
+    let dir = std::env::temp_dir().join("prepbot-bench-footprint");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_prepbot"))
+        .arg("run")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env(
+            "DATABASE_URL",
+            format!("{}/prepbot_bench_footprint", server()),
+        )
+        .env("RUST_LOG", "warn")
+        .env("DISCORD_TOKEN", "mock-token")
+        .env("DISCORD_API_BASE", mock.base_url())
+        .env("PREPBOT_HTTP_ADDR", "127.0.0.1:0")
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("prepbot run starts");
+    let pid = child.id().unwrap();
+    println!("| phase | duration | median RSS | p99 RSS | p99 / 50 MB |");
+    println!("| --- | --- | --- | --- | --- |");
+    let t = Instant::now();
+    let mb = sample(pid, Duration::from_secs(300), || async {
+        mock.channels_with_messages().len() >= servers
+    })
+    .await;
+    report(
+        &format!("daily fan-out to {servers} channels"),
+        mb,
+        t.elapsed(),
+    );
+    let t = Instant::now();
+    let mb = sample(pid, idle, || async { false }).await;
+    report(&format!("idle, {servers} servers loaded"), mb, t.elapsed());
+    let burst = answers(&store).await;
+    let n = burst.len();
+    let frames: Vec<_> = burst
+        .iter()
+        .enumerate()
+        .map(|(i, (post, ch, g, text))| {
+            let who = Member::new(620_000_000_000_000_000 + i as u64, &format!("m{i}"));
+            // Choice questions are answered with their first option's button,
+            // as a person would; the others with the answer modal.
+            let posted = mock.messages_in(ch).into_iter().next().unwrap_or_default();
+            let option = posted["components"].to_string();
+            let option = option
+                .split('"')
+                .find(|id| id.starts_with(&format!("prepbot:choose:{post}:")));
+            let mut p = match option {
+                Some(id) => button(id, posted["id"].as_str().unwrap_or("0"), &who, ch),
+                None => modal(&format!("prepbot:modal:{post}"), "answer", text, &who, ch),
+            };
+            p.frame["d"]["guild_id"] = serde_json::json!(g);
+            p.frame
+        })
+        .collect();
+    let t = Instant::now();
+    let pushing = async {
+        for f in frames {
+            mock.push(f).await;
+        }
+    };
+    let sampling = sample(pid, burst_limit, || async {
+        count(&store, "SELECT count(*) FROM answers").await >= n as i64
+    });
+    let ((), mb) = tokio::join!(pushing, sampling);
+    let saved = count(&store, "SELECT count(*) FROM answers").await;
+    report(&format!("answer burst: {n} at once"), mb, t.elapsed());
+    let hwm = rss_kb(pid, "VmHWM:") as f64 / 1024.0;
+    println!(
+        "peak (VmHWM): {hwm:.1} MB, {:.2}x the 50 MB target; answers saved {saved} of {n}; requests the mock refused: {}",
+        hwm / TARGET_MB,
+        mock.refused().len()
+    );
+    mock.expect_refusals();
+    child.kill().await.ok();
+}
+
+fn main() {
+    let bench = std::env::args().any(|a| a == "--bench");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    if bench {
+        println!("command: cargo bench --bench footprint");
+        rt.block_on(footprint(
+            1_000,
+            Duration::from_secs(10),
+            Duration::from_secs(120),
+        ));
+    } else {
+        rt.block_on(footprint(
+            20,
+            Duration::from_secs(1),
+            Duration::from_secs(5),
+        ));
+    }
+}
