@@ -21,7 +21,7 @@
 mod support;
 
 use chrono::{Timelike, Utc};
-use prepbot::bank::{BankSource, Format, QuestionId};
+use prepbot::bank::{BankSource, Format, QuestionId, QuestionKind};
 use prepbot::domain::clock::SystemClock;
 use prepbot::domain::command::parse;
 use prepbot::engine::{Actor, Engine, Place, Platform};
@@ -156,8 +156,11 @@ async fn answers(store: &Store) -> Vec<(i64, String, String, String)> {
     rows.into_iter()
         .map(|(post, ch, g, qid)| {
             let q = bank.get(&QuestionId::parse(&qid).unwrap()).unwrap();
-            let text = match q.format() {
-                Format::Choice | Format::Truefalse => "a".to_owned(),
+            // A SQL question is answered with its reference query: the
+            // model answer's prose would be refused as SQL, not stored.
+            let text = match (&q.kind, q.format()) {
+                (_, Format::Choice | Format::Truefalse) => "a".to_owned(),
+                (QuestionKind::Sql(task), _) => task.solution.clone(),
                 _ => q.answer.replace('\n', " "),
             };
             (post, ch, g, text)

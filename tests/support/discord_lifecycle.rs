@@ -28,6 +28,8 @@ pub struct Pending {
     /// 5 modal submit.
     pub kind: u64,
     pub token: String,
+    /// The channel it came from: Discord's follow-up messages carry it.
+    pub channel: String,
     pub at: Instant,
     /// The type of the accepted initial response.
     pub answered: Option<u64>,
@@ -92,6 +94,11 @@ impl MockState {
         let pending = Pending {
             kind: d["type"].as_u64().unwrap_or(0),
             token: token.to_owned(),
+            channel: d["channel_id"]
+                .as_str()
+                .or_else(|| d["channel"]["id"].as_str())
+                .unwrap_or_default()
+                .to_owned(),
             at: Instant::now(),
             answered: None,
         };
@@ -135,6 +142,14 @@ impl MockState {
     }
 
     /// Checks a followup or `@original` request under `token`.
+    /// The channel of the interaction whose token is `token`, for the
+    /// follow-up messages the mock answers with.
+    pub(crate) fn channel_of_token(&self, token: &str) -> Option<String> {
+        let all = self.interactions.lock().unwrap();
+        let p = all.values().find(|p| p.token == token)?;
+        (!p.channel.is_empty()).then(|| p.channel.clone())
+    }
+
     pub(crate) fn webhook(&self, token: &str) -> Option<Refusal> {
         let limit = self.lifetimes.lock().unwrap().token;
         let all = self.interactions.lock().unwrap();

@@ -199,9 +199,14 @@ fn route(
             (StatusCode::OK, Some(stored.unwrap_or_else(|| json!([]))))
         }
         ("POST", ["interactions", _, _, "callback"]) => (StatusCode::NO_CONTENT, None),
-        ("POST", ["webhooks", _, _]) => (StatusCode::OK, Some(message(state, "0", body, None))),
-        ("PATCH" | "GET", ["webhooks", _, _, "messages", _]) => {
-            (StatusCode::OK, Some(message(state, "0", body, None)))
+        // A follow-up is a message in the interaction's channel; "0" is no
+        // snowflake, and serenity rightly refuses to parse it.
+        ("POST", ["webhooks", _, token])
+        | ("PATCH" | "GET", ["webhooks", _, token, "messages", _]) => {
+            let channel = state
+                .channel_of_token(token)
+                .unwrap_or_else(|| super::discord_events::CHANNEL.to_owned());
+            (StatusCode::OK, Some(message(state, &channel, body, None)))
         }
         ("DELETE", ["webhooks", ..]) => (StatusCode::NO_CONTENT, None),
         ("POST", ["channels", channel, "messages"]) => {
