@@ -10,37 +10,18 @@
 //! `prepbot_bench_burst` database afresh each run. Under `cargo test` it
 //! runs once with 50 answers and no pgbench.
 
+#[path = "common/mod.rs"]
+mod common;
 use chrono::{TimeZone, Utc};
+use common::{fresh_store, server};
 use prepbot::bank::{load_dir, Bank, Format, QuestionId};
 use prepbot::domain::clock::ManualClock;
 use prepbot::domain::command::parse;
 use prepbot::domain::platform::Platform;
 use prepbot::engine::{Actor, Engine, Place};
 use prepbot::grading::Grading;
-use prepbot::storage::Store;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn server() -> String {
-    let url = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    url.rsplit_once('/')
-        .map(|(s, _)| s.to_owned())
-        .unwrap_or(url)
-}
-
-async fn fresh_store(name: &str) -> Store {
-    let admin = sqlx::PgPool::connect(&format!("{}/postgres", server()))
-        .await
-        .expect("PostgreSQL");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .expect("dropping the bench database");
-    Store::connect(&format!("{}/{name}", server()))
-        .await
-        .expect("PostgreSQL")
-}
 
 fn bank() -> Arc<Bank> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank");

@@ -15,6 +15,9 @@
 #[allow(unused_imports)]
 mod support;
 
+#[path = "common/mod.rs"]
+mod common;
+use common::fresh_store;
 use criterion::Criterion;
 use prepbot::bank::QuestionId;
 use prepbot::delivery::{Delivery, Router, SchedulerConfig};
@@ -25,7 +28,6 @@ use prepbot::engine::Platform;
 use prepbot::frontends::discord::notifier::DiscordNotifier;
 use prepbot::frontends::discord::{http, DiscordConfig};
 use prepbot::grading::Grading;
-use prepbot::storage::Store;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::discord_mock::DiscordMock;
@@ -71,22 +73,8 @@ struct Bench {
 
 impl Bench {
     async fn new() -> Self {
-        let url = env_or(
-            "DATABASE_URL",
-            "postgres://postgres@127.0.0.1:5432/postgres".to_owned(),
-        );
-        let server = url.rsplit_once('/').map_or(url.as_str(), |(s, _)| s);
         // A database of its own, made afresh each run.
-        let admin = sqlx::PgPool::connect(&format!("{server}/postgres"))
-            .await
-            .expect("PostgreSQL");
-        sqlx::query("DROP DATABASE IF EXISTS prepbot_bench_discord WITH (FORCE)")
-            .execute(&admin)
-            .await
-            .expect("dropping the bench database");
-        let store = Store::connect(&format!("{server}/prepbot_bench_discord"))
-            .await
-            .expect("PostgreSQL");
+        let store = fresh_store("prepbot_bench_discord").await;
         let bank = support::discord_bot::test_bank();
         let engine = Arc::new(Engine::new(
             store,

@@ -20,7 +20,10 @@
 #[allow(unused_imports)]
 mod support;
 
+#[path = "common/mod.rs"]
+mod common;
 use chrono::{Timelike, Utc};
+use common::{fresh_store, server};
 use prepbot::bank::{BankSource, Format, QuestionId, QuestionKind};
 use prepbot::domain::clock::SystemClock;
 use prepbot::domain::command::parse;
@@ -34,27 +37,6 @@ use support::discord_events::{button, modal, Member};
 use support::discord_mock::DiscordMock;
 
 const TARGET_MB: f64 = 50.0;
-
-fn server() -> String {
-    let url = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    url.rsplit_once('/')
-        .map(|(s, _)| s.to_owned())
-        .unwrap_or(url)
-}
-
-async fn fresh_store(name: &str) -> Store {
-    let admin = sqlx::PgPool::connect(&format!("{}/postgres", server()))
-        .await
-        .expect("PostgreSQL");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .expect("dropping the bench database");
-    Store::connect(&format!("{}/{name}", server()))
-        .await
-        .expect("PostgreSQL")
-}
 
 fn guild(i: usize) -> String {
     (710_000_000_000_000_000 + i as u64).to_string()
