@@ -160,14 +160,9 @@ impl DiscordMock {
             .route("/resume", any(super::discord_gateway::upgrade_resume))
             .fallback(super::discord_routes::rest)
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind mock");
-        let addr = listener.local_addr().expect("mock addr");
+        let (addr, server) = super::serve(app).await;
+        // Set before `new` returns, so before any request can arrive.
         *state.base.lock().unwrap() = format!("http://{addr}");
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("mock server");
-        });
         Self {
             addr,
             state,

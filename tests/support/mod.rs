@@ -35,3 +35,16 @@ pub mod slack_routes;
 pub mod slack_rules;
 #[cfg(feature = "slack")]
 pub mod slack_socket;
+
+/// Serves `app` on 127.0.0.1, port 0, for the life of the test: the mock's
+/// address and the task serving it.
+pub async fn serve(app: axum::Router) -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind mock");
+    let addr = listener.local_addr().expect("mock addr");
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("mock server");
+    });
+    (addr, server)
+}

@@ -152,14 +152,9 @@ impl SlackMock {
             .route("/respond/{id}", post(super::slack_routes::respond))
             .route("/socket", axum::routing::get(super::slack_socket::upgrade))
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind mock");
-        let addr = listener.local_addr().expect("mock addr");
+        let (addr, server) = super::serve(app).await;
+        // Set before `new` returns, so before any request can arrive.
         *state.base.lock().unwrap() = format!("http://{addr}");
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("mock server");
-        });
         Self {
             addr,
             state,
