@@ -106,8 +106,9 @@ impl Engine {
                 post.id
             ));
         }
-        if let Some(prev) = self.store.answer_of(post.id, ctx.member_id).await? {
-            let verdict = prev.verdict.as_deref().unwrap_or("not graded yet");
+        let setting = self.store.answer_setting(post.id, ctx).await?;
+        if let Some(verdict) = &setting.previous {
+            let verdict = verdict.as_deref().unwrap_or("not graded yet");
             return user(format!(
                 "You already answered #{} ({verdict}). Your first answer stands; the model answer comes with the reveal.",
                 post.id
@@ -131,7 +132,7 @@ impl Engine {
             0
         } else {
             let by = (post, ctx.member_id);
-            self.scored(ctx.guild_id, by, q.difficulty, grade.verdict, counting)
+            self.scored(setting.rules, by, q.difficulty, grade.verdict, counting)
                 .await?
         };
         let streak_day = match (post.kind(), counting, post.local_date) {
@@ -153,7 +154,7 @@ impl Engine {
                 Counting::Round(_) => "round",
             },
             at: now,
-            day: self.channel_today(ctx.channel_id).await?.0,
+            day: local_day(setting.tz.as_deref(), now),
             streak: streak_day,
         };
         let Some((answer_id, streak)) = self.store.record_answer(ctx, &new).await? else {
@@ -340,8 +341,9 @@ impl Engine {
             _ => Counting::Practice,
         };
         let by = (&post, answer.member_id);
+        let rules = self.store.scoring_rules(ctx.guild_id).await?;
         let points = self
-            .scored(ctx.guild_id, by, q.difficulty, verdict, counting)
+            .scored(rules, by, q.difficulty, verdict, counting)
             .await?;
         let now = self.clock.now();
         let out = self
@@ -381,5 +383,14 @@ fn note_for(counting: Counting, post: &PostRow) -> Option<String> {
             Some("you were scored on this question before: practice, no points".into())
         }
         _ => None,
+    }
+}
+
+/// The channel's local date at `now`: in its daily schedule's zone, else
+/// UTC (as `Engine::channel_today` decides it).
+fn local_day(tz: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    match tz.and_then(|tz| tz.parse::<chrono_tz::Tz>().ok()) {
+        Some(tz) => now.with_timezone(&tz).date_naive(),
+        None => now.date_naive(),
     }
 }

@@ -21,13 +21,12 @@ impl Engine {
     /// server's switches; a daily answer's streak includes the answer itself.
     pub(super) async fn scored(
         &self,
-        guild_id: i64,
+        rules: scoring::Rules,
         (post, member_id): (&PostRow, i64),
         difficulty: Difficulty,
         verdict: Verdict,
         counting: Counting,
     ) -> Result<i32, EngineError> {
-        let rules = self.store.scoring_rules(guild_id).await?;
         let streak = match (counting, post.local_date, rules.streak_bonus) {
             (Counting::DailyOnTime, Some(date), true) => {
                 let run = self

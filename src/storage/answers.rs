@@ -2,10 +2,10 @@
 //! transaction with the points and streak it earns, so a crash never leaves a
 //! half-counted answer.
 
+use super::points::{add_points, bump_streak, insert_answer, PointChange};
 use super::{Ctx, Store, StoreError};
 use crate::domain::scoring::Streak;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{Postgres, Transaction};
 
 /// An answer to record.
 #[derive(Debug, Clone)]
@@ -80,34 +80,9 @@ impl Store {
         a: &NewAnswer<'_>,
     ) -> Result<Option<(i64, Option<Streak>)>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO answers (post_id, member_id, body, verdict, score, feedback, points, counting, answered_at, local_day)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             ON CONFLICT (post_id, member_id) DO NOTHING RETURNING id",
-        )
-        .bind(a.post_id)
-        .bind(ctx.member_id)
-        .bind(a.body)
-        .bind(a.verdict)
-        .bind(a.score)
-        .bind(&a.feedback)
-        .bind(a.points)
-        .bind(a.counting)
-        .bind(a.at)
-        .bind(a.day)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(id) = id else { return Ok(None) };
-        let change = PointChange {
-            guild_id: ctx.guild_id,
-            member_id: ctx.member_id,
-            answer_id: id,
-            topic: a.topic,
-            delta: a.points,
-            day: a.day,
-            at: a.at,
+        let Some(id) = insert_answer(&mut tx, ctx, a).await? else {
+            return Ok(None);
         };
-        add_points(&mut tx, &change).await?;
         let streak = match a.streak {
             Some(date) => Some(bump_streak(&mut tx, ctx, date).await?),
             None => None,
@@ -297,89 +272,4 @@ impl Store {
             member,
         })
     }
-}
-
-/// A change in a member's points.
-struct PointChange<'a> {
-    guild_id: i64,
-    member_id: i64,
-    answer_id: i64,
-    topic: &'a str,
-    delta: i32,
-    day: NaiveDate,
-    at: DateTime<Utc>,
-}
-
-/// Adds a ledger row and moves every board the points count on, in `tx`.
-async fn add_points(
-    tx: &mut Transaction<'_, Postgres>,
-    c: &PointChange<'_>,
-) -> Result<(), StoreError> {
-    if c.delta == 0 {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO point_events (guild_id, member_id, answer_id, topic, delta, local_day, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(c.guild_id)
-    .bind(c.member_id)
-    .bind(c.answer_id)
-    .bind(c.topic)
-    .bind(c.delta)
-    .bind(c.day)
-    .bind(c.at)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO board_totals (guild_id, scope, member_id, points)
-         SELECT $1, scope, $2, $3 FROM unnest($4::text[]) AS scope
-         ON CONFLICT (guild_id, scope, member_id) DO UPDATE SET points = board_totals.points + EXCLUDED.points",
-    )
-    .bind(c.guild_id)
-    .bind(c.member_id)
-    .bind(i64::from(c.delta))
-    .bind(crate::domain::boards::scopes_for(c.day, c.topic))
-    .execute(&mut **tx)
-    .await?;
-    super::seasons::add_season_points(tx, (c.guild_id, c.member_id, c.answer_id), c.topic, c.delta)
-        .await?;
-    Ok(())
-}
-
-/// Moves a member's streak forward for an answered daily question.
-async fn bump_streak(
-    tx: &mut Transaction<'_, Postgres>,
-    ctx: Ctx,
-    date: NaiveDate,
-) -> Result<Streak, StoreError> {
-    let previous_post = super::daily::previous_daily(&mut **tx, ctx.channel_id, date).await?;
-    let row: Option<(i32, i32, NaiveDate)> = sqlx::query_as(
-        "SELECT current, best, last_date FROM streaks WHERE channel_id = $1 AND member_id = $2 FOR UPDATE",
-    )
-    .bind(ctx.channel_id)
-    .bind(ctx.member_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let before = row
-        .map(|(current, best, last)| Streak {
-            current,
-            best,
-            last: Some(last),
-        })
-        .unwrap_or_default();
-    let after = before.answered(date, previous_post);
-    sqlx::query(
-        "INSERT INTO streaks (channel_id, member_id, current, best, last_date) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (channel_id, member_id) DO UPDATE
-         SET current = EXCLUDED.current, best = EXCLUDED.best, last_date = EXCLUDED.last_date",
-    )
-    .bind(ctx.channel_id)
-    .bind(ctx.member_id)
-    .bind(after.current)
-    .bind(after.best)
-    .bind(after.last)
-    .execute(&mut **tx)
-    .await?;
-    Ok(after)
 }

@@ -5,12 +5,24 @@
 //! a range of the channels' local days.
 
 use super::seasons::SHOWN_NAME;
-use super::{Store, StoreError};
+use super::{Ctx, Store, StoreError};
 use crate::domain::reply::FairRow;
 use crate::domain::scoring::Rules;
 use chrono::NaiveDate;
 
 type Row = (i64, String, i64, i64, i64);
+
+/// What grading and scoring an answer read, besides the post itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerSetting {
+    /// The member's earlier answer to the post: `Some(verdict)` (a `None`
+    /// verdict: saved ungraded) if there is one, else `None`.
+    pub previous: Option<Option<String>>,
+    /// The server's scoring switches.
+    pub rules: Rules,
+    /// The channel's IANA zone, if it has a daily schedule.
+    pub tz: Option<String>,
+}
 
 fn split(rows: Vec<Row>, viewer: i64, limit: i64) -> (Vec<FairRow>, Option<FairRow>) {
     let row = |(rank, name, value, of, _): Row| FairRow {
@@ -106,6 +118,45 @@ impl Store {
                 streak_bonus,
             })
             .unwrap_or_default())
+    }
+
+    /// What answering `post_id` needs besides the post, in one round trip:
+    /// the member's earlier answer to it, the server's scoring switches and
+    /// the channel's zone (the daily burst read each on its own).
+    pub async fn answer_setting(
+        &self,
+        post_id: i64,
+        ctx: Ctx,
+    ) -> Result<AnswerSetting, StoreError> {
+        type Row = (
+            bool,
+            Option<String>,
+            Option<bool>,
+            Option<bool>,
+            Option<String>,
+        );
+        let (answered, verdict, on_time, streak, tz): Row = sqlx::query_as(
+            "SELECT a.id IS NOT NULL, a.verdict, s.on_time_bonus, s.streak_bonus, d.tz
+             FROM (SELECT 1) one
+             LEFT JOIN answers a ON a.post_id = $1 AND a.member_id = $2
+             LEFT JOIN scoring_settings s ON s.guild_id = $3
+             LEFT JOIN daily_settings d ON d.channel_id = $4",
+        )
+        .bind(post_id)
+        .bind(ctx.member_id)
+        .bind(ctx.guild_id)
+        .bind(ctx.channel_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let default = Rules::default();
+        Ok(AnswerSetting {
+            previous: answered.then_some(verdict),
+            rules: Rules {
+                on_time_bonus: on_time.unwrap_or(default.on_time_bonus),
+                streak_bonus: streak.unwrap_or(default.streak_bonus),
+            },
+            tz,
+        })
     }
 
     /// Saves a server's scoring switches.

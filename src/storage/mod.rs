@@ -13,6 +13,7 @@ pub mod export;
 mod fairness;
 mod home;
 mod places;
+mod points;
 mod posts;
 mod replicas;
 mod rounds;
@@ -25,6 +26,7 @@ pub use boards::{BoardQuery, TopicStats};
 pub use competition::{CompetitionPost, WinnersChannel};
 pub use custom::CustomAdd;
 pub use daily::{ChannelRef, ChannelSchedule, DailyRow};
+pub use fairness::AnswerSetting;
 pub use home::{GuildSchedule, OpenDaily};
 pub use places::Ctx;
 pub use posts::{PostKind, PostRow};
@@ -97,6 +99,13 @@ pub const DEFAULT_POOL: u32 = 20;
 /// come back) by default before giving up (`PREPBOT_DB_ACQUIRE_SECS`).
 pub const ACQUIRE_WAIT: Duration = Duration::from_secs(30);
 
+/// A pooled connection idle at least this long is pinged before use; one
+/// in steady use is not (see [`Store::connect_pooled`]). In a burst every
+/// connection comes back within milliseconds, so none is pinged; a server
+/// restart is noticed by the ping on the next command after a pause, and a
+/// command that was already running on the connection gets "try again".
+const PING_IF_IDLE_FOR: Duration = Duration::from_millis(100);
+
 /// The pool's size and patience.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolSettings {
@@ -168,6 +177,20 @@ impl Store {
         let pool = PgPoolOptions::new()
             .max_connections(pool.size.max(1))
             .acquire_timeout(pool.acquire.max(Duration::from_millis(100)))
+            // sqlx pings every idle connection before handing it out: one
+            // extra round trip per checkout, six per answer in a burst. A
+            // connection in steady use has just proved itself, so only one
+            // left idle a while is pinged (a restarted server is still
+            // caught there, before a command runs on a dead connection).
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IF_IDLE_FOR {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options);
         let pool = tokio::time::timeout(limit, pool)
             .await

@@ -14,7 +14,6 @@ use super::{Store, StoreError};
 use crate::domain::platform::{names, Platform};
 use crate::domain::reply::Award;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{Postgres, Transaction};
 
 /// A row of `seasons`.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -317,31 +316,16 @@ pub fn season_scope(season_id: i64) -> String {
     format!("s:{season_id}")
 }
 
-/// Moves the season boards a ledger row counts on, in the ledger's own
-/// transaction: every season of the server whose window holds the
-/// answer's time and whose topics (if any) hold its topic. So a season
-/// board is an index walk like every other board, and equals the window
-/// sum of the ledger ([`POINTS`]) by construction.
-pub(super) async fn add_season_points(
-    tx: &mut Transaction<'_, Postgres>,
-    (guild_id, member_id, answer_id): (i64, i64, i64),
-    topic: &str,
-    delta: i32,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO board_totals (guild_id, scope, member_id, points)
-         SELECT $1, 's:' || s.id, $2, $5 FROM seasons s JOIN answers a ON a.id = $3
-         WHERE s.guild_id = $1 AND a.answered_at >= s.started_at
-           AND a.answered_at < coalesce(s.ended_at, s.ends_at)
-           AND (cardinality(s.topics) = 0 OR $4 = ANY(s.topics))
-         ON CONFLICT (guild_id, scope, member_id) DO UPDATE SET points = board_totals.points + EXCLUDED.points",
-    )
-    .bind(guild_id)
-    .bind(member_id)
-    .bind(answer_id)
-    .bind(topic)
-    .bind(i64::from(delta))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
+/// The season boards a ledger row counts on, as `board_totals` rows to add
+/// in the ledger's own statement (see `storage::points`): every season of
+/// the server whose window holds the answer's time and whose topics (if
+/// any) hold its topic. So a season board is an index walk like every other
+/// board, and equals the window sum of the ledger ([`POINTS`]) by
+/// construction. Reads the `src` row set (`guild_id`, `member_id`,
+/// `topic`, `delta`, `answered_at`) of the statement it is part of.
+pub(super) const SEASON_BOARD_ROWS: &str = "
+    SELECT src.guild_id, 's:' || s.id, src.member_id, src.delta::bigint
+    FROM src JOIN seasons s ON s.guild_id = src.guild_id
+    WHERE src.answered_at >= s.started_at
+      AND src.answered_at < coalesce(s.ended_at, s.ends_at)
+      AND (cardinality(s.topics) = 0 OR src.topic = ANY(s.topics))";
