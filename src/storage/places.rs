@@ -29,10 +29,14 @@ impl Store {
         user: &str,
         name: &DisplayName,
     ) -> Result<Ctx, StoreError> {
-        let known: Option<(i64, i64, i64, String)> = sqlx::query_as(
+        // Left joins: a new member of a known channel (most of a daily
+        // burst's first answers) then inserts only its own row, without
+        // touching, and locking, the guild row every answer refers to.
+        type Known = (i64, Option<i64>, Option<i64>, Option<String>);
+        let known: Option<Known> = sqlx::query_as(
             "SELECT g.id, c.id, m.id, m.display_name FROM guilds g
-             JOIN channels c ON c.guild_id = g.id AND c.external_id = $3
-             JOIN members m ON m.guild_id = g.id AND m.external_id = $4
+             LEFT JOIN channels c ON c.guild_id = g.id AND c.external_id = $3
+             LEFT JOIN members m ON m.guild_id = g.id AND m.external_id = $4
              WHERE g.platform = $1 AND g.external_id = $2",
         )
         .bind(platform)
@@ -42,7 +46,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         match known {
-            Some((guild_id, channel_id, member_id, old)) => {
+            Some((guild_id, Some(channel_id), Some(member_id), Some(old))) => {
                 // A front end that does not know the name passes the user
                 // id (Slack's App Home event carries no name): keep the
                 // stored one rather than show the id on boards.
@@ -55,11 +59,35 @@ impl Store {
                     member_id,
                 })
             }
-            None => {
+            Some((guild_id, Some(channel_id), None, _)) => Ok(Ctx {
+                guild_id,
+                channel_id,
+                member_id: self.add_member(guild_id, user, name).await?,
+            }),
+            _ => {
                 self.create_place(platform, guild, channel, user, name)
                     .await
             }
         }
+    }
+
+    /// A member's first command in a known guild: its own row only.
+    async fn add_member(
+        &self,
+        guild_id: i64,
+        user: &str,
+        name: &DisplayName,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO members (guild_id, external_id, display_name) VALUES ($1, $2, $3)
+             ON CONFLICT (guild_id, external_id) DO UPDATE SET display_name = EXCLUDED.display_name
+             RETURNING id",
+        )
+        .bind(guild_id)
+        .bind(user)
+        .bind(name.as_str())
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     async fn rename(&self, member_id: i64, name: &DisplayName) -> Result<(), StoreError> {
