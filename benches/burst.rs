@@ -37,8 +37,10 @@ struct Burst {
 }
 
 /// Sets up a daily question in a fresh database, then has `n` members
-/// answer it at once.
-async fn burst(n: usize) -> Burst {
+/// answer it: all at once (`over` zero), or evenly spread over `over`
+/// (the "within seconds"). Each latency runs from that member's
+/// own send.
+async fn burst(n: usize, over: Duration) -> Burst {
     let store = fresh_store("prepbot_bench_burst").await;
     let pool = store.pool().clone();
     let clock = Arc::new(ManualClock::new(
@@ -77,7 +79,9 @@ async fn burst(n: usize) -> Burst {
     let tasks: Vec<_> = (0..n)
         .map(|i| {
             let (engine, place, text) = (engine.clone(), place.clone(), text.clone());
+            let at = started + over.mul_f64(i as f64 / n as f64);
             tokio::spawn(async move {
+                tokio::time::sleep_until(at.into()).await;
                 let who = Actor::new(format!("u{i}"), &format!("member {i}"), false);
                 let t = Instant::now();
                 engine.handle(&who, &place, parse(&text).unwrap()).await;
@@ -161,7 +165,7 @@ fn main() {
     let bench = std::env::args().any(|a| a == "--bench");
     let rt = tokio::runtime::Runtime::new().unwrap();
     if !bench {
-        let b = rt.block_on(burst(50));
+        let b = rt.block_on(burst(50, Duration::ZERO));
         assert_eq!(b.saved, 50, "every answer of the burst is saved");
         return;
     }
@@ -171,16 +175,26 @@ fn main() {
         Some(tps) => println!("pgbench single-row inserts (16 clients, 5 s): {tps:.0}/s"),
         None => println!("pgbench: not available"),
     }
-    for n in [1_000, 10_000] {
-        let mut runs: Vec<Burst> = (0..3).map(|_| rt.block_on(burst(n))).collect();
+    for (n, over) in [
+        (1_000, Duration::ZERO),
+        (1_000, Duration::from_secs(2)),
+        (10_000, Duration::ZERO),
+        (10_000, Duration::from_secs(10)),
+    ] {
+        let mut runs: Vec<Burst> = (0..3).map(|_| rt.block_on(burst(n, over))).collect();
         runs.sort_by(|a, b| a.answers_per_s.total_cmp(&b.answers_per_s));
         let all_saved = runs.iter().all(|r| r.saved == n as i64);
         let m = &runs[1];
         let ratio = limit.map_or(String::new(), |tps| {
             format!(", {:.2}x pgbench", m.answers_per_s / tps)
         });
+        let how = if over.is_zero() {
+            "at once".to_owned()
+        } else {
+            format!("spread over {over:?}")
+        };
         println!(
-            "{n} concurrent answers (median of 3): {:.0} answers/s{ratio}, p50 {:?}, p99 {:?}, saved {}/{n} in every run: {all_saved}, peak RSS {:.0} MB",
+            "{n} answers {how} (median of 3): {:.0} answers/s{ratio}, p50 {:?}, p99 {:?}, saved {}/{n} in every run: {all_saved}, peak RSS {:.0} MB",
             m.answers_per_s,
             m.p50,
             m.p99,

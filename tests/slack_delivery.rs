@@ -190,3 +190,52 @@ async fn the_note_to_the_admin_of_an_installed_workspace_goes_out_with_that_work
     assert!(text_of(&note.body).contains("/invite"), "{:?}", note.body);
     h.stop().await;
 }
+
+/// Posts at 09:01 with the first `chat.postMessage` answered 500, and
+/// waits for the post to be confirmed with the clock still at 09:01: the
+/// claim's two-minute lease never runs out, so only a retry within the
+/// tick can confirm it.
+async fn post_through_a_500(h: &SlackHarness, took_effect: bool) -> String {
+    daily_setup(h).await;
+    h.mock
+        .fail_next("chat.postMessage", Fault::ServerError { took_effect }, 1);
+    h.set_time(utc(2026, 11, 23, 9, 1));
+    confirmed_ref(h).await
+}
+
+#[sqlx::test]
+async fn a_500_that_hid_a_post_is_retried_within_the_tick_and_finds_the_post_instead_of_posting_twice(
+    pool: PgPool,
+) {
+    let h = SlackHarness::start(pool, utc(2026, 11, 23, 8, 45)).await;
+    let confirmed = post_through_a_500(&h, true).await;
+    let posted = h.mock.top_level_in(CHANNEL);
+    assert_eq!(posted.len(), 1, "one post in the channel");
+    assert_eq!(confirmed, posted[0]["ts"].as_str().unwrap());
+    assert_eq!(h.mock.calls_to("conversations.history").len(), 1);
+    assert_eq!(
+        h.mock.calls_to("chat.postMessage").len(),
+        1,
+        "not posted again"
+    );
+    h.stop().await;
+}
+
+#[sqlx::test]
+async fn a_500_that_posted_nothing_is_retried_within_the_tick_and_posts_once(pool: PgPool) {
+    let h = SlackHarness::start(pool, utc(2026, 11, 23, 8, 45)).await;
+    let confirmed = post_through_a_500(&h, false).await;
+    let posted = h.mock.top_level_in(CHANNEL);
+    assert_eq!(posted.len(), 1, "one post in the channel");
+    assert_eq!(confirmed, posted[0]["ts"].as_str().unwrap());
+    assert_eq!(
+        h.mock.calls_to("conversations.history").len(),
+        1,
+        "looked before posting again"
+    );
+    let calls = h.mock.calls_to("chat.postMessage");
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0].error.as_deref(), Some("http_500"));
+    assert_eq!(calls[1].error, None);
+    h.stop().await;
+}

@@ -60,6 +60,10 @@ pub enum Fault {
     /// The call takes effect and is recorded, then the connection drops
     /// before the answer arrives: the caller cannot know it worked.
     LoseAnswer,
+    /// HTTP 500 with Slack's `internal_error` body. `took_effect`: the
+    /// message was posted all the same (Slack documents that a 5xx does not
+    /// say whether a write happened).
+    ServerError { took_effect: bool },
 }
 
 pub struct SlackState {

@@ -85,8 +85,14 @@ pub async fn api(
         _ => {}
     }
     let mut lose = false;
+    let mut fail_after = false;
     match s.fault(&method) {
         Some(Fault::LoseAnswer) => lose = true,
+        Some(Fault::ServerError { took_effect: true }) => fail_after = true,
+        Some(Fault::ServerError { took_effect: false }) => {
+            s.record(&method, &body, token, Some("http_500".into()));
+            return server_error();
+        }
         Some(Fault::RateLimited { secs }) => {
             s.record(&method, &body, token, Some("ratelimited".into()));
             return answer(
@@ -108,6 +114,10 @@ pub async fn api(
             s.record(&method, &body, token, Some("answer_lost".into()));
             lost()
         }
+        Ok(_) if fail_after => {
+            s.record(&method, &body, token, Some("http_500_took_effect".into()));
+            server_error()
+        }
         Ok(result) => {
             s.record(&method, &body, token, None);
             let mut out = json!({"ok": true});
@@ -122,6 +132,16 @@ pub async fn api(
             answer(StatusCode::OK, json!({"ok": false, "error": code}), None)
         }
     }
+}
+
+/// Slack's 500: the body names an internal error, and says nothing about
+/// whether the call took effect.
+fn server_error() -> Response {
+    answer(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({"ok": false, "error": "internal_error"}),
+        None,
+    )
 }
 
 /// A 200 whose body breaks off: the connection drops before the answer

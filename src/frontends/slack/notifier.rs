@@ -8,10 +8,12 @@
 //! A 429's `Retry-After` becomes [`DeliveryError::RateLimited`]; errors no
 //! retry can fix (the bot was removed, the channel archived, the token
 //! revoked) are [`DeliveryError::Permanent`], so the channel's schedule
-//! pauses with a reason an admin can act on. Other errors stay
-//! [`DeliveryError::Failed`] (a later tick retries), never `Transient`:
-//! `chat.postMessage` has no idempotency key, so a 500 may hide a post that
-//! went out, and an immediate retry could post it twice.
+//! pauses with a reason an admin can act on. A daily post whose outcome is
+//! unknown (a 5xx, a dropped connection) is [`DeliveryError::Transient`]:
+//! delivery retries it within the tick, after a back-off, and the retry
+//! looks in the channel first (below), because `chat.postMessage` has no
+//! idempotency key and a 500 may hide a post that went out. Other errors
+//! stay [`DeliveryError::Failed`] (a later tick retries).
 //!
 //! Nothing is posted twice: a daily post's first message carries message
 //! metadata naming the post ([`POST_EVENT`]). When an attempt's outcome is
@@ -29,7 +31,7 @@ use crate::domain::reply::{Effect, MessageRef};
 use crate::domain::view::{self, View};
 use async_trait::async_trait;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// Why a channel of a workspace without a token is paused.
@@ -75,6 +77,9 @@ pub struct SlackNotifier {
     api: Api,
     tokens: Tokens,
     channels: Mutex<HashMap<String, Arc<Pacer>>>,
+    /// Daily posts whose last attempt may have gone out unseen: their next
+    /// attempt in this process looks before posting, as a redelivery does.
+    uncertain: Mutex<HashSet<i64>>,
 }
 
 impl SlackNotifier {
@@ -83,6 +88,7 @@ impl SlackNotifier {
             api,
             tokens,
             channels: Mutex::default(),
+            uncertain: Mutex::default(),
         }
     }
 
@@ -152,7 +158,16 @@ impl SlackNotifier {
             if let (None, Some(metadata)) = (&first, &metadata) {
                 body["metadata"] = metadata.clone();
             }
-            let posted = self.call(at, "chat.postMessage", body).await?;
+            // Only a daily post's first message (the one with metadata)
+            // can be looked for, so only its unknown outcome is retried soon.
+            let lookable = first.is_none() && metadata.is_some();
+            let posted = self
+                .request(at, "chat.postMessage", Args::Json(body))
+                .await?
+                .map_err(|e| match e {
+                    ApiError::Transport(why) if lookable => DeliveryError::Transient(why),
+                    e => classify(e),
+                })?;
             let ts = posted["ts"]
                 .as_str()
                 .ok_or_else(|| DeliveryError::Failed("posted message has no ts".into()))?;
@@ -169,7 +184,12 @@ impl SlackNotifier {
         redelivery: bool,
     ) -> Result<MessageRef, DeliveryError> {
         let post = effect.post_id();
-        if redelivery {
+        let unsure = self
+            .uncertain
+            .lock()
+            .expect("uncertain posts")
+            .remove(&post);
+        if redelivery || unsure {
             if let Some(ts) = self.already_posted(channel, post).await? {
                 tracing::info!(
                     post,
@@ -180,8 +200,13 @@ impl SlackNotifier {
         }
         let view = view::post(effect, &super::WORDS);
         let marker = json!({"event_type": POST_EVENT, "event_payload": {"post_id": post}});
-        self.post(At::channel(channel), &view, None, Some(marker))
-            .await
+        let posted = self
+            .post(At::channel(channel), &view, None, Some(marker))
+            .await;
+        if let Err(DeliveryError::Transient(_)) = &posted {
+            self.uncertain.lock().expect("uncertain posts").insert(post);
+        }
+        posted
     }
 
     /// The `ts` of daily post `post` among the channel's last [`LOOK_BACK`]
