@@ -339,3 +339,11 @@ async fn the_export_covers_every_table_and_column_of_the_schema(pool: PgPool) {
 /// The tools around it: unknown servers and databases, pg_dump and pg_restore.
 #[path = "export_import/tools.rs"]
 mod tools;
+
+/// Seasons, wins, teams, settings and rounds move too.
+#[path = "export_import/competitions.rs"]
+mod competitions;
+
+/// Files that lie: references outside the file, duplicates, wrong types, huge lists.
+#[path = "export_import/hostile.rs"]
+mod hostile;

@@ -3,7 +3,7 @@
 //! format). A whole database is better copied with pg_dump (README).
 
 use crate::config::DbArgs;
-use crate::storage::export::{ImportError, Imported};
+use crate::storage::export::{parse_document, ImportError, Imported, MAX_FILE_BYTES};
 use crate::storage::Store;
 use anyhow::Context;
 use clap::Args;
@@ -90,10 +90,22 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs `prepbot import`.
 pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let size = std::fs::metadata(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?
+        .len();
+    // Checked before reading, so a huge file is refused without loading it.
+    if size > MAX_FILE_BYTES as u64 {
+        anyhow::bail!(
+            "{} is {} MB; an import reads at most {} MB (move a server this large with pg_dump)",
+            args.file.display(),
+            size >> 20,
+            MAX_FILE_BYTES >> 20
+        );
+    }
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
-    let doc: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not JSON", args.file.display()))?;
+    let doc =
+        parse_document(&text).with_context(|| format!("importing {}", args.file.display()))?;
     let store = store(&args.db).await?;
     let server = format!(
         "{}:{}",

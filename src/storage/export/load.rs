@@ -1,11 +1,16 @@
 //! The import half of [`super`]: loads a checked document into the current
-//! transaction. Each statement reads one array of the document (`$1`) in
-//! file order and maps platform ids and file-local numbers to the new
+//! transaction. Each statement reads one array of the document in file
+//! order (`$1` is an object holding just that array, so no statement ships
+//! the whole file and each array has PostgreSQL's 255 MB jsonb limit to
+//! itself) and maps platform ids and file-local numbers to the new
 //! server's rows (`$2` is its id); a row whose reference does not resolve
-//! is a bad file, caught by comparing rows written with rows given.
+//! is a bad file, caught by comparing rows written with rows given, and a
+//! value PostgreSQL refuses (a wrong type, a duplicate key, a broken rule)
+//! is a bad file too, named by its array.
 
+use super::competitions;
 use super::ImportError;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sqlx::types::Json;
 use sqlx::{Postgres, Transaction};
 
@@ -23,11 +28,18 @@ macro_rules! rows {
     };
 }
 
-const MEMBER: &str = "JOIN members m ON m.guild_id = $2 AND m.external_id = x.member";
-const CHANNEL: &str = "JOIN channels c ON c.guild_id = $2 AND c.external_id = x.channel";
+pub(super) use rows;
 
-/// `(array, statement)`, in an order where every reference is already loaded.
-fn statements() -> Vec<(&'static str, String)> {
+pub(super) const MEMBER: &str = "JOIN members m ON m.guild_id = $2 AND m.external_id = x.member";
+pub(super) const CHANNEL: &str = "JOIN channels c ON c.guild_id = $2 AND c.external_id = x.channel";
+
+/// `(what, statement)`: what a statement loads is an array of the document
+/// or, for the settings kept inside another row, see [`source`].
+pub(super) type Statement = (&'static str, String);
+
+/// The statements of the daily game, in an order where every reference is
+/// already loaded (the competitions follow, from [`competitions`]).
+fn statements() -> Vec<Statement> {
     vec![
         ("members", format!("INSERT INTO members (guild_id, external_id, display_name, hidden) SELECT $2, x.external_id, x.display_name, coalesce(x.hidden, false) {} ORDER BY e.n",
             rows!("members", "external_id text, display_name text, hidden boolean"))),
@@ -39,10 +51,12 @@ fn statements() -> Vec<(&'static str, String)> {
             CROSS JOIN LATERAL jsonb_to_record(e.v->'daily') AS d(post_time time, reveal_time time, tz text, days text,
                 topics text[], paused boolean, updated_at timestamptz, paused_reason text, set_by text)
             JOIN channels c ON c.guild_id = $2 AND c.external_id = e.v->>'external_id'
-            LEFT JOIN members s ON s.guild_id = $2 AND s.external_id = d.set_by".to_owned()),
+            LEFT JOIN members s ON s.guild_id = $2 AND s.external_id = d.set_by
+            WHERE d.set_by IS NULL OR s.id IS NOT NULL".to_owned()),
         ("custom_questions", format!("INSERT INTO custom_questions (guild_id, question_id, toml, added_by, added_at)
             SELECT $2, x.question_id, x.toml, m.id, x.added_at {}
-            LEFT JOIN members m ON m.guild_id = $2 AND m.external_id = x.added_by ORDER BY e.n",
+            LEFT JOIN members m ON m.guild_id = $2 AND m.external_id = x.added_by
+            WHERE x.added_by IS NULL OR m.id IS NOT NULL ORDER BY e.n",
             rows!("custom_questions", "question_id text, toml text, added_by text, added_at timestamptz"))),
         ("posts", format!("INSERT INTO import_posts (ref, id) SELECT x.ref, nextval(pg_get_serial_sequence('posts', 'id')) {} ORDER BY e.n",
             rows!("posts", "ref bigint"))),
@@ -50,7 +64,8 @@ fn statements() -> Vec<(&'static str, String)> {
                 revealed_at, message_ref, delivered_at, reveal_delivered_at, delivery_attempted_at, option_seed)
             SELECT i.id, c.id, x.question_id, x.topic, x.kind, m.id, x.local_date, x.posted_at, x.reveal_at,
                 x.revealed_at, x.message_ref, x.delivered_at, x.reveal_delivered_at, x.delivery_attempted_at, x.option_seed
-            {} JOIN import_posts i ON i.ref = x.ref {CHANNEL} LEFT {MEMBER} ORDER BY e.n",
+            {} JOIN import_posts i ON i.ref = x.ref {CHANNEL} LEFT {MEMBER}
+            WHERE x.member IS NULL OR m.id IS NOT NULL ORDER BY e.n",
             rows!("posts", "ref bigint, channel text, member text, question_id text, topic text, kind text, local_date date,
                 posted_at timestamptz, reveal_at timestamptz, revealed_at timestamptz, message_ref text,
                 delivered_at timestamptz, reveal_delivered_at timestamptz, delivery_attempted_at timestamptz,
@@ -78,7 +93,8 @@ fn statements() -> Vec<(&'static str, String)> {
         ("regrades", format!("INSERT INTO regrades (answer_id, by_member, old_verdict, new_verdict, old_points, new_points, note, at)
             SELECT a.id, m.id, x.old_verdict, x.new_verdict, x.old_points, x.new_points, x.note, x.at
             {} JOIN import_answers a ON a.ref = x.answer
-            LEFT JOIN members m ON m.guild_id = $2 AND m.external_id = x.by_member ORDER BY e.n",
+            LEFT JOIN members m ON m.guild_id = $2 AND m.external_id = x.by_member
+            WHERE x.by_member IS NULL OR m.id IS NOT NULL ORDER BY e.n",
             rows!("regrades", "answer bigint, by_member text, old_verdict text, new_verdict text, old_points integer,
                 new_points integer, note text, at timestamptz"))),
         ("sql_attempts", format!("INSERT INTO sql_attempts (member_id, question_id, tries, last_at)
@@ -87,21 +103,53 @@ fn statements() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// How many rows the document gives for `key`.
-fn expected(doc: &Value, key: &str) -> Result<u64, ImportError> {
-    let array = |k: &str| {
-        doc[k]
-            .as_array()
-            .ok_or_else(|| ImportError::BadFile(format!("\"{k}\" is not a list")))
-    };
-    Ok(match key {
-        "daily" => array("channels")?
-            .iter()
-            .filter(|c| c["daily"].is_object())
-            .count(),
-        k => array(k)?.len(),
-    } as u64)
+/// The array of the document a statement reads: settings kept inside
+/// each channel (or the guild) are read from there.
+fn source(what: &str) -> &str {
+    match what {
+        "daily" | "winners" => "channels",
+        "scoring" => "guild",
+        other => other,
+    }
 }
+
+/// How many rows the document gives for `what` (the document is checked,
+/// so every array is a list of objects).
+fn expected(doc: &Value, what: &str) -> u64 {
+    let rows = |k: &str| doc[k].as_array().map_or(&[][..], Vec::as_slice);
+    (match what {
+        "daily" | "winners" => rows("channels")
+            .iter()
+            .filter(|c| c[what].is_object())
+            .count(),
+        "scoring" => usize::from(doc["guild"]["scoring"].is_object()),
+        k => rows(k).len(),
+    }) as u64
+}
+
+/// A refusal by PostgreSQL of a value in the file (SQLSTATE classes 22,
+/// data exceptions such as a wrong type, and 23, a broken rule such as a
+/// duplicate key) is the file's fault: a bad file, named by its array.
+/// Anything else is the database's.
+pub(super) fn refused(what: &str, e: sqlx::Error) -> ImportError {
+    if let sqlx::Error::Database(db) = &e {
+        if db
+            .code()
+            .is_some_and(|c| c.starts_with("22") || c.starts_with("23"))
+        {
+            return ImportError::BadFile(format!("{what}: {}", db.message()));
+        }
+    }
+    e.into()
+}
+
+/// The file-local numbers the statements map to new ids.
+const MAPS: [&str; 4] = [
+    "import_posts",
+    "import_answers",
+    "import_seasons",
+    "import_rounds",
+];
 
 /// Writes the server of `doc` and everything it holds.
 pub async fn load(tx: &mut Transaction<'static, Postgres>, doc: &Value) -> Result<(), ImportError> {
@@ -114,26 +162,30 @@ pub async fn load(tx: &mut Transaction<'static, Postgres>, doc: &Value) -> Resul
     )
     .bind(Json(doc))
     .fetch_one(&mut **tx)
-    .await?;
-    for table in ["import_posts", "import_answers"] {
+    .await
+    .map_err(|e| refused("guild", e))?;
+    for table in MAPS {
         let sql = format!(
             "CREATE TEMP TABLE {table} (ref bigint PRIMARY KEY, id bigint NOT NULL) ON COMMIT DROP"
         );
         sqlx::query(&sql).execute(&mut **tx).await?;
     }
-    for (key, sql) in statements() {
-        let want = expected(doc, key)?;
+    for (what, sql) in statements().into_iter().chain(competitions::statements()) {
+        let want = expected(doc, what);
+        let key = source(what);
+        let part = Value::Object(Map::from_iter([(key.to_owned(), doc[key].clone())]));
         let wrote = sqlx::query(&sql)
-            .bind(Json(doc))
+            .bind(Json(part))
             .bind(guild_id)
             .execute(&mut **tx)
-            .await?
+            .await
+            .map_err(|e| refused(what, e))?
             .rows_affected();
         if wrote != want {
             return Err(ImportError::BadFile(format!(
-                "{key}: the file gives {want}, but only {wrote} refer to members, channels, posts or answers it holds"
+                "{what}: the file gives {want}, but only {wrote} refer to members, channels, teams, posts, answers, seasons or rounds it holds"
             )));
         }
     }
-    Ok(())
+    competitions::check_rounds(tx).await
 }

@@ -1,0 +1,277 @@
+//! Files that lie. Every one is refused as a bad file that names the list
+//! at fault, and writes nothing: references to rows the file does not hold
+//! (a season, a round, a post, a team, a member), keys given twice (in the
+//! JSON, or a row given twice), values of the wrong type, rules broken (two
+//! running seasons), lists too long to import. A seeded fuzz then changes
+//! one value of a real export at a time: each import either loads or is
+//! refused as a bad file, never with a database error.
+
+use super::competitions::build_competitions;
+use super::{drop_database, fresh_database};
+use crate::common::*;
+use prepbot::storage::export::{parse_document, ImportError, FORMAT, MAX_ROWS};
+use prepbot::storage::Store;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+
+async fn guilds(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM guilds")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+/// The index of the first row of `list` whose `key` is `value`.
+fn row(doc: &Value, list: &str, key: &str, value: &str) -> usize {
+    doc[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|r| r[key] == value)
+        .unwrap_or_else(|| panic!("no {list} row with {key} {value}"))
+}
+
+/// `(what the case does, the change, what the refusal names)`.
+type Case = (&'static str, Box<dyn Fn(&mut Value)>, &'static str);
+
+fn cases(doc: &Value) -> Vec<Case> {
+    let season_post = row(doc, "competition_posts", "kind", "season");
+    let round_post = row(doc, "competition_posts", "period_key", "1:q1");
+    vec![
+        (
+            "a season board of a season not in the file",
+            Box::new(|d| d["season_totals"][0]["season"] = 99.into()),
+            "season_totals",
+        ),
+        (
+            "a round question whose post is not in the file",
+            Box::new(|d| d["round_questions"][0]["post"] = 999.into()),
+            "round_questions",
+        ),
+        (
+            "a results post of a season not in the file",
+            Box::new(move |d| d["competition_posts"][season_post]["period_key"] = "99".into()),
+            "competition_posts",
+        ),
+        (
+            "a season post key that is not a number",
+            Box::new(move |d| {
+                d["competition_posts"][season_post]["period_key"] = "1; DROP TABLE seasons".into()
+            }),
+            "competition_posts",
+        ),
+        (
+            "a round post of a question never opened",
+            Box::new(move |d| d["competition_posts"][round_post]["period_key"] = "1:q9".into()),
+            "rounds",
+        ),
+        (
+            "a round whose step says more questions were asked",
+            Box::new(|d| d["rounds"][0]["step"] = 4.into()),
+            "rounds",
+        ),
+        (
+            "a team member of a team not in the file",
+            Box::new(|d| d["team_members"][0]["team"] = "Nope".into()),
+            "team_members",
+        ),
+        (
+            "a season started by a member not in the file",
+            Box::new(|d| d["seasons"][0]["started_by"] = "u-nobody".into()),
+            "seasons",
+        ),
+        (
+            "a win of a member not in the file",
+            Box::new(|d| d["competition_wins"][0]["member"] = "u-nobody".into()),
+            "competition_wins",
+        ),
+        (
+            "a round in a channel not in the file",
+            Box::new(|d| d["rounds"][0]["channel"] = "c-nowhere".into()),
+            "rounds",
+        ),
+        (
+            "a member given twice",
+            Box::new(|d| {
+                let first = d["members"][0].clone();
+                d["members"].as_array_mut().unwrap().push(first);
+            }),
+            "members",
+        ),
+        (
+            "two posts with one number",
+            Box::new(|d| d["posts"][1]["ref"] = d["posts"][0]["ref"].clone()),
+            "posts",
+        ),
+        (
+            "a team given twice",
+            Box::new(|d| d["teams"][1]["name"] = d["teams"][0]["name"].clone()),
+            "teams",
+        ),
+        (
+            "two running seasons",
+            Box::new(|d| d["seasons"][0]["ended_at"] = Value::Null),
+            "seasons",
+        ),
+        (
+            "a step that is text",
+            Box::new(|d| d["rounds"][0]["step"] = "three".into()),
+            "rounds",
+        ),
+        (
+            "an end that is a word PostgreSQL reads as a time",
+            Box::new(|d| d["seasons"][0]["ended_at"] = "yesterday".into()),
+            "seasons[0].ended_at",
+        ),
+        (
+            "an end that is not a time",
+            Box::new(|d| d["seasons"][0]["ended_at"] = "2026-02-31T00:00:00Z".into()),
+            "seasons",
+        ),
+        (
+            "a round of 500 questions",
+            Box::new(|d| d["rounds"][0]["questions"] = 500.into()),
+            "rounds",
+        ),
+        (
+            "a list that is an object",
+            Box::new(|d| d["rounds"] = json!({})),
+            "rounds",
+        ),
+        (
+            "scoring that is a list",
+            Box::new(|d| d["guild"]["scoring"] = json!([])),
+            "scoring",
+        ),
+        (
+            "a list too long to import",
+            Box::new(|d| d["team_members"] = Value::Array(vec![json!({}); MAX_ROWS + 1])),
+            "team_members",
+        ),
+    ]
+}
+
+#[sqlx::test]
+async fn a_file_that_points_outside_itself_repeats_keys_or_has_wrong_types_is_refused_and_writes_nothing(
+    pool: sqlx::PgPool,
+) {
+    let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
+    build_competitions(&w).await;
+    let doc = w
+        .engine
+        .store()
+        .export_guild("console", "g1")
+        .await
+        .unwrap()
+        .unwrap();
+    let (target, url) = fresh_database("hostile").await;
+    for (what, change, names) in cases(&doc) {
+        let mut bad = doc.clone();
+        change(&mut bad);
+        let Err(err) = target.import_guild(&bad, false).await else {
+            panic!("{what}: imported")
+        };
+        assert!(matches!(err, ImportError::BadFile(_)), "{what}: {err}");
+        assert!(err.to_string().contains(names), "{what}: {err}");
+        assert_eq!(guilds(&target).await, 0, "{what}: nothing written");
+    }
+    // The untouched file loads.
+    target.import_guild(&doc, false).await.unwrap();
+    drop_database(target, &url).await;
+}
+
+#[test]
+fn a_key_given_twice_in_the_file_is_refused_before_anything_is_read() {
+    let text = format!(
+        r#"{{"format": "{FORMAT}", "version": 2, "members": [], "members": [{{"external_id": "u"}}]}}"#
+    );
+    let err = parse_document(&text).unwrap_err();
+    assert!(
+        err.to_string().contains("\"members\" appears twice"),
+        "{err}"
+    );
+}
+
+/// A value of another type or shape than the one it replaces.
+fn hostile_value(rng: &mut impl Rng) -> Value {
+    match rng.gen_range(0..12) {
+        0 => Value::Null,
+        1 => true.into(),
+        2 => (-1).into(),
+        3 => i64::MAX.into(),
+        4 => 1.5.into(),
+        5 => "".into(),
+        6 => "x".into(),
+        7 => "2026-13-45".into(),
+        8 => json!([]),
+        9 => json!({"a": 1}),
+        10 => "9".repeat(40).into(),
+        _ => rng.gen_range(0..5).into(),
+    }
+}
+
+/// Replaces one value of one row of `doc` (or of the guild) at random.
+fn mutate(doc: &mut Value, rng: &mut impl Rng) -> String {
+    let lists: Vec<String> = doc
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, v)| v.as_array().is_some_and(|a| !a.is_empty()))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let value = hostile_value(rng);
+    let (target, at) = if rng.gen_bool(0.1) {
+        (&mut doc["guild"], "guild".to_owned())
+    } else {
+        let list = &lists[rng.gen_range(0..lists.len())];
+        let rows = doc[list.as_str()].as_array_mut().unwrap();
+        let i = rng.gen_range(0..rows.len());
+        (&mut rows[i], format!("{list}[{i}]"))
+    };
+    let keys: Vec<String> = target.as_object().unwrap().keys().cloned().collect();
+    let key = &keys[rng.gen_range(0..keys.len())];
+    let said = format!("{at}.{key} = {value}");
+    target[key.as_str()] = value;
+    said
+}
+
+#[sqlx::test]
+async fn one_value_changed_anywhere_in_a_file_is_loaded_or_refused_as_a_bad_file(
+    pool: sqlx::PgPool,
+) {
+    let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
+    build_competitions(&w).await;
+    let doc = w
+        .engine
+        .store()
+        .export_guild("console", "g1")
+        .await
+        .unwrap()
+        .unwrap();
+    let (target, url) = fresh_database("fuzz").await;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(14);
+    let (mut loaded, mut refused) = (0, 0);
+    for _ in 0..150 {
+        let mut bad = doc.clone();
+        let change = mutate(&mut bad, &mut rng);
+        match target.import_guild(&bad, false).await {
+            Ok(_) => {
+                loaded += 1;
+                sqlx::query("DELETE FROM guilds")
+                    .execute(target.pool())
+                    .await
+                    .unwrap();
+            }
+            Err(ImportError::BadFile(_)) => {
+                refused += 1;
+                assert_eq!(guilds(&target).await, 0, "{change}: nothing written");
+            }
+            Err(e) => panic!("{change}: {e}"),
+        }
+    }
+    assert!(
+        refused > 50 && loaded > 0,
+        "{refused} refused, {loaded} loaded"
+    );
+    drop_database(target, &url).await;
+}
