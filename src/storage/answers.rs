@@ -2,7 +2,7 @@
 //! transaction with the points and streak it earns, so a crash never leaves a
 //! half-counted answer.
 
-use super::points::{add_points, bump_streak, insert_answer, PointChange};
+use super::points::{add_points, insert_answer, PointChange};
 use super::{Ctx, Store, StoreError};
 use crate::domain::scoring::Streak;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -79,16 +79,7 @@ impl Store {
         ctx: Ctx,
         a: &NewAnswer<'_>,
     ) -> Result<Option<(i64, Option<Streak>)>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let Some(id) = insert_answer(&mut tx, ctx, a).await? else {
-            return Ok(None);
-        };
-        let streak = match a.streak {
-            Some(date) => Some(bump_streak(&mut tx, ctx, date).await?),
-            None => None,
-        };
-        tx.commit().await?;
-        Ok(Some((id, streak)))
+        insert_answer(&self.pool, ctx, a).await
     }
 
     /// Whether the member has already been scored on this question as a quiz or daily.

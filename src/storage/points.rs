@@ -1,14 +1,15 @@
 //! The write half of an answer: its ledger row, the boards it moves and the
-//! streak it extends, in as few round trips as the rules allow.
+//! streak it extends, in one statement.
 //!
 //! The daily burst (issue 15) showed that an answer's cost is mostly round
 //! trips: each statement is a wait on the server, and the connection is
-//! held, in a transaction, for all of them. So the ledger row and every
-//! board it moves (week, month, all time, their topic boards and any
-//! running season) are one statement of data-modifying CTEs, and a new
-//! answer's own insert joins that statement too. The rules are unchanged:
-//! which boards count a point is still `domain::boards::scopes_for`, and a
-//! streak is still moved by `Streak::answered`, in Rust.
+//! held, in a transaction, for all of them. So a new answer, its ledger
+//! row, every board it moves (week, month, all time, their topic boards and
+//! any running season) and its streak are one statement of data-modifying
+//! CTEs: atomic on its own, so no transaction is opened, and one commit.
+//! Which boards count a point is still `domain::boards::scopes_for`; the
+//! streak's upsert is `Streak::answered` written in SQL, and
+//! `tests/streak_sql.rs` checks the two agree on every case.
 
 use super::{Ctx, StoreError};
 use crate::domain::scoring::Streak;
@@ -85,14 +86,39 @@ pub(super) async fn add_points(
     Ok(())
 }
 
-/// Inserts a new answer and, in the same statement, its ledger row and
-/// board moves. `None` if the member already answered the post (the
-/// unique key on `(post_id, member_id)`), in which case nothing is written.
+/// The streak move of `Streak::answered(date, previous_post)` as an
+/// upsert of the `src` row set: the same day keeps the run, the day after
+/// the channel's previous daily post extends it, anything else restarts
+/// it at 1. `$DATE` is the post's local date (NULL: not a streak answer).
+fn streak_cte(date_param: usize) -> String {
+    let next = String::from(
+        "CASE WHEN streaks.last_date = EXCLUDED.last_date THEN streaks.current
+              WHEN streaks.last_date = (SELECT max(p.local_date) FROM posts p
+                   WHERE p.channel_id = EXCLUDED.channel_id AND p.kind = 'daily'
+                     AND p.local_date < EXCLUDED.last_date) THEN streaks.current + 1
+              ELSE 1 END",
+    );
+    format!(
+        "streak AS (
+            INSERT INTO streaks (channel_id, member_id, current, best, last_date)
+            SELECT channel_id, member_id, 1, 1, ${date_param}::date FROM src
+            WHERE ${date_param}::date IS NOT NULL
+            ON CONFLICT (channel_id, member_id) DO UPDATE
+            SET current = {next}, best = greatest(streaks.best, {next}),
+                last_date = EXCLUDED.last_date
+            RETURNING current, best, last_date)"
+    )
+}
+
+/// Inserts a new answer with its ledger row, board moves and (for a daily
+/// answer on time) streak, in one statement. `None` if the member already
+/// answered the post (the unique key on `(post_id, member_id)`), in which
+/// case nothing is written.
 pub(super) async fn insert_answer(
-    tx: &mut Transaction<'_, Postgres>,
+    pool: &sqlx::PgPool,
     ctx: Ctx,
     a: &super::NewAnswer<'_>,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Option<(i64, Option<Streak>)>, StoreError> {
     let sql = format!(
         "WITH new AS (
             INSERT INTO answers (post_id, member_id, body, verdict, score, feedback, points, counting, answered_at, local_day)
@@ -101,14 +127,18 @@ pub(super) async fn insert_answer(
             RETURNING id, answered_at),
          src AS (
             SELECT new.id AS answer_id, $11::bigint AS guild_id, $2::bigint AS member_id,
-                   $12::text AS topic, $7::int AS delta, $10::date AS local_day,
-                   $9::timestamptz AS at, new.answered_at
+                   $14::bigint AS channel_id, $12::text AS topic, $7::int AS delta,
+                   $10::date AS local_day, $9::timestamptz AS at, new.answered_at
             FROM new),
+         {},
          {}
-         SELECT id FROM new",
-        points_ctes(13)
+         SELECT new.id, streak.current, streak.best, streak.last_date
+         FROM new LEFT JOIN streak ON true",
+        points_ctes(13),
+        streak_cte(15),
     );
-    Ok(sqlx::query_scalar(&sql)
+    type Row = (i64, Option<i32>, Option<i32>, Option<NaiveDate>);
+    let row: Option<Row> = sqlx::query_as(&sql)
         .bind(a.post_id)
         .bind(ctx.member_id)
         .bind(a.body)
@@ -122,53 +152,19 @@ pub(super) async fn insert_answer(
         .bind(ctx.guild_id)
         .bind(a.topic)
         .bind(crate::domain::boards::scopes_for(a.day, a.topic))
-        .fetch_optional(&mut **tx)
-        .await?)
-}
-
-/// Moves a member's streak forward for an answered daily question: one read
-/// (the streak, locked, with the channel's previous daily post) and one
-/// write. The previous post matters only to an existing streak, so it is
-/// read alongside the streak row.
-pub(super) async fn bump_streak(
-    tx: &mut Transaction<'_, Postgres>,
-    ctx: Ctx,
-    date: NaiveDate,
-) -> Result<Streak, StoreError> {
-    let row: Option<(i32, i32, NaiveDate, Option<NaiveDate>)> = sqlx::query_as(
-        "SELECT s.current, s.best, s.last_date,
-                (SELECT max(local_date) FROM posts
-                 WHERE channel_id = $1 AND kind = 'daily' AND local_date < $3)
-         FROM streaks s WHERE s.channel_id = $1 AND s.member_id = $2 FOR UPDATE",
-    )
-    .bind(ctx.channel_id)
-    .bind(ctx.member_id)
-    .bind(date)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let (before, previous_post) = match row {
-        Some((current, best, last, previous)) => (
-            Streak {
+        .bind(ctx.channel_id)
+        .bind(a.streak)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|(id, current, best, last)| {
+        let streak = match (current, best) {
+            (Some(current), Some(best)) => Some(Streak {
                 current,
                 best,
-                last: Some(last),
-            },
-            previous,
-        ),
-        None => (Streak::default(), None),
-    };
-    let after = before.answered(date, previous_post);
-    sqlx::query(
-        "INSERT INTO streaks (channel_id, member_id, current, best, last_date) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (channel_id, member_id) DO UPDATE
-         SET current = EXCLUDED.current, best = EXCLUDED.best, last_date = EXCLUDED.last_date",
-    )
-    .bind(ctx.channel_id)
-    .bind(ctx.member_id)
-    .bind(after.current)
-    .bind(after.best)
-    .bind(after.last)
-    .execute(&mut **tx)
-    .await?;
-    Ok(after)
+                last,
+            }),
+            _ => None,
+        };
+        (id, streak)
+    }))
 }
