@@ -169,6 +169,10 @@ pub const NOT_EXPORTED_YET: &[&str] = &[
     "team_members",
     "rounds",
     "round_questions",
+    "reward_settings",
+    "reward_roles",
+    "member_rewards",
+    "reward_role_changes",
 ];
 
 /// Why an import did not happen.
