@@ -107,9 +107,14 @@ pub async fn rewards_role_cmd(
     shim::run(ctx, wrap(rewards_role(&reward, Some(&id)))).await
 }
 
-/// Why the bot cannot give `role` here, if it cannot: its permissions come
-/// with the interaction; its highest role takes two requests (its member
-/// and the server's roles), made only for an admin setting a role.
+/// Why the bot cannot give `role` here, if it cannot. Giving a role needs
+/// Manage Roles at the server level, which is what the bot's roles grant
+/// (plus @everyone's): the interaction's `app_permissions` are the bot's
+/// permissions in this channel, where an overwrite can grant the same bit
+/// ("Manage Permissions") without the server-level right, so they are not
+/// enough. The bot's member and the server's roles (two requests, made only
+/// for an admin setting a role) give both its permissions and its highest
+/// role.
 async fn role_check(ctx: Ctx<'_>, role: &serenity::Role) -> Option<String> {
     let guild = ctx.guild_id()?;
     let facts = RoleFacts {
@@ -117,10 +122,6 @@ async fn role_check(ctx: Ctx<'_>, role: &serenity::Role) -> Option<String> {
         position: i64::from(role.position),
         managed: role.managed,
         everyone: role.id.get() == guild.get(),
-    };
-    let perms: Option<Permissions> = match ctx {
-        poise::Context::Application(a) => a.interaction.app_permissions,
-        poise::Context::Prefix(_) => None,
     };
     let bot = ctx.framework().bot_id;
     let http = ctx.http();
@@ -137,10 +138,15 @@ async fn role_check(ctx: Ctx<'_>, role: &serenity::Role) -> Option<String> {
             );
         }
     };
-    let top = roles
-        .iter()
-        .filter(|r| member.roles.contains(&r.id))
+    let mine = || {
+        roles
+            .iter()
+            .filter(|r| member.roles.contains(&r.id) || r.id.get() == guild.get())
+    };
+    let perms = mine().fold(Permissions::empty(), |p, r| p | r.permissions);
+    let top = mine()
+        .filter(|r| r.id.get() != guild.get())
         .max_by_key(|r| (r.position, r.id))
         .map(|r| (r.name.as_str(), i64::from(r.position)));
-    role_problem(&facts, perms, top)
+    role_problem(&facts, Some(perms), top)
 }

@@ -7,9 +7,9 @@
 //! cannot do harm. Discord refuses it with 403 50013 Missing Permissions
 //! when the bot lacks Manage Roles or the role is not below the bot's
 //! highest role; the check here refuses such a role at setup, from the
-//! interaction's `app_permissions` and resolved role plus the bot's own
-//! roles, so the scheduler never meets that refusal unless the server
-//! changed since.
+//! interaction's resolved role plus the bot's own roles (their permissions
+//! and positions), so the scheduler never meets that refusal unless the
+//! server changed since.
 
 use super::answers::classify;
 use super::notifier::DiscordNotifier;
