@@ -97,10 +97,7 @@ async fn the_champion_reward_passes_from_last_weeks_winner_to_this_weeks_once_wi
     quiz_right(&w, "ben", "format:choice").await;
     w.clock.set(utc(2026, 12, 7, 0, 1));
     let other = World::with_clock(pool.clone(), w.clock.clone());
-    let (a, b) = tokio::join!(
-        w.engine.run_due(DISCORD),
-        other.engine.run_due(DISCORD)
-    );
+    let (a, b) = tokio::join!(w.engine.run_due(DISCORD), other.engine.run_due(DISCORD));
     let mut moved = roles(&a.unwrap());
     moved.extend(roles(&b.unwrap()));
     moved.sort();
@@ -140,7 +137,11 @@ async fn a_hidden_winner_is_not_named_champion_and_nobody_else_is_either(pool: P
     tick(&w, CONSOLE).await;
     assert!(champions(&w).await.is_empty());
     let r = w.run(&member("ben"), "/rewards").await;
-    assert!(text(&r).contains("Champion now: nobody yet"), "{}", text(&r));
+    assert!(
+        text(&r).contains("Champion now: nobody yet"),
+        "{}",
+        text(&r)
+    );
 }
 
 #[sqlx::test]
@@ -148,8 +149,11 @@ async fn milestone_and_streak_rewards_are_granted_once_and_show_as_badges_on_boa
     pool: PgPool,
 ) {
     let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
-    w.run(&admin("lead"), "/daily setup time:09:00 tz:UTC reveal:17:00")
-        .await;
+    w.run(
+        &admin("lead"),
+        "/daily setup time:09:00 tz:UTC reveal:17:00",
+    )
+    .await;
     let on = ok(&w.run(&admin("lead"), "/rewards milestones 10,40").await);
     assert!(on.contains("Milestone rewards on"), "{on}");
     ok(&w.run(&admin("lead"), "/rewards streaks 2,3").await);
@@ -164,8 +168,11 @@ async fn milestone_and_streak_rewards_are_granted_once_and_show_as_badges_on_boa
                 _ => None,
             })
             .expect("the daily question");
-        w.run(&member("ana"), &format!("/answer {}", answer_to(&card, true)))
-            .await;
+        w.run(
+            &member("ana"),
+            &format!("/answer {}", answer_to(&card, true)),
+        )
+        .await;
         tick(&w, CONSOLE).await;
     }
     let held = || async {
@@ -176,12 +183,10 @@ async fn milestone_and_streak_rewards_are_granted_once_and_show_as_badges_on_boa
         .await
         .unwrap()
     };
-    let points: i64 = sqlx::query_scalar(
-        "SELECT points FROM board_totals WHERE scope = 'all'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let points: i64 = sqlx::query_scalar("SELECT points FROM board_totals WHERE scope = 'all'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert!(points >= 40, "{points}");
     assert_eq!(
         held().await,
@@ -213,7 +218,10 @@ async fn milestone_and_streak_rewards_are_granted_once_and_show_as_badges_on_boa
     ] {
         assert!(status.contains(line), "{line} in {status}");
     }
-    assert!(!status.contains("Roles"), "the console has no roles: {status}");
+    assert!(
+        !status.contains("Roles"),
+        "the console has no roles: {status}"
+    );
     // Turning milestones off takes that badge back.
     ok(&w.run(&admin("lead"), "/rewards milestones off").await);
     assert_eq!(held().await, [("streak".to_owned(), 3)]);
@@ -223,7 +231,9 @@ async fn milestone_and_streak_rewards_are_granted_once_and_show_as_badges_on_boa
 async fn forget_me_removes_the_members_rewards_and_enqueues_their_role_removal(pool: PgPool) {
     let w = on_discord(pool.clone(), utc(2026, 11, 25, 10, 0));
     ok(&w.run(&admin("lead"), "/rewards milestones 5").await);
-    ok(&w.run(&admin("lead"), "/rewards role points-5 <@&555>").await);
+    ok(&w
+        .run(&admin("lead"), "/rewards role points-5 <@&555>")
+        .await);
     quiz_right(&w, "ana", "format:truefalse").await;
     assert_eq!(
         roles(&tick(&w, DISCORD).await),
@@ -260,7 +270,11 @@ async fn hostile_reward_settings_are_refused_and_store_nothing(pool: PgPool) {
     let r = w.run(&member("ana"), "/rewards milestones 100").await;
     assert!(matches!(r.reply.body, Body::AdminOnly));
     let r = w.run(&admin("lead"), "/rewards role champion 123").await;
-    assert!(text(&r).contains("roles exist only on Discord"), "{}", text(&r));
+    assert!(
+        text(&r).contains("roles exist only on Discord"),
+        "{}",
+        text(&r)
+    );
     let discord = on_discord(pool.clone(), utc(2026, 11, 25, 10, 0));
     let r = discord
         .run(&admin("lead"), "/rewards role points-500 123")
@@ -278,4 +292,24 @@ async fn hostile_reward_settings_are_refused_and_store_nothing(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(stored, 0);
+}
+
+#[sqlx::test]
+async fn hiding_takes_a_members_reward_roles_back_and_showing_gives_them_back(pool: PgPool) {
+    let w = on_discord(pool, utc(2026, 11, 25, 10, 0));
+    ok(&w.run(&admin("lead"), "/rewards milestones 5").await);
+    ok(&w.run(&admin("lead"), "/rewards role points-5 555").await);
+    quiz_right(&w, "ana", "format:truefalse").await;
+    let give = ("u-ana".to_owned(), "555".to_owned(), true);
+    assert_eq!(roles(&tick(&w, DISCORD).await), [give.clone()]);
+    w.run(&member("ana"), "/privacy hide").await;
+    assert_eq!(
+        roles(&tick(&w, DISCORD).await),
+        [("u-ana".to_owned(), "555".to_owned(), false)]
+    );
+    // Still a badge she sees herself.
+    let stats = text(&w.run(&member("ana"), "/stats").await);
+    assert!(stats.contains("⭐ 5"), "{stats}");
+    w.run(&member("ana"), "/privacy show").await;
+    assert_eq!(roles(&tick(&w, DISCORD).await), [give]);
 }

@@ -104,7 +104,9 @@ async fn the_champion_role_moves_from_last_weeks_winner_to_this_weeks_once(pool:
     // Tuesday 24 November 2026.
     let mut h = Harness::start_with(pool, at(8, 0), server(true)).await;
     champion_week(&h).await;
-    let r = h.interact(&map_role(&h.mock, CHAMPION, 2_147_483_647)).await;
+    let r = h
+        .interact(&map_role(&h.mock, CHAMPION, 2_147_483_647))
+        .await;
     assert!(
         text_of(&r).contains("champion now gives the role"),
         "{}",
@@ -156,7 +158,9 @@ async fn missing_manage_roles_is_reported_at_setup_and_nothing_is_stored(pool: P
     // bit (a channel overwrite's "Manage Permissions" is the same bit).
     let h = Harness::start_with(pool, at(8, 0), server(false)).await;
     champion_week(&h).await;
-    let r = h.interact(&map_role(&h.mock, CHAMPION, 2_147_483_647)).await;
+    let r = h
+        .interact(&map_role(&h.mock, CHAMPION, 2_147_483_647))
+        .await;
     assert!(is_ephemeral(&r));
     let why = text_of(&r);
     assert!(
@@ -180,7 +184,9 @@ async fn a_role_above_the_bots_highest_role_is_reported_at_setup(pool: PgPool) {
     );
     assert!(!why.contains("Manage Roles permission"), "{why}");
     assert_eq!(h.count("SELECT count(*) FROM reward_roles").await, 0);
-    let fine = h.interact(&map_role(&h.mock, CHAMPION, NO_MANAGE_ROLES)).await;
+    let fine = h
+        .interact(&map_role(&h.mock, CHAMPION, NO_MANAGE_ROLES))
+        .await;
     assert!(
         text_of(&fine).contains("champion now gives the role"),
         "{}",
@@ -202,11 +208,19 @@ async fn a_role_change_refused_after_setup_is_given_up_with_the_reason_once(pool
             CHANNEL,
         ))
         .await;
-    assert!(text_of(&r).contains("Milestone rewards on"), "{}", text_of(&r));
+    assert!(
+        text_of(&r).contains("Milestone rewards on"),
+        "{}",
+        text_of(&r)
+    );
     let r = h
         .interact(&map_reward(&h.mock, "points-5", CHAMPION, NO_MANAGE_ROLES))
         .await;
-    assert!(text_of(&r).contains("points-5 now gives the role"), "{}", text_of(&r));
+    assert!(
+        text_of(&r).contains("points-5 now gives the role"),
+        "{}",
+        text_of(&r)
+    );
     // Someone takes Manage Roles away from the bot afterwards.
     h.mock.expect_refusals();
     h.mock.add_role(BOT_ROLE, "prepbot", 5, 0);
@@ -227,7 +241,8 @@ async fn a_role_change_refused_after_setup_is_given_up_with_the_reason_once(pool
     assert_eq!(tries, 1, "a refusal is not retried");
     // The channel's schedule is not paused for it: a role is not a post.
     assert_eq!(
-        h.count("SELECT count(*) FROM daily_settings WHERE paused").await,
+        h.count("SELECT count(*) FROM daily_settings WHERE paused")
+            .await,
         0
     );
     assert!(h.mock.holders(CHAMPION).is_empty());

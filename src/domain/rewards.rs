@@ -168,7 +168,10 @@ pub fn parse_ladder(text: &str, ladder: Ladder) -> Result<Vec<i64>, String> {
         ));
     }
     if items.len() > MAX_TIERS {
-        return Err(format!("at most {MAX_TIERS} thresholds, not {}", items.len()));
+        return Err(format!(
+            "at most {MAX_TIERS} thresholds, not {}",
+            items.len()
+        ));
     }
     let mut out = Vec::with_capacity(items.len());
     for item in items {

@@ -76,7 +76,12 @@ impl Engine {
             ));
         }
         self.store
-            .set_reward_role(ctx.guild_id, &reward.key(), role.as_deref(), self.clock.now())
+            .set_reward_role(
+                ctx.guild_id,
+                &reward.key(),
+                role.as_deref(),
+                self.clock.now(),
+            )
             .await?;
         Ok(match role {
             Some(r) => format!("{} now gives the role `{r}`.", reward.key()),
@@ -138,8 +143,10 @@ impl Engine {
                 .grant_ladder(s.guild_id, Ladder::Streak, &s.streaks, now)
                 .await?;
             if let (Some(mode), Some(key)) = (&s.champion, self.champion_due(&s, now).await?) {
-                if let Some((lost, gained)) =
-                    self.store.pass_champion(s.guild_id, mode, &key, now).await?
+                if let Some((lost, gained)) = self
+                    .store
+                    .pass_champion(s.guild_id, mode, &key, now)
+                    .await?
                 {
                     tracing::info!(guild = s.guild_id, %key, lost, gained, "champion reward passed");
                 }
@@ -218,7 +225,8 @@ impl Engine {
 fn champion_headline(period: Option<ChampionPeriod>) -> String {
     match period {
         Some(ChampionPeriod::Season) => {
-            "Champion reward on: each season's winner holds it, from the next season's results.".into()
+            "Champion reward on: each season's winner holds it, from the next season's results."
+                .into()
         }
         Some(p) => format!(
             "Champion reward on: each {}'s winner holds it, from the {} that ends next.",

@@ -9,10 +9,17 @@
 //! Discord); a process shutting down releases its unsent claims; a refusal
 //! gives the change up with the platform's reason.
 
-use super::rewards::{enqueue, take_rewards, RoleChange};
 use super::{Store, StoreError};
 use crate::domain::platform::{names, Platform};
 use chrono::{DateTime, Utc};
+use sqlx::{Postgres, Transaction};
+
+/// One member's reward changed: `(member, reward key, give)`.
+pub type RoleChange = (i64, String, bool);
+
+/// The role-mapping key of a held reward row `r`.
+const REWARD_KEY: &str =
+    "CASE WHEN r.reward = 'champion' THEN 'champion' ELSE r.reward || '-' || r.tier END";
 
 /// A claimed role change and where it goes.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -38,10 +45,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.lock_rewards(guild_id, now).await?;
-        let holders: Vec<i64> = sqlx::query_scalar(
-            "SELECT member_id FROM member_rewards r WHERE guild_id = $1 AND
-               (CASE WHEN r.reward = 'champion' THEN 'champion' ELSE r.reward || '-' || r.tier END) = $2",
-        )
+        let holders: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT member_id FROM member_rewards r WHERE guild_id = $1 AND ({REWARD_KEY}) = $2"
+        ))
         .bind(guild_id)
         .bind(reward)
         .fetch_all(&mut *tx)
@@ -92,13 +98,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.lock_rewards(guild_id, now).await?;
-        let (held, hidden): (Vec<String>, bool) = sqlx::query_as(
-            "SELECT coalesce(array_agg(CASE WHEN r.reward = 'champion' THEN 'champion'
-                        ELSE r.reward || '-' || r.tier END) FILTER (WHERE r.member_id IS NOT NULL), '{}'),
+        let (held, hidden): (Vec<String>, bool) = sqlx::query_as(&format!(
+            "SELECT coalesce(array_agg({REWARD_KEY}) FILTER (WHERE r.member_id IS NOT NULL), '{{}}'),
                     m.hidden
              FROM members m LEFT JOIN member_rewards r ON r.member_id = m.id
-             WHERE m.id = $1 GROUP BY m.hidden",
-        )
+             WHERE m.id = $1 GROUP BY m.hidden"
+        ))
         .bind(member_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -182,4 +187,61 @@ pub(super) async fn forget_rewards(
     let filter = "member_id = ANY($2)";
     let gone = take_rewards(tx, guild_id, filter, &[member_id]).await?;
     enqueue(tx, guild_id, &gone, now).await
+}
+
+/// Deletes the server's held rewards matching `filter` (which may use `$2`,
+/// bound to `ids`), returning the role removals they call for.
+pub(super) async fn take_rewards(
+    tx: &mut Transaction<'static, Postgres>,
+    guild_id: i64,
+    filter: &str,
+    ids: &[i64],
+) -> Result<Vec<RoleChange>, StoreError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "DELETE FROM member_rewards r WHERE guild_id = $1 AND {filter}
+         RETURNING member_id, {REWARD_KEY}"
+    ))
+    .bind(guild_id)
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(m, k)| (m, k, false)).collect())
+}
+
+/// Enqueues the role changes `changes` call for: only rewards mapped to a
+/// role (so only on platforms with roles), and a role is never given to a
+/// hidden member. An undelivered earlier change of the same member's role
+/// is superseded, so an old removal cannot land after a newer grant.
+pub(super) async fn enqueue(
+    tx: &mut Transaction<'static, Postgres>,
+    guild_id: i64,
+    changes: &[RoleChange],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let members: Vec<i64> = changes.iter().map(|c| c.0).collect();
+    let rewards: Vec<&str> = changes.iter().map(|c| c.1.as_str()).collect();
+    let gives: Vec<bool> = changes.iter().map(|c| c.2).collect();
+    sqlx::query(
+        "WITH c AS (SELECT * FROM unnest($2::bigint[], $3::text[], $4::bool[]) AS c(member_id, reward, give)),
+         wanted AS (SELECT c.member_id, rr.role_id, c.give, c.reward FROM c
+                    JOIN reward_roles rr ON rr.guild_id = $1 AND rr.reward = c.reward
+                    JOIN members m ON m.id = c.member_id
+                    WHERE NOT c.give OR NOT m.hidden),
+         superseded AS (UPDATE reward_role_changes o SET gave_up = 'superseded' FROM wanted w
+                        WHERE o.member_id = w.member_id AND o.role_id = w.role_id
+                          AND o.delivered_at IS NULL AND o.gave_up IS NULL)
+         INSERT INTO reward_role_changes (guild_id, member_id, role_id, give, reward, created_at)
+         SELECT $1, member_id, role_id, give, reward, $5 FROM wanted",
+    )
+    .bind(guild_id)
+    .bind(&members)
+    .bind(&rewards)
+    .bind(&gives)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -9,6 +9,7 @@
 //! period passes the reward once however many ticks see it end. Role
 //! changes are enqueued in the same transaction (see `reward_roles.rs`).
 
+use super::reward_roles::{enqueue, take_rewards, RoleChange};
 use super::{Store, StoreError};
 use crate::domain::rewards::{Badge, Ladder, Reward};
 use chrono::{DateTime, Utc};
@@ -29,9 +30,6 @@ pub struct RewardSettings {
     pub streaks: Vec<i64>,
     pub platform: String,
 }
-
-/// One member's reward changed: `(member, reward key, give)`.
-pub type RoleChange = (i64, String, bool);
 
 /// Parses a stored `reward:tier` pair into a badge.
 fn badge(stored: &str) -> Option<Badge> {
@@ -57,9 +55,6 @@ pub(super) fn badges(stored: &[String]) -> Vec<Badge> {
 pub(super) const BADGES: &str = "CASE WHEN m.hidden AND m.id <> $5 THEN '{}'::text[] ELSE
      (SELECT coalesce(array_agg(r.reward || ':' || r.tier), '{}') FROM member_rewards r
       WHERE r.member_id = m.id) END";
-
-/// The role-mapping key of a held reward row.
-const REWARD_KEY: &str = "CASE WHEN r.reward = 'champion' THEN 'champion' ELSE r.reward || '-' || r.tier END";
 
 impl Store {
     /// A server's reward settings (`None`: never set).
@@ -232,38 +227,15 @@ impl Store {
             }
         };
         let mut tx = self.lock_rewards(guild_id, now).await?;
-        let moved: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(&format!(
-            "WITH src AS ({source}),
-             due AS (SELECT src.member_id,
-                        (SELECT max(t) FROM unnest($2::bigint[]) t WHERE t <= src.value) AS tier
-                     FROM src),
-             old AS (SELECT member_id, tier FROM member_rewards WHERE guild_id = $1 AND reward = $4),
-             up AS (INSERT INTO member_rewards (member_id, guild_id, reward, tier, since)
-                    SELECT due.member_id, $1, $4, due.tier, $5 FROM due LEFT JOIN old USING (member_id)
-                    WHERE old.tier IS NULL OR old.tier < due.tier
-                    ON CONFLICT (member_id, reward) DO UPDATE SET tier = EXCLUDED.tier, since = EXCLUDED.since
-                    WHERE member_rewards.tier < EXCLUDED.tier
-                    RETURNING member_id, tier)
-             SELECT up.member_id, old.tier, up.tier FROM up LEFT JOIN old USING (member_id)
-             ORDER BY up.member_id"
-        ))
-        .bind(guild_id)
-        .bind(tiers)
-        .bind(lowest)
-        .bind(ladder.as_str())
-        .bind(now)
-        .fetch_all(&mut *tx)
-        .await?;
-        let key = |t: i64| Reward::Tier(ladder, t).key();
-        let changes: Vec<RoleChange> = moved
-            .iter()
-            .flat_map(|&(member, old, new)| {
-                old.map(|o| (member, key(o), false))
-                    .into_iter()
-                    .chain([(member, key(new), true)])
-            })
-            .collect();
-        enqueue(&mut tx, guild_id, &changes, now).await?;
+        let moved: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(&raise_sql(source))
+            .bind(guild_id)
+            .bind(tiers)
+            .bind(lowest)
+            .bind(ladder.as_str())
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?;
+        enqueue(&mut tx, guild_id, &rung_changes(ladder, &moved), now).await?;
         tx.commit().await?;
         Ok(moved.len())
     }
@@ -339,67 +311,47 @@ impl Store {
     }
 }
 
+/// Raises members of server `$1` whose value in `source` (rows of
+/// `member_id, value` at least `$3`) reaches a higher rung of ladder `$2`
+/// (kind `$4`) than they hold, at `$5`: `(member, old rung, new rung)`.
+/// A concurrent raise to the same rung makes the conflict's `WHERE` false,
+/// so each raise is returned once.
+fn raise_sql(source: &str) -> String {
+    format!(
+        "WITH src AS ({source}),
+         due AS (SELECT src.member_id,
+                    (SELECT max(t) FROM unnest($2::bigint[]) t WHERE t <= src.value) AS tier
+                 FROM src),
+         old AS (SELECT member_id, tier FROM member_rewards WHERE guild_id = $1 AND reward = $4),
+         up AS (INSERT INTO member_rewards (member_id, guild_id, reward, tier, since)
+                SELECT due.member_id, $1, $4, due.tier, $5 FROM due LEFT JOIN old USING (member_id)
+                WHERE old.tier IS NULL OR old.tier < due.tier
+                ON CONFLICT (member_id, reward) DO UPDATE SET tier = EXCLUDED.tier, since = EXCLUDED.since
+                WHERE member_rewards.tier < EXCLUDED.tier
+                RETURNING member_id, tier)
+         SELECT up.member_id, old.tier, up.tier FROM up LEFT JOIN old USING (member_id)
+         ORDER BY up.member_id"
+    )
+}
+
+/// The role changes of members moved up a ladder: the old rung's role
+/// taken, the new one's given.
+fn rung_changes(ladder: Ladder, moved: &[(i64, Option<i64>, i64)]) -> Vec<RoleChange> {
+    let key = |t: i64| Reward::Tier(ladder, t).key();
+    moved
+        .iter()
+        .flat_map(|&(member, old, new)| {
+            old.map(|o| (member, key(o), false))
+                .into_iter()
+                .chain([(member, key(new), true)])
+        })
+        .collect()
+}
+
 const SETTINGS: &str = "SELECT s.guild_id, s.champion, s.champion_since, s.champion_key,
         coalesce(d.tz, 'UTC') AS tz, s.milestones, s.streaks, g.platform
      FROM reward_settings s JOIN guilds g ON g.id = s.guild_id
      LEFT JOIN daily_settings d ON d.channel_id = s.champion_channel_id";
-
-/// Deletes the server's held rewards matching `filter` (which may use `$2`,
-/// bound to `ids`), returning the role removals they call for.
-pub(super) async fn take_rewards(
-    tx: &mut Transaction<'static, Postgres>,
-    guild_id: i64,
-    filter: &str,
-    ids: &[i64],
-) -> Result<Vec<RoleChange>, StoreError> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-        "DELETE FROM member_rewards r WHERE guild_id = $1 AND {filter}
-         RETURNING member_id, {REWARD_KEY}"
-    ))
-    .bind(guild_id)
-    .bind(ids)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.into_iter().map(|(m, k)| (m, k, false)).collect())
-}
-
-/// Enqueues the role changes `changes` call for: only rewards mapped to a
-/// role (so only on platforms with roles), and a role is never given to a
-/// hidden member. An undelivered earlier change of the same member's role
-/// is superseded, so an old removal cannot land after a newer grant.
-pub(super) async fn enqueue(
-    tx: &mut Transaction<'static, Postgres>,
-    guild_id: i64,
-    changes: &[RoleChange],
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    if changes.is_empty() {
-        return Ok(());
-    }
-    let members: Vec<i64> = changes.iter().map(|c| c.0).collect();
-    let rewards: Vec<&str> = changes.iter().map(|c| c.1.as_str()).collect();
-    let gives: Vec<bool> = changes.iter().map(|c| c.2).collect();
-    sqlx::query(
-        "WITH c AS (SELECT * FROM unnest($2::bigint[], $3::text[], $4::bool[]) AS c(member_id, reward, give)),
-         wanted AS (SELECT c.member_id, rr.role_id, c.give, c.reward FROM c
-                    JOIN reward_roles rr ON rr.guild_id = $1 AND rr.reward = c.reward
-                    JOIN members m ON m.id = c.member_id
-                    WHERE NOT c.give OR NOT m.hidden),
-         superseded AS (UPDATE reward_role_changes o SET gave_up = 'superseded' FROM wanted w
-                        WHERE o.member_id = w.member_id AND o.role_id = w.role_id
-                          AND o.delivered_at IS NULL AND o.gave_up IS NULL)
-         INSERT INTO reward_role_changes (guild_id, member_id, role_id, give, reward, created_at)
-         SELECT $1, member_id, role_id, give, reward, $5 FROM wanted",
-    )
-    .bind(guild_id)
-    .bind(&members)
-    .bind(&rewards)
-    .bind(&gives)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

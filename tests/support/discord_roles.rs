@@ -144,13 +144,21 @@ pub(crate) fn refuse_change(
         return Some((403, missing, true));
     }
     let Some(def) = roles.defs.get(role) else {
-        return Some((404, json!({"message": "Unknown Role", "code": 10011}), false));
+        return Some((
+            404,
+            json!({"message": "Unknown Role", "code": 10011}),
+            false,
+        ));
     };
     if def.position >= roles.bot_top() || def.managed || role == guild {
         return Some((403, missing, true));
     }
     if roles.left.contains(user) {
-        return Some((404, json!({"message": "Unknown Member", "code": 10007}), false));
+        return Some((
+            404,
+            json!({"message": "Unknown Member", "code": 10007}),
+            false,
+        ));
     }
     None
 }

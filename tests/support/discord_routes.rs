@@ -238,13 +238,15 @@ fn route(
             StatusCode::OK,
             Some(super::discord_roles::list(state, guild)),
         ),
-        ("GET", ["guilds", _, "members", user]) => match super::discord_roles::member(state, user) {
-            Some(m) => (StatusCode::OK, Some(m)),
-            None => (
-                StatusCode::NOT_FOUND,
-                Some(json!({"message": "Unknown Member", "code": 10007})),
-            ),
-        },
+        ("GET", ["guilds", _, "members", user]) => {
+            match super::discord_roles::member(state, user) {
+                Some(m) => (StatusCode::OK, Some(m)),
+                None => (
+                    StatusCode::NOT_FOUND,
+                    Some(json!({"message": "Unknown Member", "code": 10007})),
+                ),
+            }
+        }
         ("PUT" | "DELETE", ["guilds", _, "members", user, "roles", role]) => {
             super::discord_roles::change(state, method.as_str(), user, role);
             (StatusCode::NO_CONTENT, None)

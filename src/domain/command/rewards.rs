@@ -41,7 +41,9 @@ pub fn rewards_setting(sub: &str, value: &str) -> Result<RewardsCommand, ParseEr
     match sub.to_ascii_lowercase().as_str() {
         "champion" => {
             if value.is_empty() {
-                return err(format!("say which period: week, month, season or off. Usage: {REWARDS_USAGE}"));
+                return err(format!(
+                    "say which period: week, month, season or off. Usage: {REWARDS_USAGE}"
+                ));
             }
             let period = (!is_off(value))
                 .then(|| value.parse::<ChampionPeriod>())
@@ -51,7 +53,9 @@ pub fn rewards_setting(sub: &str, value: &str) -> Result<RewardsCommand, ParseEr
         }
         "milestones" | "milestone" | "points" => ladder(Ladder::Points, value),
         "streaks" | "streak" => ladder(Ladder::Streak, value),
-        other => err(format!("unknown `/rewards {other}`. Usage: {REWARDS_USAGE}")),
+        other => err(format!(
+            "unknown `/rewards {other}`. Usage: {REWARDS_USAGE}"
+        )),
     }
 }
 
@@ -118,7 +122,10 @@ mod tests {
     #[test]
     fn a_bare_rewards_is_the_status_everyone_may_see() {
         assert_eq!(rewards_of("/rewards").unwrap(), RewardsCommand::Status);
-        assert_eq!(rewards_of("rewards status").unwrap(), RewardsCommand::Status);
+        assert_eq!(
+            rewards_of("rewards status").unwrap(),
+            RewardsCommand::Status
+        );
         assert!(!parse("/rewards").unwrap().needs_admin());
         for admin_only in [
             "/rewards champion week",

@@ -1,7 +1,7 @@
 //! `/rewards` and the badges boards and stats show. Badge labels come from
 //! [`crate::domain::rewards::Badge`]; this only lays them out.
 
-use super::{View, Tone, Words};
+use super::{Tone, View, Words};
 use crate::domain::markup::escape;
 use crate::domain::reply::RewardsCard;
 use crate::domain::rewards::{Badge, ChampionPeriod};
@@ -20,7 +20,15 @@ pub fn with_badges(name: &str, badges: &[Badge]) -> String {
     if badges.is_empty() {
         escape(name)
     } else {
-        format!("{} {}", escape(name), badges.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))
+        format!(
+            "{} {}",
+            escape(name),
+            badges
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
     }
 }
 
@@ -49,7 +57,11 @@ pub fn rewards(c: &RewardsCard, words: &Words) -> View {
         let holders = if c.champions.is_empty() {
             "nobody yet".to_owned()
         } else {
-            c.champions.iter().map(|n| escape(n)).collect::<Vec<_>>().join(", ")
+            c.champions
+                .iter()
+                .map(|n| escape(n))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         v = v.field("Champion now", holders);
     }

@@ -27,10 +27,9 @@ impl DiscordNotifier {
         give: bool,
     ) -> Result<(), DeliveryError> {
         let id = |s: &str, what: &str| {
-            s.parse::<u64>()
-                .ok()
-                .filter(|&n| n > 0)
-                .ok_or_else(|| DeliveryError::Permanent(format!("`{s}` is not a Discord {what} id")))
+            s.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                DeliveryError::Permanent(format!("`{s}` is not a Discord {what} id"))
+            })
         };
         let route = Route::GuildMemberRole {
             guild_id: GuildId::new(id(guild, "server")?),
@@ -73,7 +72,11 @@ impl DiscordNotifier {
 /// Answers to a role change that no retry can change: `Ok` when the change
 /// is moot (taking a role from someone who left), else why it cannot be
 /// done, in words an admin can act on.
-pub fn role_refusal(status: u16, code: Option<u64>, give: bool) -> Option<Result<(), &'static str>> {
+pub fn role_refusal(
+    status: u16,
+    code: Option<u64>,
+    give: bool,
+) -> Option<Result<(), &'static str>> {
     Some(match (status, code?) {
         (404, 10007) if !give => Ok(()),
         (404, 10007) => Err("the member left the server"),
@@ -160,12 +163,19 @@ mod tests {
 
     #[test]
     fn missing_manage_roles_and_a_role_too_high_are_both_named() {
-        let why = role_problem(&role(3), Some(Permissions::SEND_MESSAGES), Some(("prepbot", 3)))
-            .unwrap();
+        let why = role_problem(
+            &role(3),
+            Some(Permissions::SEND_MESSAGES),
+            Some(("prepbot", 3)),
+        )
+        .unwrap();
         assert!(why.contains("Manage Roles"), "{why}");
         assert!(why.contains("@prepbot, must be above @Champion"), "{why}");
         let why = role_problem(&role(1), None, None).unwrap();
-        assert!(why.contains("Manage Roles") && why.contains("I need a role above"), "{why}");
+        assert!(
+            why.contains("Manage Roles") && why.contains("I need a role above"),
+            "{why}"
+        );
     }
 
     #[test]
@@ -191,7 +201,9 @@ mod tests {
     fn refused_role_changes_are_permanent_but_taking_from_a_leaver_is_moot() {
         assert_eq!(role_refusal(404, Some(10007), false), Some(Ok(())));
         assert!(matches!(role_refusal(404, Some(10007), true), Some(Err(_))));
-        assert!(matches!(role_refusal(403, Some(50013), true), Some(Err(w)) if w.contains("Manage Roles")));
+        assert!(
+            matches!(role_refusal(403, Some(50013), true), Some(Err(w)) if w.contains("Manage Roles"))
+        );
         assert_eq!(role_refusal(500, None, true), None);
         assert_eq!(role_refusal(429, Some(0), true), None);
     }
