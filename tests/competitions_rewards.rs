@@ -301,7 +301,7 @@ async fn hiding_takes_a_members_reward_roles_back_and_showing_gives_them_back(po
     ok(&w.run(&admin("lead"), "/rewards role points-5 555").await);
     quiz_right(&w, "ana", "format:truefalse").await;
     let give = ("u-ana".to_owned(), "555".to_owned(), true);
-    assert_eq!(roles(&tick(&w, DISCORD).await), [give.clone()]);
+    assert_eq!(roles(&tick(&w, DISCORD).await), std::slice::from_ref(&give));
     w.run(&member("ana"), "/privacy hide").await;
     assert_eq!(
         roles(&tick(&w, DISCORD).await),
