@@ -113,7 +113,8 @@ async fn leaderboards_cover_the_week_the_month_all_time_and_a_topic_with_shared_
         Some(Standing {
             rank: 2,
             name: "cat".into(),
-            points: 10
+            points: 10,
+            badges: vec![],
         })
     );
 
@@ -144,7 +145,8 @@ async fn the_askers_own_rank_shows_even_outside_the_first_page(pool: PgPool) {
         Some(Standing {
             rank: 13,
             name: "zed".into(),
-            points: 10
+            points: 10,
+            badges: vec![],
         })
     );
     let page2 = w.run(&member("zed"), "/leaderboard all page:2").await;

@@ -307,6 +307,7 @@ async fn after_a_clock_jump_yesterdays_reveal_comes_before_todays_question(pool:
             Effect::PostQuestion { card, .. } => ("post", card.post_id),
             Effect::TellAdmin { .. } => ("note", 0),
             Effect::Announce { card, .. } => ("announce", card.id),
+            Effect::SetRole { id, .. } => ("role", *id),
         })
         .collect();
     assert_eq!(

@@ -257,11 +257,13 @@ pub const ONLY_CONTROLS: &str =
 
 mod compete;
 mod parse;
+mod rewards;
 mod round;
 pub use compete::{
     season_start, team_name, CompeteCommand, FairBoard, SeasonCommand, TeamCommand, ACCURACY_MIN,
 };
 pub use parse::{parse, parse_time, parse_tz, COMMAND_NAMES};
+pub use rewards::{rewards_role, rewards_setting, RewardsCommand, REWARDS_USAGE};
 pub use round::{round_start, RoundCommand, ROUND_USAGE};
 
 #[cfg(test)]

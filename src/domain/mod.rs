@@ -9,6 +9,7 @@ pub mod markup;
 pub mod name;
 pub mod platform;
 pub mod reply;
+pub mod rewards;
 pub mod rounds;
 pub mod schedule;
 pub mod scoring;

@@ -85,6 +85,8 @@ pub enum Body {
     TeamBoard(TeamBoardCard),
     /// A live round's progress and standings.
     RoundStatus(crate::domain::rounds::RoundStatus),
+    /// `/rewards`: what is on, the champion, the asker's badges.
+    Rewards(RewardsCard),
     /// The error a person can act on, in markup.
     Error(String),
     /// Our side failed (the database is out of reach, or a fault): nothing
@@ -178,6 +180,20 @@ pub struct Standing {
     pub rank: i64,
     pub name: String,
     pub points: i64,
+    /// Rewards the member holds (none for a hidden member, to others).
+    pub badges: Vec<crate::domain::rewards::Badge>,
+}
+
+impl Standing {
+    /// A row without badges (podiums and round standings).
+    pub fn new(rank: i64, name: String, points: i64) -> Self {
+        Self {
+            rank,
+            name,
+            points,
+            badges: vec![],
+        }
+    }
 }
 
 /// A page of a leaderboard, plus the asker's own standing.
@@ -203,6 +219,8 @@ pub struct Stats {
     pub per_topic: Vec<TopicLine>,
     /// Weeks, months and seasons won in this server.
     pub wins: Wins,
+    /// Rewards held now, champion first.
+    pub badges: Vec<crate::domain::rewards::Badge>,
 }
 
 /// How often a member won a period in one server.
@@ -410,6 +428,28 @@ pub struct CustomQuestions {
     pub disabled_topics: Vec<String>,
 }
 
+/// A server's rewards, as `/rewards` shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardsCard {
+    /// Set when a setting was just changed ("Milestone rewards on.").
+    pub headline: Option<String>,
+    /// Whose winner holds the champion reward, and the zone its weeks and
+    /// months end in (`None`: off).
+    pub champion: Option<(crate::domain::rewards::ChampionPeriod, String)>,
+    /// Display names of the champions now (hidden members never hold it).
+    pub champions: Vec<String>,
+    /// Thresholds in lifetime points; empty: off.
+    pub milestones: Vec<i64>,
+    /// Thresholds in streak days; empty: off.
+    pub streaks: Vec<i64>,
+    /// Whether rewards can be roles here (Discord) or are badges only.
+    pub roles_here: bool,
+    /// `(reward key, role id)` of each mapped role.
+    pub roles: Vec<(String, String)>,
+    /// The asker's badges.
+    pub yours: Vec<crate::domain::rewards::Badge>,
+}
+
 /// A platform message, as a front end reported it after posting.
 pub type MessageRef = String;
 
@@ -449,6 +489,18 @@ pub enum Effect {
         channel: String,
         card: Announcement,
     },
+    /// Give (or take) a reward's role: only for platforms with roles.
+    /// `id` is the change's claim in `reward_role_changes`.
+    SetRole {
+        platform: Platform,
+        /// The server's platform id.
+        guild: String,
+        /// The member's platform id.
+        member: String,
+        role: String,
+        give: bool,
+        id: i64,
+    },
 }
 
 /// Why an admin is being told that a schedule stopped.
@@ -469,6 +521,7 @@ impl Effect {
             Effect::PostReveal { card, .. } => card.post_id,
             Effect::TellAdmin { card, .. } => card.post_id,
             Effect::Announce { card, .. } => card.id,
+            Effect::SetRole { id, .. } => *id,
         }
     }
 
@@ -478,6 +531,7 @@ impl Effect {
             Effect::PostQuestion { platform, .. }
             | Effect::PostReveal { platform, .. }
             | Effect::Announce { platform, .. }
+            | Effect::SetRole { platform, .. }
             | Effect::TellAdmin { platform, .. } => *platform,
         }
     }
@@ -490,6 +544,8 @@ impl Effect {
             | Effect::Announce { channel, .. } => channel,
             // A note to an admin goes to that person directly.
             Effect::TellAdmin { admin, .. } => admin,
+            // A role belongs to the server, not to a channel.
+            Effect::SetRole { guild, .. } => guild,
         }
     }
 }

@@ -15,6 +15,7 @@ mod admin;
 mod boards;
 mod cards;
 mod home;
+mod rewards;
 mod rounds;
 mod seasons;
 
@@ -320,6 +321,7 @@ pub fn build(body: &Body, words: &Words) -> View {
         Body::FairBoard(b) => seasons::fair_board(b),
         Body::TeamBoard(b) => seasons::team_board(b),
         Body::RoundStatus(s) => rounds::status(s, words),
+        Body::Rewards(c) => rewards::rewards(c, words),
     }
 }
 
@@ -328,7 +330,10 @@ pub fn build(body: &Body, words: &Words) -> View {
 pub fn reveal_parts(effect: &Effect, words: &Words) -> Option<(View, View)> {
     match effect {
         Effect::PostReveal { card, .. } => Some(cards::reveal_parts(card, words)),
-        Effect::PostQuestion { .. } | Effect::TellAdmin { .. } | Effect::Announce { .. } => None,
+        Effect::PostQuestion { .. }
+        | Effect::TellAdmin { .. }
+        | Effect::Announce { .. }
+        | Effect::SetRole { .. } => None,
     }
 }
 
@@ -339,6 +344,16 @@ pub fn post(effect: &Effect, words: &Words) -> View {
         Effect::PostReveal { card, .. } => cards::reveal(card, words),
         Effect::TellAdmin { card, .. } => admin::paused_by_delivery(card, words),
         Effect::Announce { card, .. } => seasons::announcement(card, words),
+        // Never posted: a role change is a request of its own. A front end
+        // that shows effects (the console) gets a plain line.
+        Effect::SetRole {
+            member, role, give, ..
+        } => View::new(Tone::Neutral, "Role change").text(format!(
+            "{} role `{role}` {} {}",
+            if *give { "Give" } else { "Take" },
+            if *give { "to" } else { "from" },
+            markup::escape(member)
+        )),
     }
 }
 

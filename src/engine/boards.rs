@@ -118,6 +118,7 @@ impl Engine {
                 })
                 .collect(),
             wins: self.store.wins(member_id).await?,
+            badges: self.store.member_badges(member_id).await?,
         })
     }
 

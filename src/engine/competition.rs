@@ -36,6 +36,7 @@ impl Engine {
             CompeteCommand::Season(s) => self.season(ctx, place, s).await,
             CompeteCommand::Privacy { hide } => {
                 self.store.set_hidden(ctx.member_id, hide).await?;
+                self.privacy_roles(ctx, place).await?;
                 Ok(Response::text(if hide {
                     "You now appear as \"anonymous\" on public boards and winners posts. You still see your own rank."
                 } else {
@@ -47,13 +48,17 @@ impl Engine {
                  To go ahead, send: /forget me confirm:yes",
             )),
             CompeteCommand::ForgetMe { confirmed: true } => {
-                let n = self.store.forget_member(ctx.guild_id, ctx.member_id).await?;
+                let now = self.clock.now();
+                let n = (self.store)
+                    .forget_member(ctx.guild_id, ctx.member_id, now)
+                    .await?;
                 Ok(Response::text(format!(
                     "Done: {n} answers and every point, streak and win of yours in this server are deleted."
                 )))
             }
             CompeteCommand::Team(t) => self.team(ctx, t).await,
             CompeteCommand::Round(r) => self.round(ctx, r).await,
+            CompeteCommand::Rewards(r) => self.rewards(ctx, place, r).await,
             CompeteCommand::Board { kind, period } => self.fair_board(ctx, kind, period).await,
             CompeteCommand::Scoring { on_time, streak } => {
                 self.scoring_switches(ctx, on_time, streak).await
@@ -182,13 +187,17 @@ impl Engine {
         })
     }
 
-    /// Delivery hooks for competition posts: confirmed, released unsent, or
-    /// refused for good. `false` when `effect` is not a competition post.
+    /// Delivery hooks for competition posts and reward role changes:
+    /// confirmed, released unsent, or refused for good. `false` when
+    /// `effect` is neither.
     pub(super) async fn competition_delivery(
         &self,
         effect: &Effect,
         outcome: DeliveryOutcome<'_>,
     ) -> Result<bool, EngineError> {
+        if self.reward_delivery(effect, &outcome).await? {
+            return Ok(true);
+        }
         let Effect::Announce { card, .. } = effect else {
             return Ok(false);
         };

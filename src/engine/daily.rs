@@ -328,7 +328,8 @@ impl Engine {
             Effect::PostReveal { card, .. } => self.store.mark_revealed(card.post_id, now).await?,
             // Best effort and never retried: nothing to record.
             Effect::TellAdmin { .. } => {}
-            Effect::Announce { .. } => {}
+            // Recorded by `competition_delivery` above; never reached.
+            Effect::Announce { .. } | Effect::SetRole { .. } => {}
         }
         Ok(())
     }

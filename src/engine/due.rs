@@ -1,7 +1,7 @@
 //! The scheduler's entry: [`Engine::run_due`] claims the work due now.
 //!
 //! Each kind of due work (the daily posts and reveals, the competition
-//! posts, the steps of live rounds) is claimed on its own. A claim, once made, is this process's to
+//! posts, the steps of live rounds, rewards and their role changes) is claimed on its own. A claim, once made, is this process's to
 //! deliver: if a later step failed the whole call, the work already claimed
 //! would sit until its lease ran out. So a kind that fails (a row the code
 //! cannot read, a query cut off) is logged and tried again next tick, and
@@ -23,15 +23,18 @@ impl Engine {
         let daily = self.daily_due(now, platforms, &mut effects).await;
         let competition = self.competition_due(now, platforms, &mut effects).await;
         let rounds = self.rounds_due(now, platforms, &mut effects).await;
+        // After competition: a season closed this tick passes its champion now.
+        let rewards = self.rewards_due(now, platforms, &mut effects).await;
         let mut failures = [
             ("daily", daily),
             ("competition", competition),
             ("rounds", rounds),
+            ("rewards", rewards),
         ]
         .into_iter()
         .filter_map(|(kind, r)| r.err().map(|e| (kind, e)))
         .collect::<Vec<_>>();
-        if failures.len() == 3 && effects.is_empty() {
+        if failures.len() == 4 && effects.is_empty() {
             return Err(failures.remove(0).1);
         }
         for (kind, e) in failures {

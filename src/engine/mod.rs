@@ -15,6 +15,7 @@ mod fairness;
 mod help;
 mod home;
 mod quiz;
+mod rewards;
 mod rounds;
 mod seasons;
 mod teams;

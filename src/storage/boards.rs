@@ -9,6 +9,7 @@
 //! Ranks are competition ranks ("1224"): equal points share a rank. Within a
 //! tie, members are listed in the order they joined.
 
+use super::rewards::BADGES;
 use super::seasons::SHOWN_NAME;
 use super::{Store, StoreError};
 use crate::domain::reply::Standing;
@@ -36,10 +37,15 @@ pub struct TopicStats {
 /// One page, the number of ranked members, and the asker's standing.
 pub type Board = (Vec<Standing>, i64, Option<Standing>);
 
-type Row = (i64, String, i64);
+type Row = (i64, String, i64, Vec<String>);
 
-fn standing((rank, name, points): Row) -> Standing {
-    Standing { rank, name, points }
+fn standing((rank, name, points, badges): Row) -> Standing {
+    Standing {
+        rank,
+        name,
+        points,
+        badges: super::rewards::badges(&badges),
+    }
 }
 
 /// `rank` of a `board_totals` row aliased `b`: 1 + the members above it,
@@ -56,12 +62,14 @@ impl Store {
                 SELECT guild_id, scope, member_id, points FROM board_totals
                 WHERE guild_id = $1 AND scope = $2 AND points > 0
                 ORDER BY points DESC, member_id LIMIT $3 OFFSET $4)
-             SELECT {RANK}, {SHOWN_NAME}, b.points
+             SELECT {RANK}, {SHOWN_NAME}, b.points, {BADGES}
              FROM b JOIN members m ON m.id = b.member_id
              ORDER BY b.points DESC, b.member_id"
         );
+        // The asker ($3) always sees their own badges.
+        let own_badges = BADGES.replace("$5", "$3");
         let me_sql = format!(
-            "SELECT {RANK}, m.display_name, b.points
+            "SELECT {RANK}, m.display_name, b.points, {own_badges}
              FROM board_totals b JOIN members m ON m.id = b.member_id
              WHERE b.guild_id = $1 AND b.scope = $2 AND b.member_id = $3 AND b.points > 0"
         );

@@ -207,7 +207,7 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(rank, name, points)| Standing { rank, name, points })
+            .map(|(rank, name, points)| Standing::new(rank, name, points))
             .collect())
     }
 
@@ -249,11 +249,18 @@ impl Store {
     }
 
     /// `/forget me`: deletes a member's answers (and with them their ledger
-    /// rows), board totals, streaks, SQL tries and wins in one server, in one
+    /// rows), board totals, streaks, SQL tries, wins and rewards in one server, in one
     /// transaction; returns how many answers went. The member row stays
     /// (it is who they are when they play again), without any points.
-    pub async fn forget_member(&self, guild_id: i64, member_id: i64) -> Result<u64, StoreError> {
+    /// Their rewards go first, their roles taken back at `now`.
+    pub async fn forget_member(
+        &self,
+        guild_id: i64,
+        member_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await?;
+        super::reward_roles::forget_rewards(&mut tx, guild_id, member_id, now).await?;
         let answers = sqlx::query("DELETE FROM answers WHERE member_id = $1")
             .bind(member_id)
             .execute(&mut *tx)

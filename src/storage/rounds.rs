@@ -268,7 +268,7 @@ impl Store {
             .into_iter()
             .filter(|r| r.2 > 0)
             .take(usize::try_from(limit).unwrap_or(10))
-            .map(|(rank, name, points)| Standing { rank, name, points })
+            .map(|(rank, name, points)| Standing::new(rank, name, points))
             .collect();
         Ok((rows, players))
     }

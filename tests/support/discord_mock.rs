@@ -92,6 +92,8 @@ pub struct MockState {
     pub(crate) nonce_times: Mutex<HashMap<(String, String), Instant>>,
     /// Routes (and the bot) limited by a 429 until an instant.
     pub(crate) limits: Mutex<super::discord_limits::Limits>,
+    /// The server's roles and who holds them (see `discord_roles.rs`).
+    pub(crate) roles: Mutex<super::discord_roles::Roles>,
 }
 
 /// A running mock; dropping it stops the server.
@@ -154,6 +156,7 @@ impl DiscordMock {
             channels: Mutex::default(),
             nonce_times: Mutex::default(),
             limits: Mutex::default(),
+            roles: Mutex::default(),
         });
         let app = Router::new()
             .route("/ws", any(super::discord_gateway::upgrade))

@@ -139,6 +139,14 @@ fn check(
             rules::message(&body, "", &mut v);
             state.webhook(token)
         }
+        ("PUT" | "DELETE", ["guilds", guild, "members", user, "roles", role]) => {
+            if let Some((status, answer, mistake)) =
+                super::discord_roles::refuse_change(state, guild, user, role)
+            {
+                return Err((status, (body, answer), mistake));
+            }
+            None
+        }
         ("GET", ["channels", channel, "messages"]) => {
             if let Err((status, answer)) = state.channel_access(channel, false, false) {
                 return Err((status, (body, answer), false));
@@ -226,6 +234,23 @@ fn route(
             thread(state, channel, id, body)
         }
         ("GET", ["users", "@me"]) => (StatusCode::OK, Some(super::discord_events::bot_user())),
+        ("GET", ["guilds", guild, "roles"]) => (
+            StatusCode::OK,
+            Some(super::discord_roles::list(state, guild)),
+        ),
+        ("GET", ["guilds", _, "members", user]) => {
+            match super::discord_roles::member(state, user) {
+                Some(m) => (StatusCode::OK, Some(m)),
+                None => (
+                    StatusCode::NOT_FOUND,
+                    Some(json!({"message": "Unknown Member", "code": 10007})),
+                ),
+            }
+        }
+        ("PUT" | "DELETE", ["guilds", _, "members", user, "roles", role]) => {
+            super::discord_roles::change(state, method.as_str(), user, role);
+            (StatusCode::NO_CONTENT, None)
+        }
         ("POST", ["users", "@me", "channels"]) => dm_channel(body),
         _ => (
             StatusCode::NOT_FOUND,

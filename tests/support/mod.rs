@@ -15,6 +15,8 @@ pub mod discord_limits;
 #[cfg(feature = "discord")]
 pub mod discord_mock;
 #[cfg(feature = "discord")]
+pub mod discord_roles;
+#[cfg(feature = "discord")]
 pub mod discord_routes;
 #[cfg(feature = "discord")]
 pub mod discord_rules;

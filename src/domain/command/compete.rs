@@ -60,6 +60,8 @@ pub enum CompeteCommand {
     },
     /// `/round ...`: live rounds in this channel.
     Round(super::RoundCommand),
+    /// `/rewards ...`: champion, milestone and streak rewards.
+    Rewards(super::RewardsCommand),
 }
 
 /// `/team ...`
@@ -99,6 +101,7 @@ impl CompeteCommand {
             CompeteCommand::Scoring { .. } => "scoring",
             CompeteCommand::Team(_) => "team",
             CompeteCommand::Round(_) => "round",
+            CompeteCommand::Rewards(_) => "rewards",
         }
     }
 
@@ -114,6 +117,7 @@ impl CompeteCommand {
             }
             // Anyone may see the switches; only admins change them.
             CompeteCommand::Scoring { on_time, streak } => on_time.is_some() || streak.is_some(),
+            CompeteCommand::Rewards(r) => *r != super::RewardsCommand::Status,
             _ => false,
         }
     }

@@ -111,6 +111,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "team",
     "teams",
     "round",
+    "rewards",
+    "reward",
 ];
 
 pub fn parse(line: &str) -> Result<Command, ParseError> {
@@ -156,6 +158,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
         "scoring" => super::compete::scoring(rest),
         "team" | "teams" => super::compete::team(rest),
         "round" => super::round::round(rest),
+        "rewards" | "reward" => super::rewards::rewards(rest),
         other => err(format!("unknown command `/{other}`: try /help")),
     }
 }

@@ -16,7 +16,7 @@ pub fn standings_table(rows: &[Standing]) -> Block {
             .map(|r| {
                 vec![
                     format!("{}.", r.rank),
-                    escape(&r.name),
+                    super::rewards::with_badges(&r.name, &r.badges),
                     r.points.to_string(),
                 ]
             })
@@ -85,6 +85,9 @@ pub fn stats(s: &Stats) -> View {
                 count(w.seasons, "season", "seasons")
             ),
         );
+    }
+    if !s.badges.is_empty() {
+        v = v.field("Badges", super::rewards::badge_line(&s.badges));
     }
     if s.per_topic.is_empty() {
         return v.text("No answers yet.");

@@ -56,6 +56,7 @@ fn home(open: Vec<OpenQuestion>, schedules: Option<Schedules>) -> Home {
             best_streak: 1,
             per_topic: vec![],
             wins: Default::default(),
+            badges: vec![],
         },
         board: Leaderboard {
             period: Period::All,
@@ -66,6 +67,7 @@ fn home(open: Vec<OpenQuestion>, schedules: Option<Schedules>) -> Home {
                 rank: 1,
                 name: "ada".into(),
                 points: 25,
+                badges: vec![],
             }],
             me: None,
         },

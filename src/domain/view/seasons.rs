@@ -212,6 +212,10 @@ pub fn help_lines(words: &Words) -> (Vec<String>, Vec<String>) {
             "{}: the live round here: its open question and standings",
             c("round status")
         ),
+        format!(
+            "{}: the champion, milestone and streak rewards here, and your badges",
+            c("rewards")
+        ),
     ];
     let admins = vec![
         format!(
@@ -236,6 +240,14 @@ pub fn help_lines(words: &Words) -> (Vec<String>, Vec<String>) {
             c("round start [topic] [questions:5] [seconds:60]")
         ),
         format!("{}: end the live round now, with its podium", c("round stop")),
+        format!(
+            "{}: rewards: a champion for each period's winner, milestones for lifetime points, streak rewards (default 3,7,14,30,90 days)",
+            c("rewards champion week|month|season|off | milestones N,N|off | streaks [N,N]|off")
+        ),
+        format!(
+            "{}: the role a reward gives, where there are roles (Discord); elsewhere rewards are badges",
+            c("rewards role REWARD ROLE|off")
+        ),
     ];
     (everyone, admins)
 }

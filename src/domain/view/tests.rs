@@ -273,11 +273,13 @@ fn leaderboard_pages_get_previous_and_next_and_the_asker_sees_their_rank() {
             rank: 1,
             name: "al*ice".into(),
             points: 15,
+            badges: vec![],
         }],
         me: Some(Standing {
             rank: 14,
             name: "me".into(),
             points: 1,
+            badges: vec![],
         }),
     };
     let v = build(&Body::Leaderboard(lb), &WORDS);
@@ -322,6 +324,7 @@ fn stats_show_topic_names_not_slugs() {
             points: 30,
         }],
         wins: Default::default(),
+        badges: vec![],
     };
     let v = build(&Body::Stats(s), &WORDS);
     assert_eq!(v.fields[2].value, "1 (50%)");

@@ -48,6 +48,13 @@ impl Notifier for Channel {
                 format!("#{channel}")
             }
             Effect::TellAdmin { admin, .. } => format!("to {admin}"),
+            // Role changes are only enqueued for platforms with roles; one
+            // reaching the console is refused for good, so it is given up.
+            Effect::SetRole { .. } => {
+                return Err(DeliveryError::Permanent(
+                    "the console has no roles; rewards are badges here".into(),
+                ))
+            }
         };
         let post = text::view_at(&view::post(effect, &WORDS), Some((self.1)()));
         self.0

@@ -64,6 +64,8 @@ pub mod compete;
 pub mod interactions;
 pub mod notifier;
 pub mod render;
+pub mod rewards;
+pub mod roles;
 pub mod shim;
 pub mod widgets;
 
@@ -256,6 +258,7 @@ pub fn all_commands() -> Vec<poise::Command<Data, Error>> {
         compete::winners(),
         compete::scoring(),
         compete::round(),
+        rewards::rewards(),
     ]
 }
 

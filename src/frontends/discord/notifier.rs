@@ -46,9 +46,9 @@ const LOOK_BACK: u32 = 50;
 
 /// Delivers daily posts and reveals to Discord channels.
 pub struct DiscordNotifier {
-    http: Arc<Http>,
-    client: reqwest::Client,
-    pacer: Pacer,
+    pub(super) http: Arc<Http>,
+    pub(super) client: reqwest::Client,
+    pub(super) pacer: Pacer,
 }
 
 impl DiscordNotifier {
@@ -335,6 +335,16 @@ impl Notifier for DiscordNotifier {
                 let posted = self.post_message(channel, first, nonce.clone()).await?;
                 self.post_rest(channel, messages, &nonce).await?;
                 Ok(posted["id"].as_str().map(str::to_owned))
+            }
+            Effect::SetRole {
+                guild,
+                member,
+                role,
+                give,
+                ..
+            } => {
+                self.set_role(guild, member, role, *give).await?;
+                Ok(None)
             }
         }
     }

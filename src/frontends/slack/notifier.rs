@@ -302,6 +302,12 @@ impl Notifier for SlackNotifier {
                 self.post(at, &view, None, None).await?;
                 Ok(None)
             }
+            // Slack has no roles: rewards are badges there, and role changes
+            // are only enqueued where roles exist. One arriving anyway is
+            // refused for good, so it is given up instead of retried.
+            Effect::SetRole { .. } => Err(DeliveryError::Permanent(
+                "Slack has no roles; rewards are badges there".into(),
+            )),
         }
     }
 }
