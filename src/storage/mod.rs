@@ -18,6 +18,7 @@ mod replicas;
 mod rounds;
 mod seasons;
 mod slack;
+mod team_seasons;
 mod teams;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};
