@@ -92,7 +92,12 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [(1, "Ace", 250), (2, "Big", 100), (2, "Small", 100), (4, "Idle", 0)]
+            [
+                (1, "Ace", 250),
+                (2, "Big", 100),
+                (2, "Small", 100),
+                (4, "Idle", 0)
+            ]
         );
     }
 

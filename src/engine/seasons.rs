@@ -83,7 +83,13 @@ impl Engine {
         topics: &[Topic],
         teams: bool,
     ) -> Result<Response, EngineError> {
-        if teams && self.store.team_totals(ctx.guild_id, "all").await?.is_empty() {
+        if teams
+            && self
+                .store
+                .team_totals(ctx.guild_id, "all")
+                .await?
+                .is_empty()
+        {
             return user(
                 "There are no teams here to play a team season: create some with /team create NAME or /team balance teams:N first.",
             );

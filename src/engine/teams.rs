@@ -45,7 +45,16 @@ impl Engine {
                     .join_team(ctx.guild_id, ctx.member_id, &name, now)
                     .await?
                 {
-                    Some(team) => Ok(Response::text(format!("You are now in team {team}."))),
+                    Some(team) => {
+                        // A team season keeps the team its player started it with.
+                        let note = match self.store.season_team_of(ctx.guild_id, ctx.member_id).await? {
+                            Some(season_team) if season_team != team => format!(
+                                " You still play the running season for team {season_team}: teams are frozen for it."
+                            ),
+                            _ => String::new(),
+                        };
+                        Ok(Response::text(format!("You are now in team {team}.{note}")))
+                    }
                     None => user(format!("There is no team called {name}: see /team board.")),
                 }
             }

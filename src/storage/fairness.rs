@@ -87,8 +87,12 @@ impl Store {
                     {SHOWN_NAME}, r.correct, r.answers, r.member_id
              FROM r JOIN members m ON m.id = r.member_id
              ORDER BY {R_RATIO} DESC, r.answers DESC, r.member_id",
-            O_RATIO = RATIO.replace("correct", "o.correct").replace("answers", "o.answers"),
-            R_RATIO = RATIO.replace("correct", "r.correct").replace("answers", "r.answers"),
+            O_RATIO = RATIO
+                .replace("correct", "o.correct")
+                .replace("answers", "o.answers"),
+            R_RATIO = RATIO
+                .replace("correct", "r.correct")
+                .replace("answers", "r.answers"),
         ))
         .bind(guild_id)
         .bind(scope)

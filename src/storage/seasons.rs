@@ -111,7 +111,9 @@ impl Store {
         .await;
         let id = match done {
             Ok(id) => id,
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23505") => return Ok(None),
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23505") => {
+                return Ok(None)
+            }
             Err(e) => return Err(e.into()),
         };
         if s.teams {

@@ -34,7 +34,9 @@ fn a_season_start_with_teams_yes_is_played_by_teams() {
         SeasonCommand::Start { teams, .. } => teams,
         other => panic!("{other:?}"),
     };
-    assert!(teams("/season start name:\"Team cup\" ends:2027-03-31 teams:yes"));
+    assert!(teams(
+        "/season start name:\"Team cup\" ends:2027-03-31 teams:yes"
+    ));
     assert!(teams("/season start teams:on name:Cup ends:2027-03-31"));
     assert!(!teams("/season start name:Cup ends:2027-03-31 teams:no"));
     assert!(!teams("/season start name:Cup ends:2027-03-31"));

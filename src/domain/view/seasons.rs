@@ -325,9 +325,8 @@ pub fn team_board(b: &TeamBoardCard) -> View {
     if b.rows.is_empty() {
         return v.text("No teams yet. An admin can create some, or balance them from last month.");
     }
-    v.block(team_table(&b.rows)).footer(
-        "Average points per member who scored in the period, so team size does not decide",
-    )
+    v.block(team_table(&b.rows))
+        .footer("Average points per member who scored in the period, so team size does not decide")
 }
 
 /// Teams ranked, with their average, points and active members of all.
