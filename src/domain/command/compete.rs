@@ -154,14 +154,6 @@ pub fn season_start(
     })
 }
 
-/// `teams:yes|no` of `/season start`.
-fn yes_no(key: &str, v: Option<&str>) -> Result<bool, ParseError> {
-    match v.map(str::to_ascii_lowercase).as_deref() {
-        None | Some("no" | "off" | "false") => Ok(false),
-        Some("yes" | "on" | "true") => Ok(true),
-        Some(other) => err(format!("`{key}:{other}`: use {key}:yes or {key}:no")),
-    }
-}
 
 /// `/season ...` as text.
 pub(super) fn season(rest: &str) -> Result<Command, ParseError> {
@@ -209,7 +201,7 @@ fn start_text(tail: &str) -> Result<SeasonCommand, ParseError> {
         .take("ends")?
         .ok_or_else(|| ParseError(format!("missing ends:. Usage: {SEASON_USAGE}")))?;
     let topics = a.take("topics")?;
-    let teams = yes_no("teams", a.take("teams")?)?;
+    let teams = build::yes_no("teams", a.take("teams")?)?;
     let cmd = season_start(&name, ends, topics, teams)?;
     a.finish(SEASON_USAGE)?;
     Ok(cmd)
