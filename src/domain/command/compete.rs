@@ -154,7 +154,6 @@ pub fn season_start(
     })
 }
 
-
 /// `/season ...` as text.
 pub(super) fn season(rest: &str) -> Result<Command, ParseError> {
     let (sub, tail) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
