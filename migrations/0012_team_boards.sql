@@ -261,6 +261,9 @@ FROM answers a JOIN members m ON m.id = a.member_id,
                           'm:' || date_trunc('month', a.local_day)::date]) AS s(scope)
 WHERE a.verdict IS NOT NULL AND a.counting <> 'practice'
 GROUP BY 1, 2, 3;
--- The accuracy board ranks a scope's members by share right.
+-- The accuracy board ranks a scope's members by share right. `correct` is
+-- included so that a rank (a count of the members above) is an index-only
+-- scan.
 CREATE INDEX accuracy_totals_rank ON accuracy_totals
-    (guild_id, scope, (correct::float8 / greatest(answers, 1)) DESC, answers DESC, member_id);
+    (guild_id, scope, (correct::float8 / greatest(answers, 1)) DESC, answers DESC, member_id)
+    INCLUDE (correct);
