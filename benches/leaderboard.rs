@@ -1,6 +1,7 @@
 //! Leaderboard replies for one guild with 100,000 members and 5,000,000
-//! point events (issue 15), plus the season board and the team board
-//! (issue 14). Needs PostgreSQL: BENCH_DATABASE_URL (default: a
+//! point events (issue 15), plus the season board, the team boards and the
+//! accuracy board over 5,000,000 answers (issue 14), each beside the query
+//! it replaced ("before"), timed in the same run. Needs PostgreSQL: BENCH_DATABASE_URL (default: a
 //! `prepbot_bench_5m` database on the local server, created and seeded once,
 //! in about a minute, with `generate_series`).
 //!
@@ -48,13 +49,14 @@ async fn seeded_store(size: &Size) -> Store {
     let url = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("postgres://postgres@127.0.0.1:5432/{}", size.database));
     let store = Store::connect(&url).await.expect("connect");
-    let seeded: (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM members), (SELECT coalesce(max(id), 0) FROM point_events)",
+    let seeded: (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM members), (SELECT coalesce(max(id), 0) FROM point_events),
+                (SELECT coalesce(max(id), 0) FROM answers)",
     )
     .fetch_one(store.pool())
     .await
     .unwrap();
-    if seeded != (size.members, size.events) {
+    if seeded != (size.members, size.events, 1 + size.events) {
         let t = Instant::now();
         seed(&store, size).await;
         println!("seeded {} events in {:.0?}", size.events, t.elapsed());
@@ -65,7 +67,7 @@ async fn seeded_store(size: &Size) -> Store {
 /// The guild, channel, members, one post and answer the events point at,
 /// ten teams holding every member, and season 1 (started 2026-11-04).
 const BASE: &[&str] = &[
-    "TRUNCATE guilds, point_events, board_counts CASCADE",
+    "TRUNCATE guilds, point_events, board_counts, team_totals, team_sizes CASCADE",
     "ALTER SEQUENCE point_events_id_seq RESTART",
     "INSERT INTO guilds (id, platform, external_id) VALUES (1, 'bench', 'g')",
     "INSERT INTO channels (id, guild_id, external_id) VALUES (1, 1, 'c')",
@@ -79,7 +81,73 @@ const BASE: &[&str] = &[
      SELECT t, 1, 'Team ' || t, now() FROM generate_series(1, 10) t",
     "INSERT INTO team_members (member_id, team_id, joined_at)
      SELECT i, 1 + i % 10, now() FROM generate_series(1, $1) i",
+    // Season 1 is played by the ten teams, frozen as they are.
+    "INSERT INTO seasons (id, guild_id, channel_id, name, started_at, ends_on, tz, ends_at, teams)
+     VALUES (1, 1, 1, 'Autumn', '2026-11-04', '2026-11-30', 'UTC', '2026-12-01', true)",
+    "INSERT INTO season_teams (season_id, team_id, name) SELECT 1, id, name FROM teams",
+    "INSERT INTO season_members (season_id, member_id, team_id, joined_at)
+     SELECT 1, member_id, team_id, now() FROM team_members",
 ];
+
+/// Daily posts 2.. spread over the 90 days, and every member's answer to
+/// each (`$1` members, `$2` posts): `$1 × $2` answers with a mix of
+/// verdicts that differs by member, for the accuracy board.
+const ANSWERS: &[&str] = &[
+    "INSERT INTO posts (id, channel_id, question_id, topic, kind, local_date, posted_at, reveal_at)
+     SELECT 1 + p, 1, 'q' || p, 'sql', 'daily', date '2026-09-01' + ((p - 1) * 90 / $2)::int,
+            timestamptz '2026-09-01 09:00Z' + ((p - 1) * 90 / $2) * interval '1 day',
+            timestamptz '2026-09-01 17:00Z' + ((p - 1) * 90 / $2) * interval '1 day'
+     FROM generate_series(1, $2) p",
+    "INSERT INTO answers (id, post_id, member_id, body, verdict, counting, answered_at, local_day)
+     SELECT 1 + (p - 1) * $1 + m, 1 + p, m, 'x',
+            CASE WHEN (m * 31 + p * 17) % 10 < 3 + m % 5 THEN 'correct'
+                 WHEN (m * 31 + p * 17) % 10 < 9 THEN 'partial' ELSE 'incorrect' END,
+            'daily', timestamptz '2026-09-01 10:00Z' + ((p - 1) * 90 / $2) * interval '1 day',
+            date '2026-09-01' + ((p - 1) * 90 / $2)::int
+     FROM generate_series(1, $2) p, generate_series(1, $1) m",
+];
+
+/// What the triggers of migration 0012 would have kept, had they fired.
+const DERIVED: &[&str] = &[
+    "INSERT INTO team_totals (guild_id, scope, team_id, shard, points, active)
+     SELECT b.guild_id, b.scope, coalesce(sm.team_id, tm.team_id), b.member_id % 16, sum(b.points), count(*)
+     FROM board_totals b
+     LEFT JOIN season_members sm ON b.scope = 's:1' AND sm.season_id = 1 AND sm.member_id = b.member_id
+     LEFT JOIN team_members tm ON b.scope NOT LIKE 's:%' AND tm.member_id = b.member_id
+     WHERE b.points > 0 AND coalesce(sm.team_id, tm.team_id) IS NOT NULL GROUP BY 1, 2, 3, 4",
+    "INSERT INTO team_sizes (roster, team_id, members)
+     SELECT '', team_id, count(*) FROM team_members GROUP BY 2
+     UNION ALL SELECT 's:1', team_id, count(*) FROM season_members GROUP BY 2",
+    "INSERT INTO accuracy_totals (guild_id, scope, member_id, answers, correct)
+     SELECT 1, s.scope, a.member_id, count(*), count(*) FILTER (WHERE a.verdict = 'correct')
+     FROM answers a, LATERAL unnest(ARRAY['all', 'w:' || date_trunc('week', a.local_day)::date,
+                                          'm:' || date_trunc('month', a.local_day)::date]) AS s(scope)
+     WHERE a.verdict IS NOT NULL AND a.counting <> 'practice' GROUP BY 1, 2, 3",
+];
+
+/// The team board before migration 0012: every member joined to their
+/// totals on each call (the current teams; `s:1` would read the same way).
+const TEAMS_BEFORE: &str =
+    "SELECT t.name, coalesce(sum(b.points) FILTER (WHERE b.points > 0), 0)::bigint AS points,
+            count(b.member_id) FILTER (WHERE b.points > 0) AS active, count(tm.member_id) AS members
+     FROM teams t LEFT JOIN team_members tm ON tm.team_id = t.id
+     LEFT JOIN board_totals b ON b.guild_id = t.guild_id AND b.scope = $2 AND b.member_id = tm.member_id
+     WHERE t.guild_id = $1 GROUP BY t.id, t.name ORDER BY t.name";
+
+/// The accuracy board before migration 0012: every scored answer of the
+/// local days in [$2, $3) aggregated and ranked on each call.
+const ACCURACY_BEFORE: &str = "WITH a AS (
+        SELECT a.member_id, count(*) FILTER (WHERE a.verdict = 'correct') AS correct, count(*) AS answers
+        FROM answers a JOIN posts p ON p.id = a.post_id JOIN channels c ON c.id = p.channel_id
+        WHERE c.guild_id = $1 AND ($2::date IS NULL OR a.local_day >= $2)
+          AND ($3::date IS NULL OR a.local_day < $3)
+          AND a.verdict IS NOT NULL AND a.counting <> 'practice'
+        GROUP BY a.member_id HAVING count(*) >= 3),
+     r AS (SELECT a.*, rank() OVER (ORDER BY correct::float8 / answers DESC)::bigint AS rank,
+                  row_number() OVER (ORDER BY correct::float8 / answers DESC, answers DESC, member_id) AS n
+           FROM a)
+     SELECT r.rank, m.display_name, r.correct, r.answers, r.member_id
+     FROM r JOIN members m ON m.id = r.member_id WHERE r.n <= 10 OR r.member_id = $4 ORDER BY r.n";
 
 /// The same six boards per point that the engine maintains
 /// (domain::boards::scopes_for), plus the season board from its start.
@@ -135,6 +203,15 @@ async fn seed(store: &Store, size: &Size) {
     .execute(&mut *tx)
     .await
     .unwrap();
+    let posts = size.events / size.members;
+    for sql in ANSWERS {
+        sqlx::query(sql)
+            .bind(size.members)
+            .bind(posts)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
     for scope in TOTALS {
         // One board kind at a time keeps each aggregate in memory.
         let sql = format!(
@@ -144,7 +221,9 @@ async fn seed(store: &Store, size: &Size) {
         );
         sqlx::query(&sql).execute(&mut *tx).await.unwrap();
     }
-    sqlx::query(COUNTS).execute(&mut *tx).await.unwrap();
+    for sql in std::iter::once(&COUNTS).chain(DERIVED) {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
     tx.commit().await.unwrap();
     // VACUUM sets the visibility map, so index-only scans work as they would in production.
     sqlx::query("VACUUM ANALYZE")
@@ -230,17 +309,72 @@ async fn boards(size: &Size) {
         .await;
         report(name, t);
     }
-    for (name, scope) in [
-        ("team board, all time", "all"),
-        ("team board, this week", "w:2026-11-23"),
-        ("team board, season", "s:1"),
-    ] {
-        let store = &store;
-        let t = time(size.runs, || async move {
+    team_boards(&store, size.runs).await;
+    accuracy_boards(&store, me, size.runs).await;
+}
+
+/// The team boards from `team_totals`, beside the join they replaced.
+async fn team_boards(store: &Store, runs: usize) {
+    let season = store.season(1, 1).await.unwrap().expect("season 1");
+    for (name, scope) in [("all time", "all"), ("this week", "w:2026-11-23")] {
+        let t = time(runs, || async move {
             store.team_totals(1, scope).await.unwrap();
         })
         .await;
-        report(name, t);
+        report(&format!("team board, {name}"), t);
+        let t = time(runs, || async move {
+            before_teams(store, scope).await;
+        })
+        .await;
+        report(&format!("team board, {name}, before (join)"), t);
+    }
+    let season = &season;
+    let t = time(runs, || async move {
+        store.season_team_board(season).await.unwrap();
+    })
+    .await;
+    report("team board, team season", t);
+    let t = time(runs, || async move {
+        before_teams(store, "s:1").await;
+    })
+    .await;
+    report("team board, season, before (join)", t);
+}
+
+async fn before_teams(store: &Store, scope: &str) {
+    sqlx::query(TEAMS_BEFORE)
+        .bind(1_i64)
+        .bind(scope)
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+}
+
+/// The accuracy board from `accuracy_totals` (min 3), beside the
+/// aggregate it replaced (timed fewer times: it takes seconds).
+async fn accuracy_boards(store: &Store, me: i64, runs: usize) {
+    let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2026, m, d);
+    for (name, scope, range) in [
+        ("this month", "m:2026-11-01", (day(11, 1), day(12, 1))),
+        ("all time", "all", (None, None)),
+    ] {
+        let t = time(runs, || async move {
+            store.accuracy_board(1, scope, 3, me, 10).await.unwrap();
+        })
+        .await;
+        report(&format!("accuracy, {name}"), t);
+        let t = time(runs.min(10), || async move {
+            sqlx::query(ACCURACY_BEFORE)
+                .bind(1_i64)
+                .bind(range.0)
+                .bind(range.1)
+                .bind(me)
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        })
+        .await;
+        report(&format!("accuracy, {name}, before (aggregate, 10 runs)"), t);
     }
 }
 

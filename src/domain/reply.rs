@@ -246,6 +246,10 @@ pub struct SeasonStatus {
     /// The top of the season board (hidden members shown as anonymous).
     pub rows: Vec<Standing>,
     pub me: Option<Standing>,
+    /// A team season's teams, ranked; empty for a season played alone.
+    pub teams: Vec<TeamRow>,
+    /// The asker's team in a team season (frozen at its start).
+    pub my_team: Option<String>,
 }
 
 /// A member singled out in a season's results.
@@ -275,6 +279,10 @@ pub struct SeasonResults {
     pub most_accurate: Option<Award>,
     /// Answers needed to be considered for accuracy.
     pub min_answers: i64,
+    /// A team season's teams, ranked; empty for a season played alone.
+    pub teams: Vec<TeamRow>,
+    /// The team(s) recorded as winning a team season (ties share it).
+    pub winning_teams: Vec<String>,
 }
 
 /// One season in the hall of fame.
@@ -288,6 +296,8 @@ pub struct SeasonLine {
     pub running: bool,
     /// Winners (ties share the title); empty while running or with no points.
     pub champions: Vec<String>,
+    /// A team season's winning team(s); empty otherwise.
+    pub teams: Vec<String>,
 }
 
 /// The winners of a week or a month, as posted when it ends.

@@ -2,7 +2,7 @@
 //! paths score under, and the boards beside the main one: most improved
 //! (against the previous period) and accuracy (with a minimum of answers).
 
-use super::competition::{month_start, week_start};
+use super::competition::month_start;
 use super::{Engine, EngineError};
 use crate::bank::Difficulty;
 use crate::domain::boards::scope;
@@ -11,7 +11,7 @@ use crate::domain::reply::{Body, FairBoardCard, Response};
 use crate::domain::scoring::{self, Counting};
 use crate::grading::Verdict;
 use crate::storage::{Ctx, PostRow};
-use chrono::{Duration, Months};
+use chrono::Duration;
 
 /// Rows on a fairness board.
 const ROWS: i64 = 10;
@@ -92,19 +92,9 @@ impl Engine {
                     .await?
             }
             FairBoard::Accuracy { min } => {
-                let range = match period {
-                    Period::Week => {
-                        let start = week_start(today);
-                        (Some(start), Some(start + Duration::days(7)))
-                    }
-                    Period::Month => {
-                        let start = month_start(today);
-                        (Some(start), Some(start + Months::new(1)))
-                    }
-                    Period::All => (None, None),
-                };
+                let board = scope(period, today, None);
                 self.store
-                    .accuracy_board(ctx.guild_id, range, min, ctx.member_id, ROWS)
+                    .accuracy_board(ctx.guild_id, &board, min, ctx.member_id, ROWS)
                     .await?
             }
         };

@@ -6,6 +6,7 @@
 //! and where its results are posted. Its board sums the ledger from its
 //! start, so the lifetime boards are untouched (a soft reset).
 
+use super::teams::rank_teams;
 use super::{user, Engine, EngineError, Place};
 use crate::bank::Topic;
 use crate::domain::command::SeasonCommand;
@@ -51,9 +52,12 @@ impl Engine {
         cmd: SeasonCommand,
     ) -> Result<Response, EngineError> {
         match cmd {
-            SeasonCommand::Start { name, ends, topics } => {
-                self.season_start(ctx, &name, ends, &topics).await
-            }
+            SeasonCommand::Start {
+                name,
+                ends,
+                topics,
+                teams,
+            } => self.season_start(ctx, &name, ends, &topics, teams).await,
             SeasonCommand::End => self.season_end(ctx, place).await,
             SeasonCommand::Status => self.season_status(ctx).await,
             SeasonCommand::History => self.season_history(ctx).await,
@@ -77,7 +81,19 @@ impl Engine {
         name: &str,
         ends: NaiveDate,
         topics: &[Topic],
+        teams: bool,
     ) -> Result<Response, EngineError> {
+        if teams
+            && self
+                .store
+                .team_totals(ctx.guild_id, "all")
+                .await?
+                .is_empty()
+        {
+            return user(
+                "There are no teams here to play a team season: create some with /team create NAME or /team balance teams:N first.",
+            );
+        }
         if let Some(t) = topics.iter().find(|t| !self.bank.has_topic(t.as_str())) {
             return user(format!(
                 "Unknown topic `{t}`. Topics: {}",
@@ -104,14 +120,20 @@ impl Engine {
             tz: tz.name(),
             ends_at,
             by: ctx.member_id,
+            teams,
         };
         let Some(id) = self.store.start_season(&season).await? else {
             return user(
                 "A season is already running here: see /season status, or end it with /season end.",
             );
         };
+        let played_by = if teams {
+            " It is played by teams: everyone plays for the team they are in now (or the first one they join), and the best average per active member wins."
+        } else {
+            ""
+        };
         Ok(Response::public(Body::Text(format!(
-            "Season #{id} **{}** has started! Points earned from now until {} count on its board; lifetime points are kept. See /season status.",
+            "Season #{id} **{}** has started! Points earned from now until {} count on its board; lifetime points are kept.{played_by} See /season status.",
             crate::domain::markup::escape(name),
             ends_label(tz, ends_at),
         ))))
@@ -167,6 +189,14 @@ impl Engine {
             limit: STATUS_ROWS,
         };
         let (rows, _, me) = self.store.leaderboard(query).await?;
+        let (teams, my_team) = if s.teams {
+            (
+                rank_teams(self.store.season_team_board(&s).await?),
+                self.store.season_team_of(s.guild_id, ctx.member_id).await?,
+            )
+        } else {
+            (vec![], None)
+        };
         Ok(Response::private(Body::SeasonStatus(SeasonStatus {
             season_id: s.id,
             name: s.name.clone(),
@@ -176,6 +206,8 @@ impl Engine {
             topics: self.topic_names(&s.topics),
             rows,
             me,
+            teams,
+            my_team,
         })))
     }
 
@@ -193,6 +225,11 @@ impl Engine {
                     vec![]
                 } else {
                     self.store.season_champions(&s).await?
+                },
+                teams: if s.teams && !running {
+                    self.store.season_winning_teams(s.id).await?
+                } else {
+                    vec![]
                 },
             });
         }
@@ -243,6 +280,16 @@ impl Engine {
                 .most_accurate(window, MIN_ACCURACY_ANSWERS)
                 .await?,
             min_answers: MIN_ACCURACY_ANSWERS,
+            teams: if s.teams {
+                rank_teams(self.store.season_team_board(s).await?)
+            } else {
+                vec![]
+            },
+            winning_teams: if s.teams {
+                self.store.season_winning_teams(s.id).await?
+            } else {
+                vec![]
+            },
         })
     }
 

@@ -10,37 +10,21 @@ use crate::domain::reply::{Body, Response, TeamBoardCard, TeamRow};
 use crate::storage::{Ctx, TeamTotal};
 use chrono::Duration;
 
-/// Ranks teams by average points per active member (in tenths); ties
-/// share a rank, and teams with nobody active come last with 0.
+/// The team board's rows: [`crate::domain::teams::rank`] of the totals.
 pub fn rank_teams(totals: Vec<TeamTotal>) -> Vec<TeamRow> {
-    let mut rows: Vec<TeamRow> = totals
-        .into_iter()
-        .map(|t| TeamRow {
-            rank: 0,
-            average_tenths: if t.active > 0 {
-                t.points * 10 / t.active
-            } else {
-                0
-            },
-            name: t.name,
-            points: t.points,
-            active: t.active,
-            members: t.members,
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.average_tenths
-            .cmp(&a.average_tenths)
-            .then(a.name.cmp(&b.name))
-    });
-    for i in 0..rows.len() {
-        rows[i].rank = if i > 0 && rows[i].average_tenths == rows[i - 1].average_tenths {
-            rows[i - 1].rank
-        } else {
-            i as i64 + 1
-        };
-    }
-    rows
+    crate::domain::teams::rank(
+        totals
+            .into_iter()
+            .map(|t| TeamRow {
+                rank: 0,
+                average_tenths: 0,
+                name: t.name,
+                points: t.points,
+                active: t.active,
+                members: t.members,
+            })
+            .collect(),
+    )
 }
 
 impl Engine {
@@ -61,7 +45,16 @@ impl Engine {
                     .join_team(ctx.guild_id, ctx.member_id, &name, now)
                     .await?
                 {
-                    Some(team) => Ok(Response::text(format!("You are now in team {team}."))),
+                    Some(team) => {
+                        // A team season keeps the team its player started it with.
+                        let note = match self.store.season_team_of(ctx.guild_id, ctx.member_id).await? {
+                            Some(season_team) if season_team != team => format!(
+                                " You still play the running season for team {season_team}: teams are frozen for it."
+                            ),
+                            _ => String::new(),
+                        };
+                        Ok(Response::text(format!("You are now in team {team}.{note}")))
+                    }
                     None => user(format!("There is no team called {name}: see /team board.")),
                 }
             }

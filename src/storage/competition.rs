@@ -249,7 +249,8 @@ impl Store {
     }
 
     /// `/forget me`: deletes a member's answers (and with them their ledger
-    /// rows), board totals, streaks, SQL tries, wins and rewards in one server, in one
+    /// rows), board totals, streaks, SQL tries, wins, rewards and teams
+    /// (current and seasons') in one server, in one
     /// transaction; returns how many answers went. The member row stays
     /// (it is who they are when they play again), without any points.
     /// Their rewards go first, their roles taken back at `now`.
@@ -260,6 +261,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await?;
+        // Their team rows move with the deletes below (the team_totals
+        // triggers), under the same locks as any other team change.
+        super::teams::lock_teams(&mut tx, guild_id, &[member_id]).await?;
         super::reward_roles::forget_rewards(&mut tx, guild_id, member_id, now).await?;
         let answers = sqlx::query("DELETE FROM answers WHERE member_id = $1")
             .bind(member_id)
@@ -274,6 +278,7 @@ impl Store {
             "DELETE FROM sql_attempts WHERE member_id = $1",
             "DELETE FROM competition_wins WHERE member_id = $1",
             "DELETE FROM team_members WHERE member_id = $1",
+            "DELETE FROM season_members WHERE member_id = $1",
         ] {
             sqlx::query(sql).bind(member_id).execute(&mut *tx).await?;
         }

@@ -1,8 +1,9 @@
 //! The fairness boards (most improved, accuracy) and the scoring switches.
 //!
 //! Most improved compares two `board_totals` scopes (this period and the
-//! one before), so it is two index walks; accuracy counts scored answers in
-//! a range of the channels' local days.
+//! one before), so it is two index walks; accuracy reads the running
+//! counts of scored and right answers per member and board that a trigger
+//! on `answers` keeps in `accuracy_totals` (migration 0012).
 
 use super::seasons::SHOWN_NAME;
 use super::{Ctx, Store, StoreError};
@@ -23,6 +24,9 @@ pub struct AnswerSetting {
     /// The channel's IANA zone, if it has a daily schedule.
     pub tz: Option<String>,
 }
+
+/// The share right, exactly as `accuracy_totals_rank` indexes it.
+const RATIO: &str = "(correct::float8 / greatest(answers, 1))";
 
 fn split(rows: Vec<Row>, viewer: i64, limit: i64) -> (Vec<FairRow>, Option<FairRow>) {
     let row = |(rank, name, value, of, _): Row| FairRow {
@@ -69,36 +73,44 @@ impl Store {
         Ok(split(rows, viewer, limit))
     }
 
-    /// Members with at least `min` scored answers on local days in
-    /// `[from, to)` (open ends: all time), ranked by share right.
+    /// Members with at least `min` scored answers on board `scope` (`all`,
+    /// `w:MONDAY` or `m:FIRST`), ranked by share right, from the running
+    /// counts in `accuracy_totals`: the page walks its ratio index, and a
+    /// rank counts the qualifying members with a higher share.
     pub async fn accuracy_board(
         &self,
         guild_id: i64,
-        (from, to): (Option<NaiveDate>, Option<NaiveDate>),
+        scope: &str,
         min: i64,
         viewer: i64,
         limit: i64,
     ) -> Result<(Vec<FairRow>, Option<FairRow>), StoreError> {
         let rows: Vec<Row> = sqlx::query_as(&format!(
-            "WITH a AS (
-                SELECT a.member_id, count(*) FILTER (WHERE a.verdict = 'correct') AS correct, count(*) AS answers
-                FROM answers a JOIN posts p ON p.id = a.post_id JOIN channels c ON c.id = p.channel_id
-                WHERE c.guild_id = $1 AND ($2::date IS NULL OR a.local_day >= $2)
-                  AND ($3::date IS NULL OR a.local_day < $3)
-                  AND a.verdict IS NOT NULL AND a.counting <> 'practice'
-                GROUP BY a.member_id HAVING count(*) >= $4),
-             r AS (SELECT a.*, rank() OVER (ORDER BY correct::float8 / answers DESC)::bigint AS rank,
-                          row_number() OVER (ORDER BY correct::float8 / answers DESC, answers DESC, member_id) AS n
-                   FROM a)
-             SELECT r.rank, {SHOWN_NAME}, r.correct, r.answers, r.member_id
-             FROM r JOIN members m ON m.id = r.member_id WHERE r.n <= $6 OR r.member_id = $5 ORDER BY r.n"
+            "WITH top AS (
+                SELECT member_id, correct, answers FROM accuracy_totals
+                WHERE guild_id = $1 AND scope = $2 AND answers >= $3
+                ORDER BY {RATIO} DESC, answers DESC, member_id LIMIT $4),
+             mine AS (SELECT member_id, correct, answers FROM accuracy_totals
+                      WHERE guild_id = $1 AND scope = $2 AND member_id = $5 AND answers >= $3),
+             r AS (SELECT * FROM top UNION SELECT * FROM mine)
+             SELECT 1 + (SELECT count(*) FROM accuracy_totals o
+                         WHERE o.guild_id = $1 AND o.scope = $2 AND o.answers >= $3
+                           AND {O_RATIO} > {R_RATIO})::bigint,
+                    {SHOWN_NAME}, r.correct, r.answers, r.member_id
+             FROM r JOIN members m ON m.id = r.member_id
+             ORDER BY {R_RATIO} DESC, r.answers DESC, r.member_id",
+            O_RATIO = RATIO
+                .replace("correct", "o.correct")
+                .replace("answers", "o.answers"),
+            R_RATIO = RATIO
+                .replace("correct", "r.correct")
+                .replace("answers", "r.answers"),
         ))
         .bind(guild_id)
-        .bind(from)
-        .bind(to)
+        .bind(scope)
         .bind(min)
-        .bind(viewer)
         .bind(limit)
+        .bind(viewer)
         .fetch_all(&self.pool)
         .await?;
         Ok(split(rows, viewer, limit))

@@ -21,6 +21,7 @@ mod rewards;
 mod rounds;
 mod seasons;
 mod slack;
+mod team_seasons;
 mod teams;
 
 pub use answers::{AnswerRow, NewAnswer, OpenFlag, RegradeOutcome, RevealStats};

@@ -14,6 +14,7 @@ use super::{Store, StoreError};
 use crate::domain::platform::{names, Platform};
 use crate::domain::reply::Award;
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Postgres, Transaction};
 
 /// A row of `seasons`.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -28,6 +29,8 @@ pub struct SeasonRow {
     pub tz: String,
     pub ends_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// Played by teams (their frozen rosters in `season_members`).
+    pub teams: bool,
 }
 
 impl SeasonRow {
@@ -50,6 +53,8 @@ pub struct NewSeason<'a> {
     pub tz: &'a str,
     pub ends_at: DateTime<Utc>,
     pub by: i64,
+    /// Played by teams: the server's teams are frozen for it now.
+    pub teams: bool,
 }
 
 /// Which points a season board sums.
@@ -63,7 +68,7 @@ pub struct Window<'a> {
 }
 
 const SEASON_COLUMNS: &str =
-    "id, guild_id, channel_id, name, topics, started_at, ends_on, tz, ends_at, ended_at";
+    "id, guild_id, channel_id, name, topics, started_at, ends_on, tz, ends_at, ended_at, teams";
 
 /// Points per member in a window: `$1` guild, `$2`..`$3` the window, `$4` topics.
 const POINTS: &str = "SELECT pe.member_id, sum(pe.delta)::bigint AS points
@@ -81,10 +86,16 @@ pub(super) const SHOWN_NAME: &str =
 
 impl Store {
     /// Starts a season; `None` if one is already running in this server.
+    /// A team season freezes the server's teams and their members in the
+    /// same transaction.
     pub async fn start_season(&self, s: &NewSeason<'_>) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if s.teams {
+            super::teams::lock_teams(&mut tx, s.guild_id, &[]).await?;
+        }
         let done = sqlx::query_scalar(
-            "INSERT INTO seasons (guild_id, channel_id, name, topics, started_at, ends_on, tz, ends_at, started_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO seasons (guild_id, channel_id, name, topics, started_at, ends_on, tz, ends_at, started_by, teams)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(s.guild_id)
         .bind(s.channel_id)
@@ -95,13 +106,21 @@ impl Store {
         .bind(s.tz)
         .bind(s.ends_at)
         .bind(s.by)
-        .fetch_one(&self.pool)
+        .bind(s.teams)
+        .fetch_one(&mut *tx)
         .await;
-        match done {
-            Ok(id) => Ok(Some(id)),
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23505") => Ok(None),
-            Err(e) => Err(e.into()),
+        let id = match done {
+            Ok(id) => id,
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("23505") => {
+                return Ok(None)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if s.teams {
+            super::team_seasons::join_rosters(&mut tx, s.guild_id, None, s.started_at).await?;
         }
+        tx.commit().await?;
+        Ok(Some(id))
     }
 
     /// The season running in a server, if any.
@@ -269,19 +288,11 @@ impl Store {
         let mut out = Vec::new();
         for s in closed {
             let (_, to) = s.window();
-            sqlx::query(
-                "INSERT INTO competition_wins (guild_id, member_id, kind, period_key, won_at)
-                 SELECT guild_id, member_id, 'season', $3, $4 FROM board_totals
-                 WHERE guild_id = $1 AND scope = $2 AND points > 0 AND points =
-                   (SELECT max(points) FROM board_totals WHERE guild_id = $1 AND scope = $2)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(s.guild_id)
-            .bind(season_scope(s.id))
-            .bind(s.id.to_string())
-            .bind(to)
-            .execute(&mut *tx)
-            .await?;
+            if s.teams {
+                super::team_seasons::record_team_wins(&mut tx, &s, to).await?;
+            } else {
+                record_member_wins(&mut tx, &s, to).await?;
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO competition_posts (channel_id, kind, period_key, claimed_at, delivery_attempted_at)
                  VALUES ($1, 'season', $2, $3, $3) RETURNING id",
@@ -309,6 +320,28 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// Records the champions of a season played alone: everyone at the top.
+async fn record_member_wins(
+    tx: &mut Transaction<'_, Postgres>,
+    s: &SeasonRow,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO competition_wins (guild_id, member_id, kind, period_key, won_at)
+         SELECT guild_id, member_id, 'season', $3, $4 FROM board_totals
+         WHERE guild_id = $1 AND scope = $2 AND points > 0 AND points =
+           (SELECT max(points) FROM board_totals WHERE guild_id = $1 AND scope = $2)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(s.guild_id)
+    .bind(season_scope(s.id))
+    .bind(s.id.to_string())
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The `board_totals` scope of a season's board.

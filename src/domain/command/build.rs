@@ -30,6 +30,15 @@ pub fn topic_list(v: Option<&str>) -> Result<Vec<Topic>, ParseError> {
         .collect()
 }
 
+/// A `key:yes|no` option (also on/off, true/false); absent means no.
+pub fn yes_no(key: &str, v: Option<&str>) -> Result<bool, ParseError> {
+    match v.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("no" | "off" | "false") => Ok(false),
+        Some("yes" | "on" | "true") => Ok(true),
+        Some(other) => err(format!("`{key}:{other}`: use {key}:yes or {key}:no")),
+    }
+}
+
 /// A typed answer (a slash command, a modal, a console line).
 pub fn answer(post: Option<i64>, text: &str) -> Result<Command, ParseError> {
     let text = text.trim();

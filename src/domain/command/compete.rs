@@ -18,6 +18,9 @@ pub enum SeasonCommand {
         ends: NaiveDate,
         /// Empty means every topic counts.
         topics: Vec<Topic>,
+        /// Played by teams: the teams of the start are frozen for it, and
+        /// the team with the best average per active member wins.
+        teams: bool,
     },
     /// Admin: ends the running season now and posts its results.
     End,
@@ -124,13 +127,14 @@ impl CompeteCommand {
 }
 
 pub const SEASON_USAGE: &str =
-    "/season start name:\"Winter 2027\" ends:YYYY-MM-DD [topics:a,b] | end | status | history | results N";
+    "/season start name:\"Winter 2027\" ends:YYYY-MM-DD [topics:a,b] [teams:yes] | end | status | history | results N";
 
 /// Builds `/season start` from its options (the text grammar and slash shims).
 pub fn season_start(
     name: &str,
     ends: &str,
     topics: Option<&str>,
+    teams: bool,
 ) -> Result<SeasonCommand, ParseError> {
     let name = name.trim().trim_matches('"').trim();
     if name.is_empty() {
@@ -150,6 +154,7 @@ pub fn season_start(
         name: name.to_owned(),
         ends,
         topics: build::topic_list(topics)?,
+        teams,
     })
 }
 
@@ -184,7 +189,7 @@ pub(super) fn season(rest: &str) -> Result<Command, ParseError> {
     }
 }
 
-/// `name:"Two words" ends:D [topics:a,b]`: the name may be quoted.
+/// `name:"Two words" ends:D [topics:a,b] [teams:yes]`: the name may be quoted.
 fn start_text(tail: &str) -> Result<SeasonCommand, ParseError> {
     let (name, rest) = take_quoted(tail, "name")?;
     let mut a = super::parse::Args::split(&rest);
@@ -198,7 +203,9 @@ fn start_text(tail: &str) -> Result<SeasonCommand, ParseError> {
     let ends = a
         .take("ends")?
         .ok_or_else(|| ParseError(format!("missing ends:. Usage: {SEASON_USAGE}")))?;
-    let cmd = season_start(&name, ends, a.take("topics")?)?;
+    let topics = a.take("topics")?;
+    let teams = build::yes_no("teams", a.take("teams")?)?;
+    let cmd = season_start(&name, ends, topics, teams)?;
     a.finish(SEASON_USAGE)?;
     Ok(cmd)
 }

@@ -18,6 +18,7 @@ fn a_season_start_takes_a_quoted_name_an_end_date_and_topics() {
             name: "Winter 2027".into(),
             ends: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
             topics: vec![Topic::parse("sql").unwrap(), Topic::parse("spark").unwrap()],
+            teams: false,
         }
     );
     let SeasonCommand::Start { name, .. } = season_of("/season start ends:2027-01-01 name:Q1")
@@ -25,6 +26,24 @@ fn a_season_start_takes_a_quoted_name_an_end_date_and_topics() {
         panic!()
     };
     assert_eq!(name, "Q1");
+}
+
+#[test]
+fn a_season_start_with_teams_yes_is_played_by_teams() {
+    let teams = |line: &str| match season_of(line) {
+        SeasonCommand::Start { teams, .. } => teams,
+        other => panic!("{other:?}"),
+    };
+    assert!(teams(
+        "/season start name:\"Team cup\" ends:2027-03-31 teams:yes"
+    ));
+    assert!(teams("/season start teams:on name:Cup ends:2027-03-31"));
+    assert!(!teams("/season start name:Cup ends:2027-03-31 teams:no"));
+    assert!(!teams("/season start name:Cup ends:2027-03-31"));
+    assert!(parse("/season start name:Cup ends:2027-03-31 teams:maybe")
+        .unwrap_err()
+        .0
+        .contains("teams:yes or teams:no"));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use crate::domain::command::FairBoard;
 use crate::domain::markup::escape;
 use crate::domain::reply::{
     Announced, Announcement, FairBoardCard, FairRow, PeriodWinners, SeasonLine, SeasonResults,
-    SeasonStatus, Standing, TeamBoardCard,
+    SeasonStatus, Standing, TeamBoardCard, TeamRow,
 };
 
 fn medal(rank: i64) -> &'static str {
@@ -46,6 +46,17 @@ pub fn season_status(s: &SeasonStatus, words: &Words) -> View {
         "From {} to {} ({topics}). Ends {}.",
         s.started_on, s.ends_on, s.ends_label
     ));
+    if !s.teams.is_empty() {
+        v = v
+            .text("Played by teams: average points per active member.")
+            .block(team_table(&s.teams))
+            .field(
+                "Your team",
+                s.my_team
+                    .as_deref()
+                    .map_or_else(|| "none: /team join NAME to play".into(), escape),
+            );
+    }
     v = if s.rows.is_empty() {
         v.text("No points this season yet. Answer a question to get on the board.")
     } else {
@@ -69,6 +80,18 @@ pub fn season_status(s: &SeasonStatus, words: &Words) -> View {
 pub fn season_results(r: &SeasonResults) -> View {
     let mut v = View::new(Tone::Trophy, format!("Season results: {}", escape(&r.name)))
         .text(format!("From {} to {}.", r.started_on, r.ended_on));
+    if !r.teams.is_empty() {
+        v = v
+            .field(
+                "Winning team",
+                if r.winning_teams.is_empty() {
+                    "none: no team scored".to_owned()
+                } else {
+                    format!("🏆 {}", names(&r.winning_teams))
+                },
+            )
+            .block(team_table(&r.teams));
+    }
     v = if r.podium.is_empty() {
         v.text("Nobody scored this season.")
     } else {
@@ -112,6 +135,14 @@ pub fn season_results(r: &SeasonResults) -> View {
     ))
 }
 
+/// Names, escaped, joined with commas.
+fn names(list: &[String]) -> String {
+    list.iter()
+        .map(|c| escape(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The hall of fame.
 pub fn season_history(lines: &[SeasonLine], words: &Words) -> View {
     let v = View::new(Tone::Trophy, "Hall of fame");
@@ -126,17 +157,12 @@ pub fn season_history(lines: &[SeasonLine], words: &Words) -> View {
         .map(|l| {
             let who = if l.running {
                 "running".to_owned()
+            } else if !l.teams.is_empty() {
+                format!("🏆 team {}", names(&l.teams))
             } else if l.champions.is_empty() {
                 "no champion".to_owned()
             } else {
-                format!(
-                    "🏆 {}",
-                    l.champions
-                        .iter()
-                        .map(|c| escape(c))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                format!("🏆 {}", names(&l.champions))
             };
             format!(
                 "#{} **{}** ({} to {}): {who}",
@@ -220,7 +246,7 @@ pub fn help_lines(words: &Words) -> (Vec<String>, Vec<String>) {
     let admins = vec![
         format!(
             "{}: a season with its own board, ending at midnight after that day here",
-            c("season start name:\"NAME\" ends:YYYY-MM-DD [topics:a,b]")
+            c("season start name:\"NAME\" ends:YYYY-MM-DD [topics:a,b] [teams:yes]")
         ),
         format!("{}: end it now and post the results", c("season end")),
         format!(
@@ -311,12 +337,17 @@ pub fn team_board(b: &TeamBoardCard) -> View {
     if b.rows.is_empty() {
         return v.text("No teams yet. An admin can create some, or balance them from last month.");
     }
-    v.block(Block::Table {
+    v.block(team_table(&b.rows))
+        .footer("Average points per member who scored in the period, so team size does not decide")
+}
+
+/// Teams ranked, with their average, points and active members of all.
+fn team_table(rows: &[TeamRow]) -> Block {
+    Block::Table {
         columns: ["Rank", "Team", "Average", "Points", "Active"]
             .map(String::from)
             .to_vec(),
-        rows: b
-            .rows
+        rows: rows
             .iter()
             .map(|r| {
                 vec![
@@ -328,6 +359,5 @@ pub fn team_board(b: &TeamBoardCard) -> View {
                 ]
             })
             .collect(),
-    })
-    .footer("Average points per member who scored in the period, so team size does not decide")
+    }
 }

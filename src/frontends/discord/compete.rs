@@ -40,8 +40,9 @@ pub async fn season_start_cmd(
     #[description = "Comma-separated topics (default: all)"]
     #[autocomplete = "super::commands::topic_list"]
     topics: Option<String>,
+    #[description = "Played by teams, frozen as they are now (default: no)"] teams: Option<bool>,
 ) -> Result<(), Error> {
-    let cmd = season_start(&name, &ends, topics.as_deref()).map(season_cmd);
+    let cmd = season_start(&name, &ends, topics.as_deref(), teams.unwrap_or(false)).map(season_cmd);
     shim::run(ctx, cmd).await
 }
 

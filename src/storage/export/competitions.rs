@@ -62,11 +62,11 @@ fn seasons_and_teams() -> Vec<Statement> {
     vec![
         ("seasons", format!("INSERT INTO import_seasons (ref, id) SELECT x.ref, nextval(pg_get_serial_sequence('seasons', 'id')) {} ORDER BY e.n",
             rows!("seasons", "ref bigint"))),
-        ("seasons", format!("INSERT INTO seasons (id, guild_id, channel_id, name, topics, started_at, ends_on, tz, ends_at, ended_at, started_by)
-            SELECT i.id, $2, c.id, x.name, x.topics, x.started_at, x.ends_on, x.tz, x.ends_at, x.ended_at, m.id
+        ("seasons", format!("INSERT INTO seasons (id, guild_id, channel_id, name, topics, started_at, ends_on, tz, ends_at, ended_at, started_by, teams)
+            SELECT i.id, $2, c.id, x.name, x.topics, x.started_at, x.ends_on, x.tz, x.ends_at, x.ended_at, m.id, coalesce(x.teams, false)
             {} JOIN import_seasons i ON i.ref = x.ref {CHANNEL} {} ORDER BY e.n",
             rows!("seasons", "ref bigint, channel text, name text, topics text[], started_at timestamptz, ends_on date,
-                tz text, ends_at timestamptz, ended_at timestamptz, started_by text"),
+                tz text, ends_at timestamptz, ended_at timestamptz, started_by text, teams boolean"),
             optional_member("started_by"))),
         ("season_totals", format!("INSERT INTO board_totals (guild_id, scope, member_id, points)
             SELECT $2, 's:' || s.id, m.id, x.points {} JOIN import_seasons s ON s.ref = x.season {MEMBER} ORDER BY e.n",
