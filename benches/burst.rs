@@ -167,6 +167,9 @@ fn main() {
     if !bench {
         let b = rt.block_on(burst(50, Duration::ZERO));
         assert_eq!(b.saved, 50, "every answer of the burst is saved");
+        rt.block_on(common::drop_database(&common::database_name(
+            "prepbot_bench_burst",
+        )));
         return;
     }
     let limit = pgbench_inserts_per_s();

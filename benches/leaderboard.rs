@@ -11,6 +11,9 @@
 //! and p99, beside the 10 ms target and the floor measured in the same run
 //! (a `SELECT 1` round trip on the same pool).
 
+#[path = "common/mod.rs"]
+#[allow(dead_code)]
+mod common;
 use chrono::{TimeZone, Utc};
 use prepbot::storage::{BoardQuery, Store};
 use std::time::{Duration, Instant};
@@ -23,7 +26,7 @@ const TARGET: Duration = Duration::from_millis(10);
 struct Size {
     members: i64,
     events: i64,
-    database: &'static str,
+    database: String,
     runs: usize,
 }
 
@@ -32,14 +35,15 @@ fn size() -> Size {
         Size {
             members: 100_000,
             events: 5_000_000,
-            database: "prepbot_bench_5m",
+            database: "prepbot_bench_5m".to_owned(),
             runs: 300,
         }
     } else {
         Size {
             members: 1_000,
             events: 10_000,
-            database: "prepbot_bench_smoke",
+            // Its own database per run (see benches/common), dropped after.
+            database: common::database_name("prepbot_bench_smoke"),
             runs: 3,
         }
     }
@@ -380,7 +384,10 @@ async fn accuracy_boards(store: &Store, me: i64, runs: usize) {
 
 fn main() {
     let size = size();
-    tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(boards(&size));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(boards(&size));
+    let smoke = !std::env::args().any(|a| a == "--bench");
+    if smoke && std::env::var("BENCH_DATABASE_URL").is_err() {
+        rt.block_on(common::drop_database(&size.database));
+    }
 }

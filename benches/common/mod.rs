@@ -13,8 +13,30 @@ pub fn server() -> String {
         .unwrap_or(url)
 }
 
-/// Drops the database `name` if it exists, then creates and migrates it.
-pub async fn fresh_store(name: &str) -> Store {
+/// The database a bench run uses: `base` under `cargo bench`, and under
+/// `cargo test` (a smoke run) `base` with this process's id, so that a
+/// smoke run never drops or reuses a database another test run, a real
+/// bench or another checkout on the same server is using.
+pub fn database_name(base: &str) -> String {
+    if std::env::args().any(|a| a == "--bench") {
+        base.to_owned()
+    } else {
+        format!("{base}_{}", std::process::id())
+    }
+}
+
+/// Drops the database for `base` ([`database_name`]) if it exists, then
+/// creates and migrates it.
+pub async fn fresh_store(base: &str) -> Store {
+    let name = database_name(base);
+    drop_database(&name).await;
+    Store::connect(&format!("{}/{name}", server()))
+        .await
+        .expect("PostgreSQL")
+}
+
+/// Drops database `name`, if it exists (a smoke run cleans up after itself).
+pub async fn drop_database(name: &str) {
     let admin = sqlx::PgPool::connect(&format!("{}/postgres", server()))
         .await
         .expect("PostgreSQL");
@@ -22,7 +44,5 @@ pub async fn fresh_store(name: &str) -> Store {
         .execute(&admin)
         .await
         .expect("dropping the bench database");
-    Store::connect(&format!("{}/{name}", server()))
-        .await
-        .expect("PostgreSQL")
+    admin.close().await;
 }
