@@ -88,7 +88,7 @@ pub const SETTINGS: &[Setting] = &[
     ),
     Setting::new(
         "PREPBOT_DB_POOL",
-        Some("20"),
+        Some("8"),
         "most PostgreSQL connections this process holds (a burst queues for them)",
     ),
     Setting::new(

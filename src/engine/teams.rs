@@ -87,10 +87,12 @@ impl Engine {
             .team_candidates(ctx.guild_id, &last_month)
             .await?;
         if candidates.len() < teams {
-            return user(format!(
-                "Only {} members have scored here: too few for {teams} teams.",
-                candidates.len()
-            ));
+            let scored = match candidates.len() {
+                0 => "No member has".to_owned(),
+                1 => "Only 1 member has".to_owned(),
+                n => format!("Only {n} members have"),
+            };
+            return user(format!("{scored} scored here: too few for {teams} teams."));
         }
         let dealt: Vec<(String, Vec<i64>)> = crate::domain::teams::balance(candidates, teams, seed)
             .into_iter()

@@ -94,11 +94,14 @@ fn sql_unreachable(e: &sqlx::Error) -> bool {
     }
 }
 
-/// Connections a process holds by default (`PREPBOT_DB_POOL`): each answer
-/// holds one for a few milliseconds, and PostgreSQL's own default limit of
-/// 100 connections leaves room for several replicas, the SQL sandbox and an
-/// admin's psql.
-pub const DEFAULT_POOL: u32 = 20;
+/// Connections a process holds by default (`PREPBOT_DB_POOL`). Measured,
+/// not guessed (docs/benchmarks.md, the daily burst): on a 2-core server,
+/// 8 connections answer as many per second as 20, and their p99 at 1,000
+/// answers a second is 37 ms against 106 ms, because 20 busy backends on
+/// 2 cores mostly wait on each other. The usual rule (about twice the
+/// database server's cores) gives the same number. Raise it with the
+/// database's cores, and keep replicas × pool under `max_connections`.
+pub const DEFAULT_POOL: u32 = 8;
 
 /// How long a command waits for a free connection (or for PostgreSQL to
 /// come back) by default before giving up (`PREPBOT_DB_ACQUIRE_SECS`).
@@ -181,6 +184,10 @@ impl Store {
             .map_err(|_| timed_out())??;
         let pool = PgPoolOptions::new()
             .max_connections(pool.size.max(1))
+            // Kept open between bursts: the daily question brings its
+            // answers all at once, and a connection opened on demand costs
+            // the first answers a handshake each (the burst bench's p99).
+            .min_connections(pool.size.max(1))
             .acquire_timeout(pool.acquire.max(Duration::from_millis(100)))
             // sqlx pings every idle connection before handing it out: one
             // extra round trip per checkout, six per answer in a burst. A
