@@ -4,8 +4,9 @@
 //! Console-only commands: `/as NAME [admin]` switches who is typing,
 //! `/wait 2h30m` and `/time 2026-11-24T09:00:00Z` move a manual clock
 //! (started with `--start`), `/questions add PATH` reads a bank file, `/quit`.
-//! Before every line the scheduler ticks, so daily posts and reveals that
-//! fall due appear in the transcript as `[#general] ...`.
+//! After every line the scheduler ticks, so daily posts and reveals that
+//! fall due appear in the transcript as `[#general] ...`: before the new
+//! time when the line moved the clock, after the reply otherwise.
 
 mod text;
 
@@ -136,12 +137,19 @@ impl Console {
         if matches!(line, "/quit" | "/exit") {
             return None;
         }
-        let reply = match self.local(line).await {
-            Some(reply) => reply,
-            None => self.command(line).await,
+        // A clock move (`/wait`, `/time`) shows what fell due on the way
+        // before saying the new time; a command's reply comes before the
+        // posts it caused (a round's first question, a season's results).
+        let (reply, moved_clock) = match self.local(line).await {
+            Some(reply) => (reply, true),
+            None => (self.command(line).await, false),
         };
-        let mut out = self.tick().await;
-        out.push_str(&reply);
+        let posts = self.tick().await;
+        let mut out = if moved_clock {
+            posts + &reply
+        } else {
+            reply + &posts
+        };
         out.push_str(&self.drain());
         Some(out)
     }
