@@ -13,12 +13,15 @@
 //! Competitions travel too (version 2): seasons and rounds are numbered in
 //! the file like posts, so on the new server they get new numbers ("season
 //! #3" may become "season #1"), and what was delivered stays delivered.
+//! Version 3 added team seasons' frozen rosters and the rewards (settings,
+//! roles, holders, and the role changes not yet sent).
 
 mod check;
 mod competitions;
 mod covered;
 mod load;
 mod query;
+mod rewards;
 
 pub use check::{parse_document, LISTS, MAX_FILE_BYTES, MAX_LIST_BYTES, MAX_ROWS};
 pub use covered::{COVERED, NOT_EXPORTED_YET, NOT_SERVER_DATA};
@@ -30,9 +33,10 @@ use sqlx::{Postgres, Transaction};
 
 /// What the document says it is; an import refuses anything else.
 pub const FORMAT: &str = "prepbot-server-export";
-/// The document's layout version: 2 added the competitions. An import
-/// also reads version 1 (as a server without competitions).
-pub const VERSION: i64 = 2;
+/// The document's layout version: 2 added the competitions, 3 the team
+/// seasons' rosters and the rewards. An import also reads versions 1 and 2
+/// (as a server without what they did not hold).
+pub const VERSION: i64 = 3;
 
 /// Why an import did not happen.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,9 @@
 //! Competitions move with their server: a finished season (its results
 //! post delivered, its champions recorded), a running one with its board,
 //! weekly winners, teams, the winners and scoring switches, a finished live
-//! round, and a round still running. Exported, imported and exported again
+//! round, a round still running, a team season's frozen rosters (with the
+//! teams a re-balance deleted since) and the rewards: settings, roles,
+//! holders and a role change still to send. Exported, imported and exported again
 //! the document is the same; what people see is the same; nothing the old
 //! server delivered is posted again.
 
@@ -47,7 +49,13 @@ async fn answer_round(w: &World, effects: &[Effect], who: &str, right: bool) {
 /// but not confirmed.
 pub async fn build_competitions(w: &World) {
     let lead = admin("lead");
-    for line in ["/winners on", "/season start name:Autumn ends:2026-11-23"] {
+    for line in [
+        "/winners on",
+        "/rewards champion season",
+        "/rewards milestones 1,10",
+        "/rewards streaks 1,2",
+        "/season start name:Autumn ends:2026-11-23",
+    ] {
         let r = w.run(&lead, line).await;
         assert!(!text(&r).starts_with('!'), "{line}: {}", text(&r));
     }
@@ -81,10 +89,13 @@ pub async fn build_competitions(w: &World) {
         results.iter().any(|e| matches!(e, Effect::Announce { card, .. } if matches!(card.body, Announced::SeasonResults(_)))),
         "Autumn's results: {results:?}"
     );
+    // A team season, whose frozen teams a re-balance then deletes.
     let r = w
-        .run(&lead, "/season start name:Winter ends:2026-12-31")
+        .run(&lead, "/season start name:Winter ends:2026-12-31 teams:yes")
         .await;
     assert!(text(&r).contains("has started"), "{}", text(&r));
+    let r = w.run(&lead, "/team balance teams:2 seed:3").await;
+    assert!(!text(&r).starts_with('!'), "{}", text(&r));
     w.clock.set(utc(2026, 11, 24, 9, 0));
     let daily = tick(w, false).await;
     let q = posted_question(&daily[0]);
@@ -101,6 +112,24 @@ pub async fn build_competitions(w: &World) {
     );
 }
 
+/// Roles for two rewards and two role changes: one the platform confirmed,
+/// one still to send. (Console has no roles, so they are written as the
+/// Discord front end's `/rewards role` and the reward pass would.)
+pub async fn add_reward_roles(w: &World) {
+    sqlx::raw_sql(
+        "INSERT INTO reward_roles (guild_id, reward, role_id, updated_at)
+         SELECT id, r.reward, r.role, '2026-11-23 08:00+00' FROM guilds,
+              (VALUES ('champion', '700'), ('points-10', '710')) AS r(reward, role);
+         INSERT INTO reward_role_changes (guild_id, member_id, role_id, give, reward, created_at, delivered_at)
+         SELECT m.guild_id, m.id, '710', true, 'points-10', '2026-11-23 18:00+00',
+                CASE m.external_id WHEN 'u-bob' THEN timestamptz '2026-11-23 18:01+00' END
+         FROM members m WHERE m.external_id IN ('u-bob', 'u-cat') ORDER BY m.external_id",
+    )
+    .execute(w.engine.store().pool())
+    .await
+    .unwrap();
+}
+
 /// What people see of the competitions, then of the rest.
 async fn competition_views(w: &World) -> Vec<String> {
     let mut out = Vec::new();
@@ -111,6 +140,8 @@ async fn competition_views(w: &World) -> Vec<String> {
         "/team board all",
         "/scoring",
         "/round status",
+        "/season results 2",
+        "/rewards",
         "/stats ana",
         "/stats cat",
     ] {
@@ -150,6 +181,7 @@ async fn a_server_with_seasons_wins_teams_settings_and_a_round_round_trips_exact
 ) {
     let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
     build_competitions(&w).await;
+    add_reward_roles(&w).await;
     let doc = export(w.engine.store()).await;
     for (key, want) in [
         ("seasons", 2),
@@ -158,6 +190,11 @@ async fn a_server_with_seasons_wins_teams_settings_and_a_round_round_trips_exact
         ("rounds", 1),
         ("round_questions", 1),
         ("competition_posts", 4), // the round's question and its end, Autumn, the week
+        ("season_teams", 4),      // Owls and Larks (deleted), Team 1 and Team 2
+        ("season_members", 3),
+        ("reward_roles", 2),
+        ("member_rewards", 7),
+        ("reward_role_changes", 1), // cat's, still to send; bob's was delivered
     ] {
         assert_eq!(rows(&doc, key), want, "{key}: {}", doc[key]);
     }
@@ -169,6 +206,7 @@ async fn a_server_with_seasons_wins_teams_settings_and_a_round_round_trips_exact
     );
     assert!(doc["guild"]["scoring"].is_object());
     assert!(doc["channels"][0]["winners"].is_object());
+    assert_eq!(doc["guild"]["rewards"]["champion_key"], "s:1", "Autumn's");
 
     let (target, url) = fresh_database("compete").await;
     target.import_guild(&doc, false).await.unwrap();
@@ -179,6 +217,11 @@ async fn a_server_with_seasons_wins_teams_settings_and_a_round_round_trips_exact
     );
     let moved = World::with_clock(target.pool().clone(), w.clock.clone());
     assert_eq!(competition_views(&w).await, competition_views(&moved).await);
+    let status = text(&moved.run(&member("bob"), "/season status").await);
+    assert!(
+        status.contains("Owls") && status.contains("Your team: Larks"),
+        "{status}"
+    );
     drop_database(target, &url).await;
 }
 
@@ -306,6 +349,29 @@ async fn a_version_1_file_without_competitions_still_imports(pool: sqlx::PgPool)
         c.as_object_mut().unwrap().remove("winners");
     }
     let (target, url) = fresh_database("v1").await;
+    target.import_guild(&old, false).await.unwrap();
+    assert_eq!(export(&target).await, doc);
+    drop_database(target, &url).await;
+}
+
+#[sqlx::test]
+async fn a_version_2_file_without_rosters_or_rewards_still_imports(pool: sqlx::PgPool) {
+    let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
+    build(&w).await;
+    let doc = export(w.engine.store()).await;
+    let mut old = doc.clone();
+    old["version"] = 2.into();
+    for key in [
+        "season_teams",
+        "season_members",
+        "reward_roles",
+        "member_rewards",
+        "reward_role_changes",
+    ] {
+        old.as_object_mut().unwrap().remove(key);
+    }
+    old["guild"].as_object_mut().unwrap().remove("rewards");
+    let (target, url) = fresh_database("v2").await;
     target.import_guild(&old, false).await.unwrap();
     assert_eq!(export(&target).await, doc);
     drop_database(target, &url).await;

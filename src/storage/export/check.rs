@@ -6,7 +6,7 @@
 //! References and values are then checked by the load itself (see
 //! [`super::load`]).
 
-use super::{ImportError, FORMAT, VERSION};
+use super::{rewards, ImportError, FORMAT, VERSION};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
@@ -40,6 +40,11 @@ pub const LISTS: &[&str] = &[
     "round_questions",
     "competition_posts",
     "competition_wins",
+    "season_teams",
+    "season_members",
+    "reward_roles",
+    "member_rewards",
+    "reward_role_changes",
 ];
 
 /// The lists version 1 (before competitions were exported) did not have.
@@ -54,7 +59,17 @@ const SINCE_VERSION_2: &[&str] = &[
     "competition_wins",
 ];
 
-fn bad(why: impl Into<String>) -> ImportError {
+/// The lists version 2 (before team seasons' rosters and the rewards were
+/// exported) did not have.
+const SINCE_VERSION_3: &[&str] = &[
+    "season_teams",
+    "season_members",
+    "reward_roles",
+    "member_rewards",
+    "reward_role_changes",
+];
+
+pub(super) fn bad(why: impl Into<String>) -> ImportError {
     ImportError::BadFile(why.into())
 }
 
@@ -74,8 +89,9 @@ pub fn parse_document(text: &str) -> Result<Value, ImportError> {
     Ok(doc)
 }
 
-/// Checks a document's shape and brings a version 1 document to the
-/// current version (it had no competitions: they are empty). Returns the
+/// Checks a document's shape and brings a version 1 or 2 document to the
+/// current version (what they did not hold is empty: version 1 had no
+/// competitions, version 2 no team rosters and no rewards). Returns the
 /// document to load and its server's `(platform, external id)`.
 pub fn check_document(doc: &Value) -> Result<(Cow<'_, Value>, String, String), ImportError> {
     let Some(top) = doc.as_object() else {
@@ -87,9 +103,9 @@ pub fn check_document(doc: &Value) -> Result<(Cow<'_, Value>, String, String), I
     // Only an old document is copied: a large one is not held twice.
     let doc = match doc["version"].as_i64() {
         Some(VERSION) => Cow::Borrowed(doc),
-        Some(1) => {
+        Some(old @ (1 | 2)) => {
             let mut doc = doc.clone();
-            upgrade_from_1(&mut doc);
+            upgrade(&mut doc, old);
             Cow::Owned(doc)
         }
         _ => {
@@ -120,6 +136,8 @@ pub fn check_document(doc: &Value) -> Result<(Cow<'_, Value>, String, String), I
     };
     let (platform, external_id) = (field("platform")?, field("external_id")?);
     optional_object(&doc["guild"], "scoring", "guild")?;
+    optional_object(&doc["guild"], "rewards", "guild")?;
+    rewards::check(&doc)?;
     check_times(&doc["guild"], "guild")?;
     for (i, channel) in doc["channels"].as_array().into_iter().flatten().enumerate() {
         for key in ["daily", "winners"] {
@@ -129,16 +147,19 @@ pub fn check_document(doc: &Value) -> Result<(Cow<'_, Value>, String, String), I
     Ok((doc, platform, external_id))
 }
 
-/// A version 1 document as version 2 writes the same server.
-fn upgrade_from_1(doc: &mut Value) {
+/// A version 1 or 2 document as this version writes the same server.
+fn upgrade(doc: &mut Value, from: i64) {
     doc["version"] = VERSION.into();
-    for key in SINCE_VERSION_2 {
+    let added = if from == 1 { SINCE_VERSION_2 } else { &[] };
+    for key in added.iter().chain(SINCE_VERSION_3) {
         if doc.get(key).is_none() {
             doc[key] = Value::Array(Vec::new());
         }
     }
-    if doc["guild"].is_object() && doc["guild"].get("scoring").is_none() {
-        doc["guild"]["scoring"] = Value::Null;
+    for key in ["scoring", "rewards"] {
+        if doc["guild"].is_object() && doc["guild"].get(key).is_none() {
+            doc["guild"][key] = Value::Null;
+        }
     }
     if let Some(channels) = doc["channels"].as_array_mut() {
         for c in channels.iter_mut().filter(|c| c.is_object()) {
@@ -184,6 +205,7 @@ fn is_time(key: &str) -> bool {
         .any(|end| key.ends_with(end))
         || key == "at"
         || key == "since"
+        || key.ends_with("_since")
 }
 
 /// Every date and time in `row` (and the settings in it) is null or
@@ -193,7 +215,9 @@ fn is_time(key: &str) -> bool {
 fn check_times(row: &Value, at: &str) -> Result<(), ImportError> {
     for (key, value) in row.as_object().into_iter().flatten() {
         match value {
-            Value::Object(_) if ["daily", "winners", "scoring"].contains(&key.as_str()) => {
+            Value::Object(_)
+                if ["daily", "winners", "scoring", "rewards"].contains(&key.as_str()) =>
+            {
                 check_times(value, &format!("{at}.{key}"))?
             }
             Value::String(s) if is_time(key) && !s.starts_with(|c: char| c.is_ascii_digit()) => {
@@ -206,7 +230,7 @@ fn check_times(row: &Value, at: &str) -> Result<(), ImportError> {
 }
 
 /// `parent.key` is absent, null or an object.
-fn optional_object(parent: &Value, key: &str, at: &str) -> Result<(), ImportError> {
+pub(super) fn optional_object(parent: &Value, key: &str, at: &str) -> Result<(), ImportError> {
     match parent.get(key) {
         None | Some(Value::Null) | Some(Value::Object(_)) => Ok(()),
         Some(_) => Err(bad(format!("{at}.{key} is not an object"))),

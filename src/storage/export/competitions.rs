@@ -2,6 +2,11 @@
 //! scoring settings, seasons and their boards, teams, live rounds and their
 //! questions, competition posts and wins.
 //!
+//! A team season's frozen rosters follow its teams: the file numbers the
+//! teams a season froze (see [`super::query`]), and the import maps each
+//! number to a current team (by name) or, for a team deleted since, a new
+//! id of its own.
+//!
 //! Seasons and rounds get new ids (`import_seasons`, `import_rounds` map the
 //! file's numbers to them), and the keys that name them (a season board's
 //! scope `s:<id>`, a competition post's or win's `period_key`) are rewritten
@@ -17,6 +22,10 @@
 use super::load::{refused, rows, Statement, CHANNEL, MEMBER};
 use super::ImportError;
 use sqlx::{Postgres, Transaction};
+
+/// What the statements that number a team season's teams load: a map,
+/// whose rows are checked through the `season_teams` that use it.
+pub(super) const TEAM_IDS: &str = "season_teams.team";
 
 /// A season's number in the file as its new id (text), or NULL.
 const SEASON_KEY: &str = "(SELECT s.id::text FROM import_seasons s
@@ -71,11 +80,33 @@ fn seasons_and_teams() -> Vec<Statement> {
         ("season_totals", format!("INSERT INTO board_totals (guild_id, scope, member_id, points)
             SELECT $2, 's:' || s.id, m.id, x.points {} JOIN import_seasons s ON s.ref = x.season {MEMBER} ORDER BY e.n",
             rows!("season_totals", "season bigint, member text, points bigint"))),
+        // Teams deleted since a season froze them: new ids, before the
+        // current teams get theirs (see the export's query).
+        (TEAM_IDS, format!("INSERT INTO import_season_teams (ref, id)
+            SELECT d.team, nextval(pg_get_serial_sequence('teams', 'id'))
+            FROM (SELECT DISTINCT x.team {} WHERE x.current IS NULL) AS d ORDER BY d.team",
+            rows!("season_teams", "team bigint, current text"))),
         ("teams", format!("INSERT INTO teams (guild_id, name, created_at) SELECT $2, x.name, x.created_at {} ORDER BY e.n",
             rows!("teams", "name text, created_at timestamptz"))),
         ("team_members", format!("INSERT INTO team_members (member_id, team_id, joined_at)
             SELECT m.id, t.id, x.joined_at {} {MEMBER} JOIN teams t ON t.guild_id = $2 AND t.name = x.team ORDER BY e.n",
             rows!("team_members", "member text, team text, joined_at timestamptz"))),
+        // Teams that still exist, by name. A number named for two teams, or
+        // two numbers for one team, breaks a key of the map: a bad file.
+        (TEAM_IDS, format!("INSERT INTO import_season_teams (ref, id)
+            SELECT d.team, t.id FROM (SELECT DISTINCT x.team, x.current {} WHERE x.current IS NOT NULL) AS d
+            JOIN teams t ON t.guild_id = $2 AND t.name = d.current ORDER BY d.team",
+            rows!("season_teams", "team bigint, current text"))),
+        ("season_teams", format!("INSERT INTO season_teams (season_id, team_id, name, won_at)
+            SELECT s.id, i.id, x.name, x.won_at {} JOIN import_seasons s ON s.ref = x.season
+            JOIN seasons ts ON ts.id = s.id AND ts.teams JOIN import_season_teams i ON i.ref = x.team ORDER BY e.n",
+            rows!("season_teams", "season bigint, team bigint, name text, won_at timestamptz"))),
+        // After the season boards: the triggers add each player's points
+        // to their team's row of the season's team board.
+        ("season_members", format!("INSERT INTO season_members (season_id, member_id, team_id, joined_at)
+            SELECT s.id, m.id, i.id, x.joined_at {} JOIN import_seasons s ON s.ref = x.season {MEMBER}
+            JOIN import_season_teams i ON i.ref = x.team ORDER BY e.n",
+            rows!("season_members", "season bigint, member text, team bigint, joined_at timestamptz"))),
     ]
 }
 

@@ -8,8 +8,8 @@
 //! value PostgreSQL refuses (a wrong type, a duplicate key, a broken rule)
 //! is a bad file too, named by its array.
 
-use super::competitions;
-use super::ImportError;
+use super::competitions::{self, TEAM_IDS};
+use super::{rewards, ImportError};
 use serde_json::{Map, Value};
 use sqlx::types::Json;
 use sqlx::{Postgres, Transaction};
@@ -108,23 +108,26 @@ fn statements() -> Vec<Statement> {
 fn source(what: &str) -> &str {
     match what {
         "daily" | "winners" => "channels",
-        "scoring" => "guild",
+        "scoring" | "rewards" => "guild",
+        TEAM_IDS => "season_teams",
         other => other,
     }
 }
 
 /// How many rows the document gives for `what` (the document is checked,
-/// so every array is a list of objects).
-fn expected(doc: &Value, what: &str) -> u64 {
+/// so every array is a list of objects); `None` for a map of file numbers,
+/// checked through the rows that use it.
+fn expected(doc: &Value, what: &str) -> Option<u64> {
     let rows = |k: &str| doc[k].as_array().map_or(&[][..], Vec::as_slice);
-    (match what {
+    Some(match what {
+        TEAM_IDS => return None,
         "daily" | "winners" => rows("channels")
             .iter()
             .filter(|c| c[what].is_object())
             .count(),
-        "scoring" => usize::from(doc["guild"]["scoring"].is_object()),
+        "scoring" | "rewards" => usize::from(doc["guild"][what].is_object()),
         k => rows(k).len(),
-    }) as u64
+    } as u64)
 }
 
 /// A refusal by PostgreSQL of a value in the file (SQLSTATE classes 22,
@@ -144,11 +147,12 @@ pub(super) fn refused(what: &str, e: sqlx::Error) -> ImportError {
 }
 
 /// The file-local numbers the statements map to new ids.
-const MAPS: [&str; 4] = [
+const MAPS: [&str; 5] = [
     "import_posts",
     "import_answers",
     "import_seasons",
     "import_rounds",
+    "import_season_teams",
 ];
 
 /// Writes the server of `doc` and everything it holds.
@@ -166,12 +170,15 @@ pub async fn load(tx: &mut Transaction<'static, Postgres>, doc: &Value) -> Resul
     .map_err(|e| refused("guild", e))?;
     for table in MAPS {
         let sql = format!(
-            "CREATE TEMP TABLE {table} (ref bigint PRIMARY KEY, id bigint NOT NULL) ON COMMIT DROP"
+            "CREATE TEMP TABLE {table} (ref bigint PRIMARY KEY, id bigint NOT NULL UNIQUE) ON COMMIT DROP"
         );
         sqlx::query(&sql).execute(&mut **tx).await?;
     }
-    for (what, sql) in statements().into_iter().chain(competitions::statements()) {
-        let want = expected(doc, what);
+    let all = statements()
+        .into_iter()
+        .chain(competitions::statements())
+        .chain(rewards::statements());
+    for (what, sql) in all {
         let key = source(what);
         let part = Value::Object(Map::from_iter([(key.to_owned(), doc[key].clone())]));
         let wrote = sqlx::query(&sql)
@@ -181,7 +188,7 @@ pub async fn load(tx: &mut Transaction<'static, Postgres>, doc: &Value) -> Resul
             .await
             .map_err(|e| refused(what, e))?
             .rows_affected();
-        if wrote != want {
+        if let Some(want) = expected(doc, what).filter(|&want| wrote != want) {
             return Err(ImportError::BadFile(format!(
                 "{what}: the file gives {want}, but only {wrote} refer to members, channels, teams, posts, answers, seasons or rounds it holds"
             )));

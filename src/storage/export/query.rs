@@ -8,7 +8,18 @@
 //! rounds by a number local to the file (`ref`: their order of creation).
 //! A competition post's or win's `period_key` names its season or round by
 //! that number too (`"2"` for season ref 2, `"1:q3"` for round ref 1), so
-//! an import can give them the new server's ids.
+//! an import can give them the new server's ids; a reward's season key
+//! (`s:<id>`) likewise becomes `s:<ref>`.
+//!
+//! A team season's teams are numbered in the file (`team`): the teams
+//! deleted since (a re-balance re-deals them) first, then the current ones
+//! (named by `current`), each in order of creation. An import gives the
+//! deleted ones new ids before it creates the current teams, so the order
+//! of ids (a season board's tie-break between two teams of one name) and
+//! the numbering come out the same.
+//!
+//! Of the role changes to send, only those not yet delivered or given up
+//! travel: the rest is delivery history.
 
 /// See the module.
 pub(super) const EXPORT: &str = r#"
@@ -27,6 +38,10 @@ cp AS (SELECT cp.*, c.external_id AS channel, CASE cp.kind
                             FROM r WHERE r.id::text = split_part(cp.period_key, ':', 1))
          ELSE cp.period_key END AS file_key
        FROM competition_posts cp JOIN c ON c.id = cp.channel_id),
+st AS (SELECT st.*, s.ref AS season_ref, t.name AS current,
+         dense_rank() OVER (ORDER BY t.id IS NOT NULL, st.team_id) AS team_ref
+       FROM season_teams st JOIN s ON s.id = st.season_id
+       LEFT JOIN teams t ON t.id = st.team_id AND t.guild_id = s.guild_id),
 w AS (SELECT w.*, CASE w.kind WHEN 'season' THEN (SELECT s.ref::text FROM s WHERE s.id::text = w.period_key)
          ELSE w.period_key END AS file_key
       FROM competition_wins w JOIN g ON w.guild_id = g.id)
@@ -34,7 +49,12 @@ SELECT jsonb_build_object(
   'format', $3::text, 'version', $4::bigint,
   'guild', (SELECT jsonb_build_object('platform', platform, 'external_id', external_id,
             'disabled_topics', disabled_topics, 'created_at', created_at,
-            'scoring', (SELECT to_jsonb(x) - 'guild_id' FROM scoring_settings x WHERE x.guild_id = g.id)) FROM g),
+            'scoring', (SELECT to_jsonb(x) - 'guild_id' FROM scoring_settings x WHERE x.guild_id = g.id),
+            'rewards', (SELECT to_jsonb(x) - 'guild_id' - 'champion_channel_id' - 'champion_key'
+              || jsonb_build_object('champion_channel', (SELECT c.external_id FROM c WHERE c.id = x.champion_channel_id),
+                'champion_key', CASE WHEN x.champion_key LIKE 's:%'
+                  THEN (SELECT 's:' || s.ref FROM s WHERE 's:' || s.id = x.champion_key) ELSE x.champion_key END)
+              FROM reward_settings x WHERE x.guild_id = g.id)) FROM g),
   'members', (SELECT coalesce(jsonb_agg(jsonb_build_object('external_id', external_id,
             'display_name', display_name, 'hidden', hidden) ORDER BY id), '[]') FROM m),
   'channels', (SELECT coalesce(jsonb_agg(jsonb_build_object('external_id', c.external_id,
@@ -101,6 +121,28 @@ SELECT jsonb_build_object(
   'competition_wins', (SELECT coalesce(jsonb_agg(jsonb_build_object('member', m.external_id,
             'kind', w.kind, 'period_key', w.file_key, 'won_at', w.won_at)
             ORDER BY w.won_at, w.kind, w.file_key, m.id), '[]')
-            FROM w JOIN m ON m.id = w.member_id)
+            FROM w JOIN m ON m.id = w.member_id),
+  'season_teams', (SELECT coalesce(jsonb_agg(jsonb_build_object('season', st.season_ref,
+            'team', st.team_ref, 'current', st.current, 'name', st.name, 'won_at', st.won_at)
+            ORDER BY st.season_ref, st.team_ref), '[]') FROM st),
+  'season_members', (SELECT coalesce(jsonb_agg(jsonb_build_object('season', st.season_ref,
+            'member', m.external_id, 'team', st.team_ref, 'joined_at', sm.joined_at)
+            ORDER BY st.season_ref, m.id), '[]')
+            FROM season_members sm JOIN st ON st.season_id = sm.season_id AND st.team_id = sm.team_id
+            JOIN m ON m.id = sm.member_id),
+  'reward_roles', (SELECT coalesce(jsonb_agg(jsonb_build_object('reward', x.reward,
+            'role_id', x.role_id, 'updated_at', x.updated_at) ORDER BY x.reward), '[]')
+            FROM reward_roles x JOIN g ON x.guild_id = g.id),
+  'member_rewards', (SELECT coalesce(jsonb_agg(jsonb_build_object('member', m.external_id,
+            'reward', x.reward, 'tier', x.tier, 'since', x.since,
+            'period_key', CASE WHEN x.period_key LIKE 's:%'
+              THEN (SELECT 's:' || s.ref FROM s WHERE 's:' || s.id = x.period_key) ELSE x.period_key END)
+            ORDER BY m.id, x.reward), '[]')
+            FROM member_rewards x JOIN m ON m.id = x.member_id),
+  'reward_role_changes', (SELECT coalesce(jsonb_agg(jsonb_build_object('member', m.external_id,
+            'role_id', x.role_id, 'give', x.give, 'reward', x.reward, 'created_at', x.created_at,
+            'delivery_attempted_at', x.delivery_attempted_at) ORDER BY x.id), '[]')
+            FROM reward_role_changes x JOIN m ON m.id = x.member_id
+            WHERE x.delivered_at IS NULL AND x.gave_up IS NULL)
 ) FROM g
 "#;
