@@ -347,3 +347,7 @@ mod competitions;
 /// Files that lie: references outside the file, duplicates, wrong types, huge lists.
 #[path = "export_import/hostile.rs"]
 mod hostile;
+
+/// Reward roles: what the old server sent is not sent again.
+#[path = "export_import/rewards.rs"]
+mod rewards;

@@ -2,11 +2,12 @@
 //! at fault, and writes nothing: references to rows the file does not hold
 //! (a season, a round, a post, a team, a member), keys given twice (in the
 //! JSON, or a row given twice), values of the wrong type, rules broken (two
-//! running seasons), lists too long to import. A seeded fuzz then changes
+//! running seasons, a descending ladder, a role for no reward), lists too
+//! long to import. A seeded fuzz then changes
 //! one value of a real export at a time: each import either loads or is
 //! refused as a bad file, never with a database error.
 
-use super::competitions::build_competitions;
+use super::competitions::{add_reward_roles, build_competitions};
 use super::{drop_database, fresh_database};
 use crate::common::*;
 use prepbot::storage::export::{parse_document, ImportError, FORMAT, MAX_ROWS};
@@ -144,6 +145,140 @@ fn cases(doc: &Value) -> Vec<Case> {
             "scoring",
         ),
         (
+            "a season team of a season not in the file",
+            Box::new(|d| d["season_teams"][0]["season"] = 99.into()),
+            "season_teams",
+        ),
+        (
+            "a season team of a season not played by teams",
+            Box::new(|d| d["season_teams"][0]["season"] = 1.into()),
+            "season_teams",
+        ),
+        (
+            "a season team naming a current team not in the file",
+            Box::new(|d| d["season_teams"][2]["current"] = "Nope".into()),
+            "season_teams",
+        ),
+        (
+            "one team number for two current teams",
+            Box::new(|d| d["season_teams"][3]["team"] = d["season_teams"][2]["team"].clone()),
+            "season_teams",
+        ),
+        (
+            "two team numbers for one current team",
+            Box::new(|d| d["season_teams"][3]["current"] = d["season_teams"][2]["current"].clone()),
+            "season_teams",
+        ),
+        (
+            "a season team given twice",
+            Box::new(|d| {
+                let first = d["season_teams"][0].clone();
+                d["season_teams"].as_array_mut().unwrap().push(first);
+            }),
+            "season_teams",
+        ),
+        (
+            "a player of a team number not in the file",
+            Box::new(|d| d["season_members"][0]["team"] = 99.into()),
+            "season_members",
+        ),
+        (
+            "a player of a season whose teams do not include theirs",
+            Box::new(|d| d["season_members"][0]["season"] = 1.into()),
+            "season_members",
+        ),
+        (
+            "a player given twice",
+            Box::new(|d| {
+                let first = d["season_members"][0].clone();
+                d["season_members"].as_array_mut().unwrap().push(first);
+            }),
+            "season_members",
+        ),
+        (
+            "a champion key of a season not in the file",
+            Box::new(|d| d["guild"]["rewards"]["champion_key"] = "s:99".into()),
+            "rewards",
+        ),
+        (
+            "a champion key of no known shape",
+            Box::new(|d| d["guild"]["rewards"]["champion_key"] = "s:1; DROP TABLE seasons".into()),
+            "rewards",
+        ),
+        (
+            "a champion channel not in the file",
+            Box::new(|d| d["guild"]["rewards"]["champion_channel"] = "c-nowhere".into()),
+            "rewards",
+        ),
+        (
+            "milestones that go down",
+            Box::new(|d| d["guild"]["rewards"]["milestones"] = json!([10, 1])),
+            "milestones",
+        ),
+        (
+            "streaks that are text",
+            Box::new(|d| d["guild"]["rewards"]["streaks"] = "1,2".into()),
+            "rewards",
+        ),
+        (
+            "a champion since that is a word",
+            Box::new(|d| d["guild"]["rewards"]["champion_since"] = "now".into()),
+            "champion_since",
+        ),
+        (
+            "a role for a reward that does not exist",
+            Box::new(|d| d["reward_roles"][0]["reward"] = "trophy".into()),
+            "reward_roles",
+        ),
+        (
+            "a role id that is not one",
+            Box::new(|d| d["reward_roles"][0]["role_id"] = "<@&700>".into()),
+            "reward_roles",
+        ),
+        (
+            "a role given twice for one reward",
+            Box::new(|d| d["reward_roles"][1]["reward"] = d["reward_roles"][0]["reward"].clone()),
+            "reward_roles",
+        ),
+        (
+            "a reward of a member not in the file",
+            Box::new(|d| d["member_rewards"][0]["member"] = "u-nobody".into()),
+            "member_rewards",
+        ),
+        (
+            "a champion reward of a season not in the file",
+            Box::new(|d| d["member_rewards"][0]["period_key"] = "s:99".into()),
+            "member_rewards",
+        ),
+        (
+            "a reward held twice",
+            Box::new(|d| {
+                let first = d["member_rewards"][0].clone();
+                d["member_rewards"].as_array_mut().unwrap().push(first);
+            }),
+            "member_rewards",
+        ),
+        (
+            "a reward of an unknown kind",
+            Box::new(|d| d["member_rewards"][1]["reward"] = "gold".into()),
+            "member_rewards",
+        ),
+        (
+            "a tier that is text",
+            Box::new(|d| d["member_rewards"][1]["tier"] = "ten".into()),
+            "member_rewards",
+        ),
+        (
+            "a role change of a member not in the file",
+            Box::new(|d| d["reward_role_changes"][0]["member"] = "u-nobody".into()),
+            "reward_role_changes",
+        ),
+        (
+            "a role change without its claim time",
+            Box::new(|d| d["reward_role_changes"][0]["delivery_attempted_at"] = Value::Null),
+            "reward_role_changes",
+        ),
+        (
             "a list too long to import",
             Box::new(|d| d["team_members"] = Value::Array(vec![json!({}); MAX_ROWS + 1])),
             "team_members",
@@ -157,6 +292,7 @@ async fn a_file_that_points_outside_itself_repeats_keys_or_has_wrong_types_is_re
 ) {
     let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
     build_competitions(&w).await;
+    add_reward_roles(&w).await;
     let doc = w
         .engine
         .store()
@@ -241,6 +377,7 @@ async fn one_value_changed_anywhere_in_a_file_is_loaded_or_refused_as_a_bad_file
 ) {
     let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
     build_competitions(&w).await;
+    add_reward_roles(&w).await;
     let doc = w
         .engine
         .store()
