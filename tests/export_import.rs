@@ -351,3 +351,7 @@ mod hostile;
 /// Reward roles: what the old server sent is not sent again.
 #[path = "export_import/rewards.rs"]
 mod rewards;
+
+/// One value changed anywhere: loaded, or refused as a bad file.
+#[path = "export_import/fuzz.rs"]
+mod fuzz;
