@@ -51,7 +51,7 @@ pub async fn on_event(ctx: &Context, event: &FullEvent, data: &Data) -> Result<(
 /// 3-second window is kept however long the queue.
 fn admit(ctx: &Context, interaction: &Interaction, data: &Data) {
     let (ctx, interaction) = (ctx.clone(), interaction.clone());
-    let (runner, gate) = (data.runner.clone(), data.gate.clone());
+    let (runner, gate, acks) = (data.runner.clone(), data.gate.clone(), data.acks.clone());
     tokio::spawn(async move {
         let (id, token) = match &interaction {
             Interaction::Component(c) => (c.id, c.token.as_str()),
@@ -63,6 +63,7 @@ fn admit(ctx: &Context, interaction: &Interaction, data: &Data) {
             Ok(permit) => permit,
             Err(_) => {
                 if !opens_form(&interaction) {
+                    let _ack = acks.acquire().await;
                     if let Err(e) = Box::pin(target.defer()).await {
                         tracing::warn!(error = %format!("{e:#}"), "could not defer a queued interaction");
                     }
