@@ -8,6 +8,10 @@
 //! any further pieces are followups. One [`Target`] per interaction
 //! remembers whether it was acknowledged, so even an apology after a failure
 //! goes through the right endpoint.
+//!
+//! Each interaction runs in a task of its own behind a gate
+//! ([`super::INTERACTIONS_AT_ONCE`]); see [`admit`] for why (memory in a
+//! burst, docs/benchmarks.md "Footprint").
 
 use super::channels::schedule_channel;
 use super::render::{self, Outgoing};
