@@ -23,7 +23,7 @@ mod support;
 #[path = "common/mod.rs"]
 mod common;
 use chrono::{Timelike, Utc};
-use common::{fresh_store, server};
+use common::{database_name, fresh_store, server};
 use prepbot::bank::{BankSource, Format, QuestionId, QuestionKind};
 use prepbot::domain::clock::SystemClock;
 use prepbot::domain::command::parse;
@@ -170,7 +170,8 @@ async fn footprint(servers: usize, idle: Duration, burst_limit: Duration) {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env(
             "DATABASE_URL",
-            format!("{}/prepbot_bench_footprint", server()),
+            // The database fresh_store made (per process under `cargo test`).
+            format!("{}/{}", server(), database_name("prepbot_bench_footprint")),
         )
         .env("RUST_LOG", "warn")
         .env("DISCORD_TOKEN", "mock-token")

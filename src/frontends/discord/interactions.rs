@@ -8,6 +8,10 @@
 //! any further pieces are followups. One [`Target`] per interaction
 //! remembers whether it was acknowledged, so even an apology after a failure
 //! goes through the right endpoint.
+//!
+//! Each interaction runs in a task of its own behind a gate
+//! ([`super::INTERACTIONS_AT_ONCE`]); see [`admit`] for why (memory in a
+//! burst, docs/benchmarks.md "Footprint").
 
 use super::channels::schedule_channel;
 use super::render::{self, Outgoing};
@@ -16,7 +20,7 @@ use super::{Data, Error};
 use crate::domain::action::{ActionId, Input, ANSWER_FIELD};
 use crate::domain::command::{Command, ParseError};
 use crate::domain::reply::Visibility;
-use crate::runner::{Shown, Surface};
+use crate::runner::{Runner, Shown, Surface};
 use async_trait::async_trait;
 use poise::serenity_prelude::{
     ActionRowComponent, ComponentInteraction, ComponentInteractionDataKind, Context,
@@ -25,26 +29,74 @@ use poise::serenity_prelude::{
     ModalInteraction, UnavailableGuild,
 };
 
-/// poise's event handler: routes component and modal interactions, and
-/// notices when the bot is removed from a server.
+/// poise's event handler: hands component and modal interactions to
+/// [`admit`], and notices when the bot is removed from a server.
 pub async fn on_event(ctx: &Context, event: &FullEvent, data: &Data) -> Result<(), Error> {
-    let interaction = match event {
-        FullEvent::InteractionCreate { interaction } => interaction,
-        FullEvent::GuildDelete { incomplete, .. } => return left(data, incomplete).await,
-        _ => return Ok(()),
-    };
-    let (mut target, outcome) = match interaction {
-        Interaction::Component(c) => {
-            let mut target = Target::new(ctx, c.id, &c.token);
-            let outcome = component(data, &mut target, c).await;
-            (target, outcome)
+    match event {
+        FullEvent::InteractionCreate { interaction } => {
+            if matches!(
+                interaction,
+                Interaction::Component(_) | Interaction::Modal(_)
+            ) {
+                admit(ctx, interaction, data);
+            }
+            Ok(())
         }
-        Interaction::Modal(m) => {
-            let mut target = Target::new(ctx, m.id, &m.token);
-            let outcome = modal(data, &mut target, m).await;
-            (target, outcome)
-        }
-        _ => return Ok(()),
+        FullEvent::GuildDelete { incomplete, .. } => left(data, incomplete).await,
+        _ => Ok(()),
+    }
+}
+
+/// Handles the interaction in a task of its own and returns at once, so
+/// poise's dispatch future (about 30 KB per event, measured) is freed now
+/// rather than held while the command waits for a database connection.
+/// The task waits for the gate holding only the parsed interaction; when it
+/// has to wait, it acknowledges first (a deferred reply), so Discord's
+/// 3-second window is kept however long the queue.
+fn admit(ctx: &Context, interaction: &Interaction, data: &Data) {
+    let (ctx, interaction) = (ctx.clone(), interaction.clone());
+    let (runner, gate, acks) = (data.runner.clone(), data.gate.clone(), data.acks.clone());
+    tokio::spawn(async move {
+        let (id, token) = match &interaction {
+            Interaction::Component(c) => (c.id, c.token.as_str()),
+            Interaction::Modal(m) => (m.id, m.token.as_str()),
+            _ => return,
+        };
+        let mut target = Target::new(&ctx, id, token);
+        let _permit = match gate.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if !opens_form(&interaction) {
+                    let _ack = acks.acquire().await;
+                    if let Err(e) = Box::pin(target.defer()).await {
+                        tracing::warn!(error = %format!("{e:#}"), "could not defer a queued interaction");
+                    }
+                }
+                let Ok(permit) = gate.acquire_owned().await else {
+                    return;
+                };
+                permit
+            }
+        };
+        // Boxed: the command's future is allocated only once admitted.
+        Box::pin(handle(&runner, &mut target, &interaction)).await;
+    });
+}
+
+/// Whether the click opens the answer form: that must be the interaction's
+/// first response, so it is never deferred (it needs no database).
+fn opens_form(interaction: &Interaction) -> bool {
+    matches!(interaction, Interaction::Component(c)
+        if matches!(ActionId::parse(&c.data.custom_id), Some(ActionId::OpenAnswer { .. })))
+}
+
+/// Runs a component or modal interaction; a failure is logged and the
+/// person gets an apology with its reference.
+async fn handle(runner: &Runner, target: &mut Target<'_>, interaction: &Interaction) {
+    let outcome = match interaction {
+        Interaction::Component(c) => component(runner, target, c).await,
+        Interaction::Modal(m) => modal(runner, target, m).await,
+        _ => Ok(()),
     };
     if let Err(e) = outcome {
         let reference = reference();
@@ -53,7 +105,6 @@ pub async fn on_event(ctx: &Context, event: &FullEvent, data: &Data) -> Result<(
             tracing::error!(error = %e, %reference, "could not send the apology");
         }
     }
-    Ok(())
 }
 
 /// GUILD_DELETE: with `unavailable` it is an outage and changes nothing;
@@ -161,12 +212,11 @@ impl Surface for Target<'_> {
 
 /// Runs the command a click stands for, or says why it cannot.
 async fn run(
-    data: &Data,
+    runner: &Runner,
     target: &mut Target<'_>,
     actor_place: (crate::engine::Actor, crate::engine::Place),
     command: Option<Result<Command, ParseError>>,
 ) -> Result<(), Error> {
-    let runner = &data.runner;
     match command {
         Some(Ok(cmd)) => {
             runner
@@ -188,7 +238,7 @@ async fn run(
 
 #[tracing::instrument(skip_all, fields(custom_id = %c.data.custom_id, user = %c.user.id))]
 async fn component(
-    data: &Data,
+    runner: &Runner,
     target: &mut Target<'_>,
     c: &ComponentInteraction,
 ) -> Result<(), Error> {
@@ -218,7 +268,7 @@ async fn component(
         Input::Picked(&picked)
     };
     let command = action.as_ref().and_then(|a| a.command(input));
-    run(data, target, who, command).await
+    run(runner, target, who, command).await
 }
 
 /// Whether the clicked message is the clicker's own (an ephemeral reply, or
@@ -231,7 +281,11 @@ fn own_message(c: &ComponentInteraction) -> bool {
 }
 
 #[tracing::instrument(skip_all, fields(custom_id = %m.data.custom_id, user = %m.user.id))]
-async fn modal(data: &Data, target: &mut Target<'_>, m: &ModalInteraction) -> Result<(), Error> {
+async fn modal(
+    runner: &Runner,
+    target: &mut Target<'_>,
+    m: &ModalInteraction,
+) -> Result<(), Error> {
     let who = (
         actor_of(&m.user, m.member.as_ref()),
         place_of(
@@ -244,7 +298,7 @@ async fn modal(data: &Data, target: &mut Target<'_>, m: &ModalInteraction) -> Re
         Some(a @ ActionId::SubmitAnswer { .. }) => a.command(Input::Text(&text)),
         _ => None,
     };
-    run(data, target, who, command).await
+    run(runner, target, who, command).await
 }
 
 /// The answer field's text.

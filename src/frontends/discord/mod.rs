@@ -142,10 +142,26 @@ pub const WORDS: Words = Words {
 };
 
 /// What every command and interaction handler gets: the shared runner
-/// (engine, and delivery of command effects through the app's router).
+/// (engine, and delivery of command effects through the app's router), and
+/// the gate bounding how many buttons and modals are handled at once.
 pub struct Data {
     pub runner: Runner,
+    pub gate: Arc<tokio::sync::Semaphore>,
+    /// Bounds the acknowledgements queued interactions send at once: each
+    /// request in flight holds an HTTP/1.1 connection (~17 KB, measured).
+    pub acks: Arc<tokio::sync::Semaphore>,
 }
+
+/// Buttons and modals handled at once; the rest wait, acknowledged, holding
+/// only their parsed interaction. Four times the default database pool, so
+/// replies go out while the next commands use the connections. Measured
+/// (docs/benchmarks.md, Footprint): without it, 1,000 simultaneous answers
+/// each held poise's ~30 KB dispatch future while waiting for a connection.
+pub const INTERACTIONS_AT_ONCE: usize = 32;
+
+/// Acknowledgements of queued interactions sent at once: 1,000 take about
+/// 1.6 s at 100 ms a round trip, inside Discord's 3 seconds.
+pub const ACKS_AT_ONCE: usize = 64;
 
 /// The notifier the application registers for Discord in its router.
 pub fn notifier(config: &DiscordConfig) -> Arc<notifier::DiscordNotifier> {
@@ -209,7 +225,11 @@ pub async fn start_with_shards(
     config: DiscordConfig,
     plan: Option<ShardPlan>,
 ) -> anyhow::Result<Bot> {
-    let data = Data { runner };
+    let data = Data {
+        runner,
+        gate: Arc::new(tokio::sync::Semaphore::new(INTERACTIONS_AT_ONCE)),
+        acks: Arc::new(tokio::sync::Semaphore::new(ACKS_AT_ONCE)),
+    };
     let framework = framework(data, config.dev_guild);
     let mut client = serenity::ClientBuilder::new_with_http(http(&config), GatewayIntents::GUILDS)
         .framework(framework)
