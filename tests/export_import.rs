@@ -99,6 +99,16 @@ async fn build(w: &World) {
     assert!(!reveal.is_empty());
 }
 
+/// The document `prepbot export --guild g1` gives for the test world's server.
+async fn exported(w: &World) -> Value {
+    w.engine
+        .store()
+        .export_guild("console", "g1")
+        .await
+        .unwrap()
+        .expect("the test server exists")
+}
+
 /// A second, fresh, migrated database on the same server, and its URL. (A
 /// suffix on the test's own name would pass PostgreSQL's 63-byte limit and
 /// be cut back to that very name.)
@@ -212,13 +222,7 @@ async fn a_server_exported_and_imported_into_a_fresh_database_exports_the_same_a
 async fn importing_the_same_file_twice_changes_nothing(pool: PgPool) {
     let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
     build(&w).await;
-    let doc = w
-        .engine
-        .store()
-        .export_guild("console", "g1")
-        .await
-        .unwrap()
-        .unwrap();
+    let doc = exported(&w).await;
     let (target, url) = fresh_database("twice").await;
     assert_eq!(
         target.import_guild(&doc, false).await.unwrap(),
@@ -243,13 +247,7 @@ async fn importing_the_same_file_twice_changes_nothing(pool: PgPool) {
 async fn a_different_server_with_the_same_id_is_refused_unless_replaced(pool: PgPool) {
     let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
     build(&w).await;
-    let doc = w
-        .engine
-        .store()
-        .export_guild("console", "g1")
-        .await
-        .unwrap()
-        .unwrap();
+    let doc = exported(&w).await;
     let (target, url) = fresh_database("clash").await;
     // The target already has its own console:g1, with one member.
     let other = World::with_clock(target.pool().clone(), w.clock.clone());
@@ -277,13 +275,7 @@ async fn a_file_of_another_format_or_with_a_dangling_reference_is_refused_and_wr
 ) {
     let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
     build(&w).await;
-    let doc = w
-        .engine
-        .store()
-        .export_guild("console", "g1")
-        .await
-        .unwrap()
-        .unwrap();
+    let doc = exported(&w).await;
     let (target, url) = fresh_database("bad").await;
     let mut wrong_format = doc.clone();
     wrong_format["format"] = "something-else".into();

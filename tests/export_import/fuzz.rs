@@ -5,7 +5,7 @@
 
 use super::competitions::{add_reward_roles, build_competitions};
 use super::hostile::guilds;
-use super::{drop_database, fresh_database};
+use super::{drop_database, exported, fresh_database};
 use crate::common::*;
 use prepbot::storage::export::ImportError;
 use rand::{Rng, SeedableRng};
@@ -61,13 +61,7 @@ async fn one_value_changed_anywhere_in_a_file_is_loaded_or_refused_as_a_bad_file
     let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
     build_competitions(&w).await;
     add_reward_roles(&w).await;
-    let doc = w
-        .engine
-        .store()
-        .export_guild("console", "g1")
-        .await
-        .unwrap()
-        .unwrap();
+    let doc = exported(&w).await;
     let (target, url) = fresh_database("fuzz").await;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(14);
     let (mut loaded, mut refused) = (0, 0);

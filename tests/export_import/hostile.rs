@@ -6,7 +6,7 @@
 //! long to import. (The seeded fuzz is in `fuzz.rs`.)
 
 use super::competitions::{add_reward_roles, build_competitions};
-use super::{drop_database, fresh_database};
+use super::{drop_database, exported, fresh_database};
 use crate::common::*;
 use prepbot::storage::export::{parse_document, ImportError, FORMAT, MAX_ROWS};
 use prepbot::storage::Store;
@@ -290,13 +290,7 @@ async fn a_file_that_points_outside_itself_repeats_keys_or_has_wrong_types_is_re
     let w = World::new(pool.clone(), utc(2026, 11, 23, 8, 0));
     build_competitions(&w).await;
     add_reward_roles(&w).await;
-    let doc = w
-        .engine
-        .store()
-        .export_guild("console", "g1")
-        .await
-        .unwrap()
-        .unwrap();
+    let doc = exported(&w).await;
     let (target, url) = fresh_database("hostile").await;
     for (what, change, names) in cases(&doc) {
         let mut bad = doc.clone();
