@@ -82,6 +82,7 @@ pub fn podium(p: &RoundPodium) -> View {
         v.fields = answer.fields;
     }
     let why = match p.reason {
+        RoundEnd::Finished if p.of == 1 => "Its one question was asked.".to_owned(),
         RoundEnd::Finished => format!("All {} questions asked.", p.of),
         RoundEnd::Stopped => format!(
             "Stopped by an admin after {} of {} questions.",
