@@ -34,8 +34,8 @@ fn the_key_point_grader_agrees_with_the_blind_written_tuning_set() {
 
 #[test]
 fn the_key_point_grader_agrees_with_the_third_blind_written_tuning_set() {
-    // Measured when docs/grading.md was written.
-    measure("tuning3", 0.0, 160);
+    // Measured blind, before anything was tuned on it (docs/grading.md).
+    measure("tuning3", 0.562, 14);
 }
 
 /// Grades every case of `tests/grading/<folder>`, prints the matrix and each

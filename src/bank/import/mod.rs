@@ -134,12 +134,8 @@ pub fn import_file(
         s => s,
     };
     let file = input.display().to_string();
-    let mut converted = match format {
-        ImportFormat::Red => red::convert(&file, &name, &text, opts)?,
-        ImportFormat::Opentdb => opentdb::convert(&file, &text, opts)?,
-    };
+    let mut converted = convert(format, &file, &name, &text, opts, &topics)?;
     let path = out.join(format!("{}-{name}.toml", format.prefix()));
-    keep_valid(&mut converted, &topics);
     skip_clashes(out, &path, &mut converted);
     if converted.drafts.is_empty() {
         return Err(no_valid_entry(file, converted.skipped));
@@ -165,6 +161,25 @@ pub fn import_file(
         skipped: converted.skipped,
         warnings: converted.warnings,
     })
+}
+
+/// Converts `text` (the contents of `file`, named `name` in ids) and keeps
+/// the drafts the bank loader accepts: the part of an import that reads no
+/// files and writes none, so it can be fuzzed (see docs/fuzzing.md).
+pub fn convert(
+    format: ImportFormat,
+    file: &str,
+    name: &str,
+    text: &str,
+    opts: &ImportOptions,
+    topics: &[TopicInfo],
+) -> Result<Converted, ImportError> {
+    let mut converted = match format {
+        ImportFormat::Red => red::convert(file, name, text, opts)?,
+        ImportFormat::Opentdb => opentdb::convert(file, text, opts)?,
+    };
+    keep_valid(&mut converted, topics);
+    Ok(converted)
 }
 
 /// The topics of the bank in `out`, checking that `topic` is one of them.
