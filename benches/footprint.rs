@@ -262,17 +262,6 @@ fn main() {
         // A smoke run's database is its own (benches/common): drop it, its
         // SQL sandbox and the sandbox's two roles.
         let name = common::database_name("prepbot_bench_footprint");
-        rt.block_on(async {
-            common::drop_database(&format!("{name}_sandbox")).await;
-            common::drop_database(&name).await;
-            let admin = sqlx::PgPool::connect(&format!("{}/postgres", server()))
-                .await
-                .expect("PostgreSQL");
-            let roles = format!("DROP ROLE IF EXISTS {name}_sandbox, {name}_sandbox_ro");
-            sqlx::query(&roles)
-                .execute(&admin)
-                .await
-                .expect("dropping roles");
-        });
+        rt.block_on(common::drop_bench_database(&name));
     }
 }
