@@ -16,6 +16,7 @@
 mod support;
 
 #[path = "common/mod.rs"]
+#[allow(dead_code)]
 mod common;
 use common::fresh_store;
 use criterion::Criterion;
