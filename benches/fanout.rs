@@ -179,8 +179,10 @@ struct Outcome {
 /// channel has its post (or a generous time has passed), stops them.
 async fn run(case: Case, channels: usize) -> Outcome {
     let store = fresh_store(DB).await;
-    let names: Vec<String> = (0..channels).map(|i| case.channel(i)).collect();
-    due_a_minute_ago(store.clone(), case.platform, case.guild(), &names).await;
+    let places: Vec<_> = (0..channels)
+        .map(|i| (case.guild().to_owned(), case.channel(i)))
+        .collect();
+    due_a_minute_ago(store.clone(), case.platform, &places).await;
     store.pool().close().await;
     let mock = Mock::start(case.platform).await;
     let url = format!("{}/{}", server(), database_name(DB));

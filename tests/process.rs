@@ -55,9 +55,9 @@ async fn schedule_due(pool: &PgPool) {
 
 /// [`schedule_due`] for the first `channels` channels.
 async fn schedule_due_in(pool: &PgPool, channels: u64) {
-    let all: Vec<String> = (0..channels).map(channel).collect();
-    let store = Store::from_pool(pool.clone());
-    due_a_minute_ago(store, Platform::Discord, "700000000000000001", &all).await;
+    let guild = "700000000000000001";
+    let all: Vec<_> = (0..channels).map(|i| (guild.into(), channel(i))).collect();
+    due_a_minute_ago(Store::from_pool(pool.clone()), Platform::Discord, &all).await;
 }
 
 /// Posts (not thread creations) each channel received.

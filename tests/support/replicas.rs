@@ -50,9 +50,9 @@ pub fn sigterm(child: &tokio::process::Child) {
     assert!(ok.success());
 }
 
-/// Sets a daily question a minute ago (UTC) in each of `channels` of
-/// `guild`, so every one is due at once; 16 set-ups at a time.
-pub async fn due_a_minute_ago(store: Store, platform: Platform, guild: &str, channels: &[String]) {
+/// Sets a daily question a minute ago (UTC) in each `(guild, channel)` of
+/// `places`, so every one is due at once; 16 set-ups at a time.
+pub async fn due_a_minute_ago(store: Store, platform: Platform, places: &[(String, String)]) {
     let mut now = Utc::now();
     if now.hour() == 0 && now.minute() < 2 {
         // Not across midnight: "a minute ago" would be tomorrow's time.
@@ -69,10 +69,10 @@ pub async fn due_a_minute_ago(store: Store, platform: Platform, guild: &str, cha
         Arc::new(Grading::default()),
     ));
     let lead = Actor::new("600000000000000009", "Lead", true);
-    let setups = channels.iter().map(|channel| {
+    let setups = places.iter().map(|(guild, channel)| {
         let place = Place {
             platform,
-            guild: guild.to_owned(),
+            guild: guild.clone(),
             channel: channel.clone(),
         };
         let (engine, lead, line) = (engine.clone(), lead.clone(), line.clone());
