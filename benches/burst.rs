@@ -11,6 +11,7 @@
 //! runs once with 50 answers and no pgbench.
 
 #[path = "common/mod.rs"]
+#[allow(dead_code)]
 mod common;
 use chrono::{TimeZone, Utc};
 use common::{fresh_store, server};

@@ -22,19 +22,15 @@ mod support;
 
 #[path = "common/mod.rs"]
 mod common;
-use chrono::{Timelike, Utc};
 use common::{database_name, fresh_store, server};
 use prepbot::bank::{BankSource, Format, QuestionId, QuestionKind};
-use prepbot::domain::clock::SystemClock;
-use prepbot::domain::command::parse;
-use prepbot::engine::{Actor, Engine, Place, Platform};
-use prepbot::grading::Grading;
+use prepbot::engine::Platform;
 use prepbot::storage::Store;
 use std::process::Stdio;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::discord_events::{button, modal, Member};
 use support::discord_mock::DiscordMock;
+use support::replicas::due_a_minute_ago;
 
 const TARGET_MB: f64 = 50.0;
 
@@ -48,39 +44,8 @@ fn channel(i: usize) -> String {
 
 /// Every server's channel gets a daily question due a minute ago (UTC).
 async fn configure(store: Store, servers: usize) {
-    let mut now = Utc::now();
-    if now.hour() == 0 && now.minute() < 2 {
-        tokio::time::sleep(Duration::from_secs(150)).await;
-        now = Utc::now();
-    }
-    let line = format!(
-        "/daily setup time:{} tz:UTC",
-        (now - chrono::Duration::minutes(1)).format("%H:%M")
-    );
-    let engine = Arc::new(Engine::new(
-        store,
-        Arc::new(BankSource::Builtin.load().unwrap()),
-        Arc::new(SystemClock),
-        7,
-        Arc::new(Grading::default()),
-    ));
-    let lead = Actor::new("600000000000000009", "Lead", true);
-    let tasks: Vec<_> = (0..servers)
-        .map(|i| {
-            let (engine, lead, line) = (engine.clone(), lead.clone(), line.clone());
-            tokio::spawn(async move {
-                let place = Place {
-                    platform: Platform::Discord,
-                    guild: guild(i),
-                    channel: channel(i),
-                };
-                engine.handle(&lead, &place, parse(&line).unwrap()).await;
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
+    let places: Vec<_> = (0..servers).map(|i| (guild(i), channel(i))).collect();
+    due_a_minute_ago(store, Platform::Discord, &places).await;
 }
 
 fn rss_kb(pid: u32, field: &str) -> u64 {
@@ -262,17 +227,6 @@ fn main() {
         // A smoke run's database is its own (benches/common): drop it, its
         // SQL sandbox and the sandbox's two roles.
         let name = common::database_name("prepbot_bench_footprint");
-        rt.block_on(async {
-            common::drop_database(&format!("{name}_sandbox")).await;
-            common::drop_database(&name).await;
-            let admin = sqlx::PgPool::connect(&format!("{}/postgres", server()))
-                .await
-                .expect("PostgreSQL");
-            let roles = format!("DROP ROLE IF EXISTS {name}_sandbox, {name}_sandbox_ro");
-            sqlx::query(&roles)
-                .execute(&admin)
-                .await
-                .expect("dropping roles");
-        });
+        rt.block_on(common::drop_bench_database(&name));
     }
 }

@@ -354,7 +354,7 @@ pub struct DiscordArgs {
     #[arg(long, env = "DISCORD_DEV_GUILD")]
     pub discord_dev_guild: Option<u64>,
     /// Requests per second for the daily fan-out (Discord's global cap is 50).
-    #[arg(long, env = "PREPBOT_FANOUT_RATE", default_value_t = 40)]
+    #[arg(long, env = "PREPBOT_FANOUT_RATE", default_value_t = crate::delivery::DEFAULT_RATE)]
     pub fanout_rate: u32,
 }
 

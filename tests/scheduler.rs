@@ -314,3 +314,25 @@ async fn a_competition_post_that_cannot_be_built_does_not_hold_back_the_daily_po
     assert_eq!(report.delivered, 1, "the daily post went out");
     assert_eq!(notifier.attempts_in("c1").len(), 1);
 }
+
+#[sqlx::test]
+async fn a_big_fan_out_is_claimed_a_batch_at_a_time_and_each_post_once(pool: PgPool) {
+    let w = World::new(pool, utc(2026, 11, 24, 9, 0));
+    let channels: Vec<String> = (0..7).map(|i| format!("c{i}")).collect();
+    due_in(&w, &channels.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let platforms = [Platform::Console];
+    let (first, more) = w.engine.run_due_at_most(&platforms, 3).await.unwrap();
+    assert_eq!((first.len(), more), (3, true));
+    let (second, more) = w.engine.run_due_at_most(&platforms, 3).await.unwrap();
+    assert_eq!((second.len(), more), (3, true));
+    let (last, more) = w.engine.run_due_at_most(&platforms, 3).await.unwrap();
+    assert_eq!((last.len(), more), (1, false));
+    let mut posts: Vec<i64> = [first, second, last]
+        .concat()
+        .iter()
+        .map(Effect::post_id)
+        .collect();
+    posts.sort();
+    posts.dedup();
+    assert_eq!(posts.len(), 7, "every channel's post, each claimed once");
+}

@@ -46,3 +46,19 @@ pub async fn drop_database(name: &str) {
         .expect("dropping the bench database");
     admin.close().await;
 }
+
+/// Drops a smoke run's database `name` with what `prepbot run` made beside
+/// it: its SQL sandbox database and the sandbox's two roles.
+pub async fn drop_bench_database(name: &str) {
+    drop_database(&format!("{name}_sandbox")).await;
+    drop_database(name).await;
+    let admin = sqlx::PgPool::connect(&format!("{}/postgres", server()))
+        .await
+        .expect("PostgreSQL");
+    let roles = format!("DROP ROLE IF EXISTS {name}_sandbox, {name}_sandbox_ro");
+    sqlx::query(&roles)
+        .execute(&admin)
+        .await
+        .expect("dropping roles");
+    admin.close().await;
+}

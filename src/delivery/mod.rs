@@ -23,7 +23,7 @@ pub mod share;
 pub use backoff::Backoff;
 pub use deliver::Delivery;
 pub use pacer::Pacer;
-pub use scheduler::{Scheduler, SchedulerConfig, TickReport};
+pub use scheduler::{Scheduler, SchedulerConfig, TickReport, DEFAULT_RATE};
 
 use crate::domain::platform::Platform;
 use crate::domain::reply::{Effect, MessageRef};

@@ -202,14 +202,15 @@ impl Engine {
 
     /// The daily work due by `now` on `platforms`, claimed and added to
     /// `out` as it is claimed (see [`Engine::run_due`]): reveals first, then
-    /// deliveries a crash or an exhausted retry left behind, then today's
-    /// posts.
+    /// deliveries a crash or an exhausted retry left behind, then at most
+    /// `posts` of today's posts. Whether more of today's posts are due.
     pub(super) async fn daily_due(
         &self,
         now: DateTime<Utc>,
         platforms: &[Platform],
+        posts: usize,
         out: &mut Vec<Effect>,
-    ) -> Result<(), EngineError> {
+    ) -> Result<bool, EngineError> {
         // Older work first: after a pause or a clock jump, yesterday's reveal
         // must reach the channel before today's question.
         for post in self.store.claim_reveals(now, None, platforms).await? {
@@ -222,12 +223,16 @@ impl Engine {
         {
             out.extend(self.redelivery(&post).await?);
         }
+        let mut claimed = 0;
         for s in self.store.active_schedules(platforms).await? {
             let Some(date) = schedule_of(&s.settings).and_then(|sc| sc.due_date(now)) else {
                 continue;
             };
             if s.last_date.is_some_and(|last| last >= date) {
                 continue;
+            }
+            if claimed >= posts {
+                return Ok(true);
             }
             let Ok(platform) = s.platform.parse() else {
                 continue;
@@ -244,9 +249,10 @@ impl Engine {
                 .await?
             {
                 out.push(e);
+                claimed += 1;
             }
         }
-        Ok(())
+        Ok(false)
     }
 
     async fn redelivery(&self, post: &PostRow) -> Result<Vec<Effect>, EngineError> {

@@ -11,6 +11,11 @@
 //! invalid-request budget and, repeated, bans the bot's IP). After a global
 //! 429 every request gets a 429 until it passes; those are not counted as
 //! mistakes, since requests already on their way cannot know yet.
+//!
+//! Discord's global limit is enforced too: a request that would be the 51st
+//! in any one second (interaction callbacks and webhooks, which Discord
+//! exempts, not counted) gets a global 429 and is recorded as the bot's
+//! mistake. Benchmarks of prepbot's own cost can lift it.
 
 use super::discord_mock::{Fault, MockState};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -18,7 +23,45 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
+/// Requests Discord allows a bot in any one second, all routes together.
+pub const GLOBAL_PER_SECOND: usize = 50;
+
 impl MockState {
+    /// The global 429 for a request over [`GLOBAL_PER_SECOND`], recorded as
+    /// refused; `None` when it may go through (and is counted).
+    pub(crate) fn over_global(
+        &self,
+        method: &Method,
+        path: &str,
+        body: &Value,
+    ) -> Option<Response> {
+        if path.starts_with("/interactions/") || path.starts_with("/webhooks/") {
+            return None;
+        }
+        let now = Instant::now();
+        let second = Duration::from_secs(1);
+        let retry_after = {
+            let mut limits = self.limits.lock().unwrap();
+            if limits.global_lifted {
+                return None;
+            }
+            let recent = &mut limits.recent;
+            while recent.front().is_some_and(|&t| t + second <= now) {
+                recent.pop_front();
+            }
+            if recent.len() < GLOBAL_PER_SECOND {
+                recent.push_back(now);
+                return None;
+            }
+            (recent[0] + second - now).as_secs_f64()
+        };
+        self.record(method, path, body.clone(), 429);
+        let mut r = self.requests.lock().unwrap().last().cloned().unwrap();
+        r.body = json!({"sent": body, "answer": "over Discord's global 50 requests/s"});
+        self.refused.lock().unwrap().push(r);
+        Some(rate_limited(path, retry_after, true))
+    }
+
     /// Remembers a 429 just answered: its route (or, when `global`, every
     /// route) is limited for `retry_after` seconds from now.
     pub(crate) fn limit(&self, method: &Method, path: &str, retry_after: f64, global: bool) {
@@ -62,6 +105,10 @@ impl MockState {
 #[derive(Debug, Default)]
 pub struct Limits {
     pub(crate) global: Option<Instant>,
+    /// When the requests of the last second arrived (the global limit).
+    pub(crate) recent: std::collections::VecDeque<Instant>,
+    /// The global limit is not enforced (benchmarks of prepbot's own cost).
+    pub(crate) global_lifted: bool,
     pub(crate) routes: std::collections::HashMap<String, Instant>,
 }
 
@@ -90,7 +137,8 @@ fn rate_limited(path: &str, retry_after: f64, global: bool) -> Response {
     let mut headers = HeaderMap::new();
     let secs = retry_after.ceil().max(1.0) as u64;
     headers.insert("retry-after", HeaderValue::from(secs));
-    headers.insert("x-ratelimit-limit", HeaderValue::from(5));
+    let limit = if global { GLOBAL_PER_SECOND } else { 5 };
+    headers.insert("x-ratelimit-limit", HeaderValue::from(limit));
     headers.insert("x-ratelimit-remaining", HeaderValue::from(0));
     let reset_after = HeaderValue::from_str(&format!("{retry_after:.3}")).unwrap();
     headers.insert("x-ratelimit-reset-after", reset_after);

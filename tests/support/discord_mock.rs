@@ -7,7 +7,8 @@
 //! new one), and can be told to answer the next matching requests with a 429
 //! (with `retry_after` and the rate-limit headers) or a 500, one at a time or
 //! as a stretch; a route retried before its 429's `retry_after` has passed
-//! is refused (see `discord_limits.rs`).
+//! is refused, and so is a request over Discord's global 50 requests/s (see
+//! `discord_limits.rs`).
 //!
 //! The bot reaches it through serenity's `HttpBuilder::proxy(base_url)`, which
 //! rewrites `https://discord.com` to this server, and through the `ws://` URL
@@ -205,6 +206,13 @@ impl DiscordMock {
             .unwrap()
             .insert(name.to_owned(), bytes.to_vec());
         format!("{}/attachments/{name}", self.base_url())
+    }
+
+    /// Stops enforcing Discord's global 50 requests/s: for measuring
+    /// prepbot's own cost with pacing lifted, or a test that is about
+    /// something else and must be fast.
+    pub fn lift_global_limit(&self) {
+        self.state.limits.lock().unwrap().global_lifted = true;
     }
 
     /// Makes thread creation answer 403 Missing Permissions.

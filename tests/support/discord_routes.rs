@@ -65,6 +65,9 @@ pub async fn rest(
             None => StatusCode::NOT_FOUND.into_response(),
         };
     }
+    if let Some(over) = state.over_global(&method, &path, &body) {
+        return over;
+    }
     if let Some(too_early) = state.too_early(&method, &path, &body) {
         return too_early;
     }

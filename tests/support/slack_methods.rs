@@ -94,6 +94,24 @@ pub(crate) fn next_ts(s: &SlackState) -> String {
     format!("1700000000.{:06}", s.next_ts.fetch_add(1, Ordering::SeqCst))
 }
 
+/// Seconds to wait when a `chat.postMessage` to `body`'s channel is over
+/// Slack's one per second (after a burst of [`super::slack_mock::POST_BURST`]);
+/// `None` when it may go, and then it is counted.
+pub(crate) fn over_channel_limit(s: &SlackState, body: &Value) -> Option<u64> {
+    let channel = body["channel"].as_str().unwrap_or_default().to_owned();
+    let burst = super::slack_mock::POST_BURST;
+    let now = std::time::Instant::now();
+    let mut buckets = s.post_buckets.lock().unwrap();
+    let (tokens, at) = buckets.entry(channel).or_insert((burst, now));
+    *tokens = (*tokens + (now - *at).as_secs_f64()).min(burst);
+    *at = now;
+    if *tokens < 1.0 {
+        return Some(1);
+    }
+    *tokens -= 1.0;
+    None
+}
+
 pub(crate) fn channel_ok(s: &SlackState, body: &Value) -> Result<String, Outcome> {
     let channel = body["channel"].as_str().unwrap_or_default().to_owned();
     if let Some(e) = s.channel_errors.lock().unwrap().get(&channel) {

@@ -9,6 +9,11 @@
 //! refusal: dropping the mock with refusals fails the test, unless the test
 //! expects them. Every answer is `Content-Type: application/json`.
 //!
+//! `chat.postMessage` is held to Slack's documented special limit: one
+//! message per second per channel, short bursts allowed (modelled as a
+//! bucket of [`POST_BURST`] refilled at 1/s; Slack publishes no burst size),
+//! answered with HTTP 429 and `Retry-After` as Slack does.
+//!
 //! Tests can script faults (a 429 with `Retry-After`, an `ok:false` error,
 //! an answer lost after the call took effect) and channel errors
 //! (`not_in_channel`, `is_archived`, ...). Read methods, user groups and
@@ -36,6 +41,10 @@ pub const TRIGGER_LIFE: Duration = Duration::from_secs(3);
 /// How long a `response_url` lives, and how often it may be used.
 pub const RESPONSE_URL_LIFE: Duration = Duration::from_secs(30 * 60);
 pub const RESPONSE_URL_USES: u32 = 5;
+
+/// The burst of `chat.postMessage` calls one channel takes before Slack's
+/// one message per second applies.
+pub const POST_BURST: f64 = 5.0;
 
 /// One Web API call or `response_url` post the mock received.
 #[derive(Debug, Clone)]
@@ -83,6 +92,8 @@ pub struct SlackState {
     pub(crate) issued: Mutex<HashSet<String>>,
     /// channel → messages (`ts`, `text`, `blocks`, `thread_ts`), edits applied.
     pub(crate) messages: Mutex<HashMap<String, Vec<Value>>>,
+    /// channel → `chat.postMessage`'s bucket there (tokens, last refill).
+    pub(crate) post_buckets: Mutex<HashMap<String, (f64, Instant)>>,
     pub(crate) next_ts: AtomicU64,
     pub(crate) triggers: Mutex<HashMap<String, Instant>>,
     /// response_url id → (created, uses).
@@ -111,6 +122,7 @@ impl Default for SlackState {
             scopes: Mutex::new(super::slack_reads::manifest_scopes()),
             issued: Mutex::default(),
             messages: Mutex::default(),
+            post_buckets: Mutex::default(),
             next_ts: AtomicU64::new(1),
             triggers: Mutex::default(),
             urls: Mutex::default(),

@@ -84,6 +84,13 @@ pub async fn api(
         }
         _ => {}
     }
+    if method == "chat.postMessage" {
+        if let Some(secs) = super::slack_methods::over_channel_limit(&s, &body) {
+            s.record(&method, &body, token, Some("ratelimited".into()));
+            let limited = json!({"ok": false, "error": "ratelimited"});
+            return answer(StatusCode::TOO_MANY_REQUESTS, limited, Some(secs));
+        }
+    }
     let mut lose = false;
     let mut fail_after = false;
     match s.fault(&method) {

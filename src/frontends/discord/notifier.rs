@@ -12,7 +12,7 @@
 //! [`DeliveryError::Transient`], which delivery retries after a back-off:
 //! safe, because every request here can be repeated (posts carry an
 //! enforced nonce, a reveal is an edit). Every request also waits for a slot on this
-//! notifier's own [`Pacer`] (40/s by default), so a delivery that takes two
+//! notifier's own [`Pacer`] (48/s by default), so a delivery that takes two
 //! requests (post + thread) still keeps the process under Discord's global
 //! 50 requests/s.
 //!
@@ -40,7 +40,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Requests per second the notifier allows itself (Discord's global cap is 50).
-pub const DEFAULT_RATE: u32 = 40;
+pub const DEFAULT_RATE: u32 = crate::delivery::DEFAULT_RATE;
 /// How many recent messages a redelivery looks through for its own post.
 const LOOK_BACK: u32 = 50;
 
