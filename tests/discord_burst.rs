@@ -62,28 +62,29 @@ fn kind(r: &Recorded) -> u64 {
     r.body["type"].as_u64().unwrap_or(0)
 }
 
+/// Pushes the burst; every one is answered at once (4) or deferred (5),
+/// and its person sees a private leaderboard. Returns how many waited.
+async fn all_see_the_board(h: &Harness, all: &[Pushed]) -> usize {
+    let first = burst(h, all).await;
+    for (p, r) in all.iter().zip(&first) {
+        assert!(matches!(kind(r), 4 | 5), "{:#}", r.body);
+        let (private, text) = seen_text(h, p).await;
+        assert!(private && text.contains("Leaderboard"), "{text}");
+    }
+    assert!(h.mock.refused().is_empty(), "{:#?}", h.mock.refused());
+    let deferred = first.iter().filter(|r| kind(r) == 5).count();
+    eprintln!("{deferred} of {} waited for the gate", all.len());
+    deferred
+}
+
 #[sqlx::test]
 async fn clicks_beyond_the_gate_are_acknowledged_in_time_and_all_answered(pool: PgPool) {
     let h = Harness::start(pool, at(8, 0)).await;
+    let board = "400000000000000001";
     let clicks: Vec<_> = (0..BURST)
-        .map(|i| {
-            button(
-                "prepbot:lb:all:-:1",
-                "400000000000000001",
-                &member(i),
-                CHANNEL,
-            )
-        })
+        .map(|i| button("prepbot:lb:all:-:1", board, &member(i), CHANNEL))
         .collect();
-    let first = burst(&h, &clicks).await;
-    let deferred = first.iter().filter(|r| kind(r) == 5).count();
-    for (c, r) in clicks.iter().zip(&first) {
-        assert!(matches!(kind(r), 4 | 5), "{:#}", r.body);
-        let (private, text) = seen_text(&h, c).await;
-        assert!(private && text.contains("Leaderboard"), "{text}");
-    }
-    eprintln!("{deferred} of {} waited for the gate", clicks.len());
-    assert!(h.mock.refused().is_empty(), "{:#?}", h.mock.refused());
+    all_see_the_board(&h, &clicks).await;
     h.stop().await;
 }
 
@@ -93,19 +94,11 @@ async fn slash_commands_beyond_the_gate_are_acknowledged_in_time_and_all_answere
     let commands: Vec<_> = (0..BURST)
         .map(|i| slash("leaderboard", vec![], &member(i), CHANNEL))
         .collect();
-    let first = burst(&h, &commands).await;
-    let deferred = first.iter().filter(|r| kind(r) == 5).count();
+    let deferred = all_see_the_board(&h, &commands).await;
     assert!(
         deferred > 0,
         "none waited: the burst did not reach the gate"
     );
-    for (c, r) in commands.iter().zip(&first) {
-        assert!(matches!(kind(r), 4 | 5), "{:#}", r.body);
-        let (private, text) = seen_text(&h, c).await;
-        assert!(private && text.contains("Leaderboard"), "{text}");
-    }
-    eprintln!("{deferred} of {} waited for the gate", commands.len());
-    assert!(h.mock.refused().is_empty(), "{:#?}", h.mock.refused());
     h.stop().await;
 }
 

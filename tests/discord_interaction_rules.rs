@@ -15,6 +15,9 @@ fn pushed(mock: &DiscordMock, p: Pushed) -> Pushed {
     p
 }
 
+/// Builds a fresh interaction of one kind.
+type Make<'a> = Box<dyn Fn() -> Pushed + 'a>;
+
 async fn respond(mock: &DiscordMock, p: &Pushed, kind: u64, data: Value) -> u16 {
     let body = json!({"type": kind, "data": data});
     mock.send("POST", &p.callback_path(), body).await.0
@@ -34,7 +37,7 @@ async fn each_interaction_takes_only_the_response_types_discord_takes_for_it() {
         p.frame["d"]["message"] = json!({"id": "1", "flags": 64});
         p
     };
-    let cases: Vec<(&str, Box<dyn Fn() -> Pushed>, Vec<u64>)> = vec![
+    let cases: Vec<(&str, Make, Vec<u64>)> = vec![
         ("command", Box::new(command), vec![4, 5]),
         ("click", Box::new(click), vec![4, 5, 6, 7]),
         ("autocomplete", Box::new(typed), vec![8]),
