@@ -8,9 +8,15 @@
 //! beside the 50 MB target, then the process's peak (VmHWM):
 //! - the daily fan-out: 1,000 posts and threads at the production pace;
 //! - idle: 10 s after the fan-out, every server loaded;
+//! - the `/answer` burst: 1,000 members type `/answer` at once (slash
+//!   commands through the gateway), until each got its answer form or
+//!   120 s pass;
 //! - the answer burst: 1,000 members answer at once (modal submits through
 //!   the gateway), until every answer is saved or 120 s pass; it prints
 //!   how many were saved.
+//!
+//! Before each burst the process's peak (VmHWM) is reset (`clear_refs`), so
+//! each burst's own peak is printed; the overall peak is the largest.
 //!
 //! Needs PostgreSQL at `DATABASE_URL`; makes its own
 //! `prepbot_bench_footprint` database afresh. Under `cargo test` it runs
@@ -28,7 +34,7 @@ use prepbot::engine::Platform;
 use prepbot::storage::Store;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use support::discord_events::{button, modal, Member};
+use support::discord_events::{button, modal, slash, Member};
 use support::discord_mock::DiscordMock;
 use support::replicas::due_a_minute_ago;
 
@@ -89,6 +95,55 @@ fn report(phase: &str, mut mb: Vec<f64>, took: Duration) {
     );
 }
 
+/// Resets the process's peak resident set size (VmHWM) to its current
+/// size (Linux 4.0+, `clear_refs` value 5).
+fn reset_peak(pid: u32) {
+    if let Err(e) = std::fs::write(format!("/proc/{pid}/clear_refs"), "5") {
+        eprintln!("could not reset VmHWM: {e}");
+    }
+}
+
+/// Pushes `frames` through the gateway at once and samples until `done`
+/// (or `limit`); prints the phase and returns its peak (VmHWM) in MB.
+async fn burst<F: std::future::Future<Output = bool>>(
+    (mock, pid): (&DiscordMock, u32),
+    phase: &str,
+    frames: Vec<serde_json::Value>,
+    limit: Duration,
+    done: impl FnMut() -> F,
+) -> f64 {
+    reset_peak(pid);
+    let t = Instant::now();
+    let pushing = async {
+        for f in frames {
+            mock.push(f).await;
+        }
+    };
+    let ((), mb) = tokio::join!(pushing, sample(pid, limit, done));
+    report(phase, mb, t.elapsed());
+    rss_kb(pid, "VmHWM:") as f64 / 1024.0
+}
+
+/// `/answer` typed by one member in every server's channel.
+fn answer_commands(servers: usize) -> Vec<serde_json::Value> {
+    (0..servers)
+        .map(|i| {
+            let who = Member::new(630_000_000_000_000_000 + i as u64, &format!("s{i}"));
+            let mut p = slash("answer", vec![], &who, &channel(i));
+            p.frame["d"]["guild_id"] = serde_json::json!(guild(i));
+            p.frame
+        })
+        .collect()
+}
+
+/// How many answer forms (modal responses) the mock accepted.
+fn forms_opened(mock: &DiscordMock) -> usize {
+    mock.requests_to("POST", "/callback")
+        .iter()
+        .filter(|r| r.status < 300 && r.body["type"] == 9)
+        .count()
+}
+
 /// The answer text each channel's daily question takes.
 async fn answers(store: &Store) -> Vec<(i64, String, String, String)> {
     let bank = BankSource::Builtin.load().unwrap();
@@ -111,6 +166,30 @@ async fn answers(store: &Store) -> Vec<(i64, String, String, String)> {
                 _ => q.answer.replace('\n', " "),
             };
             (post, ch, g, text)
+        })
+        .collect()
+}
+
+/// Each channel's answer: its first option's button for choice questions,
+/// as a person would click, else the answer form submitted.
+async fn answer_frames(mock: &DiscordMock, store: &Store) -> Vec<serde_json::Value> {
+    let burst = answers(store).await;
+    burst
+        .iter()
+        .enumerate()
+        .map(|(i, (post, ch, g, text))| {
+            let who = Member::new(620_000_000_000_000_000 + i as u64, &format!("m{i}"));
+            let posted = mock.messages_in(ch).into_iter().next().unwrap_or_default();
+            let option = posted["components"].to_string();
+            let option = option
+                .split('"')
+                .find(|id| id.starts_with(&format!("prepbot:choose:{post}:")));
+            let mut p = match option {
+                Some(id) => button(id, posted["id"].as_str().unwrap_or("0"), &who, ch),
+                None => modal(&format!("prepbot:modal:{post}"), "answer", text, &who, ch),
+            };
+            p.frame["d"]["guild_id"] = serde_json::json!(g);
+            p.frame
         })
         .collect()
 }
@@ -164,46 +243,32 @@ async fn footprint(servers: usize, idle: Duration, burst_limit: Duration) {
     let t = Instant::now();
     let mb = sample(pid, idle, || async { false }).await;
     report(&format!("idle, {servers} servers loaded"), mb, t.elapsed());
-    let burst = answers(&store).await;
-    let n = burst.len();
-    let frames: Vec<_> = burst
-        .iter()
-        .enumerate()
-        .map(|(i, (post, ch, g, text))| {
-            let who = Member::new(620_000_000_000_000_000 + i as u64, &format!("m{i}"));
-            // Choice questions are answered with their first option's button,
-            // as a person would; the others with the answer modal.
-            let posted = mock.messages_in(ch).into_iter().next().unwrap_or_default();
-            let option = posted["components"].to_string();
-            let option = option
-                .split('"')
-                .find(|id| id.starts_with(&format!("prepbot:choose:{post}:")));
-            let mut p = match option {
-                Some(id) => button(id, posted["id"].as_str().unwrap_or("0"), &who, ch),
-                None => modal(&format!("prepbot:modal:{post}"), "answer", text, &who, ch),
-            };
-            p.frame["d"]["guild_id"] = serde_json::json!(g);
-            p.frame
-        })
-        .collect();
-    let t = Instant::now();
-    let pushing = async {
-        for f in frames {
-            mock.push(f).await;
-        }
-    };
-    let sampling = sample(pid, burst_limit, || async {
-        count(&store, "SELECT count(*) FROM answers").await >= n as i64
-    });
-    let ((), mb) = tokio::join!(pushing, sampling);
+    let settled = rss_kb(pid, "VmHWM:") as f64 / 1024.0;
+    let commands = burst(
+        (&mock, pid),
+        &format!("/answer burst: {servers} at once"),
+        answer_commands(servers),
+        burst_limit,
+        || async { forms_opened(&mock) >= servers },
+    )
+    .await;
+    let forms = forms_opened(&mock);
+    let frames = answer_frames(&mock, &store).await;
+    let n = frames.len();
+    let answers = burst(
+        (&mock, pid),
+        &format!("answer burst: {n} at once"),
+        frames,
+        burst_limit,
+        || async { count(&store, "SELECT count(*) FROM answers").await >= n as i64 },
+    )
+    .await;
     let saved = count(&store, "SELECT count(*) FROM answers").await;
-    report(&format!("answer burst: {n} at once"), mb, t.elapsed());
-    let hwm = rss_kb(pid, "VmHWM:") as f64 / 1024.0;
-    println!(
-        "peak (VmHWM): {hwm:.1} MB, {:.2}x the 50 MB target; answers saved {saved} of {n}; requests the mock refused: {}",
-        hwm / TARGET_MB,
-        mock.refused().len()
-    );
+    let refused = mock.refused().len();
+    println!("peak (VmHWM) of the fan-out and idle: {settled:.1} MB");
+    println!("peak (VmHWM) of the /answer burst: {commands:.1} MB, {:.2}x the 50 MB target; forms opened {forms} of {servers}", commands / TARGET_MB);
+    println!("peak (VmHWM) of the answer burst: {answers:.1} MB, {:.2}x the 50 MB target; answers saved {saved} of {n}", answers / TARGET_MB);
+    println!("requests the mock refused: {refused}");
     mock.expect_refusals();
     child.kill().await.ok();
 }

@@ -347,15 +347,14 @@ async fn an_attached_bank_file_is_validated_and_stored_for_the_server(pool: PgPo
     let good = bank_file();
     let url = h.mock.attach("mine.toml", good.as_bytes());
     let add = sub("add", vec![file("file", "mine.toml", &url, good.len())]);
-    let (_, done) = h
-        .interact_followup(&slash("questions", vec![add], &lead(), CHANNEL))
-        .await;
+    let cmd = slash("questions", vec![add], &lead(), CHANNEL);
+    let (_, done) = h.interact_followup(&cmd).await;
     assert!(
         text_of(&done).contains("Added 1 question(s)"),
         "{}",
         text_of(&done)
     );
-    assert!(is_ephemeral(&done));
+    assert!(is_private(&h.mock.seen(&cmd.token)[0]));
     assert_eq!(h.count("SELECT count(*) FROM custom_questions").await, 1);
 
     let bad = good.replace("difficulty = \"easy\"", "difficulty = \"trivial\"");

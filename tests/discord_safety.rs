@@ -129,26 +129,28 @@ async fn an_answer_that_fails_after_the_defer_apologises_by_editing_not_by_a_sec
 }
 
 #[sqlx::test]
-async fn a_slash_command_that_fails_after_the_defer_apologises_with_a_followup(pool: PgPool) {
+async fn a_slash_command_that_fails_after_the_defer_apologises_by_editing_its_reply(pool: PgPool) {
     let h = Harness::start(pool, at(8, 0)).await;
     // `/questions add` is deferred (it may run SQL); its reply then fails once.
     let url = h.mock.attach("empty.toml", b"");
     let options = vec![file("file", "empty.toml", &url, 0)];
     let cmd = slash("questions", vec![sub("add", options)], &lead(), CHANNEL);
-    let path = cmd.webhook_path();
-    h.mock.fail_next(Method::POST, &path, Fault::ServerError, 1);
+    let edit = format!("{}/messages/@original", cmd.webhook_path());
+    h.mock
+        .fail_next(Method::PATCH, &edit, Fault::ServerError, 1);
     let defer = h.interact(&cmd).await;
     assert_eq!(defer.body["type"], 5, "{:#}", defer.body);
     let apology = h
         .mock
-        .wait_until("the apology followup", || {
+        .wait_until("the apology", || {
             h.mock
-                .requests_to("POST", &path)
+                .requests_to("PATCH", &edit)
                 .into_iter()
-                .find(|r| r.status == 200 && r.path == path)
+                .find(|r| r.status == 200)
         })
         .await;
     assert!(text_of(&apology).contains("Sorry"), "{}", text_of(&apology));
+    assert!(is_private(&h.mock.seen(&cmd.token)[0]));
     assert_eq!(h.mock.requests_to("POST", &cmd.callback_path()).len(), 1);
     h.stop().await;
 }

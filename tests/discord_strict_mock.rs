@@ -15,21 +15,9 @@ use support::discord_lifecycle::{
 };
 use support::discord_mock::DiscordMock;
 
-async fn send(mock: &DiscordMock, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let url = format!("{}/api/v10{path}", mock.base_url());
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let r = reqwest::Client::new()
-        .request(method, url)
-        .json(&body)
-        .send()
-        .await
-        .expect("the mock answers");
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 async fn post(mock: &DiscordMock, body: Value) -> (u16, Value) {
-    send(mock, "POST", &format!("/channels/{CHANNEL}/messages"), body).await
+    mock.send("POST", &format!("/channels/{CHANNEL}/messages"), body)
+        .await
 }
 
 fn errors_at<'a>(answer: &'a Value, path: &str) -> &'a Value {
@@ -165,7 +153,7 @@ async fn modals_autocomplete_and_command_registration_are_held_to_their_limits()
     for (body, path) in cases {
         let p = slash("quiz", vec![], &who, CHANNEL);
         mock.state.pushed(&p.frame);
-        let (status, answer) = send(&mock, "POST", &p.callback_path(), body).await;
+        let (status, answer) = mock.send("POST", &p.callback_path(), body).await;
         assert_eq!((status, answer["code"].clone()), (400, json!(50035)));
         assert!(
             errors_at(&answer, path)["_errors"].is_array(),
@@ -178,7 +166,7 @@ async fn modals_autocomplete_and_command_registration_are_held_to_their_limits()
         (choices(1, ""), "data.choices.0.name"),
         (choices(1, &"x".repeat(101)), "data.choices.0.name"),
     ] {
-        let (status, answer) = send(&mock, "POST", "/interactions/1/t/callback", body).await;
+        let (status, answer) = mock.send("POST", "/interactions/1/t/callback", body).await;
         assert_eq!(status, 400);
         assert!(
             errors_at(&answer, path)["_errors"].is_array(),
@@ -214,20 +202,16 @@ async fn modals_autocomplete_and_command_registration_are_held_to_their_limits()
             "0.options",
         ),
     ] {
-        let (status, answer) = send(&mock, "PUT", path, body).await;
+        let (status, answer) = mock.send("PUT", path, body).await;
         assert_eq!(status, 400, "{at}");
         assert!(
             errors_at(&answer, at)["_errors"].is_array(),
             "{at}: {answer}"
         );
     }
-    let (status, _) = send(
-        &mock,
-        "PUT",
-        path,
-        command("réponse-ज्ञान_1", "d", json!([])),
-    )
-    .await;
+    let (status, _) = mock
+        .send("PUT", path, command("réponse-ज्ञान_1", "d", json!([])))
+        .await;
     assert_eq!(
         status, 200,
         "Discord's pattern takes any lowercase letter, digit, - and _"
@@ -245,27 +229,21 @@ async fn an_interaction_is_acknowledged_once_within_three_seconds_and_followed_u
     mock.state.pushed(&p.frame);
     let followup = |p: &support::discord_events::Pushed| p.webhook_path();
     assert_eq!(
-        send(&mock, "POST", &followup(&p), json!({"content": "early"}))
+        mock.send("POST", &followup(&p), json!({"content": "early"}))
             .await
             .1["code"],
         10015
     );
     assert_eq!(
-        send(&mock, "POST", &p.callback_path(), reply.clone())
-            .await
-            .0,
+        mock.send("POST", &p.callback_path(), reply.clone()).await.0,
         204
     );
-    let (status, again) = send(
-        &mock,
-        "POST",
-        &p.callback_path(),
-        json!({"type": 9, "data": {}}),
-    )
-    .await;
+    let (status, again) = mock
+        .send("POST", &p.callback_path(), json!({"type": 9, "data": {}}))
+        .await;
     assert_eq!((status, again["code"].clone()), (400, json!(40060)));
     assert_eq!(
-        send(&mock, "POST", &followup(&p), json!({"content": "more"}))
+        mock.send("POST", &followup(&p), json!({"content": "more"}))
             .await
             .0,
         200
@@ -279,9 +257,13 @@ async fn an_interaction_is_acknowledged_once_within_three_seconds_and_followed_u
     let late = slash("quiz", vec![], &who, CHANNEL);
     mock.state.pushed(&late.frame);
     tokio::time::sleep(Duration::from_millis(120)).await;
-    let (status, answer) = send(&mock, "POST", &late.callback_path(), reply.clone()).await;
+    let (status, answer) = mock
+        .send("POST", &late.callback_path(), reply.clone())
+        .await;
     assert_eq!((status, answer["code"].clone()), (404, json!(10062)));
-    let (status, answer) = send(&mock, "POST", &followup(&p), json!({"content": "late"})).await;
+    let (status, answer) = mock
+        .send("POST", &followup(&p), json!({"content": "late"}))
+        .await;
     assert_eq!((status, answer["code"].clone()), (401, json!(50027)));
     assert_eq!(mock.refused().len(), 4);
 }
@@ -300,36 +282,31 @@ async fn a_modal_answers_only_commands_and_clicks_and_update_message_only_compon
         mock.state.pushed(&p.frame);
     }
     assert_eq!(
-        send(
-            &mock,
-            "POST",
-            &submitted.callback_path(),
-            modal_reply.clone()
-        )
-        .await
-        .0,
-        400
-    );
-    assert_eq!(
-        send(&mock, "POST", &command.callback_path(), update.clone())
+        mock.send("POST", &submitted.callback_path(), modal_reply.clone())
             .await
             .0,
         400
     );
     assert_eq!(
-        send(&mock, "POST", &click.callback_path(), update).await.0,
+        mock.send("POST", &command.callback_path(), update.clone())
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        mock.send("POST", &click.callback_path(), update).await.0,
         204
     );
     let deferred = slash("quiz", vec![], &who, CHANNEL);
     mock.state.pushed(&deferred.frame);
     let defer = json!({"type": 5, "data": {"flags": 64}});
     assert_eq!(
-        send(&mock, "POST", &deferred.callback_path(), defer)
-            .await
-            .0,
+        mock.send("POST", &deferred.callback_path(), defer).await.0,
         204
     );
-    let (_, answer) = send(&mock, "POST", &deferred.callback_path(), modal_reply).await;
+    let (_, answer) = mock
+        .send("POST", &deferred.callback_path(), modal_reply)
+        .await;
     assert_eq!(answer["code"], 40060, "no modal after a defer");
     assert_eq!(mock.refused().len(), 3);
 }
@@ -347,7 +324,7 @@ async fn channels_answer_by_type_and_permission_and_refusals_count_as_invalid_re
     mock.add_channel("6", 0, ALL_NEEDED & !EMBED_LINKS);
     let mut answers = vec![];
     for c in ["1", "2", "3", "4", "5"] {
-        let (status, answer) = send(&mock, "POST", &at(c), msg.clone()).await;
+        let (status, answer) = mock.send("POST", &at(c), msg.clone()).await;
         answers.push((status, answer["code"].clone()));
     }
     assert_eq!(
@@ -360,7 +337,7 @@ async fn channels_answer_by_type_and_permission_and_refusals_count_as_invalid_re
             (400, json!(50008))
         ]
     );
-    let (status, m) = send(&mock, "POST", &at("6"), msg).await;
+    let (status, m) = mock.send("POST", &at("6"), msg).await;
     assert_eq!((status, m["content"].clone()), (200, json!("hi")));
     assert_eq!(
         m["embeds"],
@@ -368,10 +345,10 @@ async fn channels_answer_by_type_and_permission_and_refusals_count_as_invalid_re
         "embeds are dropped without Embed Links"
     );
     let thread = format!("/channels/6/messages/{}/threads", m["id"].as_str().unwrap());
-    let (status, answer) = send(&mock, "POST", &thread, json!({"name": "t"})).await;
+    let (status, answer) = mock.send("POST", &thread, json!({"name": "t"})).await;
     assert_eq!((status, answer["code"].clone()), (201, Value::Null));
     mock.add_channel("6", 0, ALL_NEEDED & !CREATE_PUBLIC_THREADS);
-    let (status, answer) = send(&mock, "POST", &thread, json!({"name": "t"})).await;
+    let (status, answer) = mock.send("POST", &thread, json!({"name": "t"})).await;
     assert_eq!((status, answer["code"].clone()), (403, json!(50013)));
     assert_eq!(
         mock.invalid_requests().len(),

@@ -6,6 +6,7 @@
 //! strings.
 
 use crate::bank::{Difficulty, Format, QuestionId, Topic};
+use crate::domain::reply::Visibility;
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 use std::fmt;
@@ -209,6 +210,21 @@ impl Command {
             ) | Command::Flags
                 | Command::Regrade { .. }
         ) || matches!(self, Command::Compete(c) if c.needs_admin())
+    }
+
+    /// Who will see this command's reply, known before it runs: a front end
+    /// that must acknowledge first (a queued Discord interaction) does so
+    /// with this visibility, and the engine replies with it. Announcements
+    /// (a round or a season starting) are public; everything else answers
+    /// the asker alone. An error is private whatever this says.
+    pub fn visibility(&self) -> Visibility {
+        match self {
+            Command::Compete(
+                CompeteCommand::Round(RoundCommand::Start { .. })
+                | CompeteCommand::Season(SeasonCommand::Start { .. }),
+            ) => Visibility::Public,
+            _ => Visibility::Private,
+        }
     }
 
     /// Whether being an admin changes what this command does, so a front

@@ -217,9 +217,15 @@ impl Engine {
             Command::Answer { text, .. } => Some(text.clone()),
             _ => None,
         };
+        // Decided before running, as a front end that acknowledged first
+        // promised (Command::visibility).
+        let visibility = command.visibility();
         match self.apply(actor, place, command).await {
             Ok(r) if matches!(r.reply.body, Body::AdminOnly) => (r, Outcome::UserError),
-            Ok(response) => (response, Outcome::Ok),
+            Ok(mut response) => {
+                response.reply.visibility = visibility;
+                (response, Outcome::Ok)
+            }
             Err(EngineError::User(msg)) => {
                 (Response::private(Body::Error(msg)), Outcome::UserError)
             }

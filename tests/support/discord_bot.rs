@@ -173,14 +173,18 @@ impl Harness {
         (first, done)
     }
 
-    /// Pushes a slash command whose answer is deferred (poise finishes it
-    /// with followups); returns the defer and the first followup.
+    /// Pushes a slash command whose answer is deferred; returns the defer
+    /// and what finishes it (the `@original` edit, or a first followup,
+    /// which replaces the "thinking" message too).
     pub async fn interact_followup(&self, p: &Pushed) -> (Recorded, Recorded) {
         let first = self.interact(p).await;
         let path = p.webhook_path();
+        let edit = format!("{path}/messages/@original");
         let done = self
             .mock
-            .wait_for("the followup", |r| r.method == "POST" && r.path == path)
+            .wait_for("the deferred answer", |r| {
+                (r.method == "POST" && r.path == path) || (r.method == "PATCH" && r.path == edit)
+            })
             .await;
         (first, done)
     }
@@ -279,6 +283,11 @@ pub fn is_ephemeral(r: &Recorded) -> bool {
         .or_else(|| r.body["flags"].as_u64())
         .unwrap_or(0);
     flags & 64 != 0
+}
+
+/// Whether a message the person sees ([`DiscordMock::seen`]) is ephemeral.
+pub fn is_private(seen: &Value) -> bool {
+    seen["flags"].as_u64().unwrap_or(0) & 64 != 0
 }
 
 /// The post id in a question embed's title, e.g. "Daily question #3".

@@ -10,8 +10,18 @@
 //! - a followup or `@original` edit before any initial response (404, 10015
 //!   "Unknown Webhook") or after the token's 15 minutes (401, 50027
 //!   "Invalid Webhook Token");
-//! - a modal (type 9) in reply to a modal submit, and an UPDATE_MESSAGE
-//!   (type 7) in reply to anything but a component click: 400, 50035;
+//! - `@original` when there is none (the response was a modal or
+//!   autocomplete choices) or it was deleted: 404, 10008 "Unknown Message";
+//! - a response type the interaction does not take (400, 50035): a command
+//!   takes 4, 5 and 9; a component 4 to 7 and 9; autocomplete only 8; a
+//!   modal submit 4 and 5, and 6 or 7 only when the form was opened from a
+//!   message's button (there is no message to update otherwise).
+//!
+//! It also keeps what the person sees ([`MockState::seen`]): a deferred
+//! reply's visibility is fixed by the deferral (an edit cannot change the
+//! ephemeral flag, and the first followup replaces the "thinking" message
+//! with the deferral's visibility, as Discord does); after a deferred or
+//! immediate update, `@original` is the clicked message.
 //! - in a channel: 404 10003 when unknown, 403 50001 without View Channel,
 //!   403 50013 without Send Messages, 400 50008 in a forum or category or
 //!   voice channel, 403 50013 for a thread without Create Public Threads;
@@ -33,6 +43,28 @@ pub struct Pending {
     pub at: Instant,
     /// The type of the accepted initial response.
     pub answered: Option<u64>,
+    /// The flags of the message the interaction came from (a button's
+    /// message, or the message whose button opened the form).
+    pub message_flags: Option<u64>,
+    /// The interaction's `@original` message.
+    pub original: Original,
+    /// The messages the response and followups made, as shown (flags as
+    /// Discord applies them); `@original` edits replace their message.
+    pub seen: Vec<Value>,
+    /// Where `@original` is in `seen`, once it is a message there.
+    pub slot: Option<usize>,
+}
+
+/// The state of an interaction's `@original` message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Original {
+    /// Not answered yet, or answered with a modal or autocomplete choices.
+    None,
+    /// A deferred reply, "thinking", with the deferral's flags.
+    Loading(u64),
+    /// A message with these flags (at `seen[0]`, or the clicked message).
+    Shown(u64),
+    Deleted,
 }
 
 /// How long things live, shortened in tests.
@@ -74,6 +106,17 @@ pub const ALL_NEEDED: u64 = VIEW_CHANNEL
     | CREATE_PUBLIC_THREADS
     | SEND_MESSAGES_IN_THREADS;
 
+/// Whether Discord takes response type `response` for an interaction of
+/// type `kind` (`from_message`: a modal submit whose form a message's
+/// button opened).
+fn allowed(kind: u64, from_message: bool, response: u64) -> bool {
+    match (kind, response) {
+        (2, 4 | 5 | 9) | (3, 4..=7 | 9) | (4, 8) | (5, 4 | 5) => true,
+        (5, 6 | 7) => from_message,
+        _ => false,
+    }
+}
+
 /// A refusal: status and Discord's body.
 pub type Refusal = (u16, Value);
 
@@ -101,6 +144,10 @@ impl MockState {
                 .to_owned(),
             at: Instant::now(),
             answered: None,
+            message_flags: d.get("message").map(|m| m["flags"].as_u64().unwrap_or(0)),
+            original: Original::None,
+            seen: vec![],
+            slot: None,
         };
         self.interactions
             .lock()
@@ -125,17 +172,22 @@ impl MockState {
             return Some(error(404, 10062, "Unknown interaction"));
         }
         let kind = body["type"].as_u64().unwrap_or(0);
-        let invalid = match kind {
-            9 => p.kind == 5 || p.kind == 4,
-            6 | 7 => p.kind != 3 && p.kind != 5,
-            8 => p.kind != 4,
-            _ => p.kind == 4,
-        };
-        if invalid {
+        if !allowed(p.kind, p.message_flags.is_some(), kind) {
             let body = json!({"code": 50035, "message": "Invalid Form Body",
                 "errors": {"type": {"_errors": [{"code": "INTERACTION_RESPONSE_TYPE_INVALID",
                     "message": format!("Interaction response type {kind} is not valid for interaction type {}", p.kind)}]}}});
             return Some((400, body));
+        }
+        let flags = body["data"]["flags"].as_u64().unwrap_or(0);
+        p.original = match kind {
+            4 => Original::Shown(flags),
+            5 => Original::Loading(flags),
+            6 | 7 => Original::Shown(p.message_flags.unwrap_or(0)),
+            _ => Original::None,
+        };
+        if let (4 | 7, Original::Shown(flags)) = (kind, p.original) {
+            p.seen.push(json!({"flags": flags, "data": body["data"]}));
+            p.slot = Some(p.seen.len() - 1);
         }
         p.answered = Some(kind);
         None
@@ -150,7 +202,9 @@ impl MockState {
         (!p.channel.is_empty()).then(|| p.channel.clone())
     }
 
-    pub(crate) fn webhook(&self, token: &str) -> Option<Refusal> {
+    /// Checks a followup (`message` None) or a request on a message of
+    /// the interaction under `token`.
+    pub(crate) fn webhook(&self, token: &str, message: Option<&str>) -> Option<Refusal> {
         let limit = self.lifetimes.lock().unwrap().token;
         let all = self.interactions.lock().unwrap();
         let p = all.values().find(|p| p.token == token)?;
@@ -160,7 +214,64 @@ impl MockState {
         if p.at.elapsed() > limit {
             return Some(error(401, 50027, "Invalid Webhook Token"));
         }
+        let gone = matches!(p.original, Original::None | Original::Deleted);
+        if message == Some("@original") && gone {
+            return Some(error(404, 10008, "Unknown Message"));
+        }
         None
+    }
+
+    /// Applies an accepted followup (`message` None) or `@original`
+    /// request to what the person sees; `m` (the message the mock answers
+    /// with) gets the flags Discord gives it.
+    pub(crate) fn delivered(
+        &self,
+        token: &str,
+        method: &str,
+        message: Option<&str>,
+        m: &mut Value,
+    ) {
+        let mut all = self.interactions.lock().unwrap();
+        let Some(p) = all.values_mut().find(|p| p.token == token) else {
+            return;
+        };
+        let original = message == Some("@original");
+        let flags = match (original, p.original) {
+            // The first followup replaces the "thinking" message, keeping
+            // the deferral's visibility; an edit cannot change it either.
+            (_, Original::Loading(f)) | (true, Original::Shown(f)) => f,
+            _ => m["flags"].as_u64().unwrap_or(0),
+        };
+        m["flags"] = json!(flags);
+        let shown = json!({"flags": flags, "data": m.clone()});
+        let replaces = original || matches!(p.original, Original::Loading(_));
+        match (method, p.slot) {
+            ("GET", _) => {}
+            ("DELETE", Some(i)) if original => {
+                p.seen[i] = Value::Null;
+                p.slot = None;
+                p.original = Original::Deleted;
+            }
+            ("DELETE", None) if original => p.original = Original::Deleted,
+            (_, Some(i)) if replaces => p.seen[i] = shown,
+            _ => {
+                p.seen.push(shown);
+                if replaces {
+                    p.slot = Some(p.seen.len() - 1);
+                    p.original = Original::Shown(flags);
+                }
+            }
+        }
+    }
+
+    /// What the person who sent the interaction under `token` sees: each
+    /// message as `{"flags": .., "data": ..}`, `@original` first.
+    pub fn seen(&self, token: &str) -> Vec<Value> {
+        let all = self.interactions.lock().unwrap();
+        all.values()
+            .find(|p| p.token == token)
+            .map(|p| p.seen.iter().filter(|m| !m.is_null()).cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Whether the bot may read `channel`'s earlier messages (unregistered

@@ -227,6 +227,27 @@ impl DiscordMock {
         self.state.nonces.lock().unwrap().clear();
     }
 
+    /// What the person who sent the interaction under `token` sees: each
+    /// message as `{"flags": .., "data": ..}`, its `@original` first.
+    pub fn seen(&self, token: &str) -> Vec<Value> {
+        self.state.seen(token)
+    }
+
+    /// Sends a raw request to the mock, as the bot would; its status and
+    /// JSON answer (for tests of the mock's own rules).
+    pub async fn send(&self, method: &str, path: &str, body: Value) -> (u16, Value) {
+        let url = format!("{}/api/v10{path}", self.base_url());
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let r = reqwest::Client::new()
+            .request(method, url)
+            .json(&body)
+            .send()
+            .await
+            .expect("the mock answers");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
     /// Requests refused because real Discord would refuse them.
     pub fn refused(&self) -> Vec<Recorded> {
         self.state.refused.lock().unwrap().clone()

@@ -138,9 +138,16 @@ fn check(
                 None
             }
         }
-        ("POST", ["webhooks", _, token]) | ("PATCH", ["webhooks", _, token, "messages", _]) => {
+        ("POST", ["webhooks", _, token]) => {
             rules::message(&body, "", &mut v);
-            state.webhook(token)
+            state.webhook(token, None)
+        }
+        ("PATCH", ["webhooks", _, token, "messages", id]) => {
+            rules::message(&body, "", &mut v);
+            state.webhook(token, Some(id))
+        }
+        ("GET" | "DELETE", ["webhooks", _, token, "messages", id]) => {
+            state.webhook(token, Some(id))
         }
         ("PUT" | "DELETE", ["guilds", guild, "members", user, "roles", role]) => {
             if let Some((status, answer, mistake)) =
@@ -213,11 +220,16 @@ fn route(
         // A follow-up is a message in the interaction's channel; "0" is no
         // snowflake, and serenity rightly refuses to parse it.
         ("POST", ["webhooks", _, token])
-        | ("PATCH" | "GET", ["webhooks", _, token, "messages", _]) => {
+        | ("PATCH" | "GET" | "DELETE", ["webhooks", _, token, "messages", _]) => {
             let channel = state
                 .channel_of_token(token)
                 .unwrap_or_else(|| super::discord_events::CHANNEL.to_owned());
-            (StatusCode::OK, Some(message(state, &channel, body, None)))
+            let mut m = message(state, &channel, body, None);
+            state.delivered(token, method.as_str(), seg.get(4).copied(), &mut m);
+            match method.as_str() {
+                "DELETE" => (StatusCode::NO_CONTENT, None),
+                _ => (StatusCode::OK, Some(m)),
+            }
         }
         ("DELETE", ["webhooks", ..]) => (StatusCode::NO_CONTENT, None),
         ("POST", ["channels", channel, "messages"]) => {

@@ -312,3 +312,22 @@ fn being_an_admin_matters_to_reveal_but_does_not_gate_it() {
     assert!(parse("/daily pause").unwrap().admin_matters());
     assert!(!parse("/quiz").unwrap().admin_matters());
 }
+
+#[test]
+fn only_a_round_or_season_starting_is_announced_publicly() {
+    let seen = |line: &str| parse(line).unwrap().visibility();
+    assert_eq!(seen("/round start"), Visibility::Public);
+    assert_eq!(
+        seen("/season start name:Q1 ends:2027-01-01"),
+        Visibility::Public
+    );
+    for private in [
+        "/leaderboard",
+        "/quiz",
+        "/round status",
+        "/season status",
+        "/streak",
+    ] {
+        assert_eq!(seen(private), Visibility::Private, "{private}");
+    }
+}

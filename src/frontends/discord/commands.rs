@@ -8,7 +8,7 @@ use crate::bank::{Difficulty, Format};
 use crate::domain::command::{
     build, Command, CompeteCommand, FairBoard, ParseError, Period, QuizFilter, ACCURACY_MIN,
 };
-use poise::serenity_prelude::{AutocompleteChoice, CreateInteractionResponse, User};
+use poise::serenity_prelude::{AutocompleteChoice, User};
 
 /// `/quiz` difficulty choices.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -145,18 +145,7 @@ pub async fn answer(
     #[min = 1]
     question: Option<i64>,
 ) -> Result<(), Error> {
-    let poise::Context::Application(app) = ctx else {
-        return Ok(());
-    };
-    let modal = render::answer_modal(question, None);
-    app.interaction
-        .create_response(
-            ctx.serenity_context(),
-            CreateInteractionResponse::Modal(modal),
-        )
-        .await?;
-    app.has_sent_initial_response
-        .store(true, std::sync::atomic::Ordering::SeqCst);
+    shim::open_form(ctx, render::answer_modal(question, None));
     Ok(())
 }
 

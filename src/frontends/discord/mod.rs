@@ -8,6 +8,8 @@
 //!   question cannot be posted.
 //! - [`interactions`]: buttons, selects and modals (their `custom_id`s are
 //!   the core's [`crate::domain::action::ActionId`]s).
+//! - [`gate`]: every interaction (slash command, button, modal) runs in a
+//!   task of its own behind a bounded gate, acknowledged first if it waits.
 //! - [`widgets`], [`render`]: the view model mapped onto embeds and
 //!   components, split into messages within Discord's limits.
 //! - [`notifier`]: the delivery router's `Notifier` for Discord (daily
@@ -61,6 +63,7 @@ pub mod answers;
 pub mod channels;
 pub mod commands;
 pub mod compete;
+pub mod gate;
 pub mod interactions;
 pub mod notifier;
 pub mod render;
@@ -143,7 +146,7 @@ pub const WORDS: Words = Words {
 
 /// What every command and interaction handler gets: the shared runner
 /// (engine, and delivery of command effects through the app's router), and
-/// the gate bounding how many buttons and modals are handled at once.
+/// the gate bounding how many interactions are handled at once.
 pub struct Data {
     pub runner: Runner,
     pub gate: Arc<tokio::sync::Semaphore>,
@@ -152,15 +155,15 @@ pub struct Data {
     pub acks: Arc<tokio::sync::Semaphore>,
 }
 
-/// Buttons and modals handled at once; the rest wait, acknowledged, holding
-/// only their parsed interaction. Four times the default database pool, so
+/// Interactions (slash commands, buttons, modals) handled at once; the rest
+/// wait, acknowledged, holding only their parsed interaction. Four times the default database pool, so
 /// replies go out while the next commands use the connections. Measured
 /// (docs/benchmarks.md, Footprint): without it, 1,000 simultaneous answers
 /// each held poise's ~30 KB dispatch future while waiting for a connection.
 pub const INTERACTIONS_AT_ONCE: usize = 32;
 
-/// Acknowledgements of queued interactions sent at once: 1,000 take about
-/// 1.6 s at 100 ms a round trip, inside Discord's 3 seconds.
+/// Acknowledgements of queued interactions (and answer forms) sent at once:
+/// 1,000 take about 1.6 s at 100 ms a round trip, inside Discord's 3 seconds.
 pub const ACKS_AT_ONCE: usize = 64;
 
 /// The notifier the application registers for Discord in its router.

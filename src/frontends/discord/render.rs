@@ -16,7 +16,7 @@ use crate::runner::Shown;
 use poise::serenity_prelude::{
     CreateActionRow, CreateAllowedMentions, CreateEmbed, CreateInputText,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
-    CreateModal, EditMessage, InputTextStyle,
+    CreateModal, EditInteractionResponse, EditMessage, InputTextStyle,
 };
 
 /// Longest embed description.
@@ -189,6 +189,16 @@ impl Outgoing {
             .embeds(self.embeds)
             .components(self.components)
             .ephemeral(self.ephemeral)
+            .allowed_mentions(no_pings())
+    }
+
+    /// For editing the interaction's `@original` (a deferred reply, or the
+    /// clicked message after a deferred update).
+    pub fn into_original(self) -> EditInteractionResponse {
+        EditInteractionResponse::new()
+            .content(self.content.unwrap_or_default())
+            .embeds(self.embeds)
+            .components(self.components)
             .allowed_mentions(no_pings())
     }
 

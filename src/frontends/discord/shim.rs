@@ -1,14 +1,16 @@
 //! What every slash command shares: who is asking and where ([`Actor`],
-//! [`Place`]), and poise's [`Surface`] for the shared [`crate::runner`]. A
-//! command is then a shim: build the [`Command`] through the domain's
-//! constructors, call [`run`], done.
+//! [`Place`]), and the hand-over to the [`super::gate`]. A command is then a
+//! shim: build the [`Command`] through the domain's constructors, call
+//! [`run`], done. The command runs in a task of its own, so poise's
+//! dispatch ends as soon as the options are read.
 
-use super::{render, Data, Error};
+use super::gate::{self, Ack, Job, Pass};
+use super::{Data, Error};
 use crate::domain::command::{Command, ParseError};
+use crate::domain::reply::Visibility;
 use crate::engine::{Actor, Place, Platform};
-use crate::runner::{Shown, Surface};
-use async_trait::async_trait;
-use poise::serenity_prelude::{ChannelId, GuildId, Member, User};
+use poise::serenity_prelude::{ChannelId, CreateModal, GuildId, Member, User};
+use std::sync::atomic::Ordering;
 
 /// The poise context every command gets.
 pub type Ctx<'a> = poise::Context<'a, Data, Error>;
@@ -53,52 +55,51 @@ pub fn who_and_where(ctx: Ctx<'_>) -> (Actor, Place) {
     )
 }
 
-/// A slash command's replies: poise's defer and send (the first message is
-/// the interaction response, or the edit of the deferred one; the rest are
-/// followups, which poise handles).
-struct Slash<'a>(Ctx<'a>);
-
-#[async_trait]
-impl Surface for Slash<'_> {
-    async fn defer(&mut self) -> anyhow::Result<()> {
-        self.0.defer_ephemeral().await?;
-        Ok(())
-    }
-
-    async fn show(&mut self, shown: Shown) -> anyhow::Result<()> {
-        for out in render::shown(&shown) {
-            self.0.send(out.into_reply()).await?;
-        }
-        Ok(())
-    }
-}
-
 /// The shim: a command built by the domain's constructors (or the reason it
-/// could not be), run by the shared runner.
+/// could not be), handed to the gate, which runs it with the shared runner.
 pub async fn run(ctx: Ctx<'_>, command: Result<Command, ParseError>) -> Result<(), Error> {
     run_in(ctx, None, command).await
 }
 
-/// [`run`], for a channel named in the options (default: this one).
+/// [`run`], for a channel named in the options (default: this one). Returns
+/// at once: the command runs in a task of its own, acknowledged first as
+/// its reply will be seen ([`Command::visibility`]) if it must wait.
 #[tracing::instrument(skip_all, fields(command = %ctx.command().qualified_name))]
 pub async fn run_in(
     ctx: Ctx<'_>,
     channel: Option<ChannelId>,
     command: Result<Command, ParseError>,
 ) -> Result<(), Error> {
-    let runner = &ctx.data().runner;
-    let mut surface = Slash(ctx);
-    match command {
-        Ok(command) => {
-            let (actor, mut place) = who_and_where(ctx);
-            if let Some(c) = channel {
-                place.channel = c.to_string();
-            }
-            runner.run(&actor, &place, command, &mut surface).await?;
-        }
-        Err(why) => runner.refuse(&mut surface, &why.0).await?,
+    let (actor, mut place) = who_and_where(ctx);
+    if let Some(c) = channel {
+        place.channel = c.to_string();
     }
+    let seen = command
+        .as_ref()
+        .map_or(Visibility::Private, Command::visibility);
+    let who = Box::new((actor, place));
+    hand_over(ctx, Ack::Reply(seen), Job::Command { who, command });
     Ok(())
+}
+
+/// Opens `form` as the interaction's response, through the gate (the
+/// request in flight is bounded like the acknowledgements).
+pub fn open_form(ctx: Ctx<'_>, form: CreateModal) {
+    hand_over(ctx, Ack::Form, Job::Form(Box::new(form)));
+}
+
+/// Gives the interaction to the gate; poise must not answer it any more.
+fn hand_over(ctx: Ctx<'_>, ack: Ack, job: Job) {
+    let poise::Context::Application(app) = ctx else {
+        return;
+    };
+    let pass = Pass {
+        id: app.interaction.id,
+        token: app.interaction.token.clone(),
+        ack,
+        deferred: app.has_sent_initial_response.swap(true, Ordering::SeqCst),
+    };
+    gate::admit(ctx.serenity_context(), ctx.data(), pass, job);
 }
 
 /// Refuses privately with `message` (input poise could not read).
