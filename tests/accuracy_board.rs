@@ -111,22 +111,32 @@ async fn assert_boards_match(store: &Store, pool: &PgPool, after: &str) {
                         .unwrap();
                     let got = (top.iter().map(shown).collect(), me.as_ref().map(shown));
                     let want = expected(pool, (from, to), min, viewer, limit).await;
-                    assert_eq!(got, want, "{scope} min:{min} viewer {viewer} limit {limit} after {after}");
+                    assert_eq!(
+                        got, want,
+                        "{scope} min:{min} viewer {viewer} limit {limit} after {after}"
+                    );
                     compared += got.0.len();
                 }
             }
         }
     }
-    assert!(compared > 1000, "enough rows compared after {after}: {compared}");
+    assert!(
+        compared > 1000,
+        "enough rows compared after {after}: {compared}"
+    );
 }
 
 /// `accuracy_counts` equals a rebuild from `accuracy_totals`.
 async fn assert_counts_rebuilt(pool: &PgPool, after: &str) {
     let q = |sql: &'static str| sqlx::query_as::<_, (String, i64, i64, i64)>(sql).fetch_all(pool);
-    let kept = q("SELECT scope, answers, correct, sum(members)::bigint FROM accuracy_counts
-                  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
-    let rebuilt = q("SELECT scope, answers, correct, count(*) FROM accuracy_totals
-                     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+    let kept = q(
+        "SELECT scope, answers, correct, sum(members)::bigint FROM accuracy_counts
+                  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    );
+    let rebuilt = q(
+        "SELECT scope, answers, correct, count(*) FROM accuracy_totals
+                     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    );
     let (kept, rebuilt) = tokio::try_join!(kept, rebuilt).unwrap();
     assert_eq!(kept, rebuilt, "accuracy counts after {after}");
     let empty: i64 = sqlx::query_scalar("SELECT count(*) FROM accuracy_counts WHERE members <= 0")
