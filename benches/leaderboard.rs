@@ -1,7 +1,7 @@
 //! Leaderboard replies for one guild with 100,000 members and 5,000,000
 //! point events (issue 15), plus the season board, the team boards and the
-//! accuracy board over 5,000,000 answers (issue 14), each beside the query
-//! it replaced ("before"), timed in the same run. Needs PostgreSQL: BENCH_DATABASE_URL (default: a
+//! accuracy board over 5,000,000 answers (issues 14 and 15), each beside
+//! the query it replaced ("before"), timed in the same run. Needs PostgreSQL: BENCH_DATABASE_URL (default: a
 //! `prepbot_bench_5m` database on the local server, created and seeded once,
 //! in about a minute, with `generate_series`).
 //!
@@ -71,7 +71,7 @@ async fn seeded_store(size: &Size) -> Store {
 /// The guild, channel, members, one post and answer the events point at,
 /// ten teams holding every member, and season 1 (started 2026-11-04).
 const BASE: &[&str] = &[
-    "TRUNCATE guilds, point_events, board_counts, team_totals, team_sizes CASCADE",
+    "TRUNCATE guilds, point_events, board_counts, team_totals, team_sizes, accuracy_counts CASCADE",
     "ALTER SEQUENCE point_events_id_seq RESTART",
     "INSERT INTO guilds (id, platform, external_id) VALUES (1, 'bench', 'g')",
     "INSERT INTO channels (id, guild_id, external_id) VALUES (1, 1, 'c')",
@@ -127,6 +127,10 @@ const DERIVED: &[&str] = &[
      FROM answers a, LATERAL unnest(ARRAY['all', 'w:' || date_trunc('week', a.local_day)::date,
                                           'm:' || date_trunc('month', a.local_day)::date]) AS s(scope)
      WHERE a.verdict IS NOT NULL AND a.counting <> 'practice' GROUP BY 1, 2, 3",
+    // Migration 0013's trigger on accuracy_totals.
+    "INSERT INTO accuracy_counts (guild_id, scope, answers, correct, shard, members)
+     SELECT guild_id, scope, answers, correct, accuracy_counts_shard(answers, member_id), count(*)
+     FROM accuracy_totals GROUP BY 1, 2, 3, 4, 5",
 ];
 
 /// The team board before migration 0012: every member joined to their
@@ -152,6 +156,22 @@ const ACCURACY_BEFORE: &str = "WITH a AS (
            FROM a)
      SELECT r.rank, m.display_name, r.correct, r.answers, r.member_id
      FROM r JOIN members m ON m.id = r.member_id WHERE r.n <= 10 OR r.member_id = $4 ORDER BY r.n";
+
+/// The accuracy board of migration 0012 ($3 = min 3, $4 = 10 rows): the
+/// top walks the share index and each rank counts the members above.
+const ACCURACY_COUNTED: &str = "WITH top AS (
+        SELECT member_id, correct, answers FROM accuracy_totals
+        WHERE guild_id = $1 AND scope = $2 AND answers >= 3
+        ORDER BY (correct::float8 / greatest(answers, 1)) DESC, answers DESC, member_id LIMIT 10),
+     mine AS (SELECT member_id, correct, answers FROM accuracy_totals
+              WHERE guild_id = $1 AND scope = $2 AND member_id = $3 AND answers >= 3),
+     r AS (SELECT * FROM top UNION SELECT * FROM mine)
+     SELECT 1 + (SELECT count(*) FROM accuracy_totals o
+                 WHERE o.guild_id = $1 AND o.scope = $2 AND o.answers >= 3
+                   AND (o.correct::float8 / greatest(o.answers, 1)) > (r.correct::float8 / greatest(r.answers, 1)))::bigint,
+            m.display_name, r.correct, r.answers, r.member_id
+     FROM r JOIN members m ON m.id = r.member_id
+     ORDER BY (r.correct::float8 / greatest(r.answers, 1)) DESC, r.answers DESC, r.member_id";
 
 /// The same six boards per point that the engine maintains
 /// (domain::boards::scopes_for), plus the season board from its start.
@@ -354,11 +374,13 @@ async fn before_teams(store: &Store, scope: &str) {
         .unwrap();
 }
 
-/// The accuracy board from `accuracy_totals` (min 3), beside the
-/// aggregate it replaced (timed fewer times: it takes seconds).
+/// The accuracy board (min 3) from `accuracy_counts`, beside migration
+/// 0012's count of the members above and the aggregate it replaced (timed
+/// fewer times: it takes seconds).
 async fn accuracy_boards(store: &Store, me: i64, runs: usize) {
     let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2026, m, d);
     for (name, scope, range) in [
+        ("this week", "w:2026-11-23", (day(11, 23), day(11, 30))),
         ("this month", "m:2026-11-01", (day(11, 1), day(12, 1))),
         ("all time", "all", (None, None)),
     ] {
@@ -367,6 +389,17 @@ async fn accuracy_boards(store: &Store, me: i64, runs: usize) {
         })
         .await;
         report(&format!("accuracy, {name}"), t);
+        let t = time(runs, || async move {
+            sqlx::query(ACCURACY_COUNTED)
+                .bind(1_i64)
+                .bind(scope)
+                .bind(me)
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        })
+        .await;
+        report(&format!("accuracy, {name}, before (count, 0012)"), t);
         let t = time(runs.min(10), || async move {
             sqlx::query(ACCURACY_BEFORE)
                 .bind(1_i64)

@@ -3,7 +3,8 @@
 //! Most improved compares two `board_totals` scopes (this period and the
 //! one before), so it is two index walks; accuracy reads the running
 //! counts of scored and right answers per member and board that a trigger
-//! on `answers` keeps in `accuracy_totals` (migration 0012).
+//! on `answers` keeps in `accuracy_totals` (migration 0012), and how many
+//! members hold each pair of counts, in `accuracy_counts` (migration 0013).
 
 use super::seasons::SHOWN_NAME;
 use super::{Ctx, Store, StoreError};
@@ -25,8 +26,16 @@ pub struct AnswerSetting {
     pub tz: Option<String>,
 }
 
-/// The share right, exactly as `accuracy_totals_rank` indexes it.
+/// The share right, exactly as `accuracy_totals_rank` indexes it: every
+/// comparison of shares uses this one expression, so equal pairs tie.
 const RATIO: &str = "(correct::float8 / greatest(answers, 1))";
+
+/// [`RATIO`] of the row aliased `alias`.
+fn ratio_of(alias: &str) -> String {
+    RATIO
+        .replace("correct", &format!("{alias}.correct"))
+        .replace("answers", &format!("{alias}.answers"))
+}
 
 fn split(rows: Vec<Row>, viewer: i64, limit: i64) -> (Vec<FairRow>, Option<FairRow>) {
     let row = |(rank, name, value, of, _): Row| FairRow {
@@ -74,9 +83,12 @@ impl Store {
     }
 
     /// Members with at least `min` scored answers on board `scope` (`all`,
-    /// `w:MONDAY` or `m:FIRST`), ranked by share right, from the running
-    /// counts in `accuracy_totals`: the page walks its ratio index, and a
-    /// rank counts the qualifying members with a higher share.
+    /// `w:MONDAY` or `m:FIRST`), ranked by share right. The top rows walk
+    /// `accuracy_totals_rank`; as they are the head of the board, their
+    /// ranks are counted among themselves. The viewer's rank is 1 + the
+    /// members in the `(answers, correct)` pairs with a higher share, summed
+    /// from `accuracy_counts` (kept by a trigger; migration 0013), so no
+    /// reply counts the members above one by one.
     pub async fn accuracy_board(
         &self,
         guild_id: i64,
@@ -90,21 +102,22 @@ impl Store {
                 SELECT member_id, correct, answers FROM accuracy_totals
                 WHERE guild_id = $1 AND scope = $2 AND answers >= $3
                 ORDER BY {RATIO} DESC, answers DESC, member_id LIMIT $4),
-             mine AS (SELECT member_id, correct, answers FROM accuracy_totals
-                      WHERE guild_id = $1 AND scope = $2 AND member_id = $5 AND answers >= $3),
-             r AS (SELECT * FROM top UNION SELECT * FROM mine)
-             SELECT 1 + (SELECT count(*) FROM accuracy_totals o
-                         WHERE o.guild_id = $1 AND o.scope = $2 AND o.answers >= $3
-                           AND {O_RATIO} > {R_RATIO})::bigint,
-                    {SHOWN_NAME}, r.correct, r.answers, r.member_id
+             mine AS (
+                SELECT 1 + (SELECT coalesce(sum(c.members), 0) FROM accuracy_counts c
+                            WHERE c.guild_id = $1 AND c.scope = $2 AND c.answers >= $3
+                              AND {C_RATIO} > {T_RATIO})::bigint,
+                       t.member_id, t.correct, t.answers
+                FROM accuracy_totals t
+                WHERE t.guild_id = $1 AND t.scope = $2 AND t.member_id = $5 AND t.answers >= $3
+                  AND NOT EXISTS (SELECT 1 FROM top WHERE top.member_id = $5)),
+             r AS (SELECT rank() OVER (ORDER BY {RATIO} DESC)::bigint AS rank, * FROM top
+                   UNION ALL SELECT * FROM mine)
+             SELECT r.rank, {SHOWN_NAME}, r.correct, r.answers, r.member_id
              FROM r JOIN members m ON m.id = r.member_id
              ORDER BY {R_RATIO} DESC, r.answers DESC, r.member_id",
-            O_RATIO = RATIO
-                .replace("correct", "o.correct")
-                .replace("answers", "o.answers"),
-            R_RATIO = RATIO
-                .replace("correct", "r.correct")
-                .replace("answers", "r.answers"),
+            C_RATIO = ratio_of("c"),
+            T_RATIO = ratio_of("t"),
+            R_RATIO = ratio_of("r"),
         ))
         .bind(guild_id)
         .bind(scope)

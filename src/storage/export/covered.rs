@@ -243,6 +243,9 @@ pub const NOT_SERVER_DATA: &[&str] = &[
     // inserts answers, board totals and team members.
     "accuracy_totals",
     "team_totals",
+    // Derived: its trigger (migration 0013) rebuilds it as the import's
+    // answers fill `accuracy_totals`.
+    "accuracy_counts",
     "team_sizes",
     "replicas",
     "slack_events",
