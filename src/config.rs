@@ -123,8 +123,8 @@ pub const SETTINGS: &[Setting] = &[
     ),
     Setting::new(
         "PREPBOT_FANOUT_RATE",
-        Some("40"),
-        "requests per second for the daily fan-out (Discord's global cap is 50)",
+        Some("48"),
+        "requests per second for the daily fan-out, shared by all replicas (Discord's global cap is 50)",
     ),
     Setting::new(
         "PREPBOT_LLM_URL",
