@@ -86,7 +86,7 @@ fn router(serve: &Serve, engine: &Engine) -> anyhow::Result<Router> {
     if let Some(config) = &serve.discord {
         router = router.with(
             crate::domain::platform::Platform::Discord,
-            crate::frontends::discord::notifier(config),
+            crate::frontends::discord::notifier(config, engine.store().clone()),
         );
     }
     #[cfg(feature = "slack")]

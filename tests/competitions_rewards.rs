@@ -24,28 +24,6 @@ fn on_discord(pool: PgPool, start: chrono::DateTime<chrono::Utc>) -> World {
     w
 }
 
-/// `(member, role, give)` of each role change among `effects`.
-fn roles(effects: &[Effect]) -> Vec<(String, String, bool)> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::SetRole {
-                member, role, give, ..
-            } => Some((member.clone(), role.clone(), *give)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// One scheduler tick whose deliveries all succeed.
-async fn tick(w: &World, platforms: &[Platform]) -> Vec<Effect> {
-    let effects = w.engine.run_due(platforms).await.unwrap();
-    for e in &effects {
-        w.engine.delivered(e, None).await.unwrap();
-    }
-    effects
-}
-
 async fn quiz_right(w: &World, who: &str, filter: &str) {
     let r = w.run(&member(who), &format!("/quiz {filter}")).await;
     let Body::Question(c) = &r.reply.body else {
@@ -83,14 +61,14 @@ async fn the_champion_reward_passes_from_last_weeks_winner_to_this_weeks_once_wi
     quiz_right(&w, "ana", "format:truefalse").await;
     // The week ends at Monday 00:00 UTC (the channel has no zone of its own).
     w.clock.set(utc(2026, 11, 29, 23, 59));
-    assert!(roles(&tick(&w, DISCORD).await).is_empty());
+    assert!(role_changes(&tick_delivered(&w, DISCORD).await).is_empty());
     w.clock.set(utc(2026, 11, 30, 0, 1));
     assert_eq!(
-        roles(&tick(&w, DISCORD).await),
+        role_changes(&tick_delivered(&w, DISCORD).await),
         [("u-ana".to_owned(), "700".to_owned(), true)]
     );
     assert_eq!(champions(&w).await, ["ana"]);
-    assert!(roles(&tick(&w, DISCORD).await).is_empty());
+    assert!(role_changes(&tick_delivered(&w, DISCORD).await).is_empty());
 
     // Ben wins the next week. Two schedulers tick at its end together.
     quiz_right(&w, "ben", "format:truefalse").await;
@@ -98,8 +76,8 @@ async fn the_champion_reward_passes_from_last_weeks_winner_to_this_weeks_once_wi
     w.clock.set(utc(2026, 12, 7, 0, 1));
     let other = World::with_clock(pool.clone(), w.clock.clone());
     let (a, b) = tokio::join!(w.engine.run_due(DISCORD), other.engine.run_due(DISCORD));
-    let mut moved = roles(&a.unwrap());
-    moved.extend(roles(&b.unwrap()));
+    let mut moved = role_changes(&a.unwrap());
+    moved.extend(role_changes(&b.unwrap()));
     moved.sort();
     assert_eq!(
         moved,
@@ -113,12 +91,12 @@ async fn the_champion_reward_passes_from_last_weeks_winner_to_this_weeks_once_wi
     // Neither was confirmed (the process died): a restarted process sends
     // both again after the claim lease, and nothing else.
     let restarted = World::with_clock(pool.clone(), w.clock.clone());
-    assert!(roles(&tick(&restarted, DISCORD).await).is_empty());
+    assert!(role_changes(&tick_delivered(&restarted, DISCORD).await).is_empty());
     w.clock.advance(chrono::Duration::minutes(3));
-    let mut again = roles(&tick(&restarted, DISCORD).await);
+    let mut again = role_changes(&tick_delivered(&restarted, DISCORD).await);
     again.sort();
     assert_eq!(again, moved);
-    assert!(roles(&tick(&restarted, DISCORD).await).is_empty());
+    assert!(role_changes(&tick_delivered(&restarted, DISCORD).await).is_empty());
     let ana = w.run(&member("ana"), "/stats").await;
     assert!(!text(&ana).contains("champion"), "{}", text(&ana));
     let ben = w.run(&member("ben"), "/stats").await;
@@ -134,7 +112,7 @@ async fn a_hidden_winner_is_not_named_champion_and_nobody_else_is_either(pool: P
     quiz_right(&w, "ben", "format:truefalse").await;
     w.run(&member("ana"), "/privacy hide").await;
     w.clock.set(utc(2026, 11, 30, 0, 1));
-    tick(&w, CONSOLE).await;
+    tick_delivered(&w, CONSOLE).await;
     assert!(champions(&w).await.is_empty());
     let r = w.run(&member("ben"), "/rewards").await;
     assert!(
@@ -160,7 +138,7 @@ async fn milestone_and_streak_rewards_are_granted_once_and_show_as_badges_on_boa
     // Three days of daily questions answered right on time.
     for day in 0..3 {
         w.clock.set(utc(2026, 11, 23 + day, 9, 5));
-        let effects = tick(&w, CONSOLE).await;
+        let effects = tick_delivered(&w, CONSOLE).await;
         let card = effects
             .iter()
             .find_map(|e| match e {
@@ -173,7 +151,7 @@ async fn milestone_and_streak_rewards_are_granted_once_and_show_as_badges_on_boa
             &format!("/answer {}", answer_to(&card, true)),
         )
         .await;
-        tick(&w, CONSOLE).await;
+        tick_delivered(&w, CONSOLE).await;
     }
     let held = || async {
         sqlx::query_as::<_, (String, i64)>(
@@ -199,7 +177,7 @@ async fn milestone_and_streak_rewards_are_granted_once_and_show_as_badges_on_boa
             .unwrap();
     // Later ticks change nothing: granted once.
     w.advance_hours(2);
-    tick(&w, CONSOLE).await;
+    tick_delivered(&w, CONSOLE).await;
     let after: Vec<chrono::DateTime<chrono::Utc>> =
         sqlx::query_scalar("SELECT since FROM member_rewards ORDER BY reward")
             .fetch_all(&pool)
@@ -236,7 +214,7 @@ async fn forget_me_removes_the_members_rewards_and_enqueues_their_role_removal(p
         .await);
     quiz_right(&w, "ana", "format:truefalse").await;
     assert_eq!(
-        roles(&tick(&w, DISCORD).await),
+        role_changes(&tick_delivered(&w, DISCORD).await),
         [("u-ana".to_owned(), "555".to_owned(), true)]
     );
     ok(&w.run(&member("ana"), "/forget me confirm:yes").await);
@@ -246,11 +224,11 @@ async fn forget_me_removes_the_members_rewards_and_enqueues_their_role_removal(p
         .unwrap();
     assert_eq!(left, 0);
     assert_eq!(
-        roles(&tick(&w, DISCORD).await),
+        role_changes(&tick_delivered(&w, DISCORD).await),
         [("u-ana".to_owned(), "555".to_owned(), false)]
     );
     // Nothing is granted again: the points went with the answers.
-    assert!(roles(&tick(&w, DISCORD).await).is_empty());
+    assert!(role_changes(&tick_delivered(&w, DISCORD).await).is_empty());
 }
 
 #[sqlx::test]
@@ -301,15 +279,18 @@ async fn hiding_takes_a_members_reward_roles_back_and_showing_gives_them_back(po
     ok(&w.run(&admin("lead"), "/rewards role points-5 555").await);
     quiz_right(&w, "ana", "format:truefalse").await;
     let give = ("u-ana".to_owned(), "555".to_owned(), true);
-    assert_eq!(roles(&tick(&w, DISCORD).await), std::slice::from_ref(&give));
+    assert_eq!(
+        role_changes(&tick_delivered(&w, DISCORD).await),
+        std::slice::from_ref(&give)
+    );
     w.run(&member("ana"), "/privacy hide").await;
     assert_eq!(
-        roles(&tick(&w, DISCORD).await),
+        role_changes(&tick_delivered(&w, DISCORD).await),
         [("u-ana".to_owned(), "555".to_owned(), false)]
     );
     // Still a badge she sees herself.
     let stats = text(&w.run(&member("ana"), "/stats").await);
     assert!(stats.contains("⭐ 5"), "{stats}");
     w.run(&member("ana"), "/privacy show").await;
-    assert_eq!(roles(&tick(&w, DISCORD).await), [give]);
+    assert_eq!(role_changes(&tick_delivered(&w, DISCORD).await), [give]);
 }

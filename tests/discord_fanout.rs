@@ -360,3 +360,63 @@ async fn a_redelivery_after_discord_forgot_the_nonce_finds_the_earlier_post_and_
         .await;
     h.stop().await;
 }
+
+#[sqlx::test]
+async fn a_discussion_thread_refused_with_a_global_429_is_opened_after_the_wait(pool: PgPool) {
+    let h = Harness::start(pool, at(8, 0)).await;
+    let chans = channels(3);
+    set_up(&h, &chans).await;
+    h.mock.fail_next(
+        Method::POST,
+        "/threads",
+        Fault::RateLimited {
+            retry_after: 0.4,
+            global: true,
+        },
+        2,
+    );
+    h.set_time(at(9, 0));
+    all_posted(&h, &chans).await;
+    let threads_of = |c: &str| {
+        h.mock
+            .requests_to("POST", &format!("/channels/{c}/messages/"))
+    };
+    h.mock
+        .wait_until("a thread for every post", || {
+            chans
+                .iter()
+                .all(|c| {
+                    threads_of(c)
+                        .iter()
+                        .any(|r| r.status == 200 || r.status == 201)
+                })
+                .then_some(())
+        })
+        .await;
+    let statuses: Vec<u16> = h
+        .mock
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/threads"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 429).count(),
+        2,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.len(),
+        5,
+        "three threads and the two refused: {statuses:?}"
+    );
+    for c in &chans {
+        assert_eq!(
+            posts_to(&h, c).len(),
+            1,
+            "the post itself is not repeated: {:#?}",
+            h.mock.paths()
+        );
+    }
+    h.stop().await;
+}

@@ -66,7 +66,7 @@ async fn a_back_off_holds_every_later_request() {
     let pacer = Pacer::per_second(10);
     pacer.wait().await;
     let start = Instant::now();
-    pacer.back_off(Duration::from_secs(5));
+    pacer.back_off(Duration::from_secs(5)).await;
     pacer.wait().await;
     assert!(Instant::now() - start >= Duration::from_secs(5));
 }

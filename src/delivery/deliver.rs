@@ -182,7 +182,7 @@ impl Delivery {
                 tracing::warn!(post, ?retry_after, global, "rate limited; backing off");
                 if global {
                     // Every request of the platform waits, this one included.
-                    pacer.back_off(retry_after);
+                    pacer.back_off(retry_after).await;
                     Duration::ZERO
                 } else {
                     retry_after

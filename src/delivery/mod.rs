@@ -12,7 +12,9 @@
 //! - [`Scheduler`]: the one loop, owned by the application, that claims due
 //!   work for the router's platforms and hands it to [`Delivery`].
 //! - [`share`]: replicas on one database divide each platform's request
-//!   budget between them, so every pacer here runs at its share.
+//!   budget between them, so every local pacer here runs at its share; the
+//!   Discord notifier's pacer instead takes each request's start from a
+//!   clock shared in PostgreSQL ([`Pacer::shared`]).
 
 mod backoff;
 mod deliver;

@@ -4,8 +4,10 @@
 //! allows 50 requests/s in all, however many replicas send them. Every
 //! replica that delivers posts beats a heartbeat into PostgreSQL each second
 //! (`replicas` table) and learns how many live replicas share its
-//! platforms; every [`super::Pacer`] in the process then spaces its
-//! requests that many times wider. A replica that joins waits one beat
+//! platforms; every local [`super::Pacer`] in the process then spaces its
+//! requests that many times wider. (A shared pacer takes its starts from one
+//! clock in PostgreSQL instead, and uses this share only while that clock
+//! does not answer.) A replica that joins waits one beat
 //! before delivering, so the others have already narrowed their share when
 //! its first request goes out; a replica that stops cleanly leaves at once,
 //! and one that dies drops out after 5 seconds of silence.

@@ -6,6 +6,7 @@
 mod answers;
 mod attempts;
 mod boards;
+mod budgets;
 mod competition;
 mod custom;
 mod daily;

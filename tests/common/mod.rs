@@ -151,3 +151,29 @@ pub fn answer_to(card: &prepbot::domain::reply::QuestionCard, correct: bool) -> 
         ids[0].to_owned()
     }
 }
+
+/// The role changes among `effects`, as `(member, role, give)`.
+pub fn role_changes(effects: &[prepbot::domain::reply::Effect]) -> Vec<(String, String, bool)> {
+    use prepbot::domain::reply::Effect;
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SetRole {
+                member, role, give, ..
+            } => Some((member.clone(), role.clone(), *give)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One scheduler tick for `platforms` whose deliveries all succeed.
+pub async fn tick_delivered(
+    w: &World,
+    platforms: &[Platform],
+) -> Vec<prepbot::domain::reply::Effect> {
+    let effects = w.engine.run_due(platforms).await.unwrap();
+    for e in &effects {
+        w.engine.delivered(e, None).await.unwrap();
+    }
+    effects
+}

@@ -11,24 +11,6 @@ use prepbot::engine::{Place, Platform};
 const DISCORD: &[Platform] = &[Platform::Discord];
 const GUILD: &str = "800000000000000001";
 
-/// Ticks the scheduler, confirms every delivery, returns the role changes
-/// as `(member, role, give)`.
-async fn roles_sent(w: &World) -> Vec<(String, String, bool)> {
-    let effects = w.engine.run_due(DISCORD).await.unwrap();
-    for e in &effects {
-        w.engine.delivered(e, None).await.unwrap();
-    }
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::SetRole {
-                member, role, give, ..
-            } => Some((member.clone(), role.clone(), *give)),
-            _ => None,
-        })
-        .collect()
-}
-
 async fn quiz_right(w: &World, who: &str) {
     let r = w.run(&member(who), "/quiz format:truefalse").await;
     let Body::Question(c) = &r.reply.body else {
@@ -54,7 +36,7 @@ async fn a_role_change_not_yet_sent_is_sent_by_the_new_server_once_and_a_sent_on
     }
     quiz_right(&w, "ana").await;
     let ana = ("u-ana".to_owned(), "700".to_owned(), true);
-    assert_eq!(roles_sent(&w).await, [ana]);
+    assert_eq!(role_changes(&tick_delivered(&w, DISCORD).await), [ana]);
     // Ben's role is claimed but never confirmed: the process died.
     quiz_right(&w, "ben").await;
     let claimed = w.engine.run_due(DISCORD).await.unwrap();
@@ -75,12 +57,18 @@ async fn a_role_change_not_yet_sent_is_sent_by_the_new_server_once_and_a_sent_on
     target.import_guild(&doc, false).await.unwrap();
     let mut moved = World::with_clock(target.pool().clone(), w.clock.clone());
     moved.place = w.place.clone();
-    assert!(roles_sent(&moved).await.is_empty(), "claimed a moment ago");
+    assert!(
+        role_changes(&tick_delivered(&moved, DISCORD).await).is_empty(),
+        "claimed a moment ago"
+    );
     moved.clock.advance(chrono::Duration::minutes(3));
     let ben = ("u-ben".to_owned(), "700".to_owned(), true);
-    assert_eq!(roles_sent(&moved).await, [ben]);
+    assert_eq!(role_changes(&tick_delivered(&moved, DISCORD).await), [ben]);
     moved.clock.advance(chrono::Duration::minutes(10));
-    assert!(roles_sent(&moved).await.is_empty(), "nothing sent twice");
+    assert!(
+        role_changes(&tick_delivered(&moved, DISCORD).await).is_empty(),
+        "nothing sent twice"
+    );
     for who in ["ana", "ben"] {
         let stats = text(&moved.run(&member(who), "/stats").await);
         assert!(stats.contains("Badges:"), "{stats}");

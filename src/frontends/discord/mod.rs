@@ -74,6 +74,7 @@ pub mod widgets;
 
 use crate::domain::view::Words;
 use crate::runner::Runner;
+use crate::storage::Store;
 use anyhow::Context as _;
 use poise::serenity_prelude::{self as serenity, GatewayIntents, GuildId, HttpBuilder};
 use secrecy::{ExposeSecret, SecretString};
@@ -167,10 +168,12 @@ pub const INTERACTIONS_AT_ONCE: usize = 32;
 pub const ACKS_AT_ONCE: usize = 64;
 
 /// The notifier the application registers for Discord in its router.
-pub fn notifier(config: &DiscordConfig) -> Arc<notifier::DiscordNotifier> {
-    Arc::new(notifier::DiscordNotifier::new(
+/// Its pace is shared with every replica on `store`.
+pub fn notifier(config: &DiscordConfig, store: Store) -> Arc<notifier::DiscordNotifier> {
+    Arc::new(notifier::DiscordNotifier::shared(
         Arc::new(http(config)),
         config.fanout_rate,
+        store,
     ))
 }
 

@@ -33,6 +33,7 @@ use crate::delivery::{DeliveryError, Notifier, Pacer};
 use crate::domain::action::ActionId;
 use crate::domain::reply::{Effect, MessageRef};
 use crate::domain::view;
+use crate::storage::Store;
 use async_trait::async_trait;
 use poise::serenity_prelude::{ChannelId, Http, LightMethod, MessageId, Nonce, Request, Route};
 use serde_json::{json, Value};
@@ -43,6 +44,8 @@ use std::time::Duration;
 pub const DEFAULT_RATE: u32 = crate::delivery::DEFAULT_RATE;
 /// How many recent messages a redelivery looks through for its own post.
 const LOOK_BACK: u32 = 50;
+/// How many times opening a discussion thread is tried when Discord answers 429.
+const THREAD_ATTEMPTS: u32 = 3;
 
 /// Delivers daily posts and reveals to Discord channels.
 pub struct DiscordNotifier {
@@ -63,6 +66,15 @@ impl DiscordNotifier {
             http,
             client,
             pacer: Pacer::per_second(rate),
+        }
+    }
+
+    /// [`DiscordNotifier::new`], with `rate` shared by every replica on
+    /// `store` (Discord's global limit is per bot, not per process).
+    pub fn shared(http: Arc<Http>, rate: u32, store: Store) -> Self {
+        Self {
+            pacer: Pacer::shared(rate, store, "discord"),
+            ..Self::new(http, rate)
         }
     }
 
@@ -98,10 +110,16 @@ impl DiscordNotifier {
         if (200..300).contains(&status) {
             return Ok(serde_json::from_slice(&body).unwrap_or(Value::Null));
         }
-        Err(Failure {
-            status,
-            error: classify(status, &headers, &body),
-        })
+        let error = classify(status, &headers, &body);
+        if let DeliveryError::RateLimited {
+            retry_after,
+            global: true,
+        } = &error
+        {
+            // Every request to Discord waits, in every replica.
+            self.pacer.back_off(*retry_after).await;
+        }
+        Err(Failure { status, error })
     }
 
     #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
@@ -219,20 +237,46 @@ impl DiscordNotifier {
     }
 
     /// Best effort: a server may not allow threads, and the question is
-    /// already posted, so a failure here is only logged.
+    /// already posted, so a failure here is only logged. A 429 did not
+    /// take effect, so the thread is asked for again after the wait (a
+    /// global one has already held back the pacer), up to
+    /// [`THREAD_ATTEMPTS`] times: a burst that met the limit still opens
+    /// every thread.
     async fn open_thread(&self, channel: ChannelId, message: MessageId, post: i64) {
-        let route = Route::ChannelMessageThreads {
-            channel_id: channel,
-            message_id: message,
-        };
         let body = json!({"name": format!("Discuss daily question #{post}"), "auto_archive_duration": 1440});
-        match self.call(route, LightMethod::Post, &body).await {
-            Ok(_) => {}
-            Err(f) if f.status == 403 => {
-                tracing::debug!(post, "no thread: the server does not allow it")
-            }
-            Err(f) => {
-                tracing::warn!(post, error = %f.error, "could not open the discussion thread")
+        for attempt in 1..=THREAD_ATTEMPTS {
+            let route = Route::ChannelMessageThreads {
+                channel_id: channel,
+                message_id: message,
+            };
+            match self.call(route, LightMethod::Post, &body).await {
+                Ok(_) => return,
+                Err(f) if f.status == 403 => {
+                    tracing::debug!(post, "no thread: the server does not allow it");
+                    return;
+                }
+                Err(Failure {
+                    error:
+                        DeliveryError::RateLimited {
+                            retry_after,
+                            global,
+                        },
+                    ..
+                }) if attempt < THREAD_ATTEMPTS => {
+                    tracing::info!(
+                        post,
+                        ?retry_after,
+                        global,
+                        "thread rate limited; asking again"
+                    );
+                    if !global {
+                        tokio::time::sleep(retry_after).await;
+                    }
+                }
+                Err(f) => {
+                    tracing::warn!(post, error = %f.error, "could not open the discussion thread");
+                    return;
+                }
             }
         }
     }

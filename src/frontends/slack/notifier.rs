@@ -123,7 +123,7 @@ impl SlackNotifier {
             Args::Form(form) => api.read(method, form).await,
         };
         if let Err(ApiError::RateLimited(wait)) = &answer {
-            pacer.back_off(*wait);
+            pacer.back_off(*wait).await;
         }
         Ok(answer)
     }

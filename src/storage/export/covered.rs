@@ -248,6 +248,8 @@ pub const NOT_SERVER_DATA: &[&str] = &[
     "accuracy_counts",
     "team_sizes",
     "replicas",
+    // A replica-wide request clock (migration 0014), no server's data.
+    "rate_budgets",
     "slack_events",
     "slack_oauth_states",
     "slack_installs",
