@@ -346,14 +346,15 @@ pub struct DiscordArgs {
     /// a local mock); disables serenity's own rate limiter.
     #[arg(long, env = "DISCORD_API_BASE")]
     pub discord_api_base: Option<String>,
-    /// Development: register slash commands in this guild only (they update
-    /// at once); without it they are registered globally.
     /// Run only these gateway shards, FIRST-LAST/TOTAL (e.g. 0-1/4).
     #[arg(long, env = "DISCORD_SHARDS")]
     pub discord_shards: Option<String>,
+    /// Development: register slash commands in this guild only (they update
+    /// at once); without it they are registered globally.
     #[arg(long, env = "DISCORD_DEV_GUILD")]
     pub discord_dev_guild: Option<u64>,
-    /// Requests per second for the daily fan-out (Discord's global cap is 50).
+    /// Requests per second to Discord for the whole bot, shared by every
+    /// replica on the database (Discord's global cap is 50).
     #[arg(long, env = "PREPBOT_FANOUT_RATE", default_value_t = crate::delivery::DEFAULT_RATE)]
     pub fanout_rate: u32,
 }

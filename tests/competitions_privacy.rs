@@ -34,7 +34,7 @@ fn announced_names(effects: &[Effect]) -> Vec<Vec<String>> {
 }
 
 async fn answer_daily(w: &World, who: &[&str]) -> String {
-    let effects = w.engine.run_due(CONSOLE).await.unwrap();
+    let effects = tick_delivered(w, CONSOLE).await;
     let q = posted_question(
         effects
             .iter()

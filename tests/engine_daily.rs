@@ -141,7 +141,7 @@ async fn the_reveal_comes_at_its_time_with_counts_and_the_names_of_those_right(p
 async fn answers_after_the_reveal_are_practice_and_earn_nothing(pool: PgPool) {
     let w = World::new(pool, utc(2026, 11, 24, 9, 0));
     setup_daily(&w, "/daily setup time:09:00 tz:UTC reveal:10:00").await;
-    let q = posted_question(&w.engine.run_due(CONSOLE).await.unwrap()[0]);
+    let q = posted_question(&tick_delivered(&w, CONSOLE).await[0]);
     w.advance_hours(2);
     w.engine.run_due(CONSOLE).await.unwrap();
     let r = w
@@ -317,4 +317,32 @@ async fn after_a_clock_jump_yesterdays_reveal_comes_before_todays_question(pool:
             ("post", first[0].post_id() + 1)
         ]
     );
+}
+
+#[sqlx::test]
+async fn a_reveal_due_before_its_question_is_out_waits_until_the_question_is_delivered(
+    pool: PgPool,
+) {
+    // Down all day until after the reveal time: the question goes out late
+    // and is revealed at once, but never before it is out.
+    let w = World::new(pool, utc(2026, 11, 24, 17, 5));
+    setup_daily(&w, "/daily setup time:09:00 tz:UTC reveal:17:00").await;
+    let post = w.engine.run_due(CONSOLE).await.unwrap();
+    assert!(
+        matches!(post.as_slice(), [Effect::PostQuestion { .. }]),
+        "{post:?}"
+    );
+    assert!(
+        w.engine.run_due(CONSOLE).await.unwrap().is_empty(),
+        "the reveal overtook a question not yet delivered"
+    );
+    w.engine
+        .delivered(&post[0], Some(&"m1".to_string()))
+        .await
+        .unwrap();
+    let effects = w.engine.run_due(CONSOLE).await.unwrap();
+    let [Effect::PostReveal { original, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(original.as_deref(), Some("m1"), "an edit of the question");
 }

@@ -83,7 +83,7 @@ async fn daily_post(w: &World) -> QuestionCard {
         "/daily setup time:09:00 tz:UTC reveal:17:00",
     )
     .await;
-    posted(&w.engine.run_due(CONSOLE).await.unwrap())
+    posted(&tick_delivered(w, CONSOLE).await)
 }
 
 #[sqlx::test]

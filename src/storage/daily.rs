@@ -223,6 +223,10 @@ impl Store {
     }
 
     /// Claims every reveal of `platforms` due by `now` (or just `post_id`, early).
+    /// A scheduled reveal waits for its question to be delivered: a post
+    /// claimed after its reveal time (a bot down all day) is due to reveal
+    /// at once, and its reveal must not overtake it, or it would go out as
+    /// a message of its own before the question it answers.
     pub async fn claim_reveals(
         &self,
         now: DateTime<Utc>,
@@ -232,7 +236,7 @@ impl Store {
         Ok(sqlx::query_as(&format!(
             "UPDATE posts SET revealed_at = $1, delivery_attempted_at = $1
              WHERE kind = 'daily' AND revealed_at IS NULL
-               AND (($2::bigint IS NULL AND reveal_at <= $1) OR id = $2)
+               AND (($2::bigint IS NULL AND reveal_at <= $1 AND delivered_at IS NOT NULL) OR id = $2)
                AND {ON_PLATFORMS_3} AND {NOT_GIVEN_UP}
              RETURNING {POST_COLUMNS}"
         ))

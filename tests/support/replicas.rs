@@ -53,14 +53,31 @@ pub fn sigterm(child: &tokio::process::Child) {
 /// Sets a daily question a minute ago (UTC) in each `(guild, channel)` of
 /// `places`, so every one is due at once; 16 set-ups at a time.
 pub async fn due_a_minute_ago(store: Store, platform: Platform, places: &[(String, String)]) {
+    set_up_due(store, platform, places, false).await
+}
+
+/// [`due_a_minute_ago`], with the question two minutes ago and its reveal
+/// a minute ago: each post is revealed as soon as it is delivered.
+pub async fn due_with_reveal(store: Store, platform: Platform, places: &[(String, String)]) {
+    set_up_due(store, platform, places, true).await
+}
+
+async fn set_up_due(store: Store, platform: Platform, places: &[(String, String)], reveal: bool) {
     let mut now = Utc::now();
-    if now.hour() == 0 && now.minute() < 2 {
+    if now.hour() == 0 && now.minute() < 3 {
         // Not across midnight: "a minute ago" would be tomorrow's time.
         tokio::time::sleep(Duration::from_secs(150)).await;
         now = Utc::now();
     }
-    let at = now - chrono::Duration::minutes(1);
-    let line = format!("/daily setup time:{} tz:UTC", at.format("%H:%M"));
+    let minute = |ago| (now - chrono::Duration::minutes(ago)).format("%H:%M");
+    let line = match reveal {
+        false => format!("/daily setup time:{} tz:UTC", minute(1)),
+        true => format!(
+            "/daily setup time:{} tz:UTC reveal:{}",
+            minute(2),
+            minute(1)
+        ),
+    };
     let engine = Arc::new(Engine::new(
         store,
         Arc::new(BankSource::Builtin.load().unwrap()),

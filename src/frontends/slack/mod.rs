@@ -159,14 +159,18 @@ fn tokens(store: Store, config: &SlackConfig) -> anyhow::Result<Tokens> {
     Tokens::new(store, key, config.bot_token.clone())
 }
 
-/// The notifier the application registers for Slack in its router.
+/// The notifier the application registers for Slack in its router: every
+/// call at most `rate` per second for all replicas on `store` together.
 pub fn notifier(
     store: Store,
     config: &SlackConfig,
+    rate: u32,
 ) -> anyhow::Result<Arc<notifier::SlackNotifier>> {
     Ok(Arc::new(notifier::SlackNotifier::new(
         Api::new(&config.api_base, None),
-        tokens(store, config)?,
+        tokens(store.clone(), config)?,
+        store,
+        rate,
     )))
 }
 
