@@ -5,7 +5,9 @@
 //! `cargo bench --bench burst` runs 1,000 and 10,000 concurrent answers
 //! (three runs each, the median run reported) and prints answers/s, p50 and
 //! p99 latency, how many were saved (every one must be), peak RSS, and the
-//! ratio to pgbench (16 clients, 5 s of single-row inserts). Needs
+//! ratio to pgbench (16 clients, 5 s of single-row inserts), and the CPU time
+//! per answer spent in this process and in the rest of the machine
+//! (PostgreSQL, mostly): where the time goes. Needs
 //! PostgreSQL at `DATABASE_URL` (default: the local server); makes its own
 //! `prepbot_bench_burst` database afresh each run. Under `cargo test` it
 //! runs once with 50 answers and no pgbench.
@@ -35,6 +37,38 @@ struct Burst {
     p50: Duration,
     p99: Duration,
     saved: i64,
+    /// CPU time per answer: this process (engine, grading, sqlx) and the
+    /// rest of the machine (PostgreSQL, mostly), over the burst.
+    own_cpu: Duration,
+    other_cpu: Duration,
+}
+
+/// CPU seconds so far: this process's, and the whole machine's busy time.
+fn cpu_now() -> (f64, f64) {
+    let ticks = 100.0; // USER_HZ on Linux
+    let own = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command's closing parenthesis; utime, stime are 14, 15.
+            let rest = s.rsplit_once(')')?.1.split_whitespace().collect::<Vec<_>>();
+            Some(rest.get(11)?.parse::<f64>().ok()? + rest.get(12)?.parse::<f64>().ok()?)
+        })
+        .unwrap_or(0.0);
+    let busy = std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|s| {
+            let f: Vec<f64> = s
+                .lines()
+                .next()?
+                .split_whitespace()
+                .skip(1)
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+            Some(f.iter().take(8).sum::<f64>() - f.get(3)? - f.get(4)?)
+        })
+        .unwrap_or(0.0);
+    (own / ticks, busy / ticks)
 }
 
 /// Sets up a daily question in a fresh database, then has `n` members
@@ -77,6 +111,7 @@ async fn burst(n: usize, over: Duration) -> Burst {
         _ => format!("/answer {}", q.answer.replace('\n', " ")),
     };
     let started = Instant::now();
+    let cpu_before = cpu_now();
     let tasks: Vec<_> = (0..n)
         .map(|i| {
             let (engine, place, text) = (engine.clone(), place.clone(), text.clone());
@@ -95,6 +130,9 @@ async fn burst(n: usize, over: Duration) -> Burst {
         latencies.push(t.await.unwrap());
     }
     let wall = started.elapsed();
+    let cpu_after = cpu_now();
+    let own = cpu_after.0 - cpu_before.0;
+    let other = (cpu_after.1 - cpu_before.1 - own).max(0.0);
     latencies.sort();
     let saved: i64 = sqlx::query_scalar("SELECT count(*) FROM answers")
         .fetch_one(&pool)
@@ -105,12 +143,15 @@ async fn burst(n: usize, over: Duration) -> Burst {
         p50: latencies[n / 2],
         p99: latencies[(n * 99 / 100).min(n - 1)],
         saved,
+        own_cpu: Duration::from_secs_f64(own / n as f64),
+        other_cpu: Duration::from_secs_f64(other / n as f64),
     }
 }
 
 /// pgbench's single-row inserts per second with 16 clients for 5 s, on a
-/// scratch database of the same server: the limit the burst is set beside.
-fn pgbench_inserts_per_s() -> Option<f64> {
+/// scratch database of the same server: the limit the burst is set beside;
+/// and the machine's CPU time per insert meanwhile.
+fn pgbench_inserts_per_s() -> Option<(f64, Duration)> {
     let server = server();
     let db = format!("{server}/prepbot_bench_pgbench");
     let sh = |sql: &str| {
@@ -131,14 +172,16 @@ fn pgbench_inserts_per_s() -> Option<f64> {
         .ok()?;
     let script = std::env::temp_dir().join("prepbot_insert.sql");
     std::fs::write(&script, "INSERT INTO t (v) VALUES (random());\n").ok()?;
+    let before = cpu_now().1;
     let out = std::process::Command::new("pgbench")
         .args(["-n", "-c", "16", "-j", "2", "-T", "5", "-f"])
         .arg(&script)
         .arg(&db)
         .output()
         .ok()?;
+    let busy = cpu_now().1 - before;
     let text = String::from_utf8_lossy(&out.stdout);
-    let tps = text
+    let tps: Option<f64> = text
         .lines()
         .find(|l| l.starts_with("tps = "))?
         .split_whitespace()
@@ -146,7 +189,7 @@ fn pgbench_inserts_per_s() -> Option<f64> {
         .parse()
         .ok();
     sh("DROP DATABASE IF EXISTS prepbot_bench_pgbench WITH (FORCE)");
-    tps
+    tps.map(|tps| (tps, Duration::from_secs_f64(busy / (tps * 5.0))))
 }
 
 /// The process's peak resident memory (VmHWM), in MB.
@@ -176,7 +219,9 @@ fn main() {
     let limit = pgbench_inserts_per_s();
     println!("command: cargo bench --bench burst");
     match limit {
-        Some(tps) => println!("pgbench single-row inserts (16 clients, 5 s): {tps:.0}/s"),
+        Some((tps, cpu)) => println!(
+            "pgbench single-row inserts (16 clients, 5 s): {tps:.0}/s, machine CPU per insert {cpu:?}"
+        ),
         None => println!("pgbench: not available"),
     }
     for (n, over) in [
@@ -189,7 +234,7 @@ fn main() {
         runs.sort_by(|a, b| a.answers_per_s.total_cmp(&b.answers_per_s));
         let all_saved = runs.iter().all(|r| r.saved == n as i64);
         let m = &runs[1];
-        let ratio = limit.map_or(String::new(), |tps| {
+        let ratio = limit.map_or(String::new(), |(tps, _)| {
             format!(", {:.2}x pgbench", m.answers_per_s / tps)
         });
         let how = if over.is_zero() {
@@ -198,12 +243,14 @@ fn main() {
             format!("spread over {over:?}")
         };
         println!(
-            "{n} answers {how} (median of 3): {:.0} answers/s{ratio}, p50 {:?}, p99 {:?}, saved {}/{n} in every run: {all_saved}, peak RSS {:.0} MB",
+            "{n} answers {how} (median of 3): {:.0} answers/s{ratio}, p50 {:?}, p99 {:?}, saved {}/{n} in every run: {all_saved}, peak RSS {:.0} MB, CPU per answer: prepbot {:?}, rest of the machine {:?}",
             m.answers_per_s,
             m.p50,
             m.p99,
             m.saved,
-            peak_rss_mb()
+            peak_rss_mb(),
+            m.own_cpu,
+            m.other_cpu,
         );
     }
 }

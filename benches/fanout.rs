@@ -267,8 +267,17 @@ fn report(case: Case, o: &Outcome) {
     }
     let limited = o.seen.iter().filter(|s| s.limited).count();
     let peak = peak(&times);
+    // The posts alone: start-up calls (a Slack replica's auth.test) and
+    // threads beside them are in `peak`.
+    let post_times: Vec<Instant> = o
+        .seen
+        .iter()
+        .filter(|s| s.posted_to.is_some())
+        .map(|s| s.at)
+        .collect();
+    let post_peak = self::peak(&post_times);
     println!(
-        "| {} | {} | {} | {} | {took:.1} s | {floor:.1} s | {:.3} | {:.1} s | {:.1} s | {peak} (limit {}) | {limited} | {doubled} | {missing} |",
+        "| {} | {} | {} | {} | {took:.1} s | {floor:.1} s | {:.3} | {:.1} s | {:.1} s | {peak}; posts {post_peak} (limit {}) | {limited} | {doubled} | {missing} |",
         case.platform.as_str(),
         case.replicas,
         o.channels,

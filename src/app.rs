@@ -93,11 +93,7 @@ fn router(serve: &Serve, engine: &Engine) -> anyhow::Result<Router> {
     if let Some(config) = &serve.slack {
         router = router.with(
             crate::domain::platform::Platform::Slack,
-            crate::frontends::slack::notifier(
-                engine.store().clone(),
-                config,
-                serve.scheduler.rate_per_second,
-            )?,
+            crate::frontends::slack::notifier(engine.store().clone(), config)?,
         );
     }
     let _ = (serve, engine);

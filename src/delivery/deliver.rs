@@ -62,7 +62,13 @@ impl Delivery {
         let pacers = router
             .platforms()
             .into_iter()
-            .map(|p| (p, Pacer::per_second(config.rate_per_second)))
+            .map(|p| {
+                // The posts per second are the bot's, not this process's:
+                // every replica takes its starts from one clock.
+                let budget = format!("deliver:{}", p.as_str());
+                let store = engine.store().clone();
+                (p, Pacer::shared(config.rate_per_second, store, budget))
+            })
             .collect();
         Self {
             engine,

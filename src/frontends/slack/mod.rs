@@ -159,18 +159,14 @@ fn tokens(store: Store, config: &SlackConfig) -> anyhow::Result<Tokens> {
     Tokens::new(store, key, config.bot_token.clone())
 }
 
-/// The notifier the application registers for Slack in its router: every
-/// call at most `rate` per second for all replicas on `store` together.
+/// The notifier the application registers for Slack in its router.
 pub fn notifier(
     store: Store,
     config: &SlackConfig,
-    rate: u32,
 ) -> anyhow::Result<Arc<notifier::SlackNotifier>> {
     Ok(Arc::new(notifier::SlackNotifier::new(
         Api::new(&config.api_base, None),
-        tokens(store.clone(), config)?,
-        store,
-        rate,
+        tokens(store, config)?,
     )))
 }
 

@@ -4,10 +4,9 @@
 //! plus the model answer in its thread.
 //!
 //! Slack allows about one message per second per channel, so each channel
-//! has its own [`Pacer`]; and every call first takes its start from the
-//! bot's Slack clock in PostgreSQL (`PREPBOT_FANOUT_RATE` per second for
-//! all replicas together, [`Pacer::shared`]), so three replicas send no
-//! faster than one.
+//! has its own [`Pacer`] (the scheduler's pacer, shared by all replicas
+//! through PostgreSQL, is the workspace-wide cap: one pacer, because two in
+//! a row at the same rate lose throughput to each other's jitter).
 //! A 429's `Retry-After` becomes [`DeliveryError::RateLimited`]; errors no
 //! retry can fix (the bot was removed, the channel archived, the token
 //! revoked) are [`DeliveryError::Permanent`], so the channel's schedule
@@ -32,7 +31,6 @@ use crate::delivery::{DeliveryError, Notifier, Pacer};
 use crate::domain::action::ActionId;
 use crate::domain::reply::{Effect, MessageRef};
 use crate::domain::view::{self, View};
-use crate::storage::Store;
 use async_trait::async_trait;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -81,20 +79,15 @@ pub struct SlackNotifier {
     api: Api,
     tokens: Tokens,
     channels: Mutex<HashMap<String, Arc<Pacer>>>,
-    /// The pace of every call, shared with the other replicas.
-    all: Pacer,
     /// Daily posts whose last attempt may have gone out unseen: their next
     /// attempt in this process looks before posting, as a redelivery does.
     uncertain: Mutex<HashSet<i64>>,
 }
 
 impl SlackNotifier {
-    /// A notifier whose calls go out at most `rate` per second for all
-    /// replicas on `store` together.
-    pub fn new(api: Api, tokens: Tokens, store: Store, rate: u32) -> Self {
+    pub fn new(api: Api, tokens: Tokens) -> Self {
         Self {
             api,
-            all: Pacer::shared(rate, store, "slack"),
             tokens,
             channels: Mutex::default(),
             uncertain: Mutex::default(),
@@ -126,7 +119,6 @@ impl SlackNotifier {
         };
         let pacer = self.pacer(at.channel);
         pacer.wait().await;
-        self.all.wait().await;
         let api = self.api.with_token(Some(token));
         let answer = match args {
             Args::Json(body) => api.call(method, &body).await,
