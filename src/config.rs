@@ -123,7 +123,7 @@ pub const SETTINGS: &[Setting] = &[
     ),
     Setting::new(
         "PREPBOT_FANOUT_RATE",
-        Some("48"),
+        Some("47"),
         "requests per second for the daily fan-out, shared by all replicas (Discord's global cap is 50)",
     ),
     Setting::new(

@@ -195,11 +195,11 @@ async fn three_replicas_on_one_database_post_and_reveal_once_per_channel_within_
     due_with_reveal(Store::from_pool(pool.clone()), Platform::Discord, &all).await;
     let mock = DiscordMock::start().await;
     // 40 requests/s for the whole bot, taken from one clock by all three:
-    // without sharing, the three would send 120/s. (Not the default 48, so
+    // without sharing, the three would send 120/s. (Not the default 47, so
     // a loaded CI machine's jitter stays inside Discord's 50.)
     let mut bots: Vec<Child> = (0..3).map(|_| bot_at(&dir, &url, &mock, 40)).collect();
     let deadline = Instant::now() + Duration::from_secs(180);
-    while reveals_in(&mock, MANY).iter().any(|&n| n == 0) {
+    while reveals_in(&mock, MANY).contains(&0) {
         assert!(
             Instant::now() < deadline,
             "not every channel was revealed: {} of {MANY} posted, {} revealed; last requests {:#?}",

@@ -81,7 +81,7 @@ async fn three_replicas_sharing_one_clock_together_start_no_more_than_the_rate_i
     let peak = peak(&times);
     // Starts are one gap apart on the shared clock; a start is kept only if
     // reached within half a gap, so one more can fall inside a window (the
-    // production pace of 48 keeps 2 of headroom under Discord's 50).
+    // production pace of 47 keeps 3 of headroom under Discord's 50).
     assert!(
         peak <= rate as usize + 1,
         "{peak} starts in one second, rate {rate}"

@@ -12,7 +12,7 @@
 //! [`DeliveryError::Transient`], which delivery retries after a back-off:
 //! safe, because every request here can be repeated (posts carry an
 //! enforced nonce, a reveal is an edit). Every request also waits for a slot on this
-//! notifier's own [`Pacer`] (48/s by default), so a delivery that takes two
+//! notifier's own [`Pacer`] (47/s by default, for all replicas together), so a delivery that takes two
 //! requests (post + thread) still keeps the process under Discord's global
 //! 50 requests/s.
 //!
