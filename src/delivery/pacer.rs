@@ -40,9 +40,6 @@ const SECOND: Duration = Duration::from_secs(1);
 /// before pacing on its own.
 pub const ASK_WITHIN: Duration = Duration::from_millis(500);
 
-/// How many times a start reached late is given up for a fresh one.
-const LATE_RETRIES: usize = 3;
-
 /// Hands out request start times at most `rate` per second, and can be
 /// pushed back as a whole when the platform asks us to wait.
 #[derive(Debug)]
@@ -67,6 +64,11 @@ struct Shared {
     budget: String,
     /// Whether the last ask failed: the fall back is logged once, not per request.
     degraded: AtomicBool,
+    /// One ask at a time, in the order requests came (tokio's mutex is
+    /// fair): concurrent asks would race for the row lock, and work of one
+    /// tick must go out in the order it was claimed (yesterday's reveal
+    /// before today's question, a role taken back before it is given).
+    turn: tokio::sync::Mutex<()>,
 }
 
 impl Pacer {
@@ -90,6 +92,7 @@ impl Pacer {
             store,
             budget: budget.into(),
             degraded: AtomicBool::new(false),
+            turn: tokio::sync::Mutex::new(()),
         };
         Self {
             shared: Some(shared),
@@ -108,20 +111,17 @@ impl Pacer {
     }
 
     /// Waits for a start on the shared clock; false if the database did
-    /// not hand one out (then the local rule applies).
+    /// not hand one out (then the local rule applies). A start reached a
+    /// little late is still used, not swapped for a fresh one: starts are
+    /// taken in the order requests came, and work of one tick must go out
+    /// in that order; the window below still caps this process.
     async fn wait_shared(&self, shared: &Shared) -> bool {
-        for _ in 0..LATE_RETRIES {
+        loop {
             let Some(after) = shared.ask(self.gap).await else {
                 return false;
             };
-            let slot = Instant::now() + after;
-            tokio::time::sleep_until(slot).await;
-            if self.sit_out_hold().await {
-                continue;
-            }
-            // Reached late (a stalled process), this start would land among
-            // the next ones other replicas took: take a fresh one instead.
-            if Instant::now() <= slot + self.gap / 2 {
+            tokio::time::sleep_until(Instant::now() + after).await;
+            if !self.sit_out_hold().await {
                 break;
             }
         }
@@ -215,6 +215,7 @@ impl Shared {
     /// The wait until the next start on the clock row, or `None` if the
     /// database did not answer in time.
     async fn ask(&self, gap: Duration) -> Option<Duration> {
+        let _turn = self.turn.lock().await;
         let asked =
             tokio::time::timeout(ASK_WITHIN, self.store.budget_slot(&self.budget, gap)).await;
         let failure = match asked {
