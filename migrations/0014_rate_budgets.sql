@@ -9,6 +9,6 @@
 -- of all replicas are spaced evenly on one clock (PostgreSQL's), and a
 -- global 429 pushes every replica back at once.
 CREATE TABLE rate_budgets (
-    budget  text PRIMARY KEY,         -- which limit: 'discord', every request to Discord (its global 50/s is per bot); 'deliver:<platform>', the scheduler's deliveries to that platform (Slack's workspace-wide pace)
+    budget  text PRIMARY KEY,         -- which limit: 'discord', every request to Discord (its global 50/s is per bot)
     next_at timestamptz NOT NULL      -- the earliest start for the next request; slots before it are taken (never in the past by more than a moment: a taker moves it to at least now + one gap)
 );

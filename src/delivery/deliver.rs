@@ -62,13 +62,7 @@ impl Delivery {
         let pacers = router
             .platforms()
             .into_iter()
-            .map(|p| {
-                // The posts per second are the bot's, not this process's:
-                // every replica takes its starts from one clock.
-                let budget = format!("deliver:{}", p.as_str());
-                let store = engine.store().clone();
-                (p, Pacer::shared(config.rate_per_second, store, budget))
-            })
+            .map(|p| (p, Pacer::per_second(config.rate_per_second)))
             .collect();
         Self {
             engine,

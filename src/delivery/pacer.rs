@@ -65,9 +65,8 @@ struct Shared {
     /// Whether the last ask failed: the fall back is logged once, not per request.
     degraded: AtomicBool,
     /// One ask at a time, in the order requests came (tokio's mutex is
-    /// fair): concurrent asks would race for the row lock, and work of one
-    /// tick must go out in the order it was claimed (yesterday's reveal
-    /// before today's question, a role taken back before it is given).
+    /// fair): concurrent asks would race for the row lock, and starts are
+    /// then handed out in the order the requests asked.
     turn: tokio::sync::Mutex<()>,
 }
 

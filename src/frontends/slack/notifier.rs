@@ -4,9 +4,9 @@
 //! plus the model answer in its thread.
 //!
 //! Slack allows about one message per second per channel, so each channel
-//! has its own [`Pacer`] (the scheduler's pacer, shared by all replicas
-//! through PostgreSQL, is the workspace-wide cap: one pacer, because two in
-//! a row at the same rate lose throughput to each other's jitter).
+//! has its own [`Pacer`] (the scheduler's pacer is the workspace-wide cap,
+//! each replica's share of it: one pacer, because two in a row at the same
+//! rate lose throughput to each other's jitter).
 //! A 429's `Retry-After` becomes [`DeliveryError::RateLimited`]; errors no
 //! retry can fix (the bot was removed, the channel archived, the token
 //! revoked) are [`DeliveryError::Permanent`], so the channel's schedule
