@@ -7,10 +7,14 @@
 //! p99 latency, how many were saved (every one must be), peak RSS, and the
 //! ratio to pgbench (16 clients, 5 s of single-row inserts), and the CPU time
 //! per answer spent in this process and in the rest of the machine
-//! (PostgreSQL, mostly): where the time goes. Needs
+//! (PostgreSQL, mostly): where the time goes. It first measures the
+//! ceiling the schema sets on its own: 10,000 answers written by the
+//! engine's one write statement with nothing else around it (no reads,
+//! grading or parsing), so the engine's figures can be read against both
+//! pgbench and its own write. Needs
 //! PostgreSQL at `DATABASE_URL` (default: the local server); makes its own
 //! `prepbot_bench_burst` database afresh each run. Under `cargo test` it
-//! runs once with 50 answers and no pgbench.
+//! runs once with 50 answers (and 50 bare writes) and no pgbench.
 
 #[path = "common/mod.rs"]
 #[allow(dead_code)]
@@ -23,6 +27,7 @@ use prepbot::domain::command::parse;
 use prepbot::domain::platform::Platform;
 use prepbot::engine::{Actor, Engine, Place};
 use prepbot::grading::Grading;
+use prepbot::storage::{Ctx, NewAnswer, Store};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -71,19 +76,16 @@ fn cpu_now() -> (f64, f64) {
     (own / ticks, busy / ticks)
 }
 
-/// Sets up a daily question in a fresh database, then has `n` members
-/// answer it: all at once (`over` zero), or evenly spread over `over`
-/// (the issue's "within seconds"). Each latency runs from that member's
-/// own send.
-async fn burst(n: usize, over: Duration) -> Burst {
+/// A fresh database with a daily question posted in one channel: the
+/// engine, its store, the place, and an answer text the question takes.
+async fn daily_ready() -> (Arc<Engine>, Store, Place, String) {
     let store = fresh_store("prepbot_bench_burst").await;
-    let pool = store.pool().clone();
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap(),
     ));
     let bank = bank();
     let engine = Arc::new(Engine::new(
-        store,
+        store.clone(),
         bank.clone(),
         clock.clone(),
         1,
@@ -100,7 +102,7 @@ async fn burst(n: usize, over: Duration) -> Burst {
     clock.set(Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap());
     engine.run_due(&[Platform::Console]).await.expect("posted");
     let qid: String = sqlx::query_scalar("SELECT question_id FROM posts")
-        .fetch_one(&pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     let q = bank
@@ -110,6 +112,16 @@ async fn burst(n: usize, over: Duration) -> Burst {
         Format::Choice | Format::Truefalse => "/answer a".to_owned(),
         _ => format!("/answer {}", q.answer.replace('\n', " ")),
     };
+    (engine, store, place, text)
+}
+
+/// Sets up a daily question in a fresh database, then has `n` members
+/// answer it: all at once (`over` zero), or evenly spread over `over`
+/// (the issue's "within seconds"). Each latency runs from that member's
+/// own send.
+async fn burst(n: usize, over: Duration) -> Burst {
+    let (engine, store, place, text) = daily_ready().await;
+    let pool = store.pool().clone();
     let started = Instant::now();
     let cpu_before = cpu_now();
     let tasks: Vec<_> = (0..n)
@@ -146,6 +158,76 @@ async fn burst(n: usize, over: Duration) -> Burst {
         own_cpu: Duration::from_secs_f64(own / n as f64),
         other_cpu: Duration::from_secs_f64(other / n as f64),
     }
+}
+
+/// The ceiling the schema sets: each of `n` known members' answers written
+/// by the engine's own statement (`Store::record_answer`: the answer, its
+/// ledger row, six board rows and their counts, the streak and the
+/// accuracy counts), 16 at a time, with no reads, grading or parsing.
+/// Answers/s and machine CPU per answer.
+async fn write_alone(n: usize) -> (f64, Duration) {
+    let (_, store, _, _) = daily_ready().await;
+    let pool = store.pool();
+    let (post_id, channel_id, guild_id): (i64, i64, i64) = sqlx::query_as(
+        "SELECT p.id, c.id, c.guild_id FROM posts p JOIN channels c ON c.id = p.channel_id",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let members: Vec<i64> = sqlx::query_scalar(
+        "INSERT INTO members (guild_id, external_id, display_name)
+         SELECT $1, 'w' || i, 'member ' || i FROM generate_series(1, $2) i RETURNING id",
+    )
+    .bind(guild_id)
+    .bind(n as i64)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let members = Arc::new(members);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap();
+    let started = Instant::now();
+    let cpu_before = cpu_now();
+    let workers: Vec<_> = (0..16)
+        .map(|_| {
+            let (store, members, next) = (store.clone(), members.clone(), next.clone());
+            tokio::spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&member_id) = members.get(i) else {
+                        break;
+                    };
+                    let ctx = Ctx {
+                        guild_id,
+                        channel_id,
+                        member_id,
+                    };
+                    let answer = NewAnswer {
+                        post_id,
+                        topic: "sql",
+                        body: "a",
+                        verdict: Some("correct"),
+                        score: 1.0,
+                        feedback: serde_json::json!({}),
+                        points: 10,
+                        counting: "daily",
+                        at,
+                        day,
+                        streak: Some(day),
+                    };
+                    let saved = store.record_answer(ctx, &answer).await.expect("written");
+                    assert!(saved.is_some(), "a first answer is written");
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.await.unwrap();
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let busy = cpu_now().1 - cpu_before.1;
+    (n as f64 / wall, Duration::from_secs_f64(busy / n as f64))
 }
 
 /// pgbench's single-row inserts per second with 16 clients for 5 s, on a
@@ -211,6 +293,7 @@ fn main() {
     if !bench {
         let b = rt.block_on(burst(50, Duration::ZERO));
         assert_eq!(b.saved, 50, "every answer of the burst is saved");
+        rt.block_on(write_alone(50));
         rt.block_on(common::drop_database(&common::database_name(
             "prepbot_bench_burst",
         )));
@@ -224,9 +307,17 @@ fn main() {
         ),
         None => println!("pgbench: not available"),
     }
+    let (rate, cpu) = rt.block_on(write_alone(10_000));
+    let ratio = limit.map_or(String::new(), |(tps, _)| {
+        format!(", {:.2}x pgbench", rate / tps)
+    });
+    println!(
+        "the answer's write alone (Store::record_answer, 10,000 members, 16 at a time, no reads or grading): {rate:.0} answers/s{ratio}, machine CPU per answer {cpu:?}"
+    );
     for (n, over) in [
         (1_000, Duration::ZERO),
         (1_000, Duration::from_secs(2)),
+        (1_000, Duration::from_secs(4)),
         (10_000, Duration::ZERO),
         (10_000, Duration::from_secs(10)),
     ] {

@@ -226,19 +226,6 @@ async fn run(case: Case, channels: usize) -> Outcome {
     }
 }
 
-/// The most of `times` (sorted) inside any one-second window.
-fn peak(times: &[Instant]) -> usize {
-    let mut best = 0;
-    let mut first = 0;
-    for last in 0..times.len() {
-        while times[last] - times[first] >= Duration::from_secs(1) {
-            first += 1;
-        }
-        best = best.max(last - first + 1);
-    }
-    best
-}
-
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[((sorted.len() as f64 * q) as usize).min(sorted.len() - 1)]
 }
@@ -266,7 +253,7 @@ fn report(case: Case, o: &Outcome) {
         lags.push(f64::NAN); // nothing posted: the assert below says so
     }
     let limited = o.seen.iter().filter(|s| s.limited).count();
-    let peak = peak(&times);
+    let peak = support::rate::peak(&times, Duration::from_secs(1));
     // The posts alone: start-up calls (a Slack replica's auth.test) and
     // threads beside them are in `peak`.
     let post_times: Vec<Instant> = o
@@ -275,7 +262,7 @@ fn report(case: Case, o: &Outcome) {
         .filter(|s| s.posted_to.is_some())
         .map(|s| s.at)
         .collect();
-    let post_peak = self::peak(&post_times);
+    let post_peak = support::rate::peak(&post_times, Duration::from_secs(1));
     println!(
         "| {} | {} | {} | {} | {took:.1} s | {floor:.1} s | {:.3} | {:.1} s | {:.1} s | {peak}; posts {post_peak} (limit {}) | {limited} | {doubled} | {missing} |",
         case.platform.as_str(),

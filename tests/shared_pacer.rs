@@ -23,17 +23,12 @@ async fn another_process(pool: &PgPool) -> Store {
     Store::from_pool(pool)
 }
 
+#[path = "support/rate.rs"]
+mod rate;
+
 /// The most instants of `times` (sorted) inside any one-second window.
 fn peak(times: &[Instant]) -> usize {
-    let mut best = 0;
-    let mut start = 0;
-    for end in 0..times.len() {
-        while times[end] - times[start] >= Duration::from_secs(1) {
-            start += 1;
-        }
-        best = best.max(end - start + 1);
-    }
-    best
+    rate::peak(times, Duration::from_secs(1))
 }
 
 /// Lets `n` requests through `pacer`, eight waiting at a time (as the

@@ -356,14 +356,6 @@ impl DiscordMock {
             .filter(|r| pred(r))
             .map(|r| r.at)
             .collect();
-        let mut best = 0;
-        let mut start = 0;
-        for end in 0..times.len() {
-            while times[end].duration_since(times[start]) >= window {
-                start += 1;
-            }
-            best = best.max(end - start + 1);
-        }
-        best
+        super::rate::peak(&times, window)
     }
 }

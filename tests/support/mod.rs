@@ -23,6 +23,7 @@ pub mod discord_rules;
 #[cfg(feature = "discord")]
 pub mod discord_sessions;
 pub mod pg_proxy;
+pub mod rate;
 pub mod replicas;
 #[cfg(feature = "slack")]
 pub mod slack_bot;
