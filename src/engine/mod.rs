@@ -15,6 +15,7 @@ mod fairness;
 mod help;
 mod home;
 mod quiz;
+mod reported;
 mod rewards;
 mod rounds;
 mod seasons;
