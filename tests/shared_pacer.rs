@@ -136,3 +136,39 @@ async fn without_its_database_a_shared_pacer_still_paces_at_its_own_rate(pool: P
     // Recorded after each task wakes: a loaded machine can bunch a few.
     assert!(peak(&times) <= 23, "{} in one second", peak(&times));
 }
+
+#[sqlx::test]
+async fn a_budgets_window_lets_at_most_its_cap_go_in_a_second_and_says_when_the_next_may(
+    pool: PgPool,
+) {
+    let store = Store::from_pool(pool);
+    let other = another_process(store.pool()).await;
+    store
+        .budget_slot("t", Duration::from_millis(1))
+        .await
+        .unwrap();
+    for who in [&store, &other, &store] {
+        assert_eq!(who.budget_send("t", 3).await.unwrap(), None);
+    }
+    let wait = other
+        .budget_send("t", 3)
+        .await
+        .unwrap()
+        .expect("a fourth send inside the second waits, whichever replica asks");
+    assert!(
+        wait > Duration::from_millis(500) && wait <= Duration::from_secs(1),
+        "{wait:?}"
+    );
+    tokio::time::sleep(wait + Duration::from_millis(20)).await;
+    assert_eq!(
+        other.budget_send("t", 3).await.unwrap(),
+        None,
+        "one goes once the oldest send is a second old"
+    );
+    let kept: i32 =
+        sqlx::query_scalar("SELECT cardinality(sent) FROM rate_budgets WHERE budget = 't'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(kept, 3, "the window keeps only the latest cap sends");
+}

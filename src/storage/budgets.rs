@@ -41,3 +41,37 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Records a send of `budget` now if fewer than `cap` went out in the
+    /// last second (by any replica), and returns `None`; otherwise records
+    /// nothing and returns how long until one may go. One statement on the
+    /// budget's row, so concurrent senders queue on its lock and each sees
+    /// the others' sends.
+    pub async fn budget_send(
+        &self,
+        budget: &str,
+        cap: u32,
+    ) -> Result<Option<Duration>, StoreError> {
+        let wait: Option<f64> = sqlx::query_scalar(
+            "WITH cur AS (
+                SELECT sent, cardinality(sent) AS n FROM rate_budgets WHERE budget = $1 FOR UPDATE),
+             went AS (
+                UPDATE rate_budgets b
+                SET sent = (CASE WHEN cur.n >= $2 THEN cur.sent[cur.n - $2 + 2 :] ELSE cur.sent END)
+                           || clock_timestamp()
+                FROM cur
+                WHERE b.budget = $1
+                  AND (cur.n < $2 OR cur.sent[cur.n - $2 + 1] <= clock_timestamp() - interval '1 second')
+                RETURNING 1)
+             SELECT CASE WHEN EXISTS (SELECT 1 FROM went) THEN NULL
+                    ELSE extract(epoch FROM (SELECT sent[n - $2 + 1] FROM cur)
+                                 + interval '1 second' - clock_timestamp())::float8 END",
+        )
+        .bind(budget)
+        .bind(cap as i32)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(wait.map(|w| Duration::from_secs_f64(w.clamp(0.0, 1.0))))
+    }
+}

@@ -28,22 +28,24 @@ pub const GLOBAL_PER_SECOND: usize = 50;
 
 impl MockState {
     /// The global 429 for a request over [`GLOBAL_PER_SECOND`], recorded as
-    /// refused; `None` when it may go through (and is counted).
+    /// refused; otherwise the instant it was counted at, which is the time
+    /// its record carries, so a peak measured over the records agrees with
+    /// the limit enforced here.
     pub(crate) fn over_global(
         &self,
         method: &Method,
         path: &str,
         body: &Value,
-    ) -> Option<Response> {
+    ) -> Result<Instant, Response> {
         if path.starts_with("/interactions/") || path.starts_with("/webhooks/") {
-            return None;
+            return Ok(Instant::now());
         }
         let now = Instant::now();
         let second = Duration::from_secs(1);
         let retry_after = {
             let mut limits = self.limits.lock().unwrap();
             if limits.global_lifted {
-                return None;
+                return Ok(now);
             }
             let recent = &mut limits.recent;
             while recent.front().is_some_and(|&t| t + second <= now) {
@@ -51,7 +53,7 @@ impl MockState {
             }
             if recent.len() < GLOBAL_PER_SECOND {
                 recent.push_back(now);
-                return None;
+                return Ok(now);
             }
             (recent[0] + second - now).as_secs_f64()
         };
@@ -59,7 +61,7 @@ impl MockState {
         let mut r = self.requests.lock().unwrap().last().cloned().unwrap();
         r.body = json!({"sent": body, "answer": "over Discord's global 50 requests/s"});
         self.refused.lock().unwrap().push(r);
-        Some(rate_limited(path, retry_after, true))
+        Err(rate_limited(path, retry_after, true))
     }
 
     /// Remembers a 429 just answered: its route (or, when `global`, every

@@ -15,12 +15,24 @@ use std::time::Instant;
 
 impl MockState {
     pub(crate) fn record(&self, method: &Method, path: &str, body: Value, status: u16) {
+        self.record_at(method, path, body, status, Instant::now());
+    }
+
+    /// Records a request as arrived `at` (when the global limit counted it).
+    pub(crate) fn record_at(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Value,
+        status: u16,
+        at: Instant,
+    ) {
         self.requests.lock().unwrap().push(Recorded {
             method: method.to_string(),
             path: path.to_owned(),
             body,
             status,
-            at: Instant::now(),
+            at,
         });
         self.changed.notify_waiters();
     }
@@ -65,9 +77,10 @@ pub async fn rest(
             None => StatusCode::NOT_FOUND.into_response(),
         };
     }
-    if let Some(over) = state.over_global(&method, &path, &body) {
-        return over;
-    }
+    let at = match state.over_global(&method, &path, &body) {
+        Ok(at) => at,
+        Err(over) => return over,
+    };
     if let Some(too_early) = state.too_early(&method, &path, &body) {
         return too_early;
     }
@@ -81,13 +94,13 @@ pub async fn rest(
             state.limit(&method, &path, retry_after, global);
         }
         let response = fault_response(&path, fault);
-        state.record(&method, &path, body, response.status().as_u16());
+        state.record_at(&method, &path, body, response.status().as_u16(), at);
         return response;
     }
     let body = match check(&state, &method, &path, body) {
         Ok(body) => body,
         Err((status, reply, refusal)) => {
-            state.record(&method, &path, reply.0.clone(), status);
+            state.record_at(&method, &path, reply.0.clone(), status, at);
             if refusal {
                 let mut r = state.requests.lock().unwrap().last().cloned().unwrap();
                 r.body = json!({"sent": reply.0, "answer": reply.1});
@@ -99,10 +112,10 @@ pub async fn rest(
     };
     let (status, reply) = route(&state, &method, (&path, uri.query()), &body);
     if fault.is_some() {
-        state.record(&method, &path, body, 500);
+        state.record_at(&method, &path, body, 500, at);
         return fault_response(&path, &Fault::ServerError);
     }
-    state.record(&method, &path, body, status.as_u16());
+    state.record_at(&method, &path, body, status.as_u16(), at);
     match reply {
         Some(v) => (status, axum::Json(v)).into_response(),
         None => status.into_response(),
