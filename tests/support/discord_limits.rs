@@ -36,7 +36,7 @@ impl MockState {
         method: &Method,
         path: &str,
         body: &Value,
-    ) -> Result<Instant, Response> {
+    ) -> Result<Instant, Box<Response>> {
         if path.starts_with("/interactions/") || path.starts_with("/webhooks/") {
             return Ok(Instant::now());
         }
@@ -61,7 +61,7 @@ impl MockState {
         let mut r = self.requests.lock().unwrap().last().cloned().unwrap();
         r.body = json!({"sent": body, "answer": "over Discord's global 50 requests/s"});
         self.refused.lock().unwrap().push(r);
-        Err(rate_limited(path, retry_after, true))
+        Err(Box::new(rate_limited(path, retry_after, true)))
     }
 
     /// Remembers a 429 just answered: its route (or, when `global`, every

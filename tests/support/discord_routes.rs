@@ -79,7 +79,7 @@ pub async fn rest(
     }
     let at = match state.over_global(&method, &path, &body) {
         Ok(at) => at,
-        Err(over) => return over,
+        Err(over) => return *over,
     };
     if let Some(too_early) = state.too_early(&method, &path, &body) {
         return too_early;
