@@ -119,7 +119,8 @@ impl Pacer {
     /// not hand one out (then the local rule applies). A start reached a
     /// little late is still used, not swapped for a fresh one: starts are
     /// taken in the order requests came, and work of one tick must go out
-    /// in that order; the window below still caps this process.
+    /// in that order; the shared send window ([`Shared::record_send`]) and
+    /// this process's own window then cap what actually goes.
     async fn wait_shared(&self, shared: &Shared) -> bool {
         loop {
             let Some(after) = shared.ask(self.gap).await else {

@@ -40,9 +40,7 @@ impl Store {
         .await?;
         Ok(())
     }
-}
 
-impl Store {
     /// Records a send of `budget` now if fewer than `cap` went out in the
     /// last second (by any replica), and returns `None`; otherwise records
     /// nothing and returns how long until one may go. One statement on the

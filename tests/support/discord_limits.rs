@@ -76,10 +76,16 @@ impl MockState {
         }
     }
 
-    /// The 429 for a request sent while its route (or the bot) is still
-    /// limited, recorded; `None` when it may go through.
-    pub(crate) fn too_early(&self, method: &Method, path: &str, body: &Value) -> Option<Response> {
-        let now = Instant::now();
+    /// The 429 for a request that arrived `now` (the instant the global
+    /// limit counted it) while its route (or the bot) is still limited,
+    /// recorded at that instant; `None` when it may go through.
+    pub(crate) fn too_early(
+        &self,
+        method: &Method,
+        path: &str,
+        body: &Value,
+        now: Instant,
+    ) -> Option<Response> {
         let (until, global) = {
             let limits = self.limits.lock().unwrap();
             match (
@@ -93,7 +99,7 @@ impl MockState {
         };
         let retry_after = (until - now).as_secs_f64();
         let response = rate_limited(path, retry_after, global);
-        self.record(method, path, body.clone(), 429);
+        self.record_at(method, path, body.clone(), 429, now);
         if !global {
             let mut r = self.requests.lock().unwrap().last().cloned().unwrap();
             r.body = json!({"sent": body, "answer": "retried before retry_after passed"});

@@ -81,7 +81,7 @@ pub async fn rest(
         Ok(at) => at,
         Err(over) => return *over,
     };
-    if let Some(too_early) = state.too_early(&method, &path, &body) {
+    if let Some(too_early) = state.too_early(&method, &path, &body, at) {
         return too_early;
     }
     let fault = state.take_fault(&method, &path);
