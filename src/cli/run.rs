@@ -70,8 +70,30 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
     })
 }
 
+/// Settings inside their ranges that still invite trouble, said once at
+/// start so the log explains the 429s or repeats they lead to.
+fn warn_risky(args: &RunArgs) {
+    /// Discord's documented global limit for a bot.
+    const DISCORD_GLOBAL: u32 = 50;
+    let rate = args.discord.fanout_rate;
+    if rate > DISCORD_GLOBAL && args.discord.discord_api_base.is_none() {
+        tracing::warn!(
+            rate,
+            "PREPBOT_FANOUT_RATE is above Discord's global limit of 50 requests/s; unless Discord raised this bot's limit, expect 429s"
+        );
+    }
+    let lease = args.engine.claim_lease_secs;
+    if lease < 30 {
+        tracing::warn!(
+            lease,
+            "PREPBOT_CLAIM_LEASE_SECS is under 30: a post still being sent may be taken over and sent twice"
+        );
+    }
+}
+
 /// Runs `prepbot run` until a stop signal (or a front end gives up).
 pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    warn_risky(&args);
     let serve = serve(&args)?;
     let engine = app::engine(&args.engine, Arc::new(SystemClock), rand::random()).await?;
     let mut running = app::start_with_http(engine, serve, Some(args.http.http_addr)).await?;

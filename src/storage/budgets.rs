@@ -67,7 +67,9 @@ impl Store {
                                  + interval '1 second' - clock_timestamp())::float8 END",
         )
         .bind(budget)
-        .bind(cap as i32)
+        // Settings cap the rate at 1,000; saturate rather than wrap for any
+        // other caller.
+        .bind(i32::try_from(cap).unwrap_or(i32::MAX))
         .fetch_one(&self.pool)
         .await?;
         Ok(wait.map(|w| Duration::from_secs_f64(w.clamp(0.0, 1.0))))

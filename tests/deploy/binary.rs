@@ -38,6 +38,70 @@ fn prepbot_settings_lists_every_setting_and_hides_secrets() {
     assert!(text.contains("set to 12"), "{text}");
 }
 
+/// Each of these, set by an admin, is refused at start with its variable
+/// and its range: zero leases and pools, a rate far past any platform's,
+/// numbers that overflow, and words.
+#[test]
+fn settings_outside_their_ranges_are_refused_naming_the_variable_before_anything_starts() {
+    let hostile = [
+        ("PREPBOT_FANOUT_RATE", "0", "from 1 to 1000"),
+        ("PREPBOT_FANOUT_RATE", "4294967295", "from 1 to 1000"),
+        ("PREPBOT_FANOUT_RATE", "-5", "from 1 to 1000"),
+        ("PREPBOT_FANOUT_RATE", "fast", "from 1 to 1000"),
+        ("PREPBOT_CLAIM_LEASE_SECS", "0", "from 1 to 86400"),
+        (
+            "PREPBOT_CLAIM_LEASE_SECS",
+            "18446744073709551616",
+            "from 1 to 86400",
+        ),
+        ("PREPBOT_DB_POOL", "0", "from 1 to 100"),
+        ("PREPBOT_DB_POOL", "100000", "from 1 to 100"),
+        ("PREPBOT_DB_TIMEOUT_SECS", "0", "from 1 to 600"),
+        ("PREPBOT_DB_ACQUIRE_SECS", "99999999999", "from 1 to 600"),
+        ("PREPBOT_LLM_TIMEOUT_SECS", "0", "from 1 to 600"),
+    ];
+    for (var, value, range) in hostile {
+        // Nothing listens on port 1: had the value passed, the run would
+        // fail on the database instead, with another message.
+        let env = [
+            (var, value),
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1:1/x"),
+        ];
+        let out = prepbot(&["run"], &env).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}={value}: {err}");
+        assert!(
+            err.contains(&format!("{var} must be a whole number {range}")),
+            "{var}={value}: {err}"
+        );
+    }
+}
+
+#[test]
+fn settings_at_the_edges_of_their_ranges_are_taken() {
+    let edges = [
+        ("PREPBOT_FANOUT_RATE", "1000"),
+        ("PREPBOT_CLAIM_LEASE_SECS", "1"),
+        ("PREPBOT_DB_POOL", "100"),
+        ("PREPBOT_DB_ACQUIRE_SECS", "600"),
+    ];
+    for (var, value) in edges {
+        let env = [
+            (var, value),
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1:1/x"),
+            ("PREPBOT_DB_TIMEOUT_SECS", "1"),
+        ];
+        let out = prepbot(&["run"], &env).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        // Parsed, so the run went on to the database, which is not there.
+        assert!(
+            !err.contains("must be a whole number"),
+            "{var}={value}: {err}"
+        );
+        assert!(err.contains("PostgreSQL"), "{var}={value}: {err}");
+    }
+}
+
 #[sqlx::test]
 async fn healthcheck_passes_on_a_running_bot_and_readyz_fails_without_a_front_end(
     pool: sqlx::PgPool,
