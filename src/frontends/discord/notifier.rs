@@ -40,6 +40,8 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod dm;
+
 /// Requests per second the notifier allows itself (Discord's global cap is 50).
 pub const DEFAULT_RATE: u32 = crate::delivery::DEFAULT_RATE;
 /// How many recent messages a redelivery looks through for its own post.
@@ -281,42 +283,6 @@ impl DiscordNotifier {
         }
     }
 
-    /// Opens (or reuses) the direct-message channel with `user` and posts
-    /// the effect's view there. Discord answers 50007 when the person
-    /// closed their DMs or shares no server with the bot any more.
-    #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
-    async fn direct_message(
-        &self,
-        user: &str,
-        effect: &Effect,
-    ) -> Result<Option<MessageRef>, DeliveryError> {
-        if user.parse::<u64>().is_err() {
-            return Err(DeliveryError::Failed(format!(
-                "`{user}` is not a Discord user id"
-            )));
-        }
-        let dm = self
-            .call(
-                Route::UserMeDmChannels,
-                LightMethod::Post,
-                &json!({ "recipient_id": user }),
-            )
-            .await?;
-        let channel = dm["id"]
-            .as_str()
-            .and_then(|id| id.parse::<u64>().ok())
-            .ok_or_else(|| DeliveryError::Failed("the DM channel has no id".into()))?;
-        let note = render::post(&view::post(effect, &super::WORDS));
-        for out in note {
-            let route = Route::ChannelMessages {
-                channel_id: ChannelId::new(channel),
-            };
-            self.call(route, LightMethod::Post, &out.into_message())
-                .await?;
-        }
-        Ok(None)
-    }
-
     #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
     async fn post_reveal(
         &self,
@@ -435,18 +401,4 @@ impl From<Failure> for DeliveryError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_channel_that_is_not_a_snowflake_fails_without_a_request() {
-        assert!(matches!(
-            channel_id("console"),
-            Err(DeliveryError::Failed(_))
-        ));
-        assert_eq!(
-            channel_id("810000000000000001").unwrap().get(),
-            810_000_000_000_000_001
-        );
-    }
-}
+mod tests;
