@@ -138,12 +138,8 @@ pub async fn start_with_http(
             let runner =
                 crate::runner::Runner::new(delivery.clone(), crate::frontends::discord::WORDS);
             let bot = crate::frontends::discord::start(runner, config).await?;
-            // The gateway counts as connected once it has started: the
-            // front end does not expose its READY event (yet).
-            health = health.with_front_end(
-                "discord",
-                Arc::new(std::sync::atomic::AtomicBool::new(true)),
-            );
+            // Ready once every shard this process runs is connected.
+            health = health.with_front_end("discord", bot.connected());
             Some(bot)
         }
         None => None,

@@ -42,9 +42,33 @@ enum Command {
     Settings,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let cli = Cli::parse();
+fn main() -> ExitCode {
+    forget_empty_settings();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(run(Cli::parse())),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An empty setting means unset, for every setting alike: an env file
+/// whose `#DISCORD_DEV_GUILD=` was uncommented must not stop the bot with
+/// "cannot parse integer from empty string". Done before the runtime's
+/// threads start, since changing the environment is only safe alone.
+fn forget_empty_settings() {
+    for s in prepbot::config::SETTINGS {
+        if std::env::var_os(s.name).is_some_and(|v| v.to_string_lossy().trim().is_empty()) {
+            std::env::remove_var(s.name);
+        }
+    }
+}
+
+async fn run(cli: Cli) -> ExitCode {
     let quiet = matches!(
         cli.command,
         Command::Console(_)

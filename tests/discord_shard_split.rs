@@ -98,3 +98,66 @@ async fn two_processes_splitting_four_shards_answer_every_guild_exactly_once(poo
     let answers = mock.requests_to("POST", "/callback").len();
     assert_eq!(answers, guilds.len(), "one answer per guild, none twice");
 }
+
+/// `/readyz` for Discord: not ready while any shard of the range is still
+/// to connect (serenity boots them 5 s apart), ready once all are, and not
+/// ready again once they close.
+#[sqlx::test]
+async fn a_process_is_ready_only_while_every_shard_of_its_range_is_connected(pool: PgPool) {
+    use std::sync::atomic::Ordering;
+    let mock = DiscordMock::start().await;
+    mock.gateway(|g| (g.shards, g.guilds) = (4, a_guild_per_shard(4)));
+    let bot = process(&mock, &pool, "0-1/4").await;
+    let connected = bot.connected();
+    mock.wait_until("the first session", || (mock.sessions() >= 1).then_some(()))
+        .await;
+    assert!(
+        !connected.load(Ordering::Relaxed),
+        "one of two shards is not ready"
+    );
+    mock.wait_until("both shards ready", || {
+        connected.load(Ordering::Relaxed).then_some(())
+    })
+    .await;
+    assert_eq!(mock.sessions(), 2);
+    bot.stop().await;
+    assert!(
+        !connected.load(Ordering::Relaxed),
+        "stopped shards are not connected"
+    );
+}
+
+/// A `DISCORD_API_BASE` that does not answer stops the start: serenity
+/// would otherwise fall back to Discord's public gateway.
+#[sqlx::test]
+async fn a_discord_api_base_that_does_not_answer_stops_the_start(pool: PgPool) {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let store = prepbot::storage::Store::from_pool(pool.clone());
+    let engine = Arc::new(prepbot::engine::Engine::new(
+        store,
+        test_bank(),
+        Arc::new(prepbot::domain::clock::ManualClock::new(at(8, 0))),
+        42,
+        Arc::new(prepbot::grading::Grading::default()),
+    ));
+    let delivery = Arc::new(Delivery::new(
+        engine,
+        Router::new(),
+        SchedulerConfig::default(),
+    ));
+    let config = DiscordConfig {
+        token: "mock-token".to_owned().into(),
+        api_base: Some(base.clone()),
+        dev_guild: None,
+        fanout_rate: 40,
+        shards: None,
+    };
+    let plan: ShardPlan = "0-1/4".parse().unwrap();
+    let err = discord::start_with_shards(Runner::new(delivery, discord::WORDS), config, Some(plan))
+        .await
+        .err()
+        .expect("the start fails");
+    assert!(format!("{err:#}").contains(&base), "{err:#}");
+}

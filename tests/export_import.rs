@@ -190,6 +190,16 @@ async fn a_server_exported_and_imported_into_a_fresh_database_exports_the_same_a
         ],
     );
     let first = std::fs::read_to_string(&file).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "an export holds answers: its owner's only"
+        );
+    }
 
     let (target, target_url) = fresh_database("import").await;
     let said = prepbot(&target_url, &["import", file.to_str().unwrap()]);

@@ -52,3 +52,40 @@ async fn a_refused_connection_names_host_and_port() {
     );
     assert!(msg.to_lowercase().contains("refused"), "{msg}");
 }
+
+#[tokio::test]
+async fn a_url_with_no_database_name_is_refused_instead_of_filling_the_postgres_database() {
+    for url in [
+        "postgres://postgres@127.0.0.1:5432/",
+        "postgres://postgres@127.0.0.1:5432",
+    ] {
+        let err = Store::connect_within(url, Duration::from_secs(5))
+            .await
+            .expect_err("no database named");
+        assert!(matches!(err, StoreError::NoDatabase), "{url}: {err:?}");
+        assert!(err.to_string().contains("names no database"), "{err}");
+    }
+}
+
+/// Replicas started together on a new database: every one of them creates
+/// it or finds it made, and none fails on the others' CREATE DATABASE.
+#[tokio::test]
+async fn several_processes_creating_the_same_new_database_at_once_all_start() {
+    let name = format!("prepbot_race_{:08x}", rand::random::<u32>());
+    let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+    let starts = (0..4).map(|_| Store::connect_within(&url, Duration::from_secs(30)));
+    let stores = futures::future::join_all(starts).await;
+    let admin = sqlx::PgPool::connect("postgres://postgres@127.0.0.1:5432/postgres")
+        .await
+        .unwrap();
+    for store in stores.iter().flatten() {
+        store.pool().close().await;
+    }
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    for s in stores {
+        s.expect("every start succeeds");
+    }
+}

@@ -148,6 +148,9 @@ fn question_files(dir: &Path, topics_path: &Path) -> Result<Vec<PathBuf>, ScanEr
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml") && p != topics_path)
+        // Only regular files (or links to them): reading a named pipe or a
+        // device would wait forever or never end.
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
         .collect();
     files.sort();
     Ok(files)

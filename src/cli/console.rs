@@ -37,7 +37,15 @@ pub struct ConsoleArgs {
 pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<ExitCode> {
     let mut cluster = private_server_if_needed(&mut args).await?;
     let fresh = args.fresh.then(|| fresh_database(&mut args.engine));
-    let result = session(&args).await;
+    // A stop signal ends the session here, so the clean-up below still runs:
+    // a --fresh database (and its sandbox and roles) is not left behind.
+    let result = tokio::select! {
+        r = session(&args) => r,
+        signal = super::run::stop_signal() => {
+            eprintln!("prepbot: stopped by {signal}");
+            Ok(ExitCode::from(130))
+        }
+    };
     if let Some(url) = fresh {
         if let Err(e) = crate::storage::drop_database(&url, args.engine.db.timeout()).await {
             eprintln!("warning: could not drop the --fresh database: {e}");

@@ -81,29 +81,52 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let text = serde_json::to_string_pretty(&doc)? + "\n";
     match &args.out {
         Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+            write_private(path, &text).with_context(|| format!("writing {}", path.display()))?
         }
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `prepbot import`.
-pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let size = std::fs::metadata(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?
-        .len();
-    // Checked before reading, so a huge file is refused without loading it.
-    if size > MAX_FILE_BYTES as u64 {
+/// Reads `path` whole, refusing it once it passes [`MAX_FILE_BYTES`]. The
+/// limit is counted while reading, not taken from the file's size, so a
+/// pipe or a device (`/dev/stdin`, `/dev/zero`) is held to it too.
+fn read_limited(path: &std::path::Path) -> anyhow::Result<String> {
+    use std::io::Read;
+    let reading = || format!("reading {}", path.display());
+    let file = std::fs::File::open(path).with_context(reading)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(reading)?;
+    if bytes.len() > MAX_FILE_BYTES {
         anyhow::bail!(
-            "{} is {} MB; an import reads at most {} MB (move a server this large with pg_dump)",
-            args.file.display(),
-            size >> 20,
+            "{} is over {} MB; an import reads at most that (move a server this large with pg_dump)",
+            path.display(),
             MAX_FILE_BYTES >> 20
         );
     }
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
+}
+
+/// Writes `text` to a file only its owner can read: an export holds
+/// members' answers and names.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    // An existing file keeps its old mode through `open`; narrow it too.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(text.as_bytes())
+}
+
+/// Runs `prepbot import`.
+pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let text = read_limited(&args.file)?;
     let doc =
         parse_document(&text).with_context(|| format!("importing {}", args.file.display()))?;
     let store = store(&args.db).await?;

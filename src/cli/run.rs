@@ -113,7 +113,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Waits for SIGTERM (what Docker, systemd and Kubernetes send) or Ctrl-C.
-async fn stop_signal() -> &'static str {
+pub(crate) async fn stop_signal() -> &'static str {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -148,7 +148,10 @@ pub struct ProbeArgs {
 
 /// `prepbot healthcheck`: exit 0 when the local `prepbot run` answers 200
 /// on the path, 1 otherwise (a container HEALTHCHECK needs no curl).
-pub async fn healthcheck(args: ProbeArgs) -> anyhow::Result<ExitCode> {
+pub async fn healthcheck(mut args: ProbeArgs) -> anyhow::Result<ExitCode> {
+    if !args.path.starts_with('/') {
+        args.path.insert(0, '/');
+    }
     let url = crate::http::local_url(args.http.http_addr, &args.path);
     match crate::http::probe(args.http.http_addr, &args.path, Duration::from_secs(3)).await {
         Ok(200) => Ok(ExitCode::SUCCESS),

@@ -22,6 +22,7 @@ mod covered;
 mod load;
 mod query;
 mod rewards;
+mod values;
 
 pub use check::{parse_document, LISTS, MAX_FILE_BYTES, MAX_LIST_BYTES, MAX_ROWS};
 pub use covered::{COVERED, NOT_EXPORTED_YET, NOT_SERVER_DATA};

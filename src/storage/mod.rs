@@ -62,6 +62,10 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The URL names no database, so PostgreSQL would pick the user's own
+    /// (often the `postgres` system database) and the tables would land there.
+    #[error("DATABASE_URL names no database (add one after the last /, e.g. postgres://user@host:5432/prepbot)")]
+    NoDatabase,
     /// A row holds a value the code does not know (a hand-edited database).
     #[error("stored data is invalid: {0}")]
     Invalid(String),
@@ -76,7 +80,7 @@ impl StoreError {
         match self {
             StoreError::Unavailable { .. } | StoreError::TimedOut { .. } => true,
             StoreError::Sql(e) => sql_unreachable(e),
-            StoreError::Migrate(_) | StoreError::Invalid(_) => false,
+            StoreError::NoDatabase | StoreError::Migrate(_) | StoreError::Invalid(_) => false,
         }
     }
 }
@@ -175,6 +179,9 @@ impl Store {
         pool: PoolSettings,
     ) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?;
+        if options.get_database().is_none_or(str::is_empty) {
+            return Err(StoreError::NoDatabase);
+        }
         let server = server_label(&options);
         let timed_out = || StoreError::TimedOut {
             server: server.clone(),
@@ -294,8 +301,10 @@ async fn create_database_if_missing(
             .await
         {
             Ok(_) => tracing::info!(database = %name, "created database"),
-            // Another process created it between our check and our CREATE.
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+            // Another process created it between our check and our CREATE:
+            // 42P04 once it exists, 23505 while both CREATEs are in flight.
+            Err(sqlx::Error::Database(e))
+                if matches!(e.code().as_deref(), Some("42P04" | "23505")) => {}
             Err(e) => return Err(e.into()),
         }
     }

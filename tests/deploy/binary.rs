@@ -102,6 +102,24 @@ fn settings_at_the_edges_of_their_ranges_are_taken() {
     }
 }
 
+/// An env file whose `#DISCORD_DEV_GUILD=` line was uncommented: an empty
+/// setting is unset, as for every other setting, not a parse error.
+#[test]
+fn empty_settings_count_as_unset() {
+    let env = [
+        ("DISCORD_DEV_GUILD", ""),
+        ("PREPBOT_QUESTIONS", ""),
+        ("PREPBOT_HTTP_ADDR", " "),
+        ("PREPBOT_FANOUT_RATE", ""),
+        ("DATABASE_URL", "postgres://postgres@127.0.0.1:1/x"),
+        ("PREPBOT_DB_TIMEOUT_SECS", "1"),
+    ];
+    let out = prepbot(&["run"], &env).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("invalid value"), "{err}");
+    assert!(err.contains("PostgreSQL"), "went on to the database: {err}");
+}
+
 #[sqlx::test]
 async fn healthcheck_passes_on_a_running_bot_and_readyz_fails_without_a_front_end(
     pool: sqlx::PgPool,
@@ -146,7 +164,7 @@ async fn healthcheck_passes_on_a_running_bot_and_readyz_fails_without_a_front_en
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(alive, "prepbot healthcheck never passed");
-    let ready = check("/readyz").await;
+    let ready = check("readyz").await; // a path without its slash is taken too
     assert!(!ready.status.success());
     assert!(String::from_utf8_lossy(&ready.stderr).contains("503"));
     let _ = bot.start_kill();

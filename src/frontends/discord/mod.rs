@@ -66,6 +66,7 @@ pub mod compete;
 pub mod gate;
 pub mod interactions;
 pub mod notifier;
+pub mod readiness;
 pub mod render;
 pub mod rewards;
 pub mod roles;
@@ -193,11 +194,20 @@ pub fn http(config: &DiscordConfig) -> serenity::Http {
 pub struct Bot {
     shards: Arc<serenity::ShardManager>,
     gateway: Option<tokio::task::JoinHandle<()>>,
+    connected: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Bot {
+    /// True while every shard this process runs is connected (`/readyz`).
+    pub fn connected(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.connected.clone()
+    }
+
     /// Closes the gateway shards and waits for the client to end.
     pub async fn stop(mut self) {
+        // Not ready from the moment it stops, whatever events still arrive.
+        self.connected
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         self.shards.shutdown_all().await;
         if let Some(g) = self.gateway.take() {
             let _ = g.await;
@@ -237,8 +247,19 @@ pub async fn start_with_shards(
         acks: Arc::new(tokio::sync::Semaphore::new(ACKS_AT_ONCE)),
     };
     let framework = framework(data, config.dev_guild);
-    let mut client = serenity::ClientBuilder::new_with_http(http(&config), GatewayIntents::GUILDS)
+    let http = http(&config);
+    if let Some(base) = &config.api_base {
+        // serenity falls back to Discord's public gateway when this fails;
+        // a proxy or mock that is set but down must stop the start instead.
+        http.get_gateway()
+            .await
+            .with_context(|| format!("asking DISCORD_API_BASE ({base}) for the gateway"))?;
+    }
+    let readiness = readiness::Readiness::new(plan.map(|p| p.last - p.first + 1));
+    let connected = readiness.flag();
+    let mut client = serenity::ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .framework(framework)
+        .event_handler(readiness)
         .await
         .context("building the Discord client")?;
     let shards = client.shard_manager.clone();
@@ -259,6 +280,7 @@ pub async fn start_with_shards(
     Ok(Bot {
         shards,
         gateway: Some(gateway),
+        connected,
     })
 }
 

@@ -144,6 +144,7 @@ pub fn check_document(doc: &Value) -> Result<(Cow<'_, Value>, String, String), I
             optional_object(channel, key, &format!("channels[{i}]"))?;
         }
     }
+    super::values::check_values(&doc)?;
     Ok((doc, platform, external_id))
 }
 
