@@ -139,7 +139,7 @@ pub async fn start_with_http(
                 crate::runner::Runner::new(delivery.clone(), crate::frontends::discord::WORDS);
             let bot = crate::frontends::discord::start(runner, config).await?;
             // Ready once every shard this process runs is connected.
-            health = health.with_front_end("discord", bot.connected());
+            health = health.with_front_end("discord gateway", bot.connected());
             Some(bot)
         }
         None => None,
@@ -150,18 +150,16 @@ pub async fn start_with_http(
     if let Some(config) = &serve.slack {
         let words = crate::frontends::slack::words(config);
         let runner = crate::runner::Runner::new(delivery.clone(), words);
-        extra = extra.merge(crate::frontends::slack::start(
-            runner,
-            config,
-            stop.clone(),
-        )?);
+        let slack = crate::frontends::slack::start(runner, config, stop.clone())?;
+        extra = extra.merge(slack.routes);
+        for (what, ready) in slack.ready {
+            health = health.with_front_end(what, ready);
+        }
         if http.is_none() {
             tracing::warn!(
                 "Slack is configured but no HTTP address is: Slack's requests cannot reach prepbot"
             );
         }
-        // HTTP mode has no connection of its own: ready once the server is.
-        health = health.with_front_end("slack", Arc::new(std::sync::atomic::AtomicBool::new(true)));
     }
     let http = match http {
         Some(addr) => Some(serve_http(addr, health, extra, stop).await?),

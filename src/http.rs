@@ -63,7 +63,7 @@ impl Health {
         }
         for f in &self.front_ends {
             if !f.connected.load(Ordering::Relaxed) {
-                reasons.push(format!("{} gateway not connected", f.name));
+                reasons.push(format!("{} not connected", f.name));
             }
         }
         reasons

@@ -72,6 +72,24 @@ impl SlackHarness {
         socket: bool,
         admin_group: Option<&str>,
     ) -> Self {
+        let token = (!oauth).then_some(BOT_TOKEN);
+        Self::launch(pool, now, token, oauth, socket, admin_group).await
+    }
+
+    /// [`SlackHarness::start`] with `SLACK_BOT_TOKEN` set to `token` (one
+    /// the mock does not know is refused with `invalid_auth`).
+    pub async fn start_with_bot_token(pool: PgPool, now: DateTime<Utc>, token: &str) -> Self {
+        Self::launch(pool, now, Some(token), false, false, None).await
+    }
+
+    async fn launch(
+        pool: PgPool,
+        now: DateTime<Utc>,
+        bot_token: Option<&str>,
+        oauth: bool,
+        socket: bool,
+        admin_group: Option<&str>,
+    ) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter("warn,prepbot=info")
             .with_test_writer()
@@ -92,7 +110,7 @@ impl SlackHarness {
         let serve = Serve {
             slack: Some(SlackConfig {
                 signing_secret: SECRET.to_owned().into(),
-                bot_token: (!oauth).then(|| BOT_TOKEN.to_owned().into()),
+                bot_token: bot_token.map(|t| t.to_owned().into()),
                 app_token: socket.then(|| APP_TOKEN.to_owned().into()),
                 api_base: mock.api_base(),
                 oauth: oauth.then(|| OAuthConfig {

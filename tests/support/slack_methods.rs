@@ -82,6 +82,13 @@ pub fn call(s: &SlackState, method: &str, is_json: bool, body: &Value) -> Result
                 "team": {"id": INSTALLED_TEAM, "name": "Installed"}, "bot_user_id": "UBOT", "app_id": "A1",
             }))
         }
+        // Who the token is: what prepbot asks at start (`/readyz`). Any
+        // token the routes let through is good; a wrong one never gets here
+        // (`invalid_auth`).
+        "auth.test" => Ok(json!({
+            "url": "https://mock.slack.com/", "team": "Mock", "user": "prepbot",
+            "team_id": "T0MOCK", "user_id": "UBOT", "bot_id": "B1",
+        })),
         "apps.connections.open" => {
             let base = s.base.lock().unwrap().replace("http://", "ws://");
             Ok(json!({"url": format!("{base}/socket")}))

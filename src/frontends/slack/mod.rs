@@ -28,6 +28,7 @@ pub mod events;
 pub mod interactions;
 pub mod notifier;
 pub mod oauth;
+pub mod readiness;
 pub mod socket;
 pub mod surface;
 pub mod tokens;
@@ -44,6 +45,7 @@ use api::Api;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use secrecy::SecretString;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use tokens::Tokens;
 
@@ -134,12 +136,37 @@ pub fn start(
     runner: Runner,
     config: &SlackConfig,
     stop: tokio::sync::watch::Receiver<bool>,
-) -> anyhow::Result<axum::Router> {
+) -> anyhow::Result<Started> {
     let slack = Arc::new(Slack::new(runner, config)?);
-    if let Some(app_token) = &config.app_token {
-        tokio::spawn(socket::run(slack.clone(), app_token.clone(), stop));
+    let mut ready = Vec::new();
+    if let Some(token) = &config.bot_token {
+        let ok = Arc::new(AtomicBool::new(false));
+        let api = slack.api.with_token(Some(token.clone()));
+        tokio::spawn(readiness::check_token(api, ok.clone(), stop.clone()));
+        ready.push(("slack bot token (auth.test)", ok));
     }
-    Ok(routes(slack))
+    if let Some(app_token) = &config.app_token {
+        let open = Arc::new(AtomicBool::new(false));
+        tokio::spawn(socket::run(
+            slack.clone(),
+            app_token.clone(),
+            stop,
+            open.clone(),
+        ));
+        ready.push(("slack socket mode", open));
+    }
+    Ok(Started {
+        routes: routes(slack),
+        ready,
+    })
+}
+
+/// A started Slack front end: its HTTP endpoints, and what `/readyz` checks.
+pub struct Started {
+    pub routes: axum::Router,
+    /// `(what, ready)`: the bot token's check and the Socket Mode
+    /// connection, whichever are configured.
+    pub ready: Vec<(&'static str, Arc<AtomicBool>)>,
 }
 
 /// Slack's endpoints.

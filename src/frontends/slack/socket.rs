@@ -11,6 +11,7 @@ use super::{commands, events, interactions, Slack};
 use futures::{SinkExt, StreamExt};
 use secrecy::SecretString;
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -20,13 +21,20 @@ use tokio_tungstenite::tungstenite::Message;
 const MAX_PAUSE: Duration = Duration::from_secs(30);
 
 /// Keeps a Socket Mode connection open until `stop` turns true.
-pub async fn run(slack: Arc<Slack>, app_token: SecretString, mut stop: watch::Receiver<bool>) {
+/// `open` is true while a connection is open (`/readyz`).
+pub async fn run(
+    slack: Arc<Slack>,
+    app_token: SecretString,
+    mut stop: watch::Receiver<bool>,
+    open: Arc<AtomicBool>,
+) {
     let mut pause = Duration::from_secs(1);
     loop {
         let session = tokio::select! {
-            r = session(&slack, &app_token) => r,
+            r = session(&slack, &app_token, &open) => r,
             _ = stop.wait_for(|s| *s) => return,
         };
+        open.store(false, Ordering::Relaxed);
         match session {
             Ok(()) => pause = Duration::from_secs(1),
             Err(e) => {
@@ -42,7 +50,11 @@ pub async fn run(slack: Arc<Slack>, app_token: SecretString, mut stop: watch::Re
 }
 
 /// One connection, until Slack asks to reconnect or it drops.
-async fn session(slack: &Arc<Slack>, app_token: &SecretString) -> anyhow::Result<()> {
+async fn session(
+    slack: &Arc<Slack>,
+    app_token: &SecretString,
+    open: &AtomicBool,
+) -> anyhow::Result<()> {
     let api = slack.api.with_token(Some(app_token.clone()));
     let opened = api.call("apps.connections.open", &json!({})).await?;
     let url = opened["url"]
@@ -50,6 +62,7 @@ async fn session(slack: &Arc<Slack>, app_token: &SecretString) -> anyhow::Result
         .ok_or_else(|| anyhow::anyhow!("no url to connect to"))?;
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await?;
     tracing::info!("Socket Mode connected");
+    open.store(true, Ordering::Relaxed);
     while let Some(frame) = ws.next().await {
         let text = match frame? {
             Message::Text(t) => t,
