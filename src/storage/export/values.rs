@@ -3,6 +3,9 @@
 //! refused here rather than found later as a leaderboard that disagrees
 //! with `/stats`, or a channel that silently stops posting.
 //!
+//! - no text holds a NUL character, which PostgreSQL cannot store (found
+//!   here, it is named by its place in the file, not blamed on the first
+//!   statement that happens to send it);
 //! - the server's platform is one prepbot runs on;
 //! - every channel's time zone is a real IANA zone;
 //! - streaks are whole numbers, not negative, best at least current;
@@ -20,6 +23,11 @@ use std::collections::HashMap;
 
 /// Checks `doc` (already of the right shape, see `check_document`).
 pub(super) fn check_values(doc: &Value) -> Result<(), ImportError> {
+    if let Some(at) = nul_at(doc, "") {
+        return Err(bad(format!(
+            "{at} holds a NUL character (\\u0000), which PostgreSQL cannot store"
+        )));
+    }
     let platform = doc["guild"]["platform"].as_str().unwrap_or_default();
     if platform.parse::<Platform>().is_err() {
         return Err(bad(format!(
@@ -83,6 +91,30 @@ fn totals_follow_history(doc: &Value) -> Result<(), ImportError> {
         )));
     }
     Ok(())
+}
+
+/// Where the first text (or key) holding a NUL is, as `list[i].key`.
+fn nul_at(v: &Value, at: &str) -> Option<String> {
+    match v {
+        Value::String(s) if s.contains('\0') => Some(at.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_at(item, &format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, item)| {
+            let here = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                nul_at(item, &here)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// The rows of a list, numbered.
@@ -166,6 +198,24 @@ mod tests {
         let mut d = doc();
         d["point_events"][0]["delta"] = (-1_000_000).into();
         assert!(refusal(&d).contains("-1000000"));
+    }
+
+    #[test]
+    fn a_nul_in_any_text_is_refused_at_its_place() {
+        let mut d = doc();
+        d["channels"][0]["daily"]["tz"] = "Europe/Berlin\0".into();
+        assert!(
+            refusal(&d).contains("channels[0].daily.tz holds a NUL"),
+            "{}",
+            refusal(&d)
+        );
+        let mut d = doc();
+        d["point_events"][0]["note\0"] = "x".into();
+        assert!(
+            refusal(&d).contains("point_events[0].note"),
+            "{}",
+            refusal(&d)
+        );
     }
 
     #[test]
