@@ -139,7 +139,7 @@ pub async fn start_with_http(
                 crate::runner::Runner::new(delivery.clone(), crate::frontends::discord::WORDS);
             let bot = crate::frontends::discord::start(runner, config).await?;
             // Ready once every shard this process runs is connected.
-            health = health.with_front_end("discord gateway", bot.connected());
+            health = health.with_front_end("discord gateway not connected", bot.connected());
             Some(bot)
         }
         None => None,
@@ -152,8 +152,8 @@ pub async fn start_with_http(
         let runner = crate::runner::Runner::new(delivery.clone(), words);
         let slack = crate::frontends::slack::start(runner, config, stop.clone())?;
         extra = extra.merge(slack.routes);
-        for (what, ready) in slack.ready {
-            health = health.with_front_end(what, ready);
+        for (reason, ready) in slack.ready {
+            health = health.with_front_end(reason, ready);
         }
         if http.is_none() {
             tracing::warn!(

@@ -23,7 +23,8 @@ const DB_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 /// A chat front end as readiness sees it: connected or not.
 #[derive(Debug, Clone)]
 pub struct FrontEnd {
-    pub name: &'static str,
+    /// What `/readyz` says while `connected` is false.
+    pub reason: &'static str,
     pub connected: Arc<AtomicBool>,
 }
 
@@ -44,9 +45,10 @@ impl Health {
         }
     }
 
-    /// Adds a front end whose `connected` flag readiness checks.
-    pub fn with_front_end(mut self, name: &'static str, connected: Arc<AtomicBool>) -> Self {
-        self.front_ends.push(FrontEnd { name, connected });
+    /// Adds a front end whose `connected` flag readiness checks; `reason`
+    /// is what `/readyz` says while it is false.
+    pub fn with_front_end(mut self, reason: &'static str, connected: Arc<AtomicBool>) -> Self {
+        self.front_ends.push(FrontEnd { reason, connected });
         self
     }
 
@@ -63,7 +65,7 @@ impl Health {
         }
         for f in &self.front_ends {
             if !f.connected.load(Ordering::Relaxed) {
-                reasons.push(format!("{} not connected", f.name));
+                reasons.push(f.reason.to_owned());
             }
         }
         reasons

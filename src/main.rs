@@ -43,29 +43,48 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    forget_empty_settings();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    if let Err(e) = forget_empty_settings() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build();
-    match runtime {
-        Ok(runtime) => runtime.block_on(run(Cli::parse())),
+        .build()
+    {
+        Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
-    }
+    };
+    let code = runtime.block_on(run(Cli::parse()));
+    // Not the default wait: a console stopped by a signal still has its
+    // stdin read blocked on a thread that only a newline would free.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
 }
 
-/// An empty setting means unset, for every setting alike: an env file
-/// whose `#DISCORD_DEV_GUILD=` was uncommented must not stop the bot with
-/// "cannot parse integer from empty string". Done before the runtime's
-/// threads start, since changing the environment is only safe alone.
-fn forget_empty_settings() {
+/// An empty setting means unset: an env file whose `#DISCORD_DEV_GUILD=`
+/// was uncommented must not stop the bot with "cannot parse integer from
+/// empty string". A secret is the exception (`DATABASE_URL=`, a token):
+/// empty, it is most likely a secret store that failed to fill it, and
+/// falling back to the local default database, or running without a front
+/// end, would hide that. Done before the runtime's threads start, since
+/// changing the environment is only safe alone.
+fn forget_empty_settings() -> Result<(), String> {
     for s in prepbot::config::SETTINGS {
-        if std::env::var_os(s.name).is_some_and(|v| v.to_string_lossy().trim().is_empty()) {
-            std::env::remove_var(s.name);
+        if !std::env::var_os(s.name).is_some_and(|v| v.to_string_lossy().trim().is_empty()) {
+            continue;
         }
+        if s.secret {
+            return Err(format!(
+                "{} is set but empty: give it its value, or remove the line to leave it unset",
+                s.name
+            ));
+        }
+        std::env::remove_var(s.name);
     }
+    Ok(())
 }
 
 async fn run(cli: Cli) -> ExitCode {
@@ -132,6 +151,34 @@ mod tests {
         let mut out = Vec::new();
         args(&Cli::command(), "prepbot", &mut out);
         out
+    }
+
+    #[test]
+    fn ranged_settings_take_their_defaults_and_edges_and_refuse_outside_naming_the_variable() {
+        use clap::Parser;
+        let run = |extra: &[&str]| {
+            let argv = ["prepbot", "run"].iter().chain(extra).copied();
+            Cli::try_parse_from(argv).map(|cli| match cli.command {
+                super::Command::Run(args) => {
+                    (args.discord.fanout_rate, args.engine.claim_lease_secs)
+                }
+                _ => unreachable!(),
+            })
+        };
+        assert_eq!(
+            run(&[]).unwrap(),
+            (47, 120),
+            "the defaults pass their own ranges"
+        );
+        assert_eq!(
+            run(&["--fanout-rate", "1000", "--claim-lease-secs", "1"]).unwrap(),
+            (1000, 1)
+        );
+        let err = run(&["--fanout-rate", "1001"]).unwrap_err().to_string();
+        assert!(
+            err.contains("PREPBOT_FANOUT_RATE must be a whole number from 1 to 1000"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -108,7 +108,7 @@ async fn run_without_a_front_end_starts_is_healthy_and_not_ready_saying_why(pool
 #[sqlx::test]
 async fn readyz_is_ok_with_a_connected_front_end_and_names_one_that_is_not(pool: PgPool) {
     let connected = Arc::new(AtomicBool::new(true));
-    let h = health(&pool).with_front_end("discord gateway", connected.clone());
+    let h = health(&pool).with_front_end("discord gateway not connected", connected.clone());
     assert_eq!(h.not_ready().await, Vec::<String>::new());
     let (addr, _stop) = serve(h.clone()).await;
     assert_eq!(get(addr, "/readyz").await.0, 200);

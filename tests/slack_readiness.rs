@@ -12,7 +12,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 use support::slack_bot::*;
-use support::slack_mock::BOT_TOKEN;
+use support::slack_mock::{Fault, SlackMock, BOT_TOKEN};
 
 /// `/readyz`'s status and reasons, once `want` is its status or after 10 s.
 async fn readyz_when(h: &SlackHarness, want: u16) -> (u16, Vec<String>) {
@@ -61,7 +61,7 @@ async fn a_bot_token_slack_refuses_keeps_the_bot_not_ready_and_says_which_check(
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (status, reasons) = readyz_when(&h, 503).await;
     assert_eq!(status, 503);
-    assert_eq!(reasons, vec!["slack bot token (auth.test) not connected"]);
+    assert_eq!(reasons, vec!["slack bot token not accepted (auth.test)"]);
     assert_eq!(
         h.mock.calls_to("auth.test").len(),
         1,
@@ -76,4 +76,26 @@ async fn socket_mode_is_ready_while_its_websocket_is_open(pool: PgPool) {
     let (status, reasons) = readyz_when(&h, 200).await;
     assert_eq!(status, 200, "{reasons:?}");
     h.stop().await;
+}
+
+/// Slack's passing trouble (`fatal_error`, a 500) is asked about again:
+/// only a refused token gives up.
+#[tokio::test]
+async fn slack_trouble_at_start_is_asked_about_again_until_the_token_is_accepted() {
+    use prepbot::frontends::slack::{api::Api, readiness::check_token};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let mock = SlackMock::start().await;
+    mock.fail_next("auth.test", Fault::Error("fatal_error"), 1);
+    mock.fail_next("auth.test", Fault::ServerError { took_effect: false }, 1);
+    let ok = std::sync::Arc::new(AtomicBool::new(false));
+    let (_stop, stop_rx) = tokio::sync::watch::channel(false);
+    let api = Api::new(&mock.api_base(), Some(BOT_TOKEN.to_owned().into()));
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        check_token(api, ok.clone(), stop_rx),
+    )
+    .await
+    .expect("accepted after the pauses (1 s, then 2 s)");
+    assert!(ok.load(Ordering::Relaxed));
+    assert_eq!(mock.calls_to("auth.test").len(), 3);
 }

@@ -43,7 +43,8 @@ pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<ExitCode> {
         r = session(&args) => r,
         signal = super::run::stop_signal() => {
             eprintln!("prepbot: stopped by {signal}");
-            Ok(ExitCode::from(130))
+            // The shell's codes: 128 + the signal's number.
+            Ok(ExitCode::from(if signal == "SIGTERM" { 143 } else { 130 }))
         }
     };
     if let Some(url) = fresh {

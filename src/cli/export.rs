@@ -95,16 +95,26 @@ fn read_limited(path: &std::path::Path) -> anyhow::Result<String> {
     use std::io::Read;
     let reading = || format!("reading {}", path.display());
     let file = std::fs::File::open(path).with_context(reading)?;
+    let too_big = || {
+        anyhow::anyhow!(
+            "{} is over {} MB; an import reads at most that (move a server this large with pg_dump)",
+            path.display(),
+            MAX_FILE_BYTES >> 20
+        )
+    };
+    // A plain file says its size: refused before a byte is read.
+    if file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() > MAX_FILE_BYTES as u64)
+    {
+        return Err(too_big());
+    }
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .with_context(reading)?;
     if bytes.len() > MAX_FILE_BYTES {
-        anyhow::bail!(
-            "{} is over {} MB; an import reads at most that (move a server this large with pg_dump)",
-            path.display(),
-            MAX_FILE_BYTES >> 20
-        );
+        return Err(too_big());
     }
     String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
 }
@@ -118,9 +128,12 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
-    // An existing file keeps its old mode through `open`; narrow it too.
+    // An existing file keeps its old mode through `open`; narrow it too,
+    // but only a plain file's (`--out /dev/stdout` is not ours to change).
     #[cfg(unix)]
-    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    if file.metadata()?.is_file() {
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    }
     file.write_all(text.as_bytes())
 }
 

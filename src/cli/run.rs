@@ -76,7 +76,9 @@ fn warn_risky(args: &RunArgs) {
     /// Discord's documented global limit for a bot.
     const DISCORD_GLOBAL: u32 = 50;
     let rate = args.discord.fanout_rate;
-    if rate > DISCORD_GLOBAL && args.discord.discord_api_base.is_none() {
+    let real_discord =
+        args.discord.discord_token.is_some() && args.discord.discord_api_base.is_none();
+    if rate > DISCORD_GLOBAL && real_discord {
         tracing::warn!(
             rate,
             "PREPBOT_FANOUT_RATE is above Discord's global limit of 50 requests/s; unless Discord raised this bot's limit, expect 429s"

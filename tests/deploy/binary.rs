@@ -120,6 +120,18 @@ fn empty_settings_count_as_unset() {
     assert!(err.contains("PostgreSQL"), "went on to the database: {err}");
 }
 
+/// An empty secret is most likely a secret store that failed to fill it:
+/// refused, rather than falling back to the local default database.
+#[test]
+fn an_empty_secret_is_refused_naming_it() {
+    for var in ["DATABASE_URL", "DISCORD_TOKEN"] {
+        let out = prepbot(&["run"], &[(var, "")]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}: {err}");
+        assert!(err.contains(&format!("{var} is set but empty")), "{err}");
+    }
+}
+
 #[sqlx::test]
 async fn healthcheck_passes_on_a_running_bot_and_readyz_fails_without_a_front_end(
     pool: sqlx::PgPool,

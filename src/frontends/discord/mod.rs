@@ -194,20 +194,18 @@ pub fn http(config: &DiscordConfig) -> serenity::Http {
 pub struct Bot {
     shards: Arc<serenity::ShardManager>,
     gateway: Option<tokio::task::JoinHandle<()>>,
-    connected: Arc<std::sync::atomic::AtomicBool>,
+    readiness: Arc<readiness::Readiness>,
 }
 
 impl Bot {
     /// True while every shard this process runs is connected (`/readyz`).
     pub fn connected(&self) -> Arc<std::sync::atomic::AtomicBool> {
-        self.connected.clone()
+        self.readiness.flag()
     }
 
     /// Closes the gateway shards and waits for the client to end.
     pub async fn stop(mut self) {
-        // Not ready from the moment it stops, whatever events still arrive.
-        self.connected
-            .store(false, std::sync::atomic::Ordering::Relaxed);
+        self.readiness.stop();
         self.shards.shutdown_all().await;
         if let Some(g) = self.gateway.take() {
             let _ = g.await;
@@ -248,21 +246,15 @@ pub async fn start_with_shards(
     };
     let framework = framework(data, config.dev_guild);
     let http = http(&config);
-    if let Some(base) = &config.api_base {
-        // serenity falls back to Discord's public gateway when this fails;
-        // a proxy or mock that is set but down must stop the start instead.
-        http.get_gateway()
-            .await
-            .with_context(|| format!("asking DISCORD_API_BASE ({base}) for the gateway"))?;
-    }
+    check_api_base(&http, config.api_base.as_deref()).await?;
     let readiness = readiness::Readiness::new(plan.map(|p| p.last - p.first + 1));
-    let connected = readiness.flag();
     let mut client = serenity::ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .framework(framework)
-        .event_handler(readiness)
+        .event_handler(readiness::LearnTotal(readiness.clone()))
         .await
         .context("building the Discord client")?;
     let shards = client.shard_manager.clone();
+    tokio::spawn(readiness.clone().follow(shards.clone()));
     let gateway = tokio::spawn(async move {
         let run = match plan {
             None => client.start_autosharded().await,
@@ -280,8 +272,25 @@ pub async fn start_with_shards(
     Ok(Bot {
         shards,
         gateway: Some(gateway),
-        connected,
+        readiness,
     })
+}
+
+/// How long a set `DISCORD_API_BASE` has to answer at start.
+const API_BASE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Asks a set `DISCORD_API_BASE` for the gateway: serenity falls back to
+/// Discord's public gateway when that fails, and a proxy or mock that is
+/// set but down (or silent) must stop the start instead.
+async fn check_api_base(http: &serenity::Http, base: Option<&str>) -> anyhow::Result<()> {
+    let Some(base) = base else { return Ok(()) };
+    let asking = || format!("asking DISCORD_API_BASE ({base}) for the gateway");
+    tokio::time::timeout(API_BASE_WAIT, http.get_gateway())
+        .await
+        .map_err(|_| anyhow::anyhow!("no answer within {} s", API_BASE_WAIT.as_secs()))
+        .with_context(asking)?
+        .with_context(asking)?;
+    Ok(())
 }
 
 /// Every slash command.

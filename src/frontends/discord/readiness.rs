@@ -1,36 +1,38 @@
 //! Whether this process's Discord shards are all connected: what `/readyz`
 //! reports for Discord.
 //!
-//! A shard counts from its READY until its connection stage leaves
-//! "connected" (a resume, a reconnect, a shutdown). The process is ready
-//! when every shard it runs is connected: the shards of its
-//! `DISCORD_SHARDS` range, or, autosharded, all of the total that READY
-//! reports. Until then a load balancer or Kubernetes keeps traffic and
-//! rollouts waiting, rather than trusting a gateway that never came up.
+//! The process is ready while every shard it runs (its `DISCORD_SHARDS`
+//! range, or, autosharded, the total READY reports) has a runner whose
+//! stage is "connected". The runners are read every [`EVERY`] rather than
+//! followed through serenity's stage events: a shard that loses its
+//! connection without resuming (a missed heartbeat, an I/O error) is
+//! restarted with its runner removed and no event sent, and while Discord
+//! is out of reach no runner exists at all, so events alone would leave the
+//! flag true through the whole outage. Once stopped, it stays not ready.
 
-use poise::serenity_prelude::{self as serenity, ConnectionStage, ShardStageUpdateEvent};
-use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use poise::serenity_prelude::{self as serenity, ConnectionStage};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-/// Follows the gateway's events and keeps [`Readiness::flag`] current.
+/// How often the shard runners are read.
+pub const EVERY: Duration = Duration::from_secs(1);
+
+/// The shard count expected, the latest reading and the flag `/readyz` reads.
+#[derive(Debug, Default)]
 pub struct Readiness {
-    /// Shards that are connected now.
-    connected: Mutex<BTreeSet<u32>>,
-    /// How many shards this process runs; `None` until READY says, when
-    /// autosharded.
-    expected: Mutex<Option<u32>>,
+    /// Shards this process runs; 0 until known (autosharded: READY says).
+    expected: AtomicU32,
+    stopped: AtomicBool,
     flag: Arc<AtomicBool>,
 }
 
 impl Readiness {
     /// Readiness for `expected` shards (`None`: as READY reports).
-    pub fn new(expected: Option<u32>) -> Self {
-        Self {
-            connected: Mutex::default(),
-            expected: Mutex::new(expected),
-            flag: Arc::default(),
-        }
+    pub fn new(expected: Option<u32>) -> Arc<Self> {
+        let r = Self::default();
+        r.expected.store(expected.unwrap_or(0), Ordering::Relaxed);
+        Arc::new(r)
     }
 
     /// True while every shard is connected; shared with `/readyz`.
@@ -38,42 +40,50 @@ impl Readiness {
         self.flag.clone()
     }
 
-    /// A shard's READY: it is connected, and READY names the total.
-    pub fn shard_ready(&self, shard: u32, total: u32) {
-        self.expected
-            .lock()
-            .expect("readiness lock")
-            .get_or_insert(total);
-        self.set(shard, true);
+    /// READY's shard total, for an autosharded process (a range keeps its
+    /// own count).
+    pub fn total_is(&self, total: u32) {
+        let _ = self
+            .expected
+            .compare_exchange(0, total, Ordering::Relaxed, Ordering::Relaxed);
     }
 
-    /// A shard's connection stage changed.
-    pub fn shard_stage(&self, shard: u32, stage: ConnectionStage) {
-        self.set(shard, stage == ConnectionStage::Connected);
+    /// A reading of the runners: `connected` of them are connected now.
+    pub fn observe(&self, connected: usize) {
+        let expected = self.expected.load(Ordering::Relaxed) as usize;
+        let ready = !self.stopped.load(Ordering::Relaxed) && expected > 0 && connected >= expected;
+        self.flag.store(ready, Ordering::Relaxed);
     }
 
-    fn set(&self, shard: u32, up: bool) {
-        let mut connected = self.connected.lock().expect("readiness lock");
-        if up {
-            connected.insert(shard);
-        } else {
-            connected.remove(&shard);
+    /// Not ready from now on, whatever is read later.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+        self.flag.store(false, Ordering::Relaxed);
+    }
+
+    /// Reads `shards`' runners every [`EVERY`] until stopped.
+    pub async fn follow(self: Arc<Self>, shards: Arc<serenity::ShardManager>) {
+        while !self.stopped.load(Ordering::Relaxed) {
+            let connected = {
+                let runners = shards.runners.lock().await;
+                runners
+                    .values()
+                    .filter(|r| r.stage == ConnectionStage::Connected)
+                    .count()
+            };
+            self.observe(connected);
+            tokio::time::sleep(EVERY).await;
         }
-        let expected = *self.expected.lock().expect("readiness lock");
-        let all = expected.is_some_and(|n| n > 0 && connected.len() as u32 >= n);
-        self.flag.store(all, Ordering::Relaxed);
     }
 }
 
-#[serenity::async_trait]
-impl serenity::EventHandler for Readiness {
-    async fn ready(&self, ctx: serenity::Context, ready: serenity::Ready) {
-        let total = ready.shard.map_or(1, |s| s.total);
-        self.shard_ready(ctx.shard_id.0, total);
-    }
+/// Learns the shard total from READY (autosharded processes).
+pub struct LearnTotal(pub Arc<Readiness>);
 
-    async fn shard_stage_update(&self, _ctx: serenity::Context, event: ShardStageUpdateEvent) {
-        self.shard_stage(event.shard_id.0, event.new);
+#[serenity::async_trait]
+impl serenity::EventHandler for LearnTotal {
+    async fn ready(&self, _ctx: serenity::Context, ready: serenity::Ready) {
+        self.0.total_is(ready.shard.map_or(1, |s| s.total));
     }
 }
 
@@ -86,29 +96,38 @@ mod tests {
     }
 
     #[test]
-    fn a_range_is_ready_only_once_each_of_its_shards_is_connected() {
+    fn a_range_is_ready_only_while_each_of_its_shards_is_connected() {
         let r = Readiness::new(Some(2));
+        r.observe(0);
         assert!(!ready(&r));
-        r.shard_ready(0, 4);
+        r.observe(1);
         assert!(!ready(&r), "one of two shards");
-        r.shard_ready(1, 4);
+        r.observe(2);
         assert!(ready(&r));
-        r.shard_stage(1, ConnectionStage::Resuming);
-        assert!(!ready(&r), "a resuming shard is not connected");
-        r.shard_stage(1, ConnectionStage::Connected);
-        assert!(ready(&r));
+        r.observe(1);
+        assert!(!ready(&r), "a shard restarting has no connected runner");
     }
 
     #[test]
     fn autosharded_readiness_waits_for_the_total_ready_reports() {
         let r = Readiness::new(None);
-        r.shard_stage(0, ConnectionStage::Connected);
+        r.observe(1);
         assert!(!ready(&r), "no READY yet, so the total is unknown");
-        r.shard_ready(0, 2);
+        r.total_is(2);
+        r.total_is(5); // later READYs do not change it
+        r.observe(1);
         assert!(!ready(&r));
-        r.shard_ready(1, 2);
+        r.observe(2);
         assert!(ready(&r));
-        r.shard_stage(0, ConnectionStage::Disconnected);
+    }
+
+    #[test]
+    fn a_stopped_front_end_is_never_ready_again() {
+        let r = Readiness::new(Some(1));
+        r.observe(1);
+        assert!(ready(&r));
+        r.stop();
+        r.observe(1);
         assert!(!ready(&r));
     }
 }

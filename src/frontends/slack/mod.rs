@@ -143,7 +143,7 @@ pub fn start(
         let ok = Arc::new(AtomicBool::new(false));
         let api = slack.api.with_token(Some(token.clone()));
         tokio::spawn(readiness::check_token(api, ok.clone(), stop.clone()));
-        ready.push(("slack bot token (auth.test)", ok));
+        ready.push(("slack bot token not accepted (auth.test)", ok));
     }
     if let Some(app_token) = &config.app_token {
         let open = Arc::new(AtomicBool::new(false));
@@ -153,7 +153,7 @@ pub fn start(
             stop,
             open.clone(),
         ));
-        ready.push(("slack socket mode", open));
+        ready.push(("slack socket mode not connected", open));
     }
     Ok(Started {
         routes: routes(slack),
@@ -164,8 +164,9 @@ pub fn start(
 /// A started Slack front end: its HTTP endpoints, and what `/readyz` checks.
 pub struct Started {
     pub routes: axum::Router,
-    /// `(what, ready)`: the bot token's check and the Socket Mode
-    /// connection, whichever are configured.
+    /// `(reason, ready)`: the bot token's check and the Socket Mode
+    /// connection, whichever are configured, with what `/readyz` says
+    /// while each is not ready.
     pub ready: Vec<(&'static str, Arc<AtomicBool>)>,
 }
 

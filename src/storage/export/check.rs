@@ -162,6 +162,13 @@ fn upgrade(doc: &mut Value, from: i64) {
             doc["guild"][key] = Value::Null;
         }
     }
+    if from == 1 {
+        // Version 1 also wrote season boards (`s:ID`) into board_totals,
+        // but not the seasons they belong to: those rows point nowhere.
+        if let Some(rows) = doc["board_totals"].as_array_mut() {
+            rows.retain(|r| !r["scope"].as_str().is_some_and(|s| s.starts_with("s:")));
+        }
+    }
     if let Some(channels) = doc["channels"].as_array_mut() {
         for c in channels.iter_mut().filter(|c| c.is_object()) {
             if c.get("winners").is_none() {

@@ -61,6 +61,11 @@ fn totals_follow_history(doc: &Value) -> Result<(), ImportError> {
     for (i, e) in rows(doc, "point_events") {
         let at = format!("point_events[{i}]");
         let delta = int(e, "delta", &at)?;
+        // The ledger's column is an integer: a larger change cannot have
+        // happened, and summing it could overflow.
+        if i32::try_from(delta).is_err() {
+            return Err(bad(format!("{at}.delta {delta} is out of range")));
+        }
         let (member, topic) = (text(e, "member", &at)?, text(e, "topic", &at)?);
         let day = text(e, "local_day", &at)?
             .parse::<NaiveDate>()
