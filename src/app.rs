@@ -120,6 +120,8 @@ pub async fn start_with_http(
     }
     #[allow(unused_mut)] // only a front end adds to it
     let mut health = http::Health::new(engine.store().clone(), crate::meters::install());
+    let platforms: Vec<&'static str> = router.platforms().iter().map(|p| p.as_str()).collect();
+    crate::meters::zero(&platforms);
     let (shutdown, stop) = watch::channel(false);
     // Other replicas' custom-question changes reach this process's cache.
     tokio::spawn(engine.clone().follow_custom_changes(stop.clone()));

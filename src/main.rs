@@ -127,7 +127,12 @@ async fn migrate(db: DbArgs) -> anyhow::Result<ExitCode> {
     prepbot::storage::Store::connect_within(&db.database_url, db.timeout())
         .await
         .context("migrating")?;
-    println!("database is up to date");
+    let latest = prepbot::storage::MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+    println!("database is migrated to the latest schema ({latest})");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -68,6 +68,21 @@ fn describe() {
     describe_gauge!(POOL_IDLE, "Idle database connections.");
 }
 
+/// Starts the counters whose labels are known ahead at zero: each
+/// delivering platform's posts and 429s, and the answers by verdict. A
+/// counter that appears only at its first event breaks `rate()` and
+/// alerts on it (Prometheus' advice is to export known series at 0).
+pub fn zero(platforms: &[&'static str]) {
+    for &platform in platforms {
+        for name in [POSTS_SENT, POSTS_FAILED, POSTS_RETRIED, RATE_LIMITED] {
+            counter!(name, "platform" => platform).increment(0);
+        }
+    }
+    for verdict in ["correct", "partial", "incorrect", "ungraded"] {
+        counter!(ANSWERS, "verdict" => verdict).increment(0);
+    }
+}
+
 /// One command handled.
 pub fn command(name: &'static str, outcome: &'static str, took: Duration) {
     counter!(COMMANDS, "command" => name, "outcome" => outcome).increment(1);

@@ -90,6 +90,33 @@ async fn duplicate_ids_across_files_are_reported_at_the_second_one() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A named pipe would block the check forever, and a broken link cannot be
+/// read: both are named as problems, and the rest of the bank is checked.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_pipe_or_a_broken_link_among_the_files_is_a_problem_not_a_hang() {
+    let dir = bank(&[("a.toml", truefalse("null-equals-null", "sql"))]);
+    let fifo = dir.join("fifo.toml");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    std::os::unix::fs::symlink(dir.join("gone"), dir.join("link.toml")).unwrap();
+    let report = tokio::time::timeout(std::time::Duration::from_secs(10), check_dir(&dir, None))
+        .await
+        .expect("the check does not wait on the pipe")
+        .unwrap();
+    let named: Vec<String> = report.issues.iter().map(|i| i.to_string()).collect();
+    assert_eq!(named.len(), 2, "{named:?}");
+    assert!(
+        named.iter().all(|i| i.contains("not a regular file")),
+        "{named:?}"
+    );
+    assert_eq!(report.summary.total, 1, "a.toml is still checked");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[tokio::test]
 async fn a_file_that_is_not_utf8_is_a_problem_not_a_crash() {
     let dir = bank(&[("a.toml", truefalse("null-equals-null", "sql"))]);

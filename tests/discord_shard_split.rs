@@ -30,8 +30,9 @@ fn a_guild_per_shard(total: u64) -> Vec<String> {
         .collect()
 }
 
-/// A bot process running `plan`'s shards against `mock`.
-async fn process(mock: &DiscordMock, pool: &PgPool, plan: &str) -> discord::Bot {
+/// Starts the Discord front end of a process on `pool`, with `api_base`,
+/// running `plan`'s shards.
+async fn start(pool: &PgPool, api_base: String, plan: &str) -> anyhow::Result<discord::Bot> {
     let clock = Arc::new(prepbot::domain::clock::ManualClock::new(at(8, 0)));
     let store = prepbot::storage::Store::from_pool(pool.clone());
     let grading = Arc::new(prepbot::grading::Grading::default());
@@ -49,13 +50,18 @@ async fn process(mock: &DiscordMock, pool: &PgPool, plan: &str) -> discord::Bot 
     ));
     let config = DiscordConfig {
         token: "mock-token".to_owned().into(),
-        api_base: Some(mock.base_url()),
+        api_base: Some(api_base),
         dev_guild: None,
         fanout_rate: 40,
         shards: None,
     };
     let plan: ShardPlan = plan.parse().expect("a shard plan");
-    discord::start_with_shards(Runner::new(delivery, discord::WORDS), config, Some(plan))
+    discord::start_with_shards(Runner::new(delivery, discord::WORDS), config, Some(plan)).await
+}
+
+/// A bot process running `plan`'s shards against `mock`.
+async fn process(mock: &DiscordMock, pool: &PgPool, plan: &str) -> discord::Bot {
+    start(pool, mock.base_url(), plan)
         .await
         .expect("the bot starts")
 }
@@ -134,28 +140,7 @@ async fn a_discord_api_base_that_does_not_answer_stops_the_start(pool: PgPool) {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let store = prepbot::storage::Store::from_pool(pool.clone());
-    let engine = Arc::new(prepbot::engine::Engine::new(
-        store,
-        test_bank(),
-        Arc::new(prepbot::domain::clock::ManualClock::new(at(8, 0))),
-        42,
-        Arc::new(prepbot::grading::Grading::default()),
-    ));
-    let delivery = Arc::new(Delivery::new(
-        engine,
-        Router::new(),
-        SchedulerConfig::default(),
-    ));
-    let config = DiscordConfig {
-        token: "mock-token".to_owned().into(),
-        api_base: Some(base.clone()),
-        dev_guild: None,
-        fanout_rate: 40,
-        shards: None,
-    };
-    let plan: ShardPlan = "0-1/4".parse().unwrap();
-    let err = discord::start_with_shards(Runner::new(delivery, discord::WORDS), config, Some(plan))
+    let err = start(&pool, base.clone(), "0-1/4")
         .await
         .err()
         .expect("the start fails");

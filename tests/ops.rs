@@ -298,6 +298,11 @@ async fn the_binary_run_without_a_token_serves_readyz_and_stops_on_sigterm(pool:
         .await
         .1;
     assert!(metrics.contains("prepbot_db_pool_connections"), "{metrics}");
+    // Known series start at 0 rather than appearing at their first event.
+    assert!(
+        metrics.contains(r#"prepbot_answers_total{verdict="correct"} 0"#),
+        "{metrics}"
+    );
     let pid = child.id().unwrap().to_string();
     std::process::Command::new("kill")
         .args(["-TERM", &pid])

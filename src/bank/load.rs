@@ -95,7 +95,8 @@ pub fn scan_dir(dir: &Path) -> Result<Scan, ScanError> {
     let topics_path = dir.join("topics.toml");
     let topics = read(&topics_path)?;
     let mut files = Vec::new();
-    for path in question_files(dir, &topics_path)? {
+    let (paths, unreadable) = question_files(dir, &topics_path)?;
+    for path in paths {
         let text = match std::fs::read_to_string(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => None,
             other => Some(other.map_err(|source| ScanError {
@@ -105,10 +106,13 @@ pub fn scan_dir(dir: &Path) -> Result<Scan, ScanError> {
         };
         files.push((path.display().to_string(), text));
     }
-    Ok(scan_texts(
-        (&topics_path.display().to_string(), &topics),
-        files,
-    ))
+    let mut scan = scan_texts((&topics_path.display().to_string(), &topics), files);
+    for path in unreadable {
+        let why = "not a regular file (a pipe, a device or a broken link), so it was not read";
+        scan.issues
+            .push(BankIssue::new(path.display().to_string(), 1, why));
+    }
+    Ok(scan)
 }
 
 /// The scan of texts already read: `topics` is `(file, text)` of topics.toml,
@@ -140,7 +144,14 @@ pub fn scan_texts(topics: (&str, &str), files: Vec<(String, Option<String>)>) ->
     scan
 }
 
-fn question_files(dir: &Path, topics_path: &Path) -> Result<Vec<PathBuf>, ScanError> {
+/// The `*.toml` files besides topics.toml, sorted: those that are regular
+/// files (or links to one), and the rest, which are named as problems
+/// rather than read (reading a named pipe or a device waits forever or
+/// never ends).
+fn question_files(
+    dir: &Path,
+    topics_path: &Path,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), ScanError> {
     let entries = std::fs::read_dir(dir).map_err(|source| ScanError {
         path: dir.to_owned(),
         source,
@@ -148,12 +159,11 @@ fn question_files(dir: &Path, topics_path: &Path) -> Result<Vec<PathBuf>, ScanEr
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml") && p != topics_path)
-        // Only regular files (or links to them): reading a named pipe or a
-        // device would wait forever or never end.
-        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
         .collect();
     files.sort();
-    Ok(files)
+    Ok(files
+        .into_iter()
+        .partition(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file())))
 }
 
 /// Loads a bank folder, failing with every problem if there is any.
