@@ -115,19 +115,18 @@ pub async fn start_with_http(
     http: Option<SocketAddr>,
 ) -> anyhow::Result<Running> {
     let router = router(&serve, &engine)?;
-    if router.platforms().is_empty() {
+    let platforms = router.platforms();
+    if platforms.is_empty() {
         tracing::warn!("no chat front end is configured: set DISCORD_TOKEN or SLACK_BOT_TOKEN, or try `prepbot console`; serving health and metrics only");
     }
     #[allow(unused_mut)] // only a front end adds to it
     let mut health = http::Health::new(engine.store().clone(), crate::meters::install());
-    let platforms: Vec<&'static str> = router.platforms().iter().map(|p| p.as_str()).collect();
-    crate::meters::zero(&platforms);
+    crate::meters::zero(&platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>());
     let (shutdown, stop) = watch::channel(false);
     // Other replicas' custom-question changes reach this process's cache.
     tokio::spawn(engine.clone().follow_custom_changes(stop.clone()));
-    if !router.platforms().is_empty() {
+    if !platforms.is_empty() {
         // Counted by the other replicas before the first request goes out.
-        let platforms = router.platforms();
         let names = platforms.iter().map(|p| p.as_str().to_owned()).collect();
         let me = share::Membership::join(engine.store().clone(), names).await;
         tokio::spawn(me.keep(stop.clone()));
