@@ -16,6 +16,7 @@
 use super::check::bad;
 use super::ImportError;
 use crate::domain::boards::scopes_for;
+use crate::domain::command::{parse_tz, Days};
 use crate::domain::platform::Platform;
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -35,13 +36,7 @@ pub(super) fn check_values(doc: &Value) -> Result<(), ImportError> {
         )));
     }
     for (i, channel) in rows(doc, "channels") {
-        if let Some(tz) = channel["daily"]["tz"].as_str() {
-            if tz.parse::<chrono_tz::Tz>().is_err() {
-                return Err(bad(format!(
-                    "channels[{i}].daily.tz {tz:?} is not a time zone (e.g. Europe/Berlin)"
-                )));
-            }
-        }
+        schedule_parses(&channel["daily"], &format!("channels[{i}].daily"))?;
     }
     for (i, s) in rows(doc, "streaks") {
         let at = format!("streaks[{i}]");
@@ -53,6 +48,20 @@ pub(super) fn check_values(doc: &Value) -> Result<(), ImportError> {
         }
     }
     totals_follow_history(doc)
+}
+
+/// A daily schedule's zone and days read as the engine reads them
+/// (`engine::daily`'s `schedule_of`), with the commands' own rules: one
+/// that does not would leave its channel silently without posts.
+fn schedule_parses(daily: &Value, at: &str) -> Result<(), ImportError> {
+    if let Some(tz) = daily["tz"].as_str() {
+        parse_tz(tz).map_err(|e| bad(format!("{at}.tz: {e}")))?;
+    }
+    if let Some(days) = daily["days"].as_str() {
+        days.parse::<Days>()
+            .map_err(|e| bad(format!("{at}.days: {e}")))?;
+    }
+    Ok(())
 }
 
 /// The file's board totals equal the sums of its points history.
@@ -155,7 +164,7 @@ mod tests {
             .collect();
         json!({
             "guild": {"platform": "discord", "external_id": "g"},
-            "channels": [{"external_id": "c", "daily": {"tz": "Europe/Berlin"}}],
+            "channels": [{"external_id": "c", "daily": {"tz": "Europe/Berlin", "days": "weekdays"}}],
             "streaks": [{"channel": "c", "member": "u1", "current": 2, "best": 3}],
             "point_events": [{"member": "u1", "topic": "sql", "delta": 10, "local_day": "2026-11-24"}],
             "board_totals": totals,
@@ -179,6 +188,13 @@ mod tests {
         let mut d = doc();
         d["channels"][0]["daily"]["tz"] = "Mars/Olympus".into();
         assert!(refusal(&d).contains("Mars/Olympus"));
+        let mut d = doc();
+        d["channels"][0]["daily"]["days"] = "fortnightly".into();
+        assert!(
+            refusal(&d).contains("channels[0].daily.days"),
+            "{}",
+            refusal(&d)
+        );
     }
 
     #[test]
