@@ -152,9 +152,34 @@ pub struct DiscordArgs {
 /// The HTTP server of `prepbot run`.
 #[derive(Debug, Clone, Args)]
 pub struct HttpArgs {
-    /// Address for the HTTP endpoints: /healthz, /readyz and /metrics.
-    #[arg(long, env = "PREPBOT_HTTP_ADDR", default_value = DEFAULT_HTTP_ADDR)]
+    /// Address for the HTTP endpoints: /healthz, /readyz and /metrics
+    /// (HOST:PORT; a host name is looked up once, at start).
+    #[arg(long, env = "PREPBOT_HTTP_ADDR", default_value = DEFAULT_HTTP_ADDR,
+          value_parser = socket_addr)]
     pub http_addr: std::net::SocketAddr,
+}
+
+/// `PREPBOT_HTTP_ADDR` as an address to listen on. A host name is taken
+/// too (admins write `localhost:8080`), resolved now, IPv4 first: that is
+/// what a probe or a curl of the same name reaches on a host without IPv6.
+fn socket_addr(s: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let s = s.trim();
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    let found: Vec<_> = s
+        .to_socket_addrs()
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .ok_or_else(|| {
+            "PREPBOT_HTTP_ADDR must be HOST:PORT, such as 127.0.0.1:8080, 0.0.0.0:8080 or localhost:8080, with a host that resolves".to_owned()
+        })
 }
 
 /// Everything needed to build the engine: database, bank and grader settings.

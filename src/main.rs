@@ -110,13 +110,44 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Healthcheck(args) => cli::run::healthcheck(args).await,
         Command::Settings => {
             print!("{}", prepbot::config::describe(|n| std::env::var(n).ok()));
-            Ok(ExitCode::SUCCESS)
+            Ok(check_settings())
         }
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The end of `prepbot settings`: whether `prepbot run` would take the
+/// environment as it is, so an admin finds a value out of its range, or a
+/// shard plan it cannot run, before a deploy does.
+fn check_settings() -> ExitCode {
+    let args = match Cli::try_parse_from(["prepbot", "run"]) {
+        Ok(Cli {
+            command: Command::Run(args),
+        }) => args,
+        Ok(_) => unreachable!("parsed as run"),
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            println!("\nproblem: {}", first.trim_start_matches("error: "));
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli::run::check(&args) {
+        Ok(risks) => {
+            println!("\n`prepbot run` takes these settings.");
+            for risk in risks {
+                println!("warning: {risk}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("\nproblem: {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -67,6 +67,34 @@ async fn a_url_with_no_database_name_is_refused_instead_of_filling_the_postgres_
     }
 }
 
+#[tokio::test]
+async fn a_url_for_another_database_server_is_refused_naming_its_scheme() {
+    for (url, scheme) in [
+        ("mysql://root@127.0.0.1:3306/prepbot", "\"mysql://\""),
+        ("127.0.0.1:5432/prepbot", "\"://\""),
+    ] {
+        let err = Store::connect_within(url, Duration::from_secs(5))
+            .await
+            .expect_err("not PostgreSQL");
+        assert!(matches!(err, StoreError::NotPostgres(_)), "{url}: {err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains(scheme) && msg.contains("PostgreSQL only"),
+            "{msg}"
+        );
+    }
+    // Both spellings PostgreSQL documents are taken, in any case.
+    for url in [
+        "postgresql://postgres@127.0.0.1:5432/",
+        "POSTGRES://postgres@127.0.0.1:5432/",
+    ] {
+        let err = Store::connect_within(url, Duration::from_secs(5))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NoDatabase), "{url}: {err:?}");
+    }
+}
+
 /// Replicas started together on a new database: every one of them creates
 /// it or finds it made, and none fails on the others' CREATE DATABASE.
 #[tokio::test]

@@ -71,31 +71,36 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
 }
 
 /// Settings inside their ranges that still invite trouble, said once at
-/// start so the log explains the 429s or repeats they lead to.
-fn warn_risky(args: &RunArgs) {
+/// start (and by `prepbot settings`) so the log explains the 429s or
+/// repeats they lead to.
+fn risks(args: &RunArgs) -> Vec<&'static str> {
     /// Discord's documented global limit for a bot.
     const DISCORD_GLOBAL: u32 = 50;
-    let rate = args.discord.fanout_rate;
     let real_discord =
         args.discord.discord_token.is_some() && args.discord.discord_api_base.is_none();
-    if rate > DISCORD_GLOBAL && real_discord {
-        tracing::warn!(
-            rate,
-            "PREPBOT_FANOUT_RATE is above Discord's global limit of 50 requests/s; unless Discord raised this bot's limit, expect 429s"
-        );
+    let mut out = Vec::new();
+    if args.discord.fanout_rate > DISCORD_GLOBAL && real_discord {
+        out.push("PREPBOT_FANOUT_RATE is above Discord's global limit of 50 requests/s; unless Discord raised this bot's limit, expect 429s");
     }
-    let lease = args.engine.claim_lease_secs;
-    if lease < 30 {
-        tracing::warn!(
-            lease,
-            "PREPBOT_CLAIM_LEASE_SECS is under 30: a post still being sent may be taken over and sent twice"
-        );
+    if args.engine.claim_lease_secs < 30 {
+        out.push("PREPBOT_CLAIM_LEASE_SECS is under 30: a post still being sent may be taken over and sent twice");
     }
+    out
+}
+
+/// What `prepbot settings` says of the environment: `Ok` with the risks
+/// [`run`] would warn of, or the error that would stop it before it
+/// touches the database (a shard plan or a Slack setting it cannot use).
+pub fn check(args: &RunArgs) -> anyhow::Result<Vec<&'static str>> {
+    serve(args)?;
+    Ok(risks(args))
 }
 
 /// Runs `prepbot run` until a stop signal (or a front end gives up).
 pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    warn_risky(&args);
+    for risk in risks(&args) {
+        tracing::warn!("{risk}");
+    }
     let serve = serve(&args)?;
     let engine = app::engine(&args.engine, Arc::new(SystemClock), rand::random()).await?;
     let mut running = app::start_with_http(engine, serve, Some(args.http.http_addr)).await?;

@@ -19,6 +19,7 @@
 mod check;
 mod competitions;
 mod covered;
+mod keys;
 mod load;
 mod query;
 mod rewards;

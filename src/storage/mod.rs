@@ -66,6 +66,11 @@ pub enum StoreError {
     /// (often the `postgres` system database) and the tables would land there.
     #[error("DATABASE_URL names no database (add one after the last /, e.g. postgres://user@host:5432/prepbot)")]
     NoDatabase,
+    /// The URL is for another database server: sqlx reads any scheme as
+    /// PostgreSQL's, so `mysql://...:3306` would fail later with a
+    /// protocol error that names neither the URL nor the fix.
+    #[error("DATABASE_URL starts with {0:?}; prepbot stores its data in PostgreSQL only (postgres://user@host:5432/prepbot)")]
+    NotPostgres(String),
     /// A row holds a value the code does not know (a hand-edited database).
     #[error("stored data is invalid: {0}")]
     Invalid(String),
@@ -80,7 +85,10 @@ impl StoreError {
         match self {
             StoreError::Unavailable { .. } | StoreError::TimedOut { .. } => true,
             StoreError::Sql(e) => sql_unreachable(e),
-            StoreError::NoDatabase | StoreError::Migrate(_) | StoreError::Invalid(_) => false,
+            StoreError::NoDatabase
+            | StoreError::NotPostgres(_)
+            | StoreError::Migrate(_)
+            | StoreError::Invalid(_) => false,
         }
     }
 }
@@ -178,10 +186,7 @@ impl Store {
         limit: Duration,
         pool: PoolSettings,
     ) -> Result<Self, StoreError> {
-        let options = PgConnectOptions::from_str(url)?;
-        if options.get_database().is_none_or(str::is_empty) {
-            return Err(StoreError::NoDatabase);
-        }
+        let options = parse_url(url)?;
         let server = server_label(&options);
         let timed_out = || StoreError::TimedOut {
             server: server.clone(),
@@ -309,6 +314,20 @@ async fn create_database_if_missing(
         }
     }
     Ok(())
+}
+
+/// `DATABASE_URL` read as connection options: a PostgreSQL URL that names
+/// its database (see [`StoreError::NoDatabase`], [`StoreError::NotPostgres`]).
+pub fn parse_url(url: &str) -> Result<PgConnectOptions, StoreError> {
+    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    if !["postgres", "postgresql"].contains(&scheme.to_ascii_lowercase().as_str()) {
+        return Err(StoreError::NotPostgres(format!("{scheme}://")));
+    }
+    let options = PgConnectOptions::from_str(url)?;
+    if options.get_database().is_none_or(str::is_empty) {
+        return Err(StoreError::NoDatabase);
+    }
+    Ok(options)
 }
 
 /// Drops the database `url` names, with the grading sandbox's database and

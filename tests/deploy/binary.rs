@@ -38,6 +38,49 @@ fn prepbot_settings_lists_every_setting_and_hides_secrets() {
     assert!(text.contains("set to 12"), "{text}");
 }
 
+/// `prepbot settings` ends by saying whether `prepbot run` would take the
+/// environment, so an admin finds a bad value before a deploy does.
+#[test]
+fn prepbot_settings_says_whether_run_would_take_the_settings() {
+    let verdict = |env: &[(&str, &str)]| {
+        let out = prepbot(&["settings"], env).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let tail = text.split("\n\n").last().unwrap_or_default().to_owned();
+        (out.status.success(), tail)
+    };
+    let (ok, tail) = verdict(&[("PREPBOT_HTTP_ADDR", "localhost:8080")]);
+    assert!(
+        ok && tail.contains("`prepbot run` takes these settings"),
+        "{tail}"
+    );
+    let (ok, tail) = verdict(&[("PREPBOT_CLAIM_LEASE_SECS", "5")]);
+    assert!(
+        ok && tail.contains("warning: PREPBOT_CLAIM_LEASE_SECS is under 30"),
+        "{tail}"
+    );
+    for (var, value, says) in [
+        (
+            "PREPBOT_FANOUT_RATE",
+            "0",
+            "PREPBOT_FANOUT_RATE must be a whole number from 1 to 1000",
+        ),
+        (
+            "PREPBOT_HTTP_ADDR",
+            "localhost",
+            "PREPBOT_HTTP_ADDR must be HOST:PORT",
+        ),
+        ("DISCORD_SHARDS", "4/4", "FIRST <= LAST < TOTAL"),
+    ] {
+        let env = [(var, value), ("DISCORD_TOKEN", "t")];
+        let (ok, tail) = verdict(&env);
+        assert!(!ok, "{var}={value}: {tail}");
+        assert!(
+            tail.starts_with("problem: ") && tail.contains(says),
+            "{var}={value}: {tail}"
+        );
+    }
+}
+
 /// Each of these, set by an admin, is refused at start with its variable
 /// and its range: zero leases and pools, a rate far past any platform's,
 /// numbers that overflow, and words.

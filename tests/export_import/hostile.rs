@@ -276,6 +276,16 @@ fn cases(doc: &Value) -> Vec<Case> {
             "reward_role_changes",
         ),
         (
+            "a member's key misspelt, which the import would drop",
+            Box::new(|d| d["members"][0]["hiden"] = true.into()),
+            "members[0] has the key \"hiden\"",
+        ),
+        (
+            "a key misspelt inside a channel's winners settings",
+            Box::new(|d| d["channels"][0]["winners"]["snice"] = "2026-11-01".into()),
+            "channels[0].winners has the key \"snice\"",
+        ),
+        (
             "a list too long to import",
             Box::new(|d| d["team_members"] = Value::Array(vec![json!({}); MAX_ROWS + 1])),
             "team_members",

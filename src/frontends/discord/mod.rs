@@ -81,44 +81,15 @@ use poise::serenity_prelude::{self as serenity, GatewayIntents, GuildId, HttpBui
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
+mod shards;
+pub use shards::{ShardPlan, MAX_SHARDS, MAX_SHARDS_HERE};
+
 /// The environment variable naming this process's shards (see [`ShardPlan`]).
 pub const SHARDS_ENV: &str = "DISCORD_SHARDS";
 
 /// Settings the Discord front end reads from the environment itself (the
 /// others arrive in [`DiscordConfig`]).
 pub const SETTINGS: &[&str] = &[SHARDS_ENV];
-
-/// Which shards this process runs: `first..=last` of `total`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ShardPlan {
-    pub first: u32,
-    pub last: u32,
-    pub total: u32,
-}
-
-impl std::str::FromStr for ShardPlan {
-    type Err = anyhow::Error;
-
-    /// Reads `FIRST-LAST/TOTAL` or `ID/TOTAL`.
-    fn from_str(text: &str) -> anyhow::Result<Self> {
-        let bad =
-            || anyhow::anyhow!("{SHARDS_ENV}={text:?}: expected FIRST-LAST/TOTAL, e.g. 0-1/4");
-        let (range, total) = text.trim().split_once('/').ok_or_else(bad)?;
-        let (first, last) = range.split_once('-').unwrap_or((range, range));
-        let number = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
-        let plan = Self {
-            first: number(first)?,
-            last: number(last)?,
-            total: number(total)?,
-        };
-        // Discord closes a session whose shard id is outside 0..total (4010).
-        anyhow::ensure!(
-            plan.first <= plan.last && plan.last < plan.total,
-            "{SHARDS_ENV}={text:?}: shards must satisfy FIRST <= LAST < TOTAL"
-        );
-        Ok(plan)
-    }
-}
 
 /// Errors of command handlers: logged with a reference, never shown.
 pub type Error = anyhow::Error;
@@ -385,25 +356,6 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             if let Err(e) = poise::builtins::on_error(other).await {
                 tracing::error!(error = %e, "could not report a framework error");
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod shard_plan_tests {
-    use super::ShardPlan;
-
-    #[test]
-    fn a_range_and_a_single_shard_are_read() {
-        let plan = |first, last, total| ShardPlan { first, last, total };
-        assert_eq!("0-1/4".parse::<ShardPlan>().unwrap(), plan(0, 1, 4));
-        assert_eq!(" 2/4 ".parse::<ShardPlan>().unwrap(), plan(2, 2, 4));
-    }
-
-    #[test]
-    fn shards_outside_the_total_or_garbage_are_refused() {
-        for bad in ["2-4/4", "3-1/4", "0/0", "1-2", "a-b/c", "0-1/"] {
-            assert!(bad.parse::<ShardPlan>().is_err(), "{bad}");
         }
     }
 }

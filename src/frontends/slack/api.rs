@@ -11,6 +11,22 @@ use std::time::Duration;
 /// How long a Web API call may take.
 const TIMEOUT: Duration = Duration::from_secs(15);
 
+/// Errors that say the bot's token itself is bad (revoked, expired, of the
+/// wrong type, or missing): asking again cannot help, so the readiness
+/// check stops at them and a delivery gives up. Any other error
+/// (`fatal_error`, `internal_error`, ...) is Slack's passing trouble.
+pub(crate) fn token_refused(code: &str) -> bool {
+    [
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "not_allowed_token_type",
+    ]
+    .contains(&code)
+}
+
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {

@@ -366,7 +366,7 @@ fn permanent(code: &str) -> Option<&'static str> {
         "not_in_channel" => "the bot is not in this channel; invite it with /invite @prepbot, then run /prep daily resume",
         "channel_not_found" => "the channel no longer exists or the bot cannot see it; run /prep daily setup in another channel",
         "is_archived" => "the channel is archived; unarchive it and run /prep daily resume, or set up another channel",
-        "account_inactive" | "invalid_auth" | "token_revoked" => {
+        code if super::api::token_refused(code) => {
             "the bot's token no longer works; reinstall the app, then run /prep daily resume"
         }
         _ => return None,

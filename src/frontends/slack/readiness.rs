@@ -21,18 +21,6 @@ use tokio::sync::watch;
 /// Longest pause between two asks while Slack cannot be reached.
 const MAX_PAUSE: Duration = Duration::from_secs(60);
 
-/// `auth.test` errors that say the token itself is bad: asking again
-/// cannot help. Any other error (`fatal_error`, `internal_error`,
-/// `service_unavailable`, ...) is Slack's passing trouble and is asked again.
-const TOKEN_REFUSED: &[&str] = &[
-    "invalid_auth",
-    "not_authed",
-    "token_revoked",
-    "token_expired",
-    "account_inactive",
-    "not_allowed_token_type",
-];
-
 /// Asks Slack about the bot token until it answers; sets `ok` when the
 /// token is accepted.
 pub async fn check_token(api: Api, ok: Arc<AtomicBool>, mut stop: watch::Receiver<bool>) {
@@ -48,7 +36,7 @@ pub async fn check_token(api: Api, ok: Arc<AtomicBool>, mut stop: watch::Receive
                 ok.store(true, Ordering::Relaxed);
                 return;
             }
-            Err(ApiError::Slack(code)) if TOKEN_REFUSED.contains(&code.as_str()) => {
+            Err(ApiError::Slack(code)) if super::api::token_refused(&code) => {
                 tracing::error!(%code, "Slack refused SLACK_BOT_TOKEN: set a valid xoxb- token and restart");
                 return;
             }

@@ -2,7 +2,8 @@
 //! JSON document without a key given twice in an object (JSON parsers
 //! disagree on which one wins, so such a file means two things), of our
 //! format and a version we read, with every list a list of objects, no
-//! key we do not know, and no list longer than an import can take.
+//! key we do not know (at the top here, in rows in [`super::keys`]), and
+//! no list longer than an import can take.
 //! References and values are then checked by the load itself (see
 //! [`super::load`]).
 
@@ -144,6 +145,7 @@ pub fn check_document(doc: &Value) -> Result<(Cow<'_, Value>, String, String), I
             optional_object(channel, key, &format!("channels[{i}]"))?;
         }
     }
+    super::keys::check_keys(&doc)?;
     super::values::check_values(&doc)?;
     Ok((doc, platform, external_id))
 }

@@ -155,30 +155,36 @@ const MAPS: [&str; 5] = [
     "import_season_teams",
 ];
 
+/// The server's own row, read from `guild` (`$1` is the whole document).
+pub(super) const GUILD: &str =
+    "INSERT INTO guilds (platform, external_id, disabled_topics, created_at)
+    SELECT x.platform, x.external_id, x.disabled_topics, x.created_at
+    FROM jsonb_to_record($1->'guild') AS x(platform text, external_id text,
+        disabled_topics text[], created_at timestamptz)
+    RETURNING id";
+
+/// Every statement after [`GUILD`], in the order they run.
+pub(super) fn all_statements() -> impl Iterator<Item = Statement> {
+    statements()
+        .into_iter()
+        .chain(competitions::statements())
+        .chain(rewards::statements())
+}
+
 /// Writes the server of `doc` and everything it holds.
 pub async fn load(tx: &mut Transaction<'static, Postgres>, doc: &Value) -> Result<(), ImportError> {
-    let guild_id: i64 = sqlx::query_scalar(
-        "INSERT INTO guilds (platform, external_id, disabled_topics, created_at)
-         SELECT x.platform, x.external_id, x.disabled_topics, x.created_at
-         FROM jsonb_to_record($1->'guild') AS x(platform text, external_id text,
-             disabled_topics text[], created_at timestamptz)
-         RETURNING id",
-    )
-    .bind(Json(doc))
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(|e| refused("guild", e))?;
+    let guild_id: i64 = sqlx::query_scalar(GUILD)
+        .bind(Json(doc))
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| refused("guild", e))?;
     for table in MAPS {
         let sql = format!(
             "CREATE TEMP TABLE {table} (ref bigint PRIMARY KEY, id bigint NOT NULL UNIQUE) ON COMMIT DROP"
         );
         sqlx::query(&sql).execute(&mut **tx).await?;
     }
-    let all = statements()
-        .into_iter()
-        .chain(competitions::statements())
-        .chain(rewards::statements());
-    for (what, sql) in all {
+    for (what, sql) in all_statements() {
         let key = source(what);
         let part = Value::Object(Map::from_iter([(key.to_owned(), doc[key].clone())]));
         let wrote = sqlx::query(&sql)

@@ -23,6 +23,10 @@ fn a_removed_archived_or_unauthorised_channel_is_permanent_and_says_what_to_do()
         ("is_archived", "unarchive"),
         ("account_inactive", "reinstall"),
         ("invalid_auth", "reinstall"),
+        // The codes the readiness check also stops at: one list for both.
+        ("token_expired", "reinstall"),
+        ("not_authed", "reinstall"),
+        ("not_allowed_token_type", "reinstall"),
     ] {
         match classify(ApiError::Slack(code.into())) {
             DeliveryError::Permanent(why) => {

@@ -1,0 +1,148 @@
+//! The keys an import reads, found in its own statements: every
+//! `jsonb_to_record(...) AS x(name type, ...)` of [`super::load`] names
+//! the keys it takes from one kind of row. A row's key outside that list
+//! would be dropped without a word: a typo in a hand-edited file
+//! (`"hiden": true`) would import as a visible member. So such a key is
+//! refused, naming the row, and the list cannot drift from the statements
+//! because it is read from them.
+
+use super::check::bad;
+use super::load::{all_statements, GUILD};
+use super::ImportError;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where rows live in the document (`posts`, `guild`, `channels.daily`,
+/// `guild.scoring`), and the keys the import reads from them.
+type Known = BTreeMap<String, BTreeSet<String>>;
+
+/// The text between the parenthesis opening at `open` and its match.
+fn inside(text: &str, open: usize) -> Option<&str> {
+    let mut depth = 0;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 1 => return Some(&text[open + 1..open + i]),
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `$1->'a'->'b'` (or `e.v->'b'`) as its quoted names: `["a", "b"]`.
+fn names(path: &str) -> Vec<&str> {
+    path.split("->'")
+        .skip(1)
+        .filter_map(|p| p.split('\'').next())
+        .collect()
+}
+
+/// The document path a `jsonb_to_record` argument reads, given the rows
+/// (`e.v`) of the last `jsonb_array_elements` before it.
+fn path_of(arg: &str, rows: &[&str]) -> String {
+    let own: Vec<&str> = if arg.starts_with("e.v") {
+        rows.iter().copied().chain(names(arg)).collect()
+    } else {
+        names(arg)
+    };
+    own.join(".")
+}
+
+/// Adds what `sql` reads to `known`.
+fn read(sql: &str, known: &mut Known) {
+    let mut at = 0;
+    while let Some(found) = sql[at..].find("jsonb_to_record(") {
+        let open = at + found + "jsonb_to_record".len();
+        let Some(arg) = inside(sql, open) else { return };
+        let before = &sql[..open];
+        let rows = before
+            .rfind("jsonb_array_elements(")
+            .and_then(|i| inside(before, i + "jsonb_array_elements".len()))
+            .map(names)
+            .unwrap_or_default();
+        let after = open + arg.len() + 2;
+        let Some(cols) = sql[after..].find('(').and_then(|i| inside(sql, after + i)) else {
+            return;
+        };
+        let path = path_of(arg.trim(), &rows);
+        let keys = cols
+            .split(',')
+            .filter_map(|c| c.split_whitespace().next())
+            .map(str::to_owned);
+        known.entry(path.clone()).or_default().extend(keys);
+        // A nested object is itself a key of the row holding it.
+        if let Some((parent, child)) = path.rsplit_once('.') {
+            known
+                .entry(parent.to_owned())
+                .or_default()
+                .insert(child.to_owned());
+        }
+        at = after;
+    }
+}
+
+/// Every kind of row the import reads, with its keys.
+fn known() -> Known {
+    let mut known = Known::new();
+    read(GUILD, &mut known);
+    for (_, sql) in all_statements() {
+        read(&sql, &mut known);
+    }
+    known
+}
+
+/// Refuses a key the import would not read, anywhere in `doc` (which
+/// [`super::check`] has shaped: every list is a list of objects).
+pub(super) fn check_keys(doc: &Value) -> Result<(), ImportError> {
+    let known = known();
+    for (path, keys) in &known {
+        let (list, nested) = path.split_once('.').unwrap_or((path, ""));
+        let rows: Vec<(String, &Value)> = match &doc[list] {
+            Value::Array(rows) => rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (format!("{list}[{i}]"), r))
+                .collect(),
+            row => vec![(list.to_owned(), row)],
+        };
+        for (at, row) in rows {
+            let (at, row) = match nested {
+                "" => (at, row),
+                key => (format!("{at}.{key}"), &row[key]),
+            };
+            let unread = row
+                .as_object()
+                .into_iter()
+                .flat_map(|o| o.keys())
+                .find(|k| !keys.contains(*k));
+            if let Some(key) = unread {
+                return Err(bad(format!(
+                    "{at} has the key \"{key}\", which prepbot does not read (a typo? it would be dropped)"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_keys_are_read_from_the_statements_for_lists_rows_and_settings_inside_them() {
+        let known = known();
+        let has = |path: &str, key: &str| known.get(path).is_some_and(|k| k.contains(key));
+        assert!(has("members", "hidden") && has("members", "display_name"));
+        assert!(has("posts", "ref") && has("posts", "option_seed"));
+        assert!(has("channels", "daily") && has("channels.daily", "tz"));
+        assert!(has("channels", "winners") && has("channels.winners", "since"));
+        assert!(has("guild", "scoring") && has("guild.scoring", "streak_bonus"));
+        assert!(has("guild", "rewards") && has("guild", "created_at"));
+        assert!(!has("members", "hiden"));
+        for list in super::super::check::LISTS {
+            assert!(known.contains_key(*list), "{list} is read by no statement");
+        }
+    }
+}
