@@ -50,7 +50,7 @@ pub async fn engine(
     let bank = load_bank(bank)?;
     let store = Store::connect_pooled(&db.database_url, db.timeout(), db.pool())
         .await
-        .context("connecting to PostgreSQL (is it running? see DATABASE_URL)")?;
+        .context("connecting to PostgreSQL (see DATABASE_URL)")?;
     let grading = grading(db, llm).await?;
     let lease = std::time::Duration::from_secs(*claim_lease_secs);
     Ok(Arc::new(
@@ -66,6 +66,24 @@ pub struct Serve {
     #[cfg(feature = "slack")]
     pub slack: Option<crate::frontends::slack::SlackConfig>,
     pub scheduler: SchedulerConfig,
+}
+
+impl Serve {
+    /// Whether no chat front end is configured (the bot then serves only
+    /// health and metrics).
+    pub fn is_empty(&self) -> bool {
+        #[allow(unused_mut)] // only a front end clears it
+        let mut empty = true;
+        #[cfg(feature = "discord")]
+        {
+            empty &= self.discord.is_none();
+        }
+        #[cfg(feature = "slack")]
+        {
+            empty &= self.slack.is_none();
+        }
+        empty
+    }
 }
 
 /// A running application: the one scheduler, the HTTP server and the chat

@@ -49,6 +49,18 @@ fn within<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
     }
 }
 
+/// Checks that `value`, set as `var`, is an http(s) URL (an API base):
+/// a typo is refused at start, naming the variable, rather than failing
+/// each request, or retrying forever, later.
+pub fn check_base_url(var: &str, value: &str) -> Result<(), String> {
+    match reqwest::Url::parse(value.trim()) {
+        Ok(url) if ["http", "https"].contains(&url.scheme()) && url.has_host() => Ok(()),
+        _ => Err(format!(
+            "{var} must be an http:// or https:// URL, such as https://example.com"
+        )),
+    }
+}
+
 /// The default address of `prepbot run`'s HTTP server.
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
 

@@ -36,6 +36,25 @@ async fn the_daily_question_is_posted_once_its_local_time_comes(pool: PgPool) {
     assert_eq!(card.reveal_label.as_deref(), Some("17:00 America/New_York"));
 }
 
+/// Topics the bank does not know (an import, a bank that dropped one):
+/// the scheduler posts nothing, and an admin asking is told why rather
+/// than that today's question is already posted.
+#[sqlx::test]
+async fn a_channel_whose_topics_match_no_question_says_so_when_asked_to_post(pool: PgPool) {
+    let w = World::new(pool.clone(), utc(2026, 11, 24, 9, 5));
+    setup_daily(&w, "/daily setup time:09:00 tz:UTC").await;
+    sqlx::query("UPDATE daily_settings SET topics = '{no-such-topic}'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(w.engine.run_due(CONSOLE).await.unwrap().is_empty());
+    let said = text(&w.run(&admin("lead"), "/daily post").await);
+    assert!(
+        said.contains("No question matches this channel's topics (no-such-topic)"),
+        "{said}"
+    );
+}
+
 #[sqlx::test]
 async fn a_restart_in_the_middle_of_the_day_posts_no_duplicate(pool: PgPool) {
     let first = World::new(pool.clone(), utc(2026, 11, 24, 9, 5));

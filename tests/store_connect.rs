@@ -71,7 +71,11 @@ async fn a_url_with_no_database_name_is_refused_instead_of_filling_the_postgres_
 async fn a_url_for_another_database_server_is_refused_naming_its_scheme() {
     for (url, scheme) in [
         ("mysql://root@127.0.0.1:3306/prepbot", "\"mysql://\""),
-        ("127.0.0.1:5432/prepbot", "\"://\""),
+        ("127.0.0.1:5432/prepbot", "is not a URL"),
+        (
+            "\"postgres://postgres@127.0.0.1:5432/prepbot\"",
+            "is in quotes",
+        ),
     ] {
         let err = Store::connect_within(url, Duration::from_secs(5))
             .await
@@ -79,7 +83,7 @@ async fn a_url_for_another_database_server_is_refused_naming_its_scheme() {
         assert!(matches!(err, StoreError::NotPostgres(_)), "{url}: {err:?}");
         let msg = err.to_string();
         assert!(
-            msg.contains(scheme) && msg.contains("PostgreSQL only"),
+            msg.contains(scheme) && msg.contains("in PostgreSQL:"),
             "{msg}"
         );
     }

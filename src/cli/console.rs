@@ -42,20 +42,33 @@ pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<ExitCode> {
     let result = tokio::select! {
         r = session(&args) => r,
         signal = super::run::stop_signal() => {
-            eprintln!("prepbot: stopped by {signal}");
+            say(&format!("prepbot: stopped by {signal}"));
             // The shell's codes: 128 + the signal's number.
-            Ok(ExitCode::from(if signal == "SIGTERM" { 143 } else { 130 }))
+            Ok(ExitCode::from(match signal {
+                "SIGTERM" => 143,
+                "SIGHUP" => 129,
+                _ => 130,
+            }))
         }
     };
     if let Some(url) = fresh {
         if let Err(e) = crate::storage::drop_database(&url, args.engine.db.timeout()).await {
-            eprintln!("warning: could not drop the --fresh database: {e}");
+            say(&format!(
+                "warning: could not drop the --fresh database: {e}"
+            ));
         }
     }
     if let Some(c) = cluster.as_mut() {
         c.stop().context("stopping the private PostgreSQL")?;
     }
     result
+}
+
+/// A line to stderr that never panics: piped into `head`, stderr may be
+/// closed by the time the clean-up has something to say.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 async fn session(args: &ConsoleArgs) -> anyhow::Result<ExitCode> {

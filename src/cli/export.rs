@@ -44,10 +44,11 @@ async fn store(db: &DbArgs) -> anyhow::Result<Store> {
 /// The source of an export: an existing database, used as it is (an
 /// export must not create a database because of a typo in its name).
 async fn existing_store(db: &DbArgs) -> anyhow::Result<Store> {
+    let options = crate::storage::parse_url(&db.database_url)?;
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(2)
         .acquire_timeout(db.timeout())
-        .connect(&db.database_url)
+        .connect_with(options)
         .await
         .context("connecting to the database to export from (see DATABASE_URL)")?;
     let store = Store::from_pool(pool);

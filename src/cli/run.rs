@@ -30,6 +30,9 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
         rate_per_second: args.discord.fanout_rate,
         ..SchedulerConfig::default()
     };
+    if let Some(base) = &args.discord.discord_api_base {
+        crate::config::check_base_url("DISCORD_API_BASE", base).map_err(anyhow::Error::msg)?;
+    }
     #[cfg(feature = "discord")]
     let shards = match args.discord.discord_shards.as_deref().map(str::trim) {
         Some(plan) if !plan.is_empty() => Some(plan.parse()?),
@@ -92,8 +95,17 @@ fn risks(args: &RunArgs) -> Vec<&'static str> {
 /// [`run`] would warn of, or the error that would stop it before it
 /// touches the database (a shard plan or a Slack setting it cannot use).
 pub fn check(args: &RunArgs) -> anyhow::Result<Vec<&'static str>> {
-    serve(args)?;
-    Ok(risks(args))
+    crate::storage::parse_url(&args.engine.db.database_url)?;
+    if let Some(url) = &args.engine.llm.llm_url {
+        crate::config::check_base_url("PREPBOT_LLM_URL", url).map_err(anyhow::Error::msg)?;
+    }
+    app::load_bank(&args.engine.bank)?;
+    let serve = serve(args)?;
+    let mut risks = risks(args);
+    if serve.is_empty() {
+        risks.push("no chat front end is configured (DISCORD_TOKEN or SLACK_BOT_TOKEN): the bot would serve only health and metrics");
+    }
+    Ok(risks)
 }
 
 /// Runs `prepbot run` until a stop signal (or a front end gives up).
@@ -124,13 +136,19 @@ pub(crate) async fn stop_signal() -> &'static str {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
+        // SIGHUP too: a closed terminal or SSH session, whose default
+        // action would end the process without its clean-up.
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            (Ok(mut term), Ok(mut hup)) => tokio::select! {
                 _ = term.recv() => "SIGTERM",
+                _ = hup.recv() => "SIGHUP",
                 _ = tokio::signal::ctrl_c() => "Ctrl-C",
             },
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops prepbot");
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM or SIGHUP; only Ctrl-C stops prepbot");
                 let _ = tokio::signal::ctrl_c().await;
                 "Ctrl-C"
             }

@@ -33,6 +33,16 @@ fn schedule_of(row: &DailyRow) -> Option<Schedule> {
     })
 }
 
+/// What asking for a channel's daily question came to.
+enum Daily {
+    Posted(Box<Effect>),
+    /// Today's is posted already (or the settings cannot be read).
+    Already,
+    /// No question of the bank is in the channel's topics: unknown topics
+    /// (an import, a bank that dropped one) or topics the server turned off.
+    NoQuestion,
+}
+
 impl Engine {
     pub(super) async fn daily(
         &self,
@@ -141,16 +151,23 @@ impl Engine {
             )
             .await?
         {
-            Some(effect) => Ok(Response::text(format!(
+            Daily::Posted(effect) => Ok(Response::text(format!(
                 "Posted today's question (#{}).",
                 effect.post_id()
             ))
-            .with_effect(effect)),
-            None => user("Today's question is already posted here; there is one per day."),
+            .with_effect(*effect)),
+            Daily::Already => user("Today's question is already posted here; there is one per day."),
+            Daily::NoQuestion if row.topics.is_empty() => user(
+                "No question is left to post: every topic is turned off on this server (/questions enable-topic turns one back on).",
+            ),
+            Daily::NoQuestion => user(format!(
+                "No question matches this channel's topics ({}): they are unknown or turned off on this server. Choose others with /daily setup, or /questions enable-topic.",
+                row.topics.join(", ")
+            )),
         }
     }
 
-    /// Picks and claims the daily question of `date`; `None` if already posted.
+    /// Picks and claims the daily question of `date`.
     async fn post_daily(
         &self,
         guild_id: i64,
@@ -158,9 +175,9 @@ impl Engine {
         (platform, channel): (Platform, &str),
         row: &DailyRow,
         date: NaiveDate,
-    ) -> Result<Option<Effect>, EngineError> {
+    ) -> Result<Daily, EngineError> {
         let Some(sched) = schedule_of(row) else {
-            return Ok(None);
+            return Ok(Daily::Already);
         };
         let pool = self.pool(guild_id).await?;
         let wanted: Vec<&Arc<Question>> = pool
@@ -169,8 +186,8 @@ impl Engine {
             .collect();
         let used = self.store.daily_use_counts(channel_id).await?;
         let Some(q) = self.pick(&wanted, &used) else {
-            tracing::warn!(channel_id, "no question available for the daily post");
-            return Ok(None);
+            tracing::warn!(channel_id, topics = ?row.topics, "no question in the channel's topics for the daily post");
+            return Ok(Daily::NoQuestion);
         };
         let now = self.clock.now();
         let reveal_at = sched.reveal_at(date).max(now);
@@ -185,15 +202,15 @@ impl Engine {
             )
             .await?;
         let Some(post_id) = claimed else {
-            return Ok(None);
+            return Ok(Daily::Already);
         };
         let shown = self.shuffle_for(post_id, &q).await?;
-        Ok(Some(Effect::PostQuestion {
+        Ok(Daily::Posted(Box::new(Effect::PostQuestion {
             platform,
             channel: channel.to_owned(),
             card: self.card(post_id, &shown.question, Some((reveal_at, sched.tz))),
             redelivery: false,
-        }))
+        })))
     }
 
     /// The daily work due by `now` on `platforms`, claimed and added to
@@ -234,7 +251,7 @@ impl Engine {
                 continue;
             };
             let channel = (platform, s.channel_external.as_str());
-            if let Some(e) = self
+            if let Daily::Posted(e) = self
                 .post_daily(
                     s.guild_id,
                     s.settings.channel_id,
@@ -244,7 +261,7 @@ impl Engine {
                 )
                 .await?
             {
-                out.push(e);
+                out.push(*e);
                 claimed += 1;
             }
         }

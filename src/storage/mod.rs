@@ -69,7 +69,7 @@ pub enum StoreError {
     /// The URL is for another database server: sqlx reads any scheme as
     /// PostgreSQL's, so `mysql://...:3306` would fail later with a
     /// protocol error that names neither the URL nor the fix.
-    #[error("DATABASE_URL starts with {0:?}; prepbot stores its data in PostgreSQL only (postgres://user@host:5432/prepbot)")]
+    #[error("DATABASE_URL {0}; prepbot stores its data in PostgreSQL: postgres://user@host:5432/prepbot")]
     NotPostgres(String),
     /// A row holds a value the code does not know (a hand-edited database).
     #[error("stored data is invalid: {0}")]
@@ -319,9 +319,16 @@ async fn create_database_if_missing(
 /// `DATABASE_URL` read as connection options: a PostgreSQL URL that names
 /// its database (see [`StoreError::NoDatabase`], [`StoreError::NotPostgres`]).
 pub fn parse_url(url: &str) -> Result<PgConnectOptions, StoreError> {
-    let scheme = url.split_once("://").map_or("", |(scheme, _)| scheme);
+    let not = |why: String| Err(StoreError::NotPostgres(why));
+    if url.starts_with(['"', '\'']) {
+        // An env file (systemd's, compose's env_file) takes values as written.
+        return not("is in quotes (write it without them in an env file)".to_owned());
+    }
+    let Some((scheme, _)) = url.split_once("://") else {
+        return not("is not a URL".to_owned());
+    };
     if !["postgres", "postgresql"].contains(&scheme.to_ascii_lowercase().as_str()) {
-        return Err(StoreError::NotPostgres(format!("{scheme}://")));
+        return not(format!("starts with \"{scheme}://\""));
     }
     let options = PgConnectOptions::from_str(url)?;
     if options.get_database().is_none_or(str::is_empty) {

@@ -53,6 +53,10 @@ fn prepbot_settings_says_whether_run_would_take_the_settings() {
         ok && tail.contains("`prepbot run` takes these settings"),
         "{tail}"
     );
+    assert!(
+        tail.contains("warning: no chat front end is configured"),
+        "{tail}"
+    );
     let (ok, tail) = verdict(&[("PREPBOT_CLAIM_LEASE_SECS", "5")]);
     assert!(
         ok && tail.contains("warning: PREPBOT_CLAIM_LEASE_SECS is under 30"),
@@ -70,6 +74,27 @@ fn prepbot_settings_says_whether_run_would_take_the_settings() {
             "PREPBOT_HTTP_ADDR must be HOST:PORT",
         ),
         ("DISCORD_SHARDS", "4/4", "FIRST <= LAST < TOTAL"),
+        (
+            "DATABASE_URL",
+            "mysql://root@127.0.0.1:3306/prepbot",
+            "starts with \"mysql://\"",
+        ),
+        (
+            "DATABASE_URL",
+            "postgres://postgres@127.0.0.1:5432/",
+            "names no database",
+        ),
+        (
+            "DISCORD_API_BASE",
+            "notaurl",
+            "DISCORD_API_BASE must be an http",
+        ),
+        (
+            "PREPBOT_QUESTIONS",
+            "/nonexistent",
+            "loading the question bank",
+        ),
+        ("SLACK_APP_TOKEN", "xapp-1", "Slack would stay off"),
     ] {
         let env = [(var, value), ("DISCORD_TOKEN", "t")];
         let (ok, tail) = verdict(&env);

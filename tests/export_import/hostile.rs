@@ -286,6 +286,13 @@ fn cases(doc: &Value) -> Vec<Case> {
             "channels[0].winners has the key \"snice\"",
         ),
         (
+            "a member whose \"hidden\" was deleted, which would make a hidden one public",
+            Box::new(|d| {
+                d["members"][1].as_object_mut().unwrap().remove("hidden");
+            }),
+            "members[1] has no key \"hidden\"",
+        ),
+        (
             "a list too long to import",
             Box::new(|d| d["team_members"] = Value::Array(vec![json!({}); MAX_ROWS + 1])),
             "team_members",

@@ -61,7 +61,16 @@ impl SlackConfig {
         let oauth = oauth(&get)?;
         let (secret, token) = (get("SLACK_SIGNING_SECRET"), get("SLACK_BOT_TOKEN"));
         let signing_secret = match (secret, token.is_some() || oauth.is_some()) {
-            (None, false) => return Ok(None),
+            (None, false) => {
+                // A lone app token or API base would be silently ignored.
+                let stray = ["SLACK_APP_TOKEN", "SLACK_API_BASE", "SLACK_ADMIN_GROUP"]
+                    .into_iter()
+                    .find(|name| get(name).is_some());
+                if let Some(name) = stray {
+                    anyhow::bail!("{name} is set but SLACK_BOT_TOKEN (or SLACK_CLIENT_ID) and SLACK_SIGNING_SECRET are not, so Slack would stay off");
+                }
+                return Ok(None);
+            }
             (Some(s), true) => s,
             (Some(_), false) => anyhow::bail!(
                 "SLACK_SIGNING_SECRET is set but neither SLACK_BOT_TOKEN nor SLACK_CLIENT_ID is"
@@ -70,6 +79,15 @@ impl SlackConfig {
                 anyhow::bail!("a Slack token or client is set but SLACK_SIGNING_SECRET is not")
             }
         };
+        if let Some(base) = get("SLACK_API_BASE") {
+            crate::config::check_base_url("SLACK_API_BASE", &base).map_err(anyhow::Error::msg)?;
+        }
+        let admin_group = get("SLACK_ADMIN_GROUP").map(|g| g.trim().to_owned());
+        if let Some(group) = admin_group.as_deref().filter(|g| !g.starts_with('S')) {
+            anyhow::bail!(
+                "SLACK_ADMIN_GROUP must be a user group id, which starts with S (not {group:?})"
+            );
+        }
         Ok(Some(Self {
             signing_secret: signing_secret.into(),
             bot_token: token.map(Into::into),
@@ -79,7 +97,7 @@ impl SlackConfig {
                 .trim_end_matches('/')
                 .to_owned(),
             oauth,
-            admin_group: get("SLACK_ADMIN_GROUP").map(|g| g.trim().to_owned()),
+            admin_group,
         }))
     }
 
@@ -133,9 +151,34 @@ mod tests {
         assert!(e.to_string().contains("SLACK_BOT_TOKEN"), "{e}");
         let e = SlackConfig::from_vars(vars(&[("SLACK_BOT_TOKEN", "t")])).unwrap_err();
         assert!(e.to_string().contains("SLACK_SIGNING_SECRET"), "{e}");
+        let e = SlackConfig::from_vars(vars(&[("SLACK_APP_TOKEN", "xapp-1")])).unwrap_err();
+        assert!(e.to_string().contains("Slack would stay off"), "{e}");
         let half = [("SLACK_SIGNING_SECRET", "s"), ("SLACK_CLIENT_ID", "c")];
         let e = SlackConfig::from_vars(vars(&half)).unwrap_err();
         assert!(e.to_string().contains("SLACK_TOKEN_KEY"), "{e}");
+    }
+
+    #[test]
+    fn an_api_base_that_is_not_a_url_or_a_group_that_is_not_one_is_refused() {
+        let both = [("SLACK_SIGNING_SECRET", "s"), ("SLACK_BOT_TOKEN", "xoxb-1")];
+        for (var, value, says) in [
+            (
+                "SLACK_API_BASE",
+                "notaurl",
+                "SLACK_API_BASE must be an http",
+            ),
+            (
+                "SLACK_API_BASE",
+                "ftp://x/api",
+                "SLACK_API_BASE must be an http",
+            ),
+            ("SLACK_ADMIN_GROUP", "U123", "starts with S"),
+        ] {
+            let mut set = both.to_vec();
+            set.push((var, value));
+            let e = SlackConfig::from_vars(vars(&set)).unwrap_err();
+            assert!(e.to_string().contains(says), "{var}={value}: {e}");
+        }
     }
 
     #[test]

@@ -120,7 +120,7 @@ pub fn check_document(doc: &Value) -> Result<(Cow<'_, Value>, String, String), I
         !["format", "version", "guild"].contains(&k.as_str()) && !LISTS.contains(&k.as_str())
     }) {
         return Err(bad(format!(
-            "unknown key \"{key}\" (a newer prepbot's file?)"
+            "unknown key {key:?} (a newer prepbot's file?)"
         )));
     }
     for key in LISTS {
@@ -145,7 +145,7 @@ pub fn check_document(doc: &Value) -> Result<(Cow<'_, Value>, String, String), I
             optional_object(channel, key, &format!("channels[{i}]"))?;
         }
     }
-    super::keys::check_keys(&doc)?;
+    super::keys::check_keys(&doc, matches!(doc, Cow::Borrowed(_)))?;
     super::values::check_values(&doc)?;
     Ok((doc, platform, external_id))
 }
@@ -329,7 +329,8 @@ mod tests {
     #[test]
     fn a_list_of_the_wrong_type_or_an_unknown_key_is_refused_before_any_write() {
         let mut doc = serde_json::json!({"format": FORMAT, "version": VERSION,
-            "guild": {"platform": "console", "external_id": "g"}});
+            "guild": {"platform": "console", "external_id": "g", "disabled_topics": [],
+                "created_at": "2026-11-01T00:00:00Z", "scoring": null, "rewards": null}});
         for key in LISTS {
             doc[key] = Value::Array(Vec::new());
         }

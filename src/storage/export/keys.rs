@@ -4,7 +4,8 @@
 //! would be dropped without a word: a typo in a hand-edited file
 //! (`"hiden": true`) would import as a visible member. So such a key is
 //! refused, naming the row, and the list cannot drift from the statements
-//! because it is read from them.
+//! because it is read from them. A file of the current version must also
+//! hold every key read, as an export writes it.
 
 use super::check::bad;
 use super::load::{all_statements, GUILD};
@@ -93,8 +94,12 @@ fn known() -> Known {
 }
 
 /// Refuses a key the import would not read, anywhere in `doc` (which
-/// [`super::check`] has shaped: every list is a list of objects).
-pub(super) fn check_keys(doc: &Value) -> Result<(), ImportError> {
+/// [`super::check`] has shaped: every list is a list of objects), and,
+/// when `complete` (a file of the current version, which an export writes
+/// with every key, null or not), a key it reads that is missing: a
+/// hand-edit that dropped `hidden` would make a hidden member public, and
+/// one that dropped `delivered_at` would post again.
+pub(super) fn check_keys(doc: &Value, complete: bool) -> Result<(), ImportError> {
     let known = known();
     for (path, keys) in &known {
         let (list, nested) = path.split_once('.').unwrap_or((path, ""));
@@ -118,7 +123,16 @@ pub(super) fn check_keys(doc: &Value) -> Result<(), ImportError> {
                 .find(|k| !keys.contains(*k));
             if let Some(key) = unread {
                 return Err(bad(format!(
-                    "{at} has the key \"{key}\", which prepbot does not read (a typo? it would be dropped)"
+                    "{at} has the key {key:?}, which prepbot does not read (a typo? it would be dropped)"
+                )));
+            }
+            let missing = row
+                .as_object()
+                .filter(|_| complete)
+                .and_then(|o| keys.iter().find(|k| !o.contains_key(*k)));
+            if let Some(key) = missing {
+                return Err(bad(format!(
+                    "{at} has no key {key:?} (an export writes every key, null when empty)"
                 )));
             }
         }
