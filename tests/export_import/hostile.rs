@@ -293,6 +293,16 @@ fn cases(doc: &Value) -> Vec<Case> {
             "members[1] has no key \"hidden\"",
         ),
         (
+            "a yes-or-no written as text, which PostgreSQL would read",
+            Box::new(|d| d["members"][0]["hidden"] = "yes".into()),
+            "members[0].hidden is \"yes\", where true or false is read",
+        ),
+        (
+            "a post's number written as text",
+            Box::new(|d| d["posts"][0]["option_seed"] = "12".into()),
+            "posts[0].option_seed is \"12\", where a whole number is read",
+        ),
+        (
             "a list too long to import",
             Box::new(|d| d["team_members"] = Value::Array(vec![json!({}); MAX_ROWS + 1])),
             "team_members",

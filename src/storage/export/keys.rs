@@ -11,11 +11,12 @@ use super::check::bad;
 use super::load::{all_statements, GUILD};
 use super::ImportError;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Where rows live in the document (`posts`, `guild`, `channels.daily`,
-/// `guild.scoring`), and the keys the import reads from them.
-type Known = BTreeMap<String, BTreeSet<String>>;
+/// `guild.scoring`), and the keys the import reads from them, each with
+/// the SQL type it is read as (`object` for settings nested in a row).
+type Known = BTreeMap<String, BTreeMap<String, String>>;
 
 /// The text between the parenthesis opening at `open` and its match.
 fn inside(text: &str, open: usize) -> Option<&str> {
@@ -67,20 +68,47 @@ fn read(sql: &str, known: &mut Known) {
             return;
         };
         let path = path_of(arg.trim(), &rows);
-        let keys = cols
-            .split(',')
-            .filter_map(|c| c.split_whitespace().next())
-            .map(str::to_owned);
-        known.entry(path.clone()).or_default().extend(keys);
+        let row = known.entry(path.clone()).or_default();
+        for col in cols.split(',') {
+            if let Some((name, ty)) = col.trim().split_once(char::is_whitespace) {
+                row.entry(name.to_owned())
+                    .or_insert_with(|| ty.trim().to_owned());
+            }
+        }
         // A nested object is itself a key of the row holding it.
         if let Some((parent, child)) = path.rsplit_once('.') {
             known
                 .entry(parent.to_owned())
                 .or_default()
-                .insert(child.to_owned());
+                .insert(child.to_owned(), "object".to_owned());
         }
         at = after;
     }
+}
+
+/// What `value` should have been, if it is not what PostgreSQL reads as
+/// `ty`. PostgreSQL would take `"yes"` as a boolean and `"12"` as a number;
+/// an export writes neither, so a file holding them was edited by hand
+/// and may not mean what it seems (`"false"` is false, but so is `"no"`).
+fn misfit(value: &Value, ty: &str) -> Option<&'static str> {
+    let fits = match ty {
+        _ if value.is_null() => true,
+        "boolean" => value.is_boolean(),
+        "integer" | "bigint" | "smallint" => value.is_i64() || value.is_u64(),
+        "real" | "double precision" => value.is_number(),
+        "text" | "date" | "time" | "timestamptz" => value.is_string(),
+        "text[]" => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(Value::is_string)),
+        _ => true, // jsonb takes anything; nested objects are checked apart
+    };
+    (!fits).then_some(match ty {
+        "boolean" => "true or false",
+        "integer" | "bigint" | "smallint" => "a whole number",
+        "real" | "double precision" => "a number",
+        "text[]" => "a list of text",
+        _ => "text",
+    })
 }
 
 /// Every kind of row the import reads, with its keys.
@@ -120,7 +148,7 @@ pub(super) fn check_keys(doc: &Value, complete: bool) -> Result<(), ImportError>
                 .as_object()
                 .into_iter()
                 .flat_map(|o| o.keys())
-                .find(|k| !keys.contains(*k));
+                .find(|k| !keys.contains_key(*k));
             if let Some(key) = unread {
                 return Err(bad(format!(
                     "{at} has the key {key:?}, which prepbot does not read (a typo? it would be dropped)"
@@ -129,11 +157,19 @@ pub(super) fn check_keys(doc: &Value, complete: bool) -> Result<(), ImportError>
             let missing = row
                 .as_object()
                 .filter(|_| complete)
-                .and_then(|o| keys.iter().find(|k| !o.contains_key(*k)));
+                .and_then(|o| keys.keys().find(|k| !o.contains_key(*k)));
             if let Some(key) = missing {
                 return Err(bad(format!(
                     "{at} has no key {key:?} (an export writes every key, null when empty)"
                 )));
+            }
+            for (key, ty) in keys {
+                if let Some(want) = misfit(&row[key], ty) {
+                    return Err(bad(format!(
+                        "{at}.{key} is {}, where {want} is read",
+                        row[key]
+                    )));
+                }
             }
         }
     }
@@ -147,7 +183,7 @@ mod tests {
     #[test]
     fn the_keys_are_read_from_the_statements_for_lists_rows_and_settings_inside_them() {
         let known = known();
-        let has = |path: &str, key: &str| known.get(path).is_some_and(|k| k.contains(key));
+        let has = |path: &str, key: &str| known.get(path).is_some_and(|k| k.contains_key(key));
         assert!(has("members", "hidden") && has("members", "display_name"));
         assert!(has("posts", "ref") && has("posts", "option_seed"));
         assert!(has("channels", "daily") && has("channels.daily", "tz"));
@@ -157,6 +193,25 @@ mod tests {
         assert!(!has("members", "hiden"));
         for list in super::super::check::LISTS {
             assert!(known.contains_key(*list), "{list} is read by no statement");
+        }
+    }
+
+    #[test]
+    fn values_of_another_json_type_than_the_column_are_misfits_and_null_never_is() {
+        assert_eq!(misfit(&"yes".into(), "boolean"), Some("true or false"));
+        assert_eq!(misfit(&"12".into(), "bigint"), Some("a whole number"));
+        assert_eq!(misfit(&1.5.into(), "integer"), Some("a whole number"));
+        assert_eq!(
+            misfit(&serde_json::json!(["sql", 1]), "text[]"),
+            Some("a list of text")
+        );
+        assert_eq!(misfit(&7.into(), "text"), Some("text"));
+        for (v, ty) in [
+            (Value::Null, "boolean"),
+            (1.into(), "real"),
+            ("{}".into(), "jsonb"),
+        ] {
+            assert_eq!(misfit(&v, ty), None, "{v} as {ty}");
         }
     }
 }
