@@ -37,8 +37,8 @@ async fn the_daily_question_is_posted_once_its_local_time_comes(pool: PgPool) {
 }
 
 /// Topics the bank does not know (an import, a bank that dropped one):
-/// the scheduler posts nothing, and an admin asking is told why rather
-/// than that today's question is already posted.
+/// an admin asking is told why rather than that today's question is
+/// already posted, and the scheduler pauses the channel with the reason.
 #[sqlx::test]
 async fn a_channel_whose_topics_match_no_question_says_so_when_asked_to_post(pool: PgPool) {
     let w = World::new(pool.clone(), utc(2026, 11, 24, 9, 5));
@@ -47,12 +47,26 @@ async fn a_channel_whose_topics_match_no_question_says_so_when_asked_to_post(poo
         .execute(&pool)
         .await
         .unwrap();
-    assert!(w.engine.run_due(CONSOLE).await.unwrap().is_empty());
     let said = text(&w.run(&admin("lead"), "/daily post").await);
     assert!(
         said.contains("No question matches this channel's topics (no-such-topic)"),
         "{said}"
     );
+    // The scheduler pauses it with the reason, once, instead of trying
+    // (and logging) every tick; /daily status says why.
+    assert!(w.engine.run_due(CONSOLE).await.unwrap().is_empty());
+    let status = text(&w.run(&member("amy"), "/daily status").await);
+    assert!(
+        status.contains("no question matches this channel's topics"),
+        "{status}"
+    );
+    // Topics the bank has, and a resume, bring the posts back.
+    sqlx::query("UPDATE daily_settings SET topics = '{}'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    w.run(&admin("lead"), "/daily resume").await;
+    assert_eq!(w.engine.run_due(CONSOLE).await.unwrap().len(), 1);
 }
 
 #[sqlx::test]

@@ -90,6 +90,7 @@ async fn a_url_for_another_database_server_is_refused_naming_its_scheme() {
     // Both spellings PostgreSQL documents are taken, in any case.
     for url in [
         "postgresql://postgres@127.0.0.1:5432/",
+        " postgres://postgres@127.0.0.1:5432/ ",
         "POSTGRES://postgres@127.0.0.1:5432/",
     ] {
         let err = Store::connect_within(url, Duration::from_secs(5))

@@ -41,7 +41,7 @@ pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<ExitCode> {
     // a --fresh database (and its sandbox and roles) is not left behind.
     let result = tokio::select! {
         r = session(&args) => r,
-        signal = super::run::stop_signal() => {
+        signal = super::run::stop_signal(true) => {
             say(&format!("prepbot: stopped by {signal}"));
             // The shell's codes: 128 + the signal's number.
             Ok(ExitCode::from(match signal {

@@ -1,5 +1,6 @@
 //! `prepbot run`: the scheduler plus every front end whose token is set,
-//! until SIGTERM or Ctrl-C, then a clean drain.
+//! until SIGTERM or Ctrl-C (the console also stops on SIGHUP), then a
+//! clean drain.
 
 use crate::app::{self, Serve};
 use crate::config::{DiscordArgs, EngineArgs, HttpArgs};
@@ -30,8 +31,17 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
         rate_per_second: args.discord.fanout_rate,
         ..SchedulerConfig::default()
     };
-    if let Some(base) = &args.discord.discord_api_base {
-        crate::config::check_base_url("DISCORD_API_BASE", base).map_err(anyhow::Error::msg)?;
+    // Checked here, before the database is touched, so `prepbot settings`
+    // (which runs this too) and `prepbot run` refuse the same settings.
+    crate::storage::parse_url(&args.engine.db.database_url)?;
+    let urls = [
+        ("DISCORD_API_BASE", &args.discord.discord_api_base),
+        ("PREPBOT_LLM_URL", &args.engine.llm.llm_url),
+    ];
+    for (var, url) in urls {
+        if let Some(url) = url {
+            crate::config::check_base_url(var, url).map_err(anyhow::Error::msg)?;
+        }
     }
     #[cfg(feature = "discord")]
     let shards = match args.discord.discord_shards.as_deref().map(str::trim) {
@@ -45,7 +55,11 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
             .clone()
             .map(|token| crate::frontends::discord::DiscordConfig {
                 token,
-                api_base: args.discord.discord_api_base.clone(),
+                api_base: args
+                    .discord
+                    .discord_api_base
+                    .as_deref()
+                    .map(|b| b.trim().to_owned()),
                 dev_guild: args.discord.discord_dev_guild,
                 fanout_rate: args.discord.fanout_rate,
                 shards,
@@ -75,49 +89,54 @@ fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
 
 /// Settings inside their ranges that still invite trouble, said once at
 /// start (and by `prepbot settings`) so the log explains the 429s or
-/// repeats they lead to.
-fn risks(args: &RunArgs) -> Vec<&'static str> {
+/// repeats they lead to, and settings that will be ignored.
+#[allow(unused_variables)] // `serve` is read only with Slack built in
+fn risks(args: &RunArgs, serve: &Serve) -> Vec<String> {
     /// Discord's documented global limit for a bot.
     const DISCORD_GLOBAL: u32 = 50;
+    let (rate, lease) = (args.discord.fanout_rate, args.engine.claim_lease_secs);
     let real_discord =
         args.discord.discord_token.is_some() && args.discord.discord_api_base.is_none();
     let mut out = Vec::new();
-    if args.discord.fanout_rate > DISCORD_GLOBAL && real_discord {
-        out.push("PREPBOT_FANOUT_RATE is above Discord's global limit of 50 requests/s; unless Discord raised this bot's limit, expect 429s");
+    if rate > DISCORD_GLOBAL && real_discord {
+        out.push(format!("PREPBOT_FANOUT_RATE is {rate}, above Discord's global limit of 50 requests/s; unless Discord raised this bot's limit, expect 429s"));
     }
-    if args.engine.claim_lease_secs < 30 {
-        out.push("PREPBOT_CLAIM_LEASE_SECS is under 30: a post still being sent may be taken over and sent twice");
+    if lease < 30 {
+        out.push(format!("PREPBOT_CLAIM_LEASE_SECS is {lease}, under 30: a post still being sent may be taken over and sent twice"));
     }
+    #[cfg(feature = "slack")]
+    out.extend(crate::frontends::slack::SlackConfig::warnings(
+        serve.slack.as_ref(),
+        |name| std::env::var(name).ok(),
+    ));
     out
 }
 
-/// What `prepbot settings` says of the environment: `Ok` with the risks
-/// [`run`] would warn of, or the error that would stop it before it
-/// touches the database (a shard plan or a Slack setting it cannot use).
-pub fn check(args: &RunArgs) -> anyhow::Result<Vec<&'static str>> {
-    crate::storage::parse_url(&args.engine.db.database_url)?;
-    if let Some(url) = &args.engine.llm.llm_url {
-        crate::config::check_base_url("PREPBOT_LLM_URL", url).map_err(anyhow::Error::msg)?;
-    }
-    app::load_bank(&args.engine.bank)?;
+/// What `prepbot settings` says of the environment: `Ok` with the
+/// warnings [`run`] would give, or the error that would stop it before it
+/// touches the database (a URL, shard plan, bank or Slack setting it
+/// cannot use).
+pub fn check(args: &RunArgs) -> anyhow::Result<Vec<String>> {
     let serve = serve(args)?;
-    let mut risks = risks(args);
+    app::load_bank(&args.engine.bank)?;
+    let mut risks = risks(args, &serve);
     if serve.is_empty() {
-        risks.push("no chat front end is configured (DISCORD_TOKEN or SLACK_BOT_TOKEN): the bot would serve only health and metrics");
+        // `run` says this too, from `app::start_with_http`.
+        risks.push("no chat front end is configured (DISCORD_TOKEN, or SLACK_BOT_TOKEN or SLACK_CLIENT_ID): the bot would serve only health and metrics".to_owned());
     }
     Ok(risks)
 }
 
 /// Runs `prepbot run` until a stop signal (or a front end gives up).
 pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    for risk in risks(&args) {
+    let serve = serve(&args)?;
+    for risk in risks(&args, &serve) {
         tracing::warn!("{risk}");
     }
-    let serve = serve(&args)?;
     let engine = app::engine(&args.engine, Arc::new(SystemClock), rand::random()).await?;
     let mut running = app::start_with_http(engine, serve, Some(args.http.http_addr)).await?;
     let stopped_by_itself = tokio::select! {
-        signal = stop_signal() => {
+        signal = stop_signal(false) => {
             tracing::info!(%signal, "stopping");
             false
         }
@@ -131,31 +150,43 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Waits for SIGTERM (what Docker, systemd and Kubernetes send) or Ctrl-C.
-pub(crate) async fn stop_signal() -> &'static str {
+/// Waits for SIGTERM (what Docker, systemd and Kubernetes send) or Ctrl-C,
+/// and SIGHUP when `hangup`: the console's closed terminal, whose default
+/// action would end it without its clean-up. `prepbot run` leaves SIGHUP
+/// alone, so a bot started with `nohup` outlives the session.
+pub(crate) async fn stop_signal(hangup: bool) -> &'static str {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
-        // SIGHUP too: a closed terminal or SSH session, whose default
-        // action would end the process without its clean-up.
-        match (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) {
-            (Ok(mut term), Ok(mut hup)) => tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = hup.recv() => "SIGHUP",
-                _ = tokio::signal::ctrl_c() => "Ctrl-C",
-            },
-            (Err(e), _) | (_, Err(e)) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM or SIGHUP; only Ctrl-C stops prepbot");
-                let _ = tokio::signal::ctrl_c().await;
-                "Ctrl-C"
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        // Each on its own: one that cannot be listened for must not leave
+        // another registered but unheard (tokio's handler replaces the
+        // default action, so an unheard SIGTERM would be swallowed).
+        let listen = |kind: SignalKind, name: &str| {
+            signal(kind)
+                .map_err(|e| tracing::warn!(error = %e, "cannot listen for {name}"))
+                .ok()
+        };
+        async fn heard(signal: Option<Signal>) {
+            match signal {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending().await,
             }
+        }
+        let term = listen(SignalKind::terminate(), "SIGTERM");
+        let hup = hangup
+            .then(|| listen(SignalKind::hangup(), "SIGHUP"))
+            .flatten();
+        tokio::select! {
+            _ = heard(term) => "SIGTERM",
+            _ = heard(hup) => "SIGHUP",
+            _ = tokio::signal::ctrl_c() => "Ctrl-C",
         }
     }
     #[cfg(not(unix))]
     {
+        let _ = hangup;
         let _ = tokio::signal::ctrl_c().await;
         "Ctrl-C"
     }

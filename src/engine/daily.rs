@@ -5,17 +5,14 @@ use super::{user, Engine, EngineError, Place, Platform};
 use crate::bank::Question;
 use crate::bank::Topic;
 use crate::domain::command::{DailyCommand, DailySetup, Days};
-use crate::domain::reply::{Body, DailyStatus, Effect, Response, RevealCard};
+use crate::domain::reply::{Body, DailyStatus, Effect, Response};
 use crate::domain::schedule::{default_reveal, Schedule};
 use crate::storage::{ChannelRef, Ctx, DailyRow, PostRow};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::sync::Arc;
 
-/// Most names listed in a reveal.
-const MAX_NAMES: i64 = 25;
-
 /// The platform stored for a channel's guild.
-fn platform_of(at: &ChannelRef) -> Result<Platform, EngineError> {
+pub(super) fn platform_of(at: &ChannelRef) -> Result<Platform, EngineError> {
     at.platform.parse().map_err(|e: String| {
         EngineError::Store(crate::storage::StoreError::Invalid(format!(
             "guild {}: {e}",
@@ -41,6 +38,17 @@ enum Daily {
     /// No question of the bank is in the channel's topics: unknown topics
     /// (an import, a bank that dropped one) or topics the server turned off.
     NoQuestion,
+}
+
+/// Why a channel has no daily question to post, and what an admin can do.
+fn no_question(topics: &[String]) -> String {
+    if topics.is_empty() {
+        return "no question is left to post: every topic is turned off on this server (/questions enable-topic turns one back on)".to_owned();
+    }
+    format!(
+        "no question matches this channel's topics ({}): they are unknown or turned off on this server; choose others with /daily setup, or /questions enable-topic",
+        topics.join(", ")
+    )
 }
 
 impl Engine {
@@ -156,14 +164,13 @@ impl Engine {
                 effect.post_id()
             ))
             .with_effect(*effect)),
-            Daily::Already => user("Today's question is already posted here; there is one per day."),
-            Daily::NoQuestion if row.topics.is_empty() => user(
-                "No question is left to post: every topic is turned off on this server (/questions enable-topic turns one back on).",
-            ),
-            Daily::NoQuestion => user(format!(
-                "No question matches this channel's topics ({}): they are unknown or turned off on this server. Choose others with /daily setup, or /questions enable-topic.",
-                row.topics.join(", ")
-            )),
+            Daily::Already => {
+                user("Today's question is already posted here; there is one per day.")
+            }
+            Daily::NoQuestion => {
+                let why = no_question(&row.topics);
+                user(format!("{}{}.", why[..1].to_uppercase(), &why[1..]))
+            }
         }
     }
 
@@ -186,7 +193,6 @@ impl Engine {
             .collect();
         let used = self.store.daily_use_counts(channel_id).await?;
         let Some(q) = self.pick(&wanted, &used) else {
-            tracing::warn!(channel_id, topics = ?row.topics, "no question in the channel's topics for the daily post");
             return Ok(Daily::NoQuestion);
         };
         let now = self.clock.now();
@@ -251,18 +257,25 @@ impl Engine {
                 continue;
             };
             let channel = (platform, s.channel_external.as_str());
-            if let Daily::Posted(e) = self
-                .post_daily(
-                    s.guild_id,
-                    s.settings.channel_id,
-                    channel,
-                    &s.settings,
-                    date,
-                )
+            let channel_id = s.settings.channel_id;
+            match self
+                .post_daily(s.guild_id, channel_id, channel, &s.settings, date)
                 .await?
             {
-                out.push(*e);
-                claimed += 1;
+                Daily::Posted(e) => {
+                    out.push(*e);
+                    claimed += 1;
+                }
+                Daily::Already => {}
+                // Paused with the reason, rather than asked again (and
+                // logged) every tick: /daily status shows why, and
+                // /daily resume tries again.
+                Daily::NoQuestion => {
+                    let why = no_question(&s.settings.topics);
+                    if self.store.pause_channel(channel_id, &why).await? {
+                        tracing::warn!(channel_id, reason = %why, "daily schedule paused");
+                    }
+                }
             }
         }
         Ok(false)
@@ -289,76 +302,8 @@ impl Engine {
         Ok(out)
     }
 
-    async fn reveal_effect(&self, post: &PostRow) -> Result<Effect, EngineError> {
-        let at = self.store.channel_ref(post.channel_id).await?;
-        Ok(Effect::PostReveal {
-            platform: platform_of(&at)?,
-            channel: at.external_id,
-            original: post.message_ref.clone(),
-            card: self.reveal_card(post).await?,
-        })
-    }
-
-    pub(super) async fn reveal_card(&self, post: &PostRow) -> Result<RevealCard, EngineError> {
-        let at = self.store.channel_ref(post.channel_id).await?;
-        let q = self.question(at.guild_id, &post.question_id).await?;
-        let stats = self.store.reveal_stats(post.id, MAX_NAMES).await?;
-        let shown = Self::shown(post, &q);
-        Ok(RevealCard {
-            options: shown
-                .question
-                .options()
-                .iter()
-                .map(|o| (o.id.clone(), o.text.clone(), o.correct))
-                .collect(),
-            post_id: post.id,
-            question_id: q.id.clone(),
-            prompt: q.prompt.clone(),
-            answer: q.answer.clone(),
-            summary: q.summary.clone(),
-            explanation: q.explanation.clone(),
-            answers: stats.answers,
-            correct: stats.correct,
-            correct_names: stats.correct_names,
-            version_note: q.version_note.clone(),
-        })
-    }
-
-    pub(super) async fn reveal_command(
-        &self,
-        ctx: Ctx,
-        actor: &super::Actor,
-        platform: Platform,
-    ) -> Result<Response, EngineError> {
-        let Some(post) = self.store.latest_daily(ctx.channel_id).await? else {
-            return user("No daily question has been posted here yet.");
-        };
-        if post.revealed_at.is_some() {
-            return Ok(Response::private(Body::Reveal(
-                self.reveal_card(&post).await?,
-            )));
-        }
-        if !actor.is_admin {
-            let at = post.reveal_at.unwrap_or(post.posted_at);
-            return user(format!(
-                "The answer to #{} is revealed {}.",
-                post.id,
-                self.when(ctx, at).await?
-            ));
-        }
-        let claimed = self
-            .store
-            .claim_reveals(self.clock.now(), Some(post.id), &[platform])
-            .await?;
-        let Some(post) = claimed.into_iter().next() else {
-            return user("It was just revealed.");
-        };
-        let effect = self.reveal_effect(&post).await?;
-        Ok(Response::text(format!("Revealed #{} early.", post.id)).with_effect(effect))
-    }
-
     /// "at 17:00 Europe/London (in 3h 20m)"
-    async fn when(&self, ctx: Ctx, at: DateTime<Utc>) -> Result<String, EngineError> {
+    pub(super) async fn when(&self, ctx: Ctx, at: DateTime<Utc>) -> Result<String, EngineError> {
         let tz: chrono_tz::Tz = match self.store.daily(ctx.channel_id).await? {
             Some(row) => row.tz.parse().unwrap_or(chrono_tz::UTC),
             None => chrono_tz::UTC,

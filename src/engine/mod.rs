@@ -16,6 +16,7 @@ mod help;
 mod home;
 mod quiz;
 mod reported;
+mod reveal;
 mod rewards;
 mod rounds;
 mod seasons;

@@ -114,6 +114,21 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Pauses `channel_id`'s schedule with `reason` (shown by `/daily
+    /// status`) unless it is paused already; resuming or setting up again
+    /// clears it. Whether it paused now.
+    pub async fn pause_channel(&self, channel_id: i64, reason: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE daily_settings SET paused = true, paused_reason = $2, updated_at = now()
+             WHERE channel_id = $1 AND NOT paused",
+        )
+        .bind(channel_id)
+        .bind(reason)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Pauses the channel of `post_id` because delivery to it cannot work,
     /// saying why. Only the first such pause returns who to tell (the
     /// channel's external id and the external id of the admin who set it

@@ -319,6 +319,7 @@ async fn create_database_if_missing(
 /// `DATABASE_URL` read as connection options: a PostgreSQL URL that names
 /// its database (see [`StoreError::NoDatabase`], [`StoreError::NotPostgres`]).
 pub fn parse_url(url: &str) -> Result<PgConnectOptions, StoreError> {
+    let url = url.trim();
     let not = |why: String| Err(StoreError::NotPostgres(why));
     if url.starts_with(['"', '\'']) {
         // An env file (systemd's, compose's env_file) takes values as written.

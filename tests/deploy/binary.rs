@@ -59,7 +59,7 @@ fn prepbot_settings_says_whether_run_would_take_the_settings() {
     );
     let (ok, tail) = verdict(&[("PREPBOT_CLAIM_LEASE_SECS", "5")]);
     assert!(
-        ok && tail.contains("warning: PREPBOT_CLAIM_LEASE_SECS is under 30"),
+        ok && tail.contains("warning: PREPBOT_CLAIM_LEASE_SECS is 5, under 30"),
         "{tail}"
     );
     for (var, value, says) in [
@@ -94,7 +94,11 @@ fn prepbot_settings_says_whether_run_would_take_the_settings() {
             "/nonexistent",
             "loading the question bank",
         ),
-        ("SLACK_APP_TOKEN", "xapp-1", "Slack would stay off"),
+        (
+            "PREPBOT_LLM_URL",
+            "127.0.0.1:11434/v1",
+            "PREPBOT_LLM_URL must be an http",
+        ),
     ] {
         let env = [(var, value), ("DISCORD_TOKEN", "t")];
         let (ok, tail) = verdict(&env);
@@ -102,6 +106,29 @@ fn prepbot_settings_says_whether_run_would_take_the_settings() {
         assert!(
             tail.starts_with("problem: ") && tail.contains(says),
             "{var}={value}: {tail}"
+        );
+        // `prepbot run` refuses the same, before it reaches a database
+        // (had it passed, it would fail on port 1 with another message).
+        let mut run_env = vec![(var, value), ("DISCORD_TOKEN", "t")];
+        if var != "DATABASE_URL" {
+            run_env.push(("DATABASE_URL", "postgres://postgres@127.0.0.1:1/x"));
+        }
+        run_env.push(("PREPBOT_DB_TIMEOUT_SECS", "1"));
+        let out = prepbot(&["run"], &run_env).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains(says),
+            "run, {var}={value}: {err}"
+        );
+    }
+    // A leftover Slack line in an env file shared with a Discord bot is a
+    // warning, not a refusal to start.
+    let (ok, tail) = verdict(&[("SLACK_APP_TOKEN", "xapp-1")]);
+    assert!(ok, "{tail}");
+    if cfg!(feature = "slack") {
+        assert!(
+            tail.contains("warning: SLACK_APP_TOKEN is set but Slack is off"),
+            "{tail}"
         );
     }
 }

@@ -61,16 +61,7 @@ impl SlackConfig {
         let oauth = oauth(&get)?;
         let (secret, token) = (get("SLACK_SIGNING_SECRET"), get("SLACK_BOT_TOKEN"));
         let signing_secret = match (secret, token.is_some() || oauth.is_some()) {
-            (None, false) => {
-                // A lone app token or API base would be silently ignored.
-                let stray = ["SLACK_APP_TOKEN", "SLACK_API_BASE", "SLACK_ADMIN_GROUP"]
-                    .into_iter()
-                    .find(|name| get(name).is_some());
-                if let Some(name) = stray {
-                    anyhow::bail!("{name} is set but SLACK_BOT_TOKEN (or SLACK_CLIENT_ID) and SLACK_SIGNING_SECRET are not, so Slack would stay off");
-                }
-                return Ok(None);
-            }
+            (None, false) => return Ok(None),
             (Some(s), true) => s,
             (Some(_), false) => anyhow::bail!(
                 "SLACK_SIGNING_SECRET is set but neither SLACK_BOT_TOKEN nor SLACK_CLIENT_ID is"
@@ -79,26 +70,44 @@ impl SlackConfig {
                 anyhow::bail!("a Slack token or client is set but SLACK_SIGNING_SECRET is not")
             }
         };
-        if let Some(base) = get("SLACK_API_BASE") {
-            crate::config::check_base_url("SLACK_API_BASE", &base).map_err(anyhow::Error::msg)?;
-        }
-        let admin_group = get("SLACK_ADMIN_GROUP").map(|g| g.trim().to_owned());
-        if let Some(group) = admin_group.as_deref().filter(|g| !g.starts_with('S')) {
-            anyhow::bail!(
-                "SLACK_ADMIN_GROUP must be a user group id, which starts with S (not {group:?})"
-            );
+        let api_base = get("SLACK_API_BASE").map(|b| b.trim().to_owned());
+        if let Some(base) = &api_base {
+            crate::config::check_base_url("SLACK_API_BASE", base).map_err(anyhow::Error::msg)?;
         }
         Ok(Some(Self {
             signing_secret: signing_secret.into(),
             bot_token: token.map(Into::into),
             app_token: get("SLACK_APP_TOKEN").map(Into::into),
-            api_base: get("SLACK_API_BASE")
+            api_base: api_base
                 .unwrap_or_else(|| DEFAULT_API_BASE.to_owned())
                 .trim_end_matches('/')
                 .to_owned(),
             oauth,
-            admin_group,
+            admin_group: get("SLACK_ADMIN_GROUP").map(|g| g.trim().to_owned()),
         }))
+    }
+
+    /// Slack settings that will not do what they seem, for `prepbot run`
+    /// to warn of without refusing to start: an env file shared with a
+    /// Discord-only bot may well keep a leftover Slack line.
+    pub fn warnings(
+        configured: Option<&Self>,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Vec<String> {
+        let get = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let Some(config) = configured else {
+            return ["SLACK_APP_TOKEN", "SLACK_API_BASE", "SLACK_ADMIN_GROUP"]
+                .into_iter()
+                .filter(|name| get(name).is_some())
+                .map(|name| format!("{name} is set but Slack is off (it needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN or SLACK_CLIENT_ID), so it is ignored"))
+                .collect();
+        };
+        match config.admin_group.as_deref() {
+            Some(group) if !group.starts_with('S') => vec![format!(
+                "SLACK_ADMIN_GROUP is {group:?}, but user group ids start with S: its members will not be admins"
+            )],
+            _ => Vec::new(),
+        }
     }
 
     /// The settings from the process environment.
@@ -151,34 +160,43 @@ mod tests {
         assert!(e.to_string().contains("SLACK_BOT_TOKEN"), "{e}");
         let e = SlackConfig::from_vars(vars(&[("SLACK_BOT_TOKEN", "t")])).unwrap_err();
         assert!(e.to_string().contains("SLACK_SIGNING_SECRET"), "{e}");
-        let e = SlackConfig::from_vars(vars(&[("SLACK_APP_TOKEN", "xapp-1")])).unwrap_err();
-        assert!(e.to_string().contains("Slack would stay off"), "{e}");
         let half = [("SLACK_SIGNING_SECRET", "s"), ("SLACK_CLIENT_ID", "c")];
         let e = SlackConfig::from_vars(vars(&half)).unwrap_err();
         assert!(e.to_string().contains("SLACK_TOKEN_KEY"), "{e}");
     }
 
     #[test]
-    fn an_api_base_that_is_not_a_url_or_a_group_that_is_not_one_is_refused() {
+    fn an_api_base_that_is_not_a_url_is_refused() {
         let both = [("SLACK_SIGNING_SECRET", "s"), ("SLACK_BOT_TOKEN", "xoxb-1")];
-        for (var, value, says) in [
-            (
-                "SLACK_API_BASE",
-                "notaurl",
-                "SLACK_API_BASE must be an http",
-            ),
-            (
-                "SLACK_API_BASE",
-                "ftp://x/api",
-                "SLACK_API_BASE must be an http",
-            ),
-            ("SLACK_ADMIN_GROUP", "U123", "starts with S"),
-        ] {
+        for value in ["notaurl", "ftp://x/api"] {
             let mut set = both.to_vec();
-            set.push((var, value));
+            set.push(("SLACK_API_BASE", value));
             let e = SlackConfig::from_vars(vars(&set)).unwrap_err();
-            assert!(e.to_string().contains(says), "{var}={value}: {e}");
+            assert!(
+                e.to_string().contains("SLACK_API_BASE must be an http"),
+                "{value}: {e}"
+            );
         }
+    }
+
+    #[test]
+    fn leftover_slack_settings_and_a_group_that_is_no_group_are_warnings_not_refusals() {
+        let lone = vars(&[("SLACK_APP_TOKEN", "xapp-1"), ("SLACK_ADMIN_GROUP", "S1")]);
+        assert!(SlackConfig::from_vars(&lone).unwrap().is_none());
+        let said = SlackConfig::warnings(None, &lone);
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(
+            said[0].starts_with("SLACK_APP_TOKEN is set but Slack is off"),
+            "{said:?}"
+        );
+        let set = vars(&[
+            ("SLACK_SIGNING_SECRET", "s"),
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("SLACK_ADMIN_GROUP", "U123"),
+        ]);
+        let config = SlackConfig::from_vars(&set).unwrap().unwrap();
+        let said = SlackConfig::warnings(Some(&config), &set);
+        assert!(said[0].contains("user group ids start with S"), "{said:?}");
     }
 
     #[test]
