@@ -37,20 +37,7 @@ pub struct ConsoleArgs {
 pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<ExitCode> {
     let mut cluster = private_server_if_needed(&mut args).await?;
     let fresh = args.fresh.then(|| fresh_database(&mut args.engine));
-    // A stop signal ends the session here, so the clean-up below still runs:
-    // a --fresh database (and its sandbox and roles) is not left behind.
-    let result = tokio::select! {
-        r = session(&args) => r,
-        signal = super::run::stop_signal(true) => {
-            say(&format!("prepbot: stopped by {signal}"));
-            // The shell's codes: 128 + the signal's number.
-            Ok(ExitCode::from(match signal {
-                "SIGTERM" => 143,
-                "SIGHUP" => 129,
-                _ => 130,
-            }))
-        }
-    };
+    let result = session(&args).await;
     if let Some(url) = fresh {
         if let Err(e) = crate::storage::drop_database(&url, args.engine.db.timeout()).await {
             say(&format!(
@@ -71,14 +58,52 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
+/// Sets up and plays until the input ends or a stop signal comes, so the
+/// clean-up after it still runs: a --fresh database (and its sandbox and
+/// roles) is not left behind. A signal during set-up lets set-up finish
+/// first: cut off, a `CREATE DATABASE` already sent would complete on the
+/// server after the clean-up had looked for it.
 async fn session(args: &ConsoleArgs) -> anyhow::Result<ExitCode> {
+    let stop = super::run::stop_signal(true);
+    tokio::pin!(stop);
     let manual = args.start.map(|t| Arc::new(ManualClock::new(t)));
     let clock: Arc<dyn Clock> = match &manual {
         Some(m) => m.clone(),
         None => Arc::new(SystemClock),
     };
     let seed = args.seed.unwrap_or_else(rand::random);
-    let engine = crate::app::engine(&args.engine, clock, seed).await?;
+    let setup = crate::app::engine(&args.engine, clock, seed);
+    tokio::pin!(setup);
+    let engine = tokio::select! {
+        // Listening before set-up sends anything.
+        biased;
+        signal = &mut stop => {
+            let _ = setup.await;
+            return Ok(stopped(signal));
+        }
+        engine = &mut setup => engine?,
+    };
+    tokio::select! {
+        r = play(engine, manual) => r,
+        signal = &mut stop => Ok(stopped(signal)),
+    }
+}
+
+/// The exit of a console stopped by `signal`: the shell's code, 128 plus
+/// the signal's number.
+fn stopped(signal: &str) -> ExitCode {
+    say(&format!("prepbot: stopped by {signal}"));
+    ExitCode::from(match signal {
+        "SIGTERM" => 143,
+        "SIGHUP" => 129,
+        _ => 130,
+    })
+}
+
+async fn play(
+    engine: Arc<crate::engine::Engine>,
+    manual: Option<Arc<ManualClock>>,
+) -> anyhow::Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal();
     if interactive {
         println!(

@@ -75,7 +75,7 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
             if known.is_empty() {
                 "none".to_owned()
             } else {
-                known.join(", ")
+                known.join(", ").escape_debug().to_string()
             }
         );
     };
@@ -144,10 +144,18 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let doc =
         parse_document(&text).with_context(|| format!("importing {}", args.file.display()))?;
     let store = store(&args.db).await?;
+    // Escaped: the ids come from the file, and a hostile one could hold
+    // terminal control codes.
     let server = format!(
         "{}:{}",
-        doc["guild"]["platform"].as_str().unwrap_or("?"),
-        doc["guild"]["external_id"].as_str().unwrap_or("?")
+        doc["guild"]["platform"]
+            .as_str()
+            .unwrap_or("?")
+            .escape_debug(),
+        doc["guild"]["external_id"]
+            .as_str()
+            .unwrap_or("?")
+            .escape_debug()
     );
     match store.import_guild(&doc, args.replace).await {
         Ok(Imported::Created) => println!("imported {server}"),

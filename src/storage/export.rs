@@ -129,7 +129,11 @@ impl Store {
         let outcome = match export_in(&mut tx, &platform, &external_id).await? {
             Some(existing) if existing == *doc => return Ok(Imported::Unchanged),
             Some(_) if !replace => {
-                return Err(ImportError::Conflict(format!("{platform}:{external_id}")))
+                return Err(ImportError::Conflict(format!(
+                    "{}:{}",
+                    platform.escape_debug(),
+                    external_id.escape_debug()
+                )))
             }
             Some(_) => {
                 sqlx::query("DELETE FROM guilds WHERE platform = $1 AND external_id = $2")

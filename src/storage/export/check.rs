@@ -297,7 +297,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
                 return Err(de::Error::custom(format!(
-                    "the key \"{key}\" appears twice in one object"
+                    "the key {key:?} appears twice in one object"
                 )));
             }
             let Strict(v) = map.next_value()?;
