@@ -69,6 +69,26 @@ async fn a_channel_whose_topics_match_no_question_says_so_when_asked_to_post(poo
     assert_eq!(w.engine.run_due(CONSOLE).await.unwrap().len(), 1);
 }
 
+/// Set up on a topic the server turned off: refused at once, not paused
+/// at the first post time.
+#[sqlx::test]
+async fn daily_setup_on_topics_turned_off_here_is_refused_and_says_how_to_turn_them_on(
+    pool: PgPool,
+) {
+    let w = World::new(pool, utc(2026, 11, 24, 8, 0));
+    w.run(&admin("lead"), "/questions disable-topic sql").await;
+    let said = text(
+        &w.run(&admin("lead"), "/daily setup time:09:00 tz:UTC topics:sql")
+            .await,
+    );
+    assert!(
+        said.contains("No question matches this channel's topics (sql)")
+            && said.contains("/questions enable-topic"),
+        "{said}"
+    );
+    setup_daily(&w, "/daily setup time:09:00 tz:UTC topics:sql,python").await;
+}
+
 #[sqlx::test]
 async fn a_restart_in_the_middle_of_the_day_posts_no_duplicate(pool: PgPool) {
     let first = World::new(pool.clone(), utc(2026, 11, 24, 9, 5));

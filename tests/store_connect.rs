@@ -73,6 +73,10 @@ async fn a_url_for_another_database_server_is_refused_naming_its_scheme() {
         ("mysql://root@127.0.0.1:3306/prepbot", "\"mysql://\""),
         ("127.0.0.1:5432/prepbot", "is not a URL"),
         (
+            "postgres://postgres@127.0.0.1:5432/prepbot'",
+            "is in quotes",
+        ),
+        (
             "\"postgres://postgres@127.0.0.1:5432/prepbot\"",
             "is in quotes",
         ),

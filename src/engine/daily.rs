@@ -40,6 +40,15 @@ enum Daily {
     NoQuestion,
 }
 
+/// `text` with its first letter in capitals: a reason, made a reply.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Why a channel has no daily question to post, and what an admin can do.
 fn no_question(topics: &[String]) -> String {
     if topics.is_empty() {
@@ -88,6 +97,15 @@ impl Engine {
         let reveal = s.reveal.unwrap_or_else(|| default_reveal(s.time));
         if reveal == s.time {
             return user("The reveal time must differ from the post time.");
+        }
+        // Refused now rather than paused at the first post time.
+        let pool = self.pool(ctx.guild_id).await?;
+        let wanted = |q: &&Arc<Question>| {
+            s.topics.is_empty() || s.topics.iter().any(|t| t.as_str() == q.topic.as_str())
+        };
+        if !pool.iter().any(|q| wanted(&q)) {
+            let names: Vec<String> = s.topics.iter().map(|t| t.to_string()).collect();
+            return user(format!("{}.", capitalised(&no_question(&names))));
         }
         let row = DailyRow {
             channel_id: ctx.channel_id,
@@ -167,10 +185,7 @@ impl Engine {
             Daily::Already => {
                 user("Today's question is already posted here; there is one per day.")
             }
-            Daily::NoQuestion => {
-                let why = no_question(&row.topics);
-                user(format!("{}{}.", why[..1].to_uppercase(), &why[1..]))
-            }
+            Daily::NoQuestion => user(format!("{}.", capitalised(&no_question(&row.topics)))),
         }
     }
 

@@ -321,7 +321,7 @@ async fn create_database_if_missing(
 pub fn parse_url(url: &str) -> Result<PgConnectOptions, StoreError> {
     let url = url.trim();
     let not = |why: String| Err(StoreError::NotPostgres(why));
-    if url.starts_with(['"', '\'']) {
+    if url.starts_with(['"', '\'']) || url.ends_with(['"', '\'']) {
         // An env file (systemd's, compose's env_file) takes values as written.
         return not("is in quotes (write it without them in an env file)".to_owned());
     }
