@@ -61,6 +61,19 @@ pub fn check_base_url(var: &str, value: &str) -> Result<(), String> {
     }
 }
 
+/// `value` fit to print: a URL's password (`http://user:pw@host`) is
+/// replaced by `***`, since an API base or an LLM URL may carry one
+/// though it is not a secret setting.
+pub fn redacted(value: &str) -> String {
+    match reqwest::Url::parse(value.trim()) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => value.to_owned(),
+    }
+}
+
 /// The default address of `prepbot run`'s HTTP server.
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
 

@@ -239,7 +239,7 @@ pub fn describe(env: impl Fn(&str) -> Option<String>) -> String {
     for s in SETTINGS {
         let now = match env(s.name) {
             Some(_) if s.secret => "set (secret, not shown)".to_owned(),
-            Some(v) => format!("set to {v}"),
+            Some(v) => format!("set to {}", super::redacted(&v)),
             None => "unset".to_owned(),
         };
         let default = s.default.unwrap_or("unset");
@@ -273,6 +273,7 @@ mod tests {
         let env = |name: &str| match name {
             "DISCORD_TOKEN" | "DATABASE_URL" => Some("hunter2-secret".to_owned()),
             "PREPBOT_FANOUT_RATE" => Some("25".to_owned()),
+            "PREPBOT_LLM_URL" => Some("http://admin:hunter2@llm:11434/v1".to_owned()),
             _ => None,
         };
         let text = describe(env);
@@ -283,6 +284,11 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("set (secret, not shown)"));
         assert!(text.contains("set to 25"));
+        // A password inside a URL that is not a secret setting.
+        assert!(
+            text.contains("set to http://admin:***@llm:11434/v1"),
+            "{text}"
+        );
     }
 
     #[test]

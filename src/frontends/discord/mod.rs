@@ -255,7 +255,8 @@ const API_BASE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// set but down (or silent) must stop the start instead.
 async fn check_api_base(http: &serenity::Http, base: Option<&str>) -> anyhow::Result<()> {
     let Some(base) = base else { return Ok(()) };
-    let asking = || format!("asking DISCORD_API_BASE ({base}) for the gateway");
+    let shown = crate::config::redacted(base);
+    let asking = || format!("asking DISCORD_API_BASE ({shown}) for the gateway");
     tokio::time::timeout(API_BASE_WAIT, http.get_gateway())
         .await
         .map_err(|_| anyhow::anyhow!("no answer within {} s", API_BASE_WAIT.as_secs()))
