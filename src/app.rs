@@ -68,6 +68,10 @@ pub struct Serve {
     pub scheduler: SchedulerConfig,
 }
 
+/// What `prepbot run` (and `prepbot settings`) says when no chat front end
+/// is configured.
+pub const NO_FRONT_END: &str = "no chat front end is configured: set DISCORD_TOKEN, or SLACK_BOT_TOKEN or SLACK_CLIENT_ID (or try `prepbot console`); the bot serves only health and metrics";
+
 impl Serve {
     /// Whether no chat front end is configured (the bot then serves only
     /// health and metrics).
@@ -135,7 +139,7 @@ pub async fn start_with_http(
     let router = router(&serve, &engine)?;
     let platforms = router.platforms();
     if platforms.is_empty() {
-        tracing::warn!("no chat front end is configured: set DISCORD_TOKEN or SLACK_BOT_TOKEN, or try `prepbot console`; serving health and metrics only");
+        tracing::warn!("{NO_FRONT_END}");
     }
     #[allow(unused_mut)] // only a front end adds to it
     let mut health = http::Health::new(engine.store().clone(), crate::meters::install());

@@ -116,10 +116,7 @@ async fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            // Not eprintln!: a pipe closed early (`| head`) must not turn
-            // the error into a panic.
-            use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            cli::say(&format!("error: {e:#}"));
             ExitCode::FAILURE
         }
     }

@@ -5,6 +5,7 @@
 //! own ([`super::tempdb`]); with `--fresh` it plays in a throwaway database
 //! that is dropped on exit, so a scripted session can be replayed.
 
+use super::say;
 use super::tempdb::{self, PgTools, TempCluster, TempDbError};
 use crate::config::{EngineArgs, DEFAULT_DATABASE_URL};
 use crate::domain::clock::{Clock, ManualClock, SystemClock};
@@ -49,13 +50,6 @@ pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<ExitCode> {
         c.stop().context("stopping the private PostgreSQL")?;
     }
     result
-}
-
-/// A line to stderr that never panics: piped into `head`, stderr may be
-/// closed by the time the clean-up has something to say.
-fn say(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Sets up and plays until the input ends or a stop signal comes, so the

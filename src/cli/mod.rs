@@ -6,3 +6,10 @@ pub mod export;
 pub mod grade;
 pub mod run;
 pub mod tempdb;
+
+/// A line to stderr that never panics, unlike `eprintln!`: piped into
+/// `head`, stderr may be closed by the time there is something to say.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}

@@ -122,7 +122,7 @@ pub fn check(args: &RunArgs) -> anyhow::Result<Vec<String>> {
     let mut risks = risks(args, &serve);
     if serve.is_empty() {
         // `run` says this too, from `app::start_with_http`.
-        risks.push("no chat front end is configured (DISCORD_TOKEN, or SLACK_BOT_TOKEN or SLACK_CLIENT_ID): the bot would serve only health and metrics".to_owned());
+        risks.push(app::NO_FRONT_END.to_owned());
     }
     Ok(risks)
 }

@@ -98,15 +98,6 @@ impl Engine {
         if reveal == s.time {
             return user("The reveal time must differ from the post time.");
         }
-        // Refused now rather than paused at the first post time.
-        let pool = self.pool(ctx.guild_id).await?;
-        let wanted = |q: &&Arc<Question>| {
-            s.topics.is_empty() || s.topics.iter().any(|t| t.as_str() == q.topic.as_str())
-        };
-        if !pool.iter().any(|q| wanted(&q)) {
-            let names: Vec<String> = s.topics.iter().map(|t| t.to_string()).collect();
-            return user(format!("{}.", capitalised(&no_question(&names))));
-        }
         let row = DailyRow {
             channel_id: ctx.channel_id,
             post_time: s.time,
@@ -117,6 +108,10 @@ impl Engine {
             paused: false,
             paused_reason: None,
         };
+        // Refused now rather than paused at the first post time.
+        if self.daily_pool(ctx.guild_id, &row).await?.is_empty() {
+            return user(format!("{}.", capitalised(&no_question(&row.topics))));
+        }
         self.store.save_daily(&row, ctx.member_id).await?;
         let mut status = self.status(&row)?;
         status.headline = Some("Daily question set up.".into());
@@ -189,6 +184,18 @@ impl Engine {
         }
     }
 
+    /// The questions a channel's daily post may draw from: the server's
+    /// pool, in the channel's topics (all of them when it names none).
+    async fn daily_pool(
+        &self,
+        guild_id: i64,
+        row: &DailyRow,
+    ) -> Result<Vec<Arc<Question>>, EngineError> {
+        let mut pool = self.pool(guild_id).await?;
+        pool.retain(|q| row.topics.is_empty() || row.topics.iter().any(|t| t == q.topic.as_str()));
+        Ok(pool)
+    }
+
     /// Picks and claims the daily question of `date`.
     async fn post_daily(
         &self,
@@ -201,11 +208,8 @@ impl Engine {
         let Some(sched) = schedule_of(row) else {
             return Ok(Daily::Already);
         };
-        let pool = self.pool(guild_id).await?;
-        let wanted: Vec<&Arc<Question>> = pool
-            .iter()
-            .filter(|q| row.topics.is_empty() || row.topics.iter().any(|t| t == q.topic.as_str()))
-            .collect();
+        let pool = self.daily_pool(guild_id, row).await?;
+        let wanted: Vec<&Arc<Question>> = pool.iter().collect();
         let used = self.store.daily_use_counts(channel_id).await?;
         let Some(q) = self.pick(&wanted, &used) else {
             return Ok(Daily::NoQuestion);
