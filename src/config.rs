@@ -193,18 +193,38 @@ fn socket_addr(s: &str) -> Result<std::net::SocketAddr, String> {
     if let Ok(addr) = s.parse() {
         return Ok(addr);
     }
-    let found: Vec<_> = s
-        .to_socket_addrs()
-        .map(Iterator::collect)
-        .unwrap_or_default();
+    let shape = "PREPBOT_HTTP_ADDR must be HOST:PORT, such as 127.0.0.1:8080, 0.0.0.0:8080 or localhost:8080";
+    // Only a plain name is looked up: `http://localhost:8080` or
+    // `a:b:8080` is a malformed address, not an unknown host.
+    let plain = |host: &str| {
+        !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+    };
+    let Some((host, _)) = s
+        .rsplit_once(':')
+        .filter(|(host, port)| plain(host) && port.parse::<u16>().is_ok())
+    else {
+        return Err(shape.to_owned());
+    };
+    // A well-formed address whose host does not resolve is a different
+    // fix (a typo in the name, or no DNS here) than a malformed one.
+    let found: Vec<_> = match s.to_socket_addrs() {
+        Ok(found) => found.collect(),
+        Err(e) => {
+            let host: String = host.chars().take(80).collect();
+            return Err(format!(
+                "PREPBOT_HTTP_ADDR: the host {host:?} does not resolve here ({e})"
+            ));
+        }
+    };
     found
         .iter()
         .find(|a| a.is_ipv4())
         .or(found.first())
         .copied()
-        .ok_or_else(|| {
-            "PREPBOT_HTTP_ADDR must be HOST:PORT, such as 127.0.0.1:8080, 0.0.0.0:8080 or localhost:8080, with a host that resolves".to_owned()
-        })
+        .ok_or_else(|| format!("PREPBOT_HTTP_ADDR: the host {host:?} has no address"))
 }
 
 /// Everything needed to build the engine: database, bank and grader settings.
@@ -223,4 +243,30 @@ pub struct EngineArgs {
     pub bank: BankDirArgs,
     #[command(flatten)]
     pub llm: LlmArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::socket_addr;
+
+    #[test]
+    fn an_http_address_is_an_address_or_a_name_with_a_port_and_each_mistake_is_told_apart() {
+        assert_eq!(socket_addr("[::1]:8080").unwrap().port(), 8080);
+        assert!(socket_addr(" localhost:8080 ").unwrap().is_ipv4());
+        for shape in [
+            "localhost",
+            ":8080",
+            "http://localhost:8080",
+            "a:b:8080",
+            "x:99999",
+        ] {
+            let e = socket_addr(shape).unwrap_err();
+            assert!(e.contains("must be HOST:PORT"), "{shape}: {e}");
+        }
+        let e = socket_addr("nohost.invalid:8080").unwrap_err();
+        assert!(
+            e.contains("\"nohost.invalid\" does not resolve here"),
+            "{e}"
+        );
+    }
 }

@@ -116,7 +116,7 @@ async fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            cli::say(&format!("error: {e:#}"));
+            cli::say(&format!("error: {}", prepbot::telemetry::causes(&e)));
             ExitCode::FAILURE
         }
     }
@@ -138,7 +138,7 @@ fn check_settings() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match cli::run::check(&args) {
+    match cli::checks::check(&args) {
         Ok(risks) => {
             println!("\n`prepbot run` takes these settings.");
             for risk in risks {
@@ -146,8 +146,11 @@ fn check_settings() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            println!("\nproblem: {e:#}");
+        Err(problems) => {
+            println!();
+            for problem in problems.0 {
+                println!("problem: {problem}");
+            }
             ExitCode::FAILURE
         }
     }

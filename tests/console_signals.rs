@@ -4,6 +4,7 @@
 //! complete on the server after the clean-up, and the database stayed).
 //! Kept apart from `tests/cli.rs`, which counts every `--fresh` database
 //! on the server, because cargo runs the tests of one file in parallel.
+//! `prepbot run` stopped while it starts is here too.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -73,4 +74,52 @@ fn a_fresh_console_stopped_by_a_signal_during_its_start_drops_its_database() {
         seen >= 6,
         "the console named its database in only {seen} of 12 starts"
     );
+}
+
+/// `prepbot run` waiting on a database that never answers (it may wait
+/// PREPBOT_DB_TIMEOUT_SECS) stops at once on SIGTERM or Ctrl-C, as
+/// Docker's and Kubernetes' grace periods need: the signal is heard from
+/// the start, and start-up does not hold it back.
+#[test]
+fn a_bot_stopped_while_it_waits_for_its_database_exits_at_once() {
+    // Accepts connections and never says a word, like a hung server.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = silent.incoming().collect();
+        drop(held);
+    });
+    for signal in ["TERM", "INT"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prepbot"))
+            .arg("run")
+            .env_clear()
+            .env(
+                "DATABASE_URL",
+                format!("postgres://postgres@127.0.0.1:{port}/x"),
+            )
+            .env("PREPBOT_DB_TIMEOUT_SECS", "120")
+            .env("PREPBOT_HTTP_ADDR", "127.0.0.1:0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("SIG{signal}: still starting 20 s later");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "SIG{signal}: {status:?}");
+    }
 }

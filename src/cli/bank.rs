@@ -91,7 +91,7 @@ pub async fn run(args: BankArgs) -> anyhow::Result<ExitCode> {
     match dispatch(args.command).await {
         Ok(code) => Ok(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", crate::telemetry::causes(&e));
             Ok(ExitCode::from(2))
         }
     }

@@ -36,9 +36,12 @@ pub struct ConsoleArgs {
 
 /// Runs `prepbot console`.
 pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<ExitCode> {
+    // Listening before anything is made, so a signal at any moment of the
+    // start reaches the clean-up below.
+    let stop = super::run::stop_signal(true);
     let mut cluster = private_server_if_needed(&mut args).await?;
     let fresh = args.fresh.then(|| fresh_database(&mut args.engine));
-    let result = session(&args).await;
+    let result = session(&args, stop).await;
     if let Some(url) = fresh {
         if let Err(e) = crate::storage::drop_database(&url, args.engine.db.timeout()).await {
             say(&format!(
@@ -57,9 +60,18 @@ pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<ExitCode> {
 /// roles) is not left behind. A signal during set-up lets set-up finish
 /// first: cut off, a `CREATE DATABASE` already sent would complete on the
 /// server after the clean-up had looked for it.
-async fn session(args: &ConsoleArgs) -> anyhow::Result<ExitCode> {
-    let stop = super::run::stop_signal(true);
+async fn session(
+    args: &ConsoleArgs,
+    stop: impl std::future::Future<Output = &'static str>,
+) -> anyhow::Result<ExitCode> {
     tokio::pin!(stop);
+    // A signal already heard (during a private server's start) stops here,
+    // before set-up sends anything.
+    tokio::select! {
+        biased;
+        signal = &mut stop => return Ok(stopped(signal)),
+        () = std::future::ready(()) => {}
+    }
     let manual = args.start.map(|t| Arc::new(ManualClock::new(t)));
     let clock: Arc<dyn Clock> = match &manual {
         Some(m) => m.clone(),

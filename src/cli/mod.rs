@@ -1,6 +1,7 @@
 //! Command-line subcommands. `main.rs` parses, these run.
 
 pub mod bank;
+pub mod checks;
 pub mod console;
 pub mod export;
 pub mod grade;

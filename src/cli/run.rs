@@ -2,9 +2,9 @@
 //! until SIGTERM or Ctrl-C (the console also stops on SIGHUP), then a
 //! clean drain.
 
-use crate::app::{self, Serve};
+use super::checks;
+use crate::app;
 use crate::config::{DiscordArgs, EngineArgs, HttpArgs};
-use crate::delivery::SchedulerConfig;
 use crate::domain::clock::SystemClock;
 use clap::Args;
 use std::process::ExitCode;
@@ -25,118 +25,29 @@ pub struct RunArgs {
     pub http: HttpArgs,
 }
 
-/// The front ends the settings turn on.
-fn serve(args: &RunArgs) -> anyhow::Result<Serve> {
-    let scheduler = SchedulerConfig {
-        rate_per_second: args.discord.fanout_rate,
-        ..SchedulerConfig::default()
-    };
-    // Checked here, before the database is touched, so `prepbot settings`
-    // (which runs this too) and `prepbot run` refuse the same settings.
-    crate::storage::parse_url(&args.engine.db.database_url)?;
-    let urls = [
-        ("DISCORD_API_BASE", &args.discord.discord_api_base),
-        ("PREPBOT_LLM_URL", &args.engine.llm.llm_url),
-    ];
-    for (var, url) in urls {
-        if let Some(url) = url {
-            crate::config::check_base_url(var, url).map_err(anyhow::Error::msg)?;
-        }
-    }
-    #[cfg(feature = "discord")]
-    let shards = match args.discord.discord_shards.as_deref().map(str::trim) {
-        Some(plan) if !plan.is_empty() => Some(plan.parse()?),
-        _ => None,
-    };
-    #[cfg(feature = "discord")]
-    let discord =
-        args.discord
-            .discord_token
-            .clone()
-            .map(|token| crate::frontends::discord::DiscordConfig {
-                token,
-                api_base: args
-                    .discord
-                    .discord_api_base
-                    .as_deref()
-                    .map(|b| b.trim().to_owned()),
-                dev_guild: args.discord.discord_dev_guild,
-                fanout_rate: args.discord.fanout_rate,
-                shards,
-            });
-    #[cfg(not(feature = "discord"))]
-    if args.discord.discord_token.is_some() {
-        anyhow::bail!(
-            "DISCORD_TOKEN is set, but this prepbot was built without the `discord` feature"
-        );
-    }
-    #[cfg(feature = "slack")]
-    let slack = crate::frontends::slack::SlackConfig::from_env()?;
-    #[cfg(not(feature = "slack"))]
-    if std::env::var_os("SLACK_BOT_TOKEN").is_some() {
-        anyhow::bail!(
-            "SLACK_BOT_TOKEN is set, but this prepbot was built without the `slack` feature"
-        );
-    }
-    Ok(Serve {
-        #[cfg(feature = "discord")]
-        discord,
-        #[cfg(feature = "slack")]
-        slack,
-        scheduler,
-    })
-}
-
-/// Settings inside their ranges that still invite trouble, said once at
-/// start (and by `prepbot settings`) so the log explains the 429s or
-/// repeats they lead to, and settings that will be ignored.
-#[allow(unused_variables)] // `serve` is read only with Slack built in
-fn risks(args: &RunArgs, serve: &Serve) -> Vec<String> {
-    /// Discord's documented global limit for a bot.
-    const DISCORD_GLOBAL: u32 = 50;
-    let (rate, lease) = (args.discord.fanout_rate, args.engine.claim_lease_secs);
-    let real_discord =
-        args.discord.discord_token.is_some() && args.discord.discord_api_base.is_none();
-    let mut out = Vec::new();
-    if rate > DISCORD_GLOBAL && real_discord {
-        out.push(format!("PREPBOT_FANOUT_RATE is {rate}, above Discord's global limit of 50 requests/s; unless Discord raised this bot's limit, expect 429s"));
-    }
-    if lease < 30 {
-        out.push(format!("PREPBOT_CLAIM_LEASE_SECS is {lease}, under 30: a post still being sent may be taken over and sent twice"));
-    }
-    #[cfg(feature = "slack")]
-    out.extend(crate::frontends::slack::SlackConfig::warnings(
-        serve.slack.as_ref(),
-        |name| std::env::var(name).ok(),
-    ));
-    out
-}
-
-/// What `prepbot settings` says of the environment: `Ok` with the
-/// warnings [`run`] would give, or the error that would stop it before it
-/// touches the database (a URL, shard plan, bank or Slack setting it
-/// cannot use).
-pub fn check(args: &RunArgs) -> anyhow::Result<Vec<String>> {
-    let serve = serve(args)?;
-    app::load_bank(&args.engine.bank)?;
-    let mut risks = risks(args, &serve);
-    if serve.is_empty() {
-        // `run` says this too, from `app::start_with_http`.
-        risks.push(app::NO_FRONT_END.to_owned());
-    }
-    Ok(risks)
-}
-
 /// Runs `prepbot run` until a stop signal (or a front end gives up).
 pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let serve = serve(&args)?;
-    for risk in risks(&args, &serve) {
+    // Heard from here on, so a signal during start-up is not lost.
+    let stop = stop_signal(false);
+    tokio::pin!(stop);
+    let serve = checks::settled(&args)?;
+    for risk in checks::risks(&args, &serve) {
         tracing::warn!("{risk}");
     }
-    let engine = app::engine(&args.engine, Arc::new(SystemClock), rand::random()).await?;
+    // Start-up can wait on the database for PREPBOT_DB_TIMEOUT_SECS; a stop
+    // meanwhile ends it there (nothing is half made: migrations are
+    // transactions, and the database is the bot's own).
+    let engine = tokio::select! {
+        biased;
+        signal = &mut stop => {
+            tracing::info!(%signal, "stopped while starting");
+            return Ok(ExitCode::SUCCESS);
+        }
+        engine = app::engine(&args.engine, Arc::new(SystemClock), rand::random()) => engine?,
+    };
     let mut running = app::start_with_http(engine, serve, Some(args.http.http_addr)).await?;
     let stopped_by_itself = tokio::select! {
-        signal = stop_signal(false) => {
+        signal = &mut stop => {
             tracing::info!(%signal, "stopping");
             false
         }
@@ -150,11 +61,14 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Waits for SIGTERM (what Docker, systemd and Kubernetes send) or Ctrl-C,
-/// and SIGHUP when `hangup`: the console's closed terminal, whose default
-/// action would end it without its clean-up. `prepbot run` leaves SIGHUP
-/// alone, so a bot started with `nohup` outlives the session.
-pub(crate) async fn stop_signal(hangup: bool) -> &'static str {
+/// Listens, from this call on, for SIGTERM (what Docker, systemd and
+/// Kubernetes send) or Ctrl-C, and SIGHUP when `hangup`: the console's
+/// closed terminal, whose default action would end it without its
+/// clean-up. `prepbot run` leaves SIGHUP alone, so a bot started with
+/// `nohup` outlives the session. On Unix the listeners are in place when
+/// this returns, not when the future is first polled: a signal in between
+/// would otherwise take its default action and skip the clean-up.
+pub(crate) fn stop_signal(hangup: bool) -> impl std::future::Future<Output = &'static str> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, Signal, SignalKind};
@@ -178,17 +92,22 @@ pub(crate) async fn stop_signal(hangup: bool) -> &'static str {
         let hup = hangup
             .then(|| listen(SignalKind::hangup(), "SIGHUP"))
             .flatten();
-        tokio::select! {
-            _ = heard(term) => "SIGTERM",
-            _ = heard(hup) => "SIGHUP",
-            _ = tokio::signal::ctrl_c() => "Ctrl-C",
+        let int = listen(SignalKind::interrupt(), "Ctrl-C");
+        async move {
+            tokio::select! {
+                _ = heard(term) => "SIGTERM",
+                _ = heard(hup) => "SIGHUP",
+                _ = heard(int) => "Ctrl-C",
+            }
         }
     }
     #[cfg(not(unix))]
     {
         let _ = hangup;
-        let _ = tokio::signal::ctrl_c().await;
-        "Ctrl-C"
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
     }
 }
 

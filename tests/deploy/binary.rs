@@ -73,6 +73,11 @@ fn prepbot_settings_says_whether_run_would_take_the_settings() {
             "localhost",
             "PREPBOT_HTTP_ADDR must be HOST:PORT",
         ),
+        (
+            "PREPBOT_HTTP_ADDR",
+            "nohost.invalid:8080",
+            "the host \"nohost.invalid\" does not resolve here",
+        ),
         ("DISCORD_SHARDS", "4/4", "FIRST <= LAST < TOTAL"),
         (
             "DATABASE_URL",
@@ -130,6 +135,46 @@ fn prepbot_settings_says_whether_run_would_take_the_settings() {
             tail.contains("warning: SLACK_APP_TOKEN is set but Slack is off"),
             "{tail}"
         );
+    }
+}
+
+/// An env file with several mistakes has them all named at once, by
+/// `prepbot settings` a line each and by `prepbot run` in its one error,
+/// so an admin does not fix them one deploy at a time.
+#[test]
+fn every_problem_in_the_settings_is_named_at_once() {
+    let env = [
+        ("DISCORD_TOKEN", "t"),
+        ("DATABASE_URL", "mysql://root@127.0.0.1:3306/prepbot"),
+        ("DISCORD_API_BASE", "notaurl"),
+        ("DISCORD_SHARDS", "4/4"),
+        ("PREPBOT_QUESTIONS", "/nonexistent"),
+    ];
+    let says = [
+        "starts with \"mysql://\"",
+        "DISCORD_API_BASE must be an http",
+        "FIRST <= LAST < TOTAL",
+        "loading the question bank",
+    ];
+    let out = prepbot(&["settings"], &env).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let problems: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("problem: "))
+        .collect();
+    assert!(!out.status.success(), "{text}");
+    assert_eq!(problems.len(), says.len(), "{text}");
+    for (line, says) in problems.iter().zip(says) {
+        assert!(line.contains(says), "{line} should say {says}");
+    }
+    let out = prepbot(&["run"], &env).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("4 problems in the settings"),
+        "{err}"
+    );
+    for says in says {
+        assert!(err.contains(says), "run should say {says}: {err}");
     }
 }
 

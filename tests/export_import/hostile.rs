@@ -303,6 +303,21 @@ fn cases(doc: &Value) -> Vec<Case> {
             "posts[0].option_seed is \"12\", where a whole number is read",
         ),
         (
+            "a member's name that is null",
+            Box::new(|d| d["members"][1]["display_name"] = Value::Null),
+            "members[1].display_name is null, where a value is needed",
+        ),
+        (
+            "a member's \"hidden\" set to null, which would read as public",
+            Box::new(|d| d["members"][1]["hidden"] = Value::Null),
+            "members[1].hidden is null, where true or false is read",
+        ),
+        (
+            "a post of no question",
+            Box::new(|d| d["posts"][2]["question_id"] = Value::Null),
+            "posts[2].question_id is null, where a value is needed",
+        ),
+        (
             "a list too long to import",
             Box::new(|d| d["team_members"] = Value::Array(vec![json!({}); MAX_ROWS + 1])),
             "team_members",

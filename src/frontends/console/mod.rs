@@ -186,7 +186,7 @@ impl Console {
             .await
         {
             Ok(report) => report,
-            Err(e) => return format!("! {e:#}"),
+            Err(e) => return format!("! {}", crate::telemetry::causes(&e)),
         };
         if is_help {
             out.0.push_str(CONSOLE_HELP);

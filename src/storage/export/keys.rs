@@ -168,6 +168,15 @@ pub(super) fn check_keys(doc: &Value, complete: bool) -> Result<(), ImportError>
                 )));
             }
             for (key, ty) in keys {
+                // Every yes-or-no column is NOT NULL, and the import reads
+                // a null one as its default: `"hidden": null` would make a
+                // hidden member public. No export, of any version, writes
+                // one (an older file may leave the key out instead).
+                if ty == "boolean" && row.get(key).is_some_and(Value::is_null) {
+                    return Err(bad(format!(
+                        "{at}.{key} is null, where true or false is read"
+                    )));
+                }
                 if let Some(want) = misfit(&row[key], ty) {
                     // Cut: the value may be a hostile file's 100 MB string.
                     let given: String = row[key].to_string().chars().take(40).collect();

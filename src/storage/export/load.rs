@@ -135,7 +135,21 @@ fn expected(doc: &Value, what: &str) -> Option<u64> {
 /// duplicate key) is the file's fault: a bad file, named by its array.
 /// Anything else is the database's.
 pub(super) fn refused(what: &str, e: sqlx::Error) -> ImportError {
+    refused_in(what, e, &Value::Null) // no rows to name
+}
+
+/// [`refused`], naming the row of `doc` that gave a null where a value is
+/// needed (PostgreSQL's own text names only the column, and a hand-edited
+/// file may have thousands of rows).
+fn refused_in(what: &str, e: sqlx::Error, doc: &Value) -> ImportError {
     if let sqlx::Error::Database(db) = &e {
+        let not_null = db
+            .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+            .filter(|pg| pg.code() == "23502")
+            .and_then(|pg| pg.column());
+        if let Some(at) = not_null.and_then(|column| null_row(doc, what, column)) {
+            return ImportError::BadFile(format!("{at} is null, where a value is needed"));
+        }
         if db
             .code()
             .is_some_and(|c| c.starts_with("22") || c.starts_with("23"))
@@ -144,6 +158,31 @@ pub(super) fn refused(what: &str, e: sqlx::Error) -> ImportError {
         }
     }
     e.into()
+}
+
+/// Where the first row `what` reads holds `key` as null, such as
+/// `members[3].display_name` or `channels[0].daily.tz`: the statements read
+/// each column from the key of its name. `None` when no row does (the
+/// column was not read from the file), so nothing is named without cause.
+fn null_row(doc: &Value, what: &str, key: &str) -> Option<String> {
+    let list = source(what);
+    let rows: Vec<(String, &Value)> = match &doc[list] {
+        Value::Array(rows) => rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (format!("{list}[{i}]"), r))
+            .collect(),
+        row => vec![(list.to_owned(), row)],
+    };
+    rows.into_iter()
+        .filter_map(|(at, row)| match list == what {
+            true => Some((at, row)),
+            false => row[what]
+                .is_object()
+                .then(|| (format!("{at}.{what}"), &row[what])),
+        })
+        .find(|(_, row)| row.get(key).is_some_and(Value::is_null))
+        .map(|(at, _)| format!("{at}.{key}"))
 }
 
 /// The file-local numbers the statements map to new ids.
@@ -192,7 +231,7 @@ pub async fn load(tx: &mut Transaction<'static, Postgres>, doc: &Value) -> Resul
             .bind(guild_id)
             .execute(&mut **tx)
             .await
-            .map_err(|e| refused(what, e))?
+            .map_err(|e| refused_in(what, e, doc))?
             .rows_affected();
         if let Some(want) = expected(doc, what).filter(|&want| wrote != want) {
             return Err(ImportError::BadFile(format!(
