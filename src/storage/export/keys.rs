@@ -125,6 +125,19 @@ fn known() -> Known {
     known
 }
 
+/// The rows of `list` in `doc`, each with where it is (`members[3]`), or
+/// the one row `guild`.
+pub(super) fn rows_at<'a>(doc: &'a Value, list: &str) -> Vec<(String, &'a Value)> {
+    match &doc[list] {
+        Value::Array(rows) => rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (format!("{list}[{i}]"), r))
+            .collect(),
+        row => vec![(list.to_owned(), row)],
+    }
+}
+
 /// Refuses a key the import would not read, anywhere in `doc` (which
 /// [`super::check`] has shaped: every list is a list of objects), and,
 /// when `complete` (a file of the current version, which an export writes
@@ -135,15 +148,7 @@ pub(super) fn check_keys(doc: &Value, complete: bool) -> Result<(), ImportError>
     let known = known();
     for (path, keys) in &known {
         let (list, nested) = path.split_once('.').unwrap_or((path, ""));
-        let rows: Vec<(String, &Value)> = match &doc[list] {
-            Value::Array(rows) => rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (format!("{list}[{i}]"), r))
-                .collect(),
-            row => vec![(list.to_owned(), row)],
-        };
-        for (at, row) in rows {
+        for (at, row) in rows_at(doc, list) {
             let (at, row) = match nested {
                 "" => (at, row),
                 key => (format!("{at}.{key}"), &row[key]),

@@ -166,15 +166,8 @@ fn refused_in(what: &str, e: sqlx::Error, doc: &Value) -> ImportError {
 /// column was not read from the file), so nothing is named without cause.
 fn null_row(doc: &Value, what: &str, key: &str) -> Option<String> {
     let list = source(what);
-    let rows: Vec<(String, &Value)> = match &doc[list] {
-        Value::Array(rows) => rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (format!("{list}[{i}]"), r))
-            .collect(),
-        row => vec![(list.to_owned(), row)],
-    };
-    rows.into_iter()
+    super::keys::rows_at(doc, list)
+        .into_iter()
         .filter_map(|(at, row)| match list == what {
             true => Some((at, row)),
             false => row[what]
