@@ -277,6 +277,7 @@ mod rewards;
 mod round;
 pub use compete::{
     season_start, team_name, CompeteCommand, FairBoard, SeasonCommand, TeamCommand, ACCURACY_MIN,
+    MAX_SEASON_NAME, MAX_TEAM_NAME,
 };
 pub use parse::{parse, parse_time, parse_tz, COMMAND_NAMES};
 pub use rewards::{rewards_role, rewards_setting, RewardsCommand, REWARDS_USAGE};

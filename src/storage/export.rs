@@ -21,6 +21,7 @@ mod competitions;
 mod covered;
 mod keys;
 mod load;
+mod names;
 mod query;
 mod rewards;
 mod values;

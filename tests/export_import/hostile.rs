@@ -313,6 +313,16 @@ fn cases(doc: &Value) -> Vec<Case> {
             "members[1].hidden is null, where true or false is read",
         ),
         (
+            "a member's name that clears the screen of a console reading the boards",
+            Box::new(|d| d["members"][0]["display_name"] = "\u{1b}[2JAda".into()),
+            "members[0].display_name \"\\u{1b}[2JAda\" is not a name as prepbot keeps them",
+        ),
+        (
+            "a team name of a megabyte",
+            Box::new(|d| d["teams"][0]["name"] = "t".repeat(1 << 20).into()),
+            "teams[0].name",
+        ),
+        (
             "a post of no question",
             Box::new(|d| d["posts"][2]["question_id"] = Value::Null),
             "posts[2].question_id is null, where a value is needed",

@@ -147,6 +147,7 @@ pub fn check_document(doc: &Value) -> Result<(Cow<'_, Value>, String, String), I
     }
     super::keys::check_keys(&doc, matches!(doc, Cow::Borrowed(_)))?;
     super::values::check_values(&doc)?;
+    super::names::check_names(&doc)?;
     Ok((doc, platform, external_id))
 }
 
