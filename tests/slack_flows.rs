@@ -292,6 +292,22 @@ async fn feedback_on_a_modal_from_a_channel_the_bot_is_not_in_arrives_as_a_direc
 ) {
     let h = SlackHarness::start(pool, utc(2026, 11, 23, 8, 45)).await;
     h.mock.fail_channel(CHANNEL, "not_in_channel");
+    feedback_arrives_as_a_direct_message(&h).await;
+    h.stop().await;
+}
+
+/// The App Home offers every open daily question of the workspace, so a
+/// person may answer one of a channel they are not in; Slack refuses an
+/// ephemeral message to them there.
+#[sqlx::test]
+async fn feedback_for_someone_not_in_the_channel_arrives_as_a_direct_message(pool: PgPool) {
+    let h = SlackHarness::start(pool, utc(2026, 11, 23, 8, 45)).await;
+    h.mock.leave(CHANNEL, ADA);
+    feedback_arrives_as_a_direct_message(&h).await;
+    h.stop().await;
+}
+
+async fn feedback_arrives_as_a_direct_message(h: &SlackHarness) {
     let (_, id) = h
         .command(ADA, "quiz format:open topic:streaming", Signing::Good)
         .await;
@@ -311,7 +327,6 @@ async fn feedback_on_a_modal_from_a_channel_the_bot_is_not_in_arrives_as_a_direc
         .body;
     assert!(text_of(&dm).contains("You covered"), "{dm}");
     assert_eq!(h.mock.messages_in(CHANNEL).len(), 0, "nothing public");
-    h.stop().await;
 }
 
 #[sqlx::test]

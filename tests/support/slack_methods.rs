@@ -43,10 +43,20 @@ pub fn call(s: &SlackState, method: &str, is_json: bool, body: &Value) -> Result
         "chat.postEphemeral" => {
             need_json(is_json, method)?;
             rules::message(body).map_err(Outcome::Refused)?;
-            if body["user"].as_str().unwrap_or_default().is_empty() {
+            let user = body["user"].as_str().unwrap_or_default();
+            if user.is_empty() {
                 return Err(refused("user_not_in_channel", "no user"));
             }
-            channel_ok(s, body)?;
+            let channel = channel_ok(s, body)?;
+            // An ephemeral message is only for a member of the channel
+            // (chat.postEphemeral: "user_not_in_channel").
+            if s.outsiders
+                .lock()
+                .unwrap()
+                .contains(&(channel, user.to_owned()))
+            {
+                return Err(Outcome::Error("user_not_in_channel".into()));
+            }
             Ok(json!({"message_ts": next_ts(s)}))
         }
         "views.open" => {

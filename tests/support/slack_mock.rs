@@ -83,6 +83,9 @@ pub struct SlackState {
     /// channel → the error every post there gets.
     pub(crate) channel_errors: Mutex<HashMap<String, String>>,
     pub(crate) admins: Mutex<HashSet<String>>,
+    /// (channel, user) pairs where the user is not a member: an ephemeral
+    /// message to them there gets `user_not_in_channel`.
+    pub(crate) outsiders: Mutex<HashSet<(String, String)>>,
     /// user group id → its members (`usergroups.users.list`).
     pub(crate) groups: Mutex<HashMap<String, Vec<String>>>,
     /// The bot scopes every bot token holds (the manifest's, unless a test
@@ -118,6 +121,7 @@ impl Default for SlackState {
             faults: Mutex::default(),
             channel_errors: Mutex::default(),
             admins: Mutex::default(),
+            outsiders: Mutex::default(),
             groups: Mutex::default(),
             scopes: Mutex::new(super::slack_reads::manifest_scopes()),
             issued: Mutex::default(),
@@ -222,6 +226,13 @@ impl SlackMock {
     /// Makes `user` a workspace admin in `users.info`.
     pub fn make_admin(&self, user: &str) {
         self.state.admins.lock().unwrap().insert(user.to_owned());
+    }
+
+    /// Takes `user` out of `channel` (every user is in every channel
+    /// until then).
+    pub fn leave(&self, channel: &str, user: &str) {
+        let pair = (channel.to_owned(), user.to_owned());
+        self.state.outsiders.lock().unwrap().insert(pair);
     }
 
     /// Every post to `channel` fails with `error` (e.g. `not_in_channel`).

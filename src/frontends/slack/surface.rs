@@ -96,8 +96,9 @@ impl Surface for Ephemeral {
             }
             match self.api.call(method, &body).await {
                 // `/prep` works in channels the bot is not in, but an
-                // ephemeral message there does not: the app's direct
-                // message with the person is private too.
+                // ephemeral message there does not, nor to someone not in
+                // the channel (the App Home offers every channel's open
+                // question): the app's direct message is private too.
                 Err(ApiError::Slack(code)) if private && NOT_THERE.contains(&code.as_str()) => {
                     body["channel"] = json!(self.user);
                     self.api.call("chat.postMessage", &body).await?;
@@ -111,5 +112,6 @@ impl Surface for Ephemeral {
     }
 }
 
-/// `chat.postEphemeral` errors that mean the bot cannot reach the channel.
-const NOT_THERE: [&str; 2] = ["not_in_channel", "channel_not_found"];
+/// `chat.postEphemeral` errors that mean the bot cannot reach the person
+/// in the channel: the bot is not in it, or they are not.
+const NOT_THERE: [&str; 3] = ["not_in_channel", "channel_not_found", "user_not_in_channel"];
