@@ -204,6 +204,26 @@ fn bank_check_exits_0_on_a_good_bank_1_on_problems_and_2_on_a_missing_folder() {
     std::fs::remove_dir_all(bad).unwrap();
 }
 
+/// A topic name is shown as "Name (slug)" in Discord's autocomplete, which
+/// refuses the whole answer when one choice passes 100 characters, and as
+/// an embed field, which Discord refuses when blank.
+#[test]
+fn a_topic_name_that_is_blank_or_too_long_to_show_is_a_problem() {
+    for name in ["   ", &"N".repeat(61)] {
+        let dir = bank(&[("a.toml", truefalse("null-equals-null", "sql"))]);
+        let topics = TOPICS.replace("name = \"SQL\"", &format!("name = \"{name}\""));
+        std::fs::write(dir.join("topics.toml"), topics).unwrap();
+        let out = prepbot(&["bank", "check", "--no-sql", path(&dir)]);
+        assert_eq!(out.status.code(), Some(1), "{name:?}: {}", stdout(&out));
+        let text = stdout(&out) + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            text.contains("topics.toml:2: topic `sql`: its name must be 1 to 60 characters"),
+            "{name:?}: {text}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
 #[test]
 fn bank_list_prints_one_line_per_matching_question() {
     let dir = good_bank();

@@ -208,9 +208,14 @@ fn read(path: &Path) -> Result<String, ScanError> {
     })
 }
 
+/// Longest topic name, in characters: with its slug (at most 32) it is
+/// shown as "Name (slug)", which must fit Discord's 100-character
+/// autocomplete choice.
+pub const MAX_TOPIC_NAME: usize = 60;
+
 /// Parses `topics.toml`.
 pub fn parse_topics(file: &str, text: &str) -> Result<Vec<TopicInfo>, LoadError> {
-    toml::from_str::<RawTopics>(text)
+    let topics = toml::from_str::<RawTopics>(text)
         .map(|t| t.topic)
         .map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
@@ -219,7 +224,23 @@ pub fn parse_topics(file: &str, text: &str) -> Result<Vec<TopicInfo>, LoadError>
                 line,
                 e.message().trim().to_owned(),
             )])
+        })?;
+    let issues: Vec<BankIssue> = topics
+        .iter()
+        .filter(|t| {
+            let n = t.name.trim().chars().count();
+            n == 0 || n > MAX_TOPIC_NAME || t.name.chars().any(char::is_control)
         })
+        .map(|t| {
+            let line = text.find(&format!("\"{}\"", t.slug)).map_or(0, |at| line_of(text, at));
+            let msg = format!("topic `{}`: its name must be 1 to {MAX_TOPIC_NAME} characters, without control characters", t.slug);
+            BankIssue::new(file, line, msg)
+        })
+        .collect();
+    match issues.is_empty() {
+        true => Ok(topics),
+        false => Err(LoadError(issues)),
+    }
 }
 
 /// Parses and validates one bank file's text. `file` names it in messages.
