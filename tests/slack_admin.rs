@@ -11,6 +11,7 @@ use common::utc;
 use serde_json::json;
 use sqlx::PgPool;
 use support::slack_bot::*;
+use support::slack_mock::Fault;
 
 #[sqlx::test]
 async fn a_member_who_is_not_a_workspace_admin_is_told_who_may_set_up_the_daily_question(
@@ -148,5 +149,43 @@ async fn a_configured_group_the_workspace_does_not_have_makes_nobody_an_admin(po
     let asked = h.mock.calls_to("usergroups.users.list");
     assert_eq!(asked[0].error.as_deref(), Some("no_such_subteam"));
     assert_eq!(h.count("SELECT count(*) FROM daily_settings").await, 0);
+    h.stop().await;
+}
+
+/// `usergroups.users.list` is a Tier 2 method (about 20 calls a minute):
+/// an answer is remembered a minute, so an admin's commands in a row ask
+/// Slack once, and a rate-limited Slack does not take their rights away.
+#[sqlx::test]
+async fn an_admins_rights_are_asked_once_a_minute_and_survive_a_rate_limited_slack(pool: PgPool) {
+    let h = SlackHarness::start_configured(
+        pool,
+        utc(2026, 11, 23, 8, 45),
+        false,
+        false,
+        Some("S0PREPADMINS"),
+    )
+    .await;
+    h.mock.make_group("S0PREPADMINS", &["U0GRACE"]);
+    let (_, id) = h
+        .command("U0GRACE", "daily setup time:09:00 tz:UTC", Signing::Good)
+        .await;
+    assert!(text_of(&h.answer_to(&id).await).contains("Daily question set up"));
+    for method in ["users.info", "usergroups.users.list"] {
+        h.mock
+            .fail_next(method, Fault::RateLimited { secs: 30 }, 10);
+    }
+    let (_, id) = h.command("U0GRACE", "daily pause", Signing::Good).await;
+    let paused = text_of(&h.answer_to(&id).await);
+    assert!(!paused.contains("Only workspace admins"), "{paused}");
+    assert_eq!(
+        h.count("SELECT count(*) FROM daily_settings WHERE paused")
+            .await,
+        1
+    );
+    assert_eq!(
+        h.mock.calls_to("usergroups.users.list").len(),
+        1,
+        "asked once"
+    );
     h.stop().await;
 }

@@ -67,6 +67,8 @@ pub struct Slack {
     pub oauth: Option<config::OAuthConfig>,
     /// `SLACK_ADMIN_GROUP`: a user group whose members are admins too.
     admin_group: Option<String>,
+    /// Slack's answers on who is an admin, remembered a minute.
+    admins: admins::Known,
     secret: SecretString,
 }
 
@@ -79,6 +81,7 @@ impl Slack {
             tokens,
             oauth: config.oauth.clone(),
             admin_group: config.admin_group.clone(),
+            admins: admins::Known::default(),
             secret: config.signing_secret.clone(),
         })
     }
@@ -115,8 +118,11 @@ impl Slack {
     /// The person behind a request. Whether they are an admin is asked of
     /// Slack ([`admins`]) only when the command needs it.
     pub async fn actor(&self, team: &str, user: &str, name: &str, admin_matters: bool) -> Actor {
-        let is_admin = admin_matters
-            && admins::is_admin(&self.api_for(team).await, self.admin_group.as_deref(), user).await;
+        let ask = async {
+            let api = self.api_for(team).await;
+            admins::is_admin(&api, self.admin_group.as_deref(), user).await
+        };
+        let is_admin = admin_matters && self.admins.admin(team, user, ask).await;
         Actor::new(user, name, is_admin)
     }
 }
