@@ -223,6 +223,9 @@ async fn the_daily_fan_out_stays_under_discords_global_limit_of_50_requests_per_
     h.stop().await;
 }
 
+/// Also: a refused thread is not asked for again the next day. Discord
+/// bans an IP for a while after 10,000 refused requests in 10 minutes, and
+/// a bot in many servers without thread rights would get there.
 #[sqlx::test]
 async fn a_server_that_forbids_threads_still_gets_its_daily_post(pool: PgPool) {
     let h = Harness::start(pool, at(8, 0)).await;
@@ -254,6 +257,22 @@ async fn a_server_that_forbids_threads_still_gets_its_daily_post(pool: PgPool) {
             "not retried because of the thread"
         );
     }
+    h.set_time(at(9, 0) + chrono::Duration::days(1));
+    h.mock
+        .wait_until("the next day's posts", || {
+            chans
+                .iter()
+                .all(|c| posts_to(&h, c).len() == 2)
+                .then_some(())
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let threads = h.mock.requests().into_iter();
+    assert_eq!(
+        threads.filter(|r| r.path.ends_with("/threads")).count(),
+        2,
+        "no thread asked for again where one was refused"
+    );
     h.stop().await;
 }
 

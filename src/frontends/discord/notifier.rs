@@ -36,24 +36,25 @@ use crate::domain::view;
 use crate::storage::Store;
 use async_trait::async_trait;
 use poise::serenity_prelude::{ChannelId, Http, LightMethod, MessageId, Nonce, Request, Route};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 
 mod dm;
+mod threads;
 
 /// Requests per second the notifier allows itself (Discord's global cap is 50).
 pub const DEFAULT_RATE: u32 = crate::delivery::DEFAULT_RATE;
 /// How many recent messages a redelivery looks through for its own post.
 const LOOK_BACK: u32 = 50;
-/// How many times opening a discussion thread is tried when Discord answers 429.
-const THREAD_ATTEMPTS: u32 = 3;
 
 /// Delivers daily posts and reveals to Discord channels.
 pub struct DiscordNotifier {
     pub(super) http: Arc<Http>,
     pub(super) client: reqwest::Client,
     pub(super) pacer: Pacer,
+    /// Channels that refused a thread lately: not asked again for a day.
+    threadless: threads::Threadless,
 }
 
 impl DiscordNotifier {
@@ -68,6 +69,7 @@ impl DiscordNotifier {
             http,
             client,
             pacer: Pacer::per_second(rate),
+            threadless: threads::Threadless::default(),
         }
     }
 
@@ -236,51 +238,6 @@ impl DiscordNotifier {
                 .await?;
         }
         Ok(())
-    }
-
-    /// Best effort: a server may not allow threads, and the question is
-    /// already posted, so a failure here is only logged. A 429 did not
-    /// take effect, so the thread is asked for again after the wait (a
-    /// global one has already held back the pacer), up to
-    /// [`THREAD_ATTEMPTS`] times: a burst that met the limit still opens
-    /// every thread.
-    async fn open_thread(&self, channel: ChannelId, message: MessageId, post: i64) {
-        let body = json!({"name": format!("Discuss daily question #{post}"), "auto_archive_duration": 1440});
-        for attempt in 1..=THREAD_ATTEMPTS {
-            let route = Route::ChannelMessageThreads {
-                channel_id: channel,
-                message_id: message,
-            };
-            match self.call(route, LightMethod::Post, &body).await {
-                Ok(_) => return,
-                Err(f) if f.status == 403 => {
-                    tracing::debug!(post, "no thread: the server does not allow it");
-                    return;
-                }
-                Err(Failure {
-                    error:
-                        DeliveryError::RateLimited {
-                            retry_after,
-                            global,
-                        },
-                    ..
-                }) if attempt < THREAD_ATTEMPTS => {
-                    tracing::info!(
-                        post,
-                        ?retry_after,
-                        global,
-                        "thread rate limited; asking again"
-                    );
-                    if !global {
-                        tokio::time::sleep(retry_after).await;
-                    }
-                }
-                Err(f) => {
-                    tracing::warn!(post, error = %f.error, "could not open the discussion thread");
-                    return;
-                }
-            }
-        }
     }
 
     #[tracing::instrument(skip(self, effect), fields(post = effect.post_id()))]
