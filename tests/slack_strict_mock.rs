@@ -77,6 +77,11 @@ async fn a_message_over_slacks_block_kit_limits_is_refused() {
         post(vec![section(&"x".repeat(3001))]),
         post(vec![button(&"b".repeat(76), "a")]),
         post(vec![button("ok", &"a".repeat(256))]),
+        // Taken by Slack but shown broken, so failed here all the same:
+        // half an escape left by a cut, and a code fence left open.
+        // (In other channels: Slack allows a burst of about 5 per channel.)
+        json!({"channel": "C2", "text": "t", "blocks": [section("a &am")]}),
+        json!({"channel": "C3", "text": "t", "blocks": [section("```SELECT 1")]}),
     ];
     for (i, body) in cases.into_iter().enumerate() {
         let answer = c.call("chat.postMessage", Some(BOT_TOKEN), body).await;
@@ -90,6 +95,10 @@ async fn a_message_over_slacks_block_kit_limits_is_refused() {
         )
         .await;
     assert_eq!(ok.2["ok"], true, "50 blocks are fine");
+    let fine = json!({"channel": "C4", "text": "t",
+                      "blocks": [section("a & b &amp; &lt;x&gt; ```SELECT 1```")]});
+    let ok = c.call("chat.postMessage", Some(BOT_TOKEN), fine).await;
+    assert_eq!(ok.2["ok"], true, "whole escapes and closed fences are fine");
 }
 
 #[tokio::test]

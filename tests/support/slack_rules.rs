@@ -57,7 +57,31 @@ fn text_object(what: &str, v: &Value, max: usize) -> Result<(), Refusal> {
             format!("{what} is not a text object: {v}"),
         ));
     }
-    too_long(what, &v["text"], max)
+    too_long(what, &v["text"], max)?;
+    match v["type"].as_str() {
+        Some("mrkdwn") => whole_mrkdwn(what, v["text"].as_str().unwrap_or_default()),
+        _ => Ok(()),
+    }
+}
+
+/// mrkdwn that Slack takes but shows broken: half an escape (`&am`, left
+/// by a cut), or a code fence left open, which shows the rest as code.
+/// Not a refusal of Slack's; the mock fails the test on it all the same.
+fn whole_mrkdwn(what: &str, text: &str) -> Result<(), Refusal> {
+    let half = text.match_indices('&').any(|(i, _)| {
+        let rest = &text[i + 1..];
+        let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+        !word.is_empty()
+            && ["amp", "lt", "gt"].iter().any(|e| e.starts_with(&word))
+            && !rest[word.len()..].starts_with(';')
+    });
+    if half || text.matches("```").count() % 2 == 1 {
+        return Err((
+            "invalid_blocks",
+            format!("{what} would show broken: {text:.80}"),
+        ));
+    }
+    Ok(())
 }
 
 /// The blocks of a message (`limit` 50) or a view (`limit` 100).

@@ -33,7 +33,16 @@ pub fn messages(view: &View) -> Vec<Vec<Value>> {
         all.push(json!({"type": "header", "text": plain(&clip(&view.title, HEADER_TEXT))}));
     }
     for block in &view.blocks {
-        for text in split(&block_text(block), SECTION_TEXT) {
+        // A code block split over sections is fenced in each, so none
+        // leaves the rest of the message rendered as code.
+        let pieces = match block {
+            Block::Code { code, .. } => split(&escape(code), SECTION_TEXT - 6)
+                .into_iter()
+                .map(|p| format!("```{p}```"))
+                .collect(),
+            _ => split(&block_text(block), SECTION_TEXT),
+        };
+        for text in pieces {
             all.push(section(&text));
         }
     }
@@ -41,7 +50,7 @@ pub fn messages(view: &View) -> Vec<Vec<Value>> {
         let fields: Vec<Value> = fields
             .iter()
             .map(|f| {
-                mrkdwn(&clip(
+                mrkdwn(&clip_mrkdwn(
                     &format!("*{}*\n{}", f.name, to_mrkdwn(&f.value)),
                     2000,
                 ))
@@ -60,7 +69,7 @@ pub fn messages(view: &View) -> Vec<Vec<Value>> {
         all.push(json!({"type": "context", "elements": [mrkdwn(&text)]}));
     }
     if let Some(footer) = &view.footer {
-        all.push(json!({"type": "context", "elements": [mrkdwn(&clip(&to_mrkdwn(footer), SECTION_TEXT))]}));
+        all.push(json!({"type": "context", "elements": [mrkdwn(&clip_mrkdwn(&to_mrkdwn(footer), SECTION_TEXT))]}));
     }
     let mut out: Vec<Vec<Value>> = all
         .chunks(MESSAGE_BLOCKS - 1)
@@ -273,13 +282,42 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// How many of `chars` (at most `max`) to keep so the cut does not fall
+/// inside an escape such as `&amp;`: Slack would show its first half.
+fn safe_cut(chars: &[char], max: usize) -> usize {
+    if chars.len() <= max {
+        return chars.len();
+    }
+    let head = &chars[..max];
+    match head.iter().rposition(|&c| c == '&') {
+        // `&amp;` is the longest escape: 5 characters.
+        Some(amp) if amp > 0 && max - amp < 5 && !head[amp..].contains(&';') => amp,
+        _ => max,
+    }
+}
+
+/// [`clip`] for mrkdwn: never ends in half an escape.
+fn clip_mrkdwn(text: &str, max: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max {
+        return text.to_owned();
+    }
+    let keep = safe_cut(&chars, max - 1); // and room for the ellipsis
+    chars[..keep].iter().collect::<String>() + "…"
+}
+
 /// Splits `text` into pieces of at most `max` characters, at line breaks
-/// where possible.
+/// where possible, and never inside an escape.
 fn split(text: &str, max: usize) -> Vec<String> {
     let mut pieces = vec![String::new()];
     for line in text.split_inclusive('\n') {
-        for chunk in line.chars().collect::<Vec<_>>().chunks(max) {
-            let chunk: String = chunk.iter().collect();
+        let mut rest: Vec<char> = line.chars().collect();
+        let mut chunks = Vec::new();
+        while !rest.is_empty() {
+            let cut = safe_cut(&rest, max);
+            chunks.push(rest.drain(..cut).collect::<String>());
+        }
+        for chunk in chunks {
             let last = pieces.last_mut().expect("never empty");
             if last.chars().count() + chunk.chars().count() > max {
                 pieces.push(chunk);

@@ -153,3 +153,43 @@ fn a_deadline_is_a_date_token_each_reader_sees_in_their_own_zone() {
         "Closes at <!date^1795510830^{time_secs}|09:00:30 UTC>"
     );
 }
+
+#[test]
+fn a_long_code_block_is_fenced_in_every_section_and_no_cut_splits_an_escape() {
+    let code = "SELECT a & b FROM t WHERE x < y;\n".repeat(150);
+    let view = View::new(Tone::Neutral, "Schema").block(Block::Code {
+        language: "sql".into(),
+        code: code.clone(),
+    });
+    let sections = texts(&messages(&view).concat()[1..]);
+    assert!(sections.len() > 1, "long enough to split");
+    for s in &sections {
+        assert!(
+            s.chars().count() <= SECTION_TEXT,
+            "{} chars",
+            s.chars().count()
+        );
+        assert!(
+            s.starts_with("```") && s.ends_with("```"),
+            "fenced: {s:.40}"
+        );
+    }
+    let inner: Vec<&str> = sections.iter().map(|s| &s[3..s.len() - 3]).collect();
+    assert_eq!(inner.join("\n"), escape(code.trim_end()));
+    // A line with no break to split at is cut between escapes, never in
+    // one (3000 is not a multiple of 7, nor 1999 of 5).
+    let whole = |s: &str| {
+        s.match_indices('&').all(|(i, _)| {
+            ["&amp;", "&lt;", "&gt;"]
+                .iter()
+                .any(|e| s[i..].starts_with(e))
+        })
+    };
+    let pieces = split(&escape(&"ab&".repeat(1500)), SECTION_TEXT);
+    assert!(pieces.len() > 3);
+    assert!(pieces.iter().all(|p| whole(p)), "an escape cut in two");
+    assert_eq!(pieces.concat(), escape(&"ab&".repeat(1500)));
+    let field = clip_mrkdwn(&escape(&"a<".repeat(600)), 2000);
+    assert!(field.ends_with('…') && field.chars().count() <= 2000);
+    assert!(whole(&field), "{}", &field[field.len() - 12..]);
+}
