@@ -40,11 +40,16 @@ fn a_fresh_console_stopped_by_a_signal_during_its_start_drops_its_database() {
                 .unwrap();
             std::thread::sleep(Duration::from_millis(delay_ms));
             let pid = child.id().to_string();
+            // Held past `wait`, which would close it first: the console
+            // would read the end of its input and could leave with 0
+            // before it sees the signal.
+            let input = child.stdin.take();
             Command::new("kill")
                 .args([&format!("-{signal}"), &pid])
                 .status()
                 .unwrap();
             let status = child.wait().unwrap();
+            drop(input);
             let mut err = String::new();
             child
                 .stderr

@@ -90,8 +90,11 @@ async fn session(
         engine = &mut setup => engine?,
     };
     tokio::select! {
-        r = play(engine, manual) => r,
+        // A signal and the end of input together (a closed terminal sends
+        // both) end as stopped by the signal.
+        biased;
         signal = &mut stop => Ok(stopped(signal)),
+        r = play(engine, manual) => r,
     }
 }
 
