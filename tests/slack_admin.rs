@@ -13,6 +13,12 @@ use sqlx::PgPool;
 use support::slack_bot::*;
 use support::slack_mock::Fault;
 
+/// A bot whose `SLACK_ADMIN_GROUP` is `group`, at 08:45 on a Monday.
+async fn with_admin_group(pool: PgPool, group: &str) -> SlackHarness {
+    let now = utc(2026, 11, 23, 8, 45);
+    SlackHarness::start_configured(pool, now, false, false, Some(group)).await
+}
+
 #[sqlx::test]
 async fn a_member_who_is_not_a_workspace_admin_is_told_who_may_set_up_the_daily_question(
     pool: PgPool,
@@ -91,14 +97,7 @@ async fn uninstalling_the_app_pauses_the_workspaces_schedules_with_the_reason(po
 async fn a_member_of_the_admin_user_group_may_run_admin_commands_and_others_are_told_why_not(
     pool: PgPool,
 ) {
-    let h = SlackHarness::start_configured(
-        pool,
-        utc(2026, 11, 23, 8, 45),
-        false,
-        false,
-        Some("S0PREPADMINS"),
-    )
-    .await;
+    let h = with_admin_group(pool, "S0PREPADMINS").await;
     h.mock.make_group("S0PREPADMINS", &["U0GRACE", "U0LIN"]);
     let (_, id) = h
         .command("U0GRACE", "daily setup time:09:00 tz:UTC", Signing::Good)
@@ -134,14 +133,7 @@ async fn a_member_of_the_admin_user_group_may_run_admin_commands_and_others_are_
 
 #[sqlx::test]
 async fn a_configured_group_the_workspace_does_not_have_makes_nobody_an_admin(pool: PgPool) {
-    let h = SlackHarness::start_configured(
-        pool,
-        utc(2026, 11, 23, 8, 45),
-        false,
-        false,
-        Some("S0NOSUCH"),
-    )
-    .await;
+    let h = with_admin_group(pool, "S0NOSUCH").await;
     let (_, id) = h
         .command("U0ADA", "daily setup time:09:00 tz:UTC", Signing::Good)
         .await;
@@ -157,14 +149,7 @@ async fn a_configured_group_the_workspace_does_not_have_makes_nobody_an_admin(po
 /// Slack once, and a rate-limited Slack does not take their rights away.
 #[sqlx::test]
 async fn an_admins_rights_are_asked_once_a_minute_and_survive_a_rate_limited_slack(pool: PgPool) {
-    let h = SlackHarness::start_configured(
-        pool,
-        utc(2026, 11, 23, 8, 45),
-        false,
-        false,
-        Some("S0PREPADMINS"),
-    )
-    .await;
+    let h = with_admin_group(pool, "S0PREPADMINS").await;
     h.mock.make_group("S0PREPADMINS", &["U0GRACE"]);
     let (_, id) = h
         .command("U0GRACE", "daily setup time:09:00 tz:UTC", Signing::Good)

@@ -263,7 +263,9 @@ pub fn strip_controls(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn is_stray_control(c: char) -> bool {
+/// A control character other than a newline or a tab: what
+/// [`strip_controls`] takes out of typed text.
+pub fn is_stray_control(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t'
 }
 

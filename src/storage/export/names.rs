@@ -8,8 +8,9 @@
 //! live bot never stores.
 
 use super::check::bad;
+use super::values::rows;
 use super::ImportError;
-use crate::domain::command::{MAX_SEASON_NAME, MAX_TEAM_NAME};
+use crate::domain::command::{is_stray_control, MAX_SEASON_NAME, MAX_TEAM_NAME};
 use crate::domain::name::{DisplayName, MAX_NAME_CHARS};
 use serde_json::Value;
 
@@ -26,8 +27,7 @@ fn shown(name: &str) -> String {
 /// Refuses a display name the live bot would have cleaned, or a team or
 /// season name its commands would not have taken.
 pub(super) fn check_names(doc: &Value) -> Result<(), ImportError> {
-    let rows = |list: &str| doc[list].as_array().into_iter().flatten().enumerate();
-    for (i, m) in rows("members") {
+    for (i, m) in rows(doc, "members") {
         let Some(name) = m["display_name"].as_str() else {
             continue; // a null is named when PostgreSQL refuses it
         };
@@ -46,13 +46,11 @@ pub(super) fn check_names(doc: &Value) -> Result<(), ImportError> {
         ("seasons", MAX_SEASON_NAME),
     ];
     for (list, max) in lists {
-        for (i, row) in rows(list) {
+        for (i, row) in rows(doc, list) {
             let Some(name) = row["name"].as_str() else {
                 continue;
             };
-            let stray = name
-                .chars()
-                .any(|c| c.is_control() && c != '\n' && c != '\t');
+            let stray = name.chars().any(is_stray_control);
             if stray || !(1..=max).contains(&name.chars().count()) {
                 return Err(bad(format!(
                     "{list}[{i}].name {} is not a name /team or /season takes (1 to {max} characters, no control characters)",

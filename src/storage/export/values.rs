@@ -132,7 +132,7 @@ fn nul_at(v: &Value, at: &str) -> Option<String> {
 }
 
 /// The rows of a list, numbered.
-fn rows<'a>(doc: &'a Value, key: &str) -> impl Iterator<Item = (usize, &'a Value)> {
+pub(super) fn rows<'a>(doc: &'a Value, key: &str) -> impl Iterator<Item = (usize, &'a Value)> {
     doc[key].as_array().into_iter().flatten().enumerate()
 }
 
