@@ -41,13 +41,23 @@ pub async fn engine(
     clock: Arc<dyn Clock>,
     seed: u64,
 ) -> anyhow::Result<Arc<Engine>> {
+    engine_with(args, load_bank(&args.bank)?, clock, seed).await
+}
+
+/// [`engine`] with the bank already loaded (`prepbot run` checked it with
+/// the other settings).
+pub async fn engine_with(
+    args: &EngineArgs,
+    bank: Arc<Bank>,
+    clock: Arc<dyn Clock>,
+    seed: u64,
+) -> anyhow::Result<Arc<Engine>> {
     let EngineArgs {
         db,
-        bank,
         llm,
         claim_lease_secs,
+        ..
     } = args;
-    let bank = load_bank(bank)?;
     let store = Store::connect_pooled(&db.database_url, db.timeout(), db.pool())
         .await
         .context("connecting to PostgreSQL (see DATABASE_URL)")?;

@@ -5,7 +5,9 @@
 
 use super::run::RunArgs;
 use crate::app::{self, Serve};
+use crate::bank::Bank;
 use crate::delivery::SchedulerConfig;
+use std::sync::Arc;
 
 /// Every setting `prepbot run` cannot use, found before it touches the
 /// database. All are gathered, not just the first, so an admin fixing an
@@ -139,13 +141,13 @@ pub(super) fn risks(args: &RunArgs, serve: &Serve) -> Vec<String> {
     out
 }
 
-/// What `prepbot run` serves, once every setting it reads before the
-/// database is usable, the bank folder included.
-pub(super) fn settled(args: &RunArgs) -> Result<Serve, Problems> {
+/// What `prepbot run` serves, and the bank it loaded, once every setting
+/// it reads before the database is usable, the bank folder included.
+pub(super) fn settled(args: &RunArgs) -> Result<(Serve, Arc<Bank>), Problems> {
     let served = serve(args);
     let bank = app::load_bank(&args.engine.bank);
     match (served, bank) {
-        (Ok(serve), Ok(_)) => Ok(serve),
+        (Ok(serve), Ok(bank)) => Ok((serve, bank)),
         (served, bank) => {
             let mut problems = served.err().unwrap_or_default();
             problems.take(bank);
@@ -159,7 +161,7 @@ pub(super) fn settled(args: &RunArgs) -> Result<Serve, Problems> {
 /// stop it before it touches the database (a URL, shard plan, bank or
 /// Slack setting it cannot use).
 pub fn check(args: &RunArgs) -> Result<Vec<String>, Problems> {
-    let serve = settled(args)?;
+    let (serve, _) = settled(args)?;
     let mut risks = risks(args, &serve);
     if serve.is_empty() {
         // `run` says this too, from `app::start_with_http`.

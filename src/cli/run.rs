@@ -30,7 +30,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     // Heard from here on, so a signal during start-up is not lost.
     let stop = stop_signal(false);
     tokio::pin!(stop);
-    let serve = checks::settled(&args)?;
+    let (serve, bank) = checks::settled(&args)?;
     for risk in checks::risks(&args, &serve) {
         tracing::warn!("{risk}");
     }
@@ -43,7 +43,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             tracing::info!(%signal, "stopped while starting");
             return Ok(ExitCode::SUCCESS);
         }
-        engine = app::engine(&args.engine, Arc::new(SystemClock), rand::random()) => engine?,
+        engine = app::engine_with(&args.engine, bank, Arc::new(SystemClock), rand::random()) => engine?,
     };
     let mut running = app::start_with_http(engine, serve, Some(args.http.http_addr)).await?;
     let stopped_by_itself = tokio::select! {
